@@ -1,0 +1,246 @@
+"""Page-chrome removal: documented, line-based rules (README "Boilerplate rules").
+
+``strip_boilerplate(text)`` takes *normalized* text and returns the canonical
+text plus the ranges of the normalized text that were left out, each with the
+rule that removed it. Joining the kept pieces of the normalized text gives the
+canonical text exactly, so the original stays retrievable and every removal
+can be audited. All rules are linear in the size of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .models import RemovedRange
+
+BULLET = "\u2022"
+_SOCIAL_WORDS = {
+    "live", "audio only", "video", "google plus", "google+", "facebook", "twitter", "x",
+    "whatsapp", "telegram", "email", "e-mail", "print", "share", "linkedin", "reddit",
+    "copy link", "pinterest", "vk", "flipboard",
+}
+_ERROR_WIDGET = {"oops!", "something went wrong.", "please try again later."}
+_SHARE_BUTTONS = {"share this article", "share this", "share", "print", "print this article"}
+_COMMENTS = re.compile(r"^(post with no comments\.?|no comments(?: yet)?\.?|\d+ comments?\.?)$", re.I)
+_MIRROR_NOTICE = re.compile(r"can also be accessed at the following (alternate )?addresses", re.I)
+_BREADCRUMB = re.compile(r"^[\w'’ .&-]{1,30}(\s+[/>»|›]\s+[\w'’ .&-]{1,30}){1,3}$")
+_PHOTO_CREDIT = re.compile(r"\|\s*(photo|image|picture)s?\s*:", re.I)
+_SEPARATOR = re.compile(r"^[-\u2013\u2014*_]{1,3}$")
+
+
+@dataclass(frozen=True)
+class Line:
+    index: int
+    start: int  # offset of the first character
+    end: int  # offset just past the last character (the newline is at ``end``)
+    text: str
+
+    @property
+    def bare(self) -> str:
+        return self.text.strip()
+
+    @property
+    def unbulleted(self) -> str:
+        return self.bare.lstrip(BULLET + "*·").strip()
+
+
+def split_lines(text: str) -> list[Line]:
+    """Lines of ``text`` with their offsets (newlines excluded)."""
+    lines: list[Line] = []
+    start = 0
+    for index, chunk in enumerate(text.split("\n")):
+        lines.append(Line(index, start, start + len(chunk), chunk))
+        start += len(chunk) + 1
+    return lines
+
+
+def _is_bullet(line: Line) -> bool:
+    return line.bare.startswith(BULLET)
+
+
+def _words(s: str) -> int:
+    return len(s.split())
+
+
+# Each rule takes the lines and returns {line index: rule name} for lines to drop.
+
+def rule_error_widget(lines: list[Line]) -> dict[int, str]:
+    """Yahoo's "• Oops! / Something went wrong. / Please try again later." widget."""
+    return {l.index: "error-widget" for l in lines if l.unbulleted.lower() in _ERROR_WIDGET}
+
+
+def rule_social_strip(lines: list[Line]) -> dict[int, str]:
+    """Bulleted share/social/media buttons ("• Live", "• Audio Only", "• facebook")."""
+    return {
+        l.index: "social-strip"
+        for l in lines
+        if _is_bullet(l) and l.unbulleted.lower() in _SOCIAL_WORDS
+    }
+
+
+def rule_share_buttons(lines: list[Line]) -> dict[int, str]:
+    """Stand-alone "SHARE THIS ARTICLE" / "Print" lines."""
+    return {l.index: "share-buttons" for l in lines if l.bare.lower() in _SHARE_BUTTONS}
+
+
+def rule_breadcrumb(lines: list[Line]) -> dict[int, str]:
+    """A section path ("News / Russia", "News > Russia") among the first three non-blank lines."""
+    found: dict[int, str] = {}
+    non_blank = [l for l in lines if l.bare][:3]
+    for l in non_blank:
+        if _words(l.bare) <= 6 and _BREADCRUMB.match(l.bare.replace("\u00a0", " ")):
+            found[l.index] = "breadcrumb"
+    return found
+
+
+def rule_mirror_notice(lines: list[Line]) -> dict[int, str]:
+    """Press TV's "website can also be accessed at the following alternate addresses"
+    notice and the short lines after it (addresses, app links) to the end of the text."""
+    for position, l in enumerate(lines):
+        if _MIRROR_NOTICE.search(l.bare):
+            tail = lines[position + 1 :]
+            if all(_words(t.bare) <= 6 for t in tail):
+                return {t.index: "mirror-notice" for t in [l, *tail]}
+            return {l.index: "mirror-notice"}
+    return {}
+
+
+def rule_photo_caption(lines: list[Line]) -> dict[int, str]:
+    """Photo captions with a credit ("... | Photo: Twitter/@x") and the bulleted
+    image alt text that repeats them."""
+    captions = [l for l in lines if _PHOTO_CREDIT.search(l.bare)]
+    found = {l.index: "photo-caption" for l in captions}
+    for l in lines:
+        if _is_bullet(l) and l.unbulleted and any(c.bare.startswith(l.unbulleted) for c in captions):
+            found[l.index] = "photo-caption"
+    return found
+
+
+def rule_comments_widget(lines: list[Line]) -> dict[int, str]:
+    """A trailing comments counter ("Post with no comments.") and the short tag line before it."""
+    content = [l for l in lines if l.bare]
+    if not content or not _COMMENTS.match(content[-1].bare):
+        return {}
+    found = {content[-1].index: "comments-widget"}
+    if len(content) >= 2:
+        tag = content[-2].bare
+        if _words(tag) <= 4 and not re.search(r"[.!?:;\"”]$", tag):
+            found[content[-2].index] = "comments-widget"
+    return found
+
+
+def rule_navigation_headlines(lines: list[Line]) -> dict[int, str]:
+    """Site navigation: lists of headlines between separator lines ("-"), as around a
+    Kyiv Independent article. When at least three separator lines split the text and
+    most blocks are a single line, only the largest block (the article) is kept."""
+    separators = {l.index for l in lines if _SEPARATOR.match(l.bare)}
+    if len(separators) < 3:
+        return {}
+    blocks: list[list[Line]] = []
+    current: list[Line] = []
+    for l in lines:
+        if l.index in separators:
+            blocks.append(current)
+            current = []
+        else:
+            current.append(l)
+    blocks.append(current)
+    blocks = [[l for l in b if l.bare] for b in blocks]
+    blocks = [b for b in blocks if b]
+    if len(blocks) < 3:
+        return {}
+    article = max(blocks, key=lambda b: sum(len(l.text) for l in b))
+    others = [b for b in blocks if b is not article]
+    if sum(1 for b in others if len(b) == 1) * 3 < len(others) * 2:
+        return {}
+    found = {i: "navigation-headlines" for i in separators}
+    for b in others:
+        for l in b:
+            found[l.index] = "navigation-headlines"
+    return found
+
+
+RULES = [
+    rule_navigation_headlines,
+    rule_error_widget,
+    rule_social_strip,
+    rule_share_buttons,
+    rule_photo_caption,
+    rule_mirror_notice,
+    rule_comments_widget,
+    rule_breadcrumb,
+]
+
+
+def strip_boilerplate(text: str, enabled: bool = True) -> tuple[str, list[RemovedRange]]:
+    """Remove page chrome and surplus blank lines from normalized ``text``.
+
+    Returns ``(canonical_text, removed_ranges)``; ranges index into ``text``.
+    Paragraphs keep one blank line between them; lines lose trailing spaces;
+    the text loses leading and trailing blank lines.
+    """
+    lines = split_lines(text)
+    dropped: dict[int, str] = {}
+    if enabled:
+        for rule in RULES:  # each rule sees the lines earlier rules left
+            remaining = [l for l in lines if l.index not in dropped]
+            for index, name in rule(remaining).items():
+                dropped.setdefault(index, name)
+    content = [l for l in lines if l.bare and l.index not in dropped]
+    kept: list[tuple[int, int]] = []
+    for prev, nxt in zip(content, content[1:] + [None]):
+        end = prev.start + len(prev.text.rstrip())
+        kept.append((prev.start, end))
+        if nxt is None:
+            break
+        between = lines[prev.index + 1 : nxt.index]
+        kept.append((prev.end, prev.end + 1))  # the line's own newline
+        if between:  # a paragraph break (blank or removed lines): keep one blank line
+            kept.append((nxt.start - 1, nxt.start))
+    canonical = "".join(text[s:e] for s, e in kept)
+    return canonical, _removed_ranges(text, lines, kept, dropped)
+
+
+def _removed_ranges(
+    text: str, lines: list[Line], kept: list[tuple[int, int]], dropped: dict[int, str]
+) -> list[RemovedRange]:
+    gaps: list[tuple[int, int]] = []
+    cursor = 0
+    for s, e in kept:
+        if s > cursor:
+            gaps.append((cursor, s))
+        cursor = max(cursor, e)
+    if cursor < len(text):
+        gaps.append((cursor, len(text)))
+    starts = [l.start for l in lines]
+    ranges: list[RemovedRange] = []
+    for s, e in gaps:
+        pos = s
+        while pos < e:
+            line = lines[_line_at(starts, pos)]
+            line_stop = min(e, line.end + 1)
+            rule = dropped.get(line.index, "whitespace")
+            if ranges and ranges[-1].rule == rule and ranges[-1].end == pos:
+                ranges[-1] = RemovedRange(start=ranges[-1].start, end=line_stop, rule=rule)
+            else:
+                ranges.append(RemovedRange(start=pos, end=line_stop, rule=rule))
+            pos = line_stop
+    return ranges
+
+
+def _line_at(starts: list[int], pos: int) -> int:
+    import bisect
+
+    return bisect.bisect_right(starts, pos) - 1
+
+
+def restore(canonical_source: str, removed: list[RemovedRange]) -> str:
+    """The canonical text rebuilt from the normalized full text and its removed ranges."""
+    out: list[str] = []
+    cursor = 0
+    for r in sorted(removed, key=lambda r: r.start):
+        out.append(canonical_source[cursor : r.start])
+        cursor = r.end
+    out.append(canonical_source[cursor:])
+    return "".join(out)

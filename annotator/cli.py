@@ -1,0 +1,207 @@
+"""The ``annotator`` command line (click). Thin: it parses arguments, calls the
+library and prints. Textual is imported only when the TUI is opened."""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import wraps
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+from rich.console import Console
+from rich.text import Text
+
+from .store import DEFAULT_DB, Store, StoreError
+
+DEMO_CORPUS = Path("corpus")
+
+
+def _console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print one error line (never markup-parsed) and exit."""
+    _console(stderr=True).print(Text("error: ", style="bold red") + Text(message))
+    sys.exit(code)
+
+
+def db_option(func: Callable) -> Callable:
+    """``--db FILE`` for every command."""
+    return click.option(
+        "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB,
+        show_default=True, help="The annotations database (created on first use).",
+    )(func)
+
+
+def open_store(db_path: Path) -> Store:
+    try:
+        return Store(db_path)
+    except StoreError as exc:
+        fail(str(exc))
+    raise AssertionError  # unreachable
+
+
+def store_command(func: Callable) -> Callable:
+    """Open the store from ``--db`` and pass it in as ``store``."""
+
+    @db_option
+    @wraps(func)
+    def wrapper(db_path: Path, **kwargs: Any) -> Any:
+        return func(store=open_store(db_path), **kwargs)
+
+    return wrapper
+
+
+def print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@db_option
+@click.pass_context
+def main(ctx: click.Context, db_path: Path) -> None:
+    """Tag how news articles frame events, beside what is known about their outlet.
+
+    With no command: builds the database from ./corpus on first run and lists the articles.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    store = open_store(db_path)
+    if store.count_articles() == 0:
+        if not DEMO_CORPUS.is_dir():
+            fail(f"{db_path} has no articles and there is no ./{DEMO_CORPUS} folder; use `annotator import PATH`")
+        ok = _run_import(store, [DEMO_CORPUS], None, None, None, 5)
+        if not ok:
+            sys.exit(1)
+    _print_articles(store, as_json=False, all_versions=False)
+
+
+def _run_import(store: Store, paths: list[Path], manifest: Path | None, registry: Path | None,
+                encoding: str | None, max_mb: float) -> bool:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from .importer import import_paths
+
+    err = _console(stderr=True)
+    out = _console()
+    with Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task("import", total=None)
+
+        def on_file(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        report = import_paths(store, paths, manifest, registry, encoding, int(max_mb * 1048576), on_file)
+    for where, reason in report.rejected:
+        err.print(Text("rejected: ", style="bold red") + Text(f"{where}: {reason}"))
+    for where, existing in report.duplicates:
+        out.print(Text("duplicate: ", style="yellow") + Text(f"{where}: same text as article {existing}, skipped"))
+    for where, note in report.notes:
+        out.print(Text("note: ", style="cyan") + Text(f"{where}: {note}"))
+    for where, new, old in report.new_versions:
+        out.print(Text("new version: ", style="green") + Text(f"{where}: {new} replaces {old}"))
+    summary = Text.assemble(
+        ("Imported ", "bold"), (str(len(report.imported)), "bold green"), " new article(s), ",
+        (str(len(report.new_versions)), "bold green"), " new version(s); ",
+        (str(len(report.duplicates)), "bold yellow"), " duplicate(s) skipped; ",
+        (str(len(report.rejected)), "bold red" if report.rejected else "bold"), " rejected",
+    )
+    if report.skipped:
+        summary.append(f"; {len(report.skipped)} non-article file(s) ignored")
+    if report.outlets_updated:
+        summary.append(f"; {report.outlets_updated} outlet(s) added or updated")
+    out.print(summary)
+    return report.ok
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--manifest", type=click.Path(path_type=Path), help="YAML or CSV manifest of per-file facts.")
+@click.option("--registry", type=click.Path(path_type=Path), help="Outlet registry YAML (default: outlets.yaml in a given folder).")
+@click.option("--encoding", help="Decode every file with this encoding instead of detecting it.")
+@click.option("--max-mb", type=click.FloatRange(min=0.001), default=5, show_default=True, help="Largest article text accepted, in MB.")
+@store_command
+def import_command(store: Store, paths: tuple[Path, ...], manifest: Path | None, registry: Path | None,
+                   encoding: str | None, max_mb: float) -> None:
+    """Import articles from files and folders (.txt .md .html .json .jsonl .csv)."""
+    for option, path in (("--manifest", manifest), ("--registry", registry)):
+        if path is not None and not path.is_file():
+            fail(f"{option} {path}: {'is a folder, not a file' if path.is_dir() else 'no such file'}", 2)
+    if encoding:
+        import codecs
+
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            fail(f"--encoding {encoding!r}: unknown encoding", 2)
+    ok = _run_import(store, list(paths), manifest, registry, encoding, max_mb)
+    sys.exit(0 if ok else 1)
+
+
+def _outlet_names(store: Store) -> dict[str, str]:
+    return {o.id: o.name for o in store.outlets()}
+
+
+def _print_articles(store: Store, as_json: bool, all_versions: bool) -> None:
+    rows = store.list_articles(current_only=not all_versions)
+    if as_json:
+        print_json([r.__dict__ for r in rows])
+        return
+    names = _outlet_names(store)
+    from .render import articles_table
+
+    _console().print(articles_table(rows, names, len(rows)))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.option("--all-versions", is_flag=True, help="Include older versions of re-imported articles.")
+@store_command
+def articles(store: Store, as_json: bool, all_versions: bool) -> None:
+    """List the articles: id, publisher, original source, title, date, words, tags."""
+    _print_articles(store, as_json, all_versions)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@store_command
+def outlets(store: Store, as_json: bool) -> None:
+    """List the outlet registry stored in the database."""
+    items = store.outlets()
+    if as_json:
+        print_json([o.model_dump(mode="json") for o in items])
+        return
+    from .render import outlets_table
+
+    _console().print(outlets_table(items))
+
+
+@main.command()
+@click.argument("article")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole record as JSON.")
+@store_command
+def show(store: Store, article: str, as_json: bool) -> None:
+    """Show one article (id or unique id prefix) beside its outlet card."""
+    found = store.article(article)
+    if found is None:
+        fail(f"no article {article!r} (see `annotator articles` for ids)")
+    assert found is not None
+    publisher, original = store.outlet(found.publisher), store.outlet(found.original_source)
+    if as_json:
+        data = found.model_dump(mode="json")
+        data["publisher_outlet"] = publisher.model_dump(mode="json") if publisher else None
+        data["original_source_outlet"] = original.model_dump(mode="json") if original else None
+        data["annotations"] = [a.model_dump(mode="json") for a in store.annotations(found.id)]
+        print_json(data)
+        return
+    from .render import article_view
+
+    console = _console()
+    console.print(article_view(found, publisher, original, console.width))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,235 @@
+"""Corpus import: files and folders in, articles in the store, a report out.
+
+Bad files and records are rejected one line each; the good ones still go in.
+Each file's articles are written in one transaction, so nothing is half-written.
+Importing the same content again adds nothing; changed text for the same url
+(or file) becomes a new version, and older versions (and the annotations made
+on them) stay.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .boilerplate import strip_boilerplate
+from .manifest import MANIFEST_NAMES, Manifest, ManifestEntry, load_manifest
+from .models import Article, PartialDate
+from .normalize import clean_line, normalize_text
+from .readers import DEFAULT_MAX_ARTICLE_BYTES, SUPPORTED, InputError, Record, RecordError, display_path, read_file
+from .registry import REGISTRY_NAMES, OutletIndex, load_registry
+from .store import Store
+
+ARTICLE_FIELDS = ("title", "url", "publisher", "original_source", "published", "language", "story")
+
+
+@dataclass
+class ImportReport:
+    """What an import did. ``ok`` is False when anything was rejected."""
+
+    imported: list[tuple[str, str]] = field(default_factory=list)  # (where, article id)
+    new_versions: list[tuple[str, str, str]] = field(default_factory=list)  # (where, new id, old id)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (where, existing id)
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (where, reason)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (where, reason): not article files
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (where, remark)
+    outlets_updated: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+
+def find_files(paths: Iterable[Path], report: ImportReport, exclude: set[Path]) -> list[Path]:
+    """The article files named by ``paths``: files as given, folders walked recursively
+    (hidden entries, registries, manifests and unsupported types skipped)."""
+    found: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            report.rejected.append((display_path(path), "no such file or folder"))
+        elif path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    file = Path(root) / name
+                    if name.startswith(".") or file.resolve() in exclude or name in REGISTRY_NAMES + MANIFEST_NAMES:
+                        continue
+                    if file.suffix.lower() in SUPPORTED:
+                        found.append(file)
+                    else:
+                        report.skipped.append((display_path(file), f"not an article file ({file.suffix or 'no extension'})"))
+        else:
+            found.append(path)
+    return found
+
+
+def _auto_file(paths: Iterable[Path], names: tuple[str, ...]) -> Path | None:
+    for path in paths:
+        if path.is_dir():
+            for name in names:
+                if (path / name).is_file():
+                    return path / name
+    return None
+
+
+def import_paths(
+    store: Store,
+    paths: list[Path],
+    manifest_path: Path | None = None,
+    registry_path: Path | None = None,
+    encoding: str | None = None,
+    max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES,
+    on_file: Callable[[int, int], None] | None = None,
+    strip_chrome: bool = True,
+) -> ImportReport:
+    """Import ``paths`` into ``store``. ``on_file(done, total)`` reports progress.
+
+    Without ``manifest_path``/``registry_path``, a ``manifest.yaml`` (or ``.csv``) and an
+    ``outlets.yaml`` at the top of a given folder are used.
+    """
+    report = ImportReport()
+    registry_path = registry_path or _auto_file(paths, REGISTRY_NAMES)
+    if registry_path is not None:
+        try:
+            report.outlets_updated = store.upsert_outlets(load_registry(registry_path))
+        except InputError as exc:
+            report.rejected.append((display_path(registry_path), str(exc).split(": ", 1)[-1]))
+    index = OutletIndex(store.outlets())
+    manifest_path = manifest_path or _auto_file(paths, MANIFEST_NAMES)
+    manifest = Manifest(Path("-"))
+    if manifest_path is not None:
+        try:
+            manifest = load_manifest(manifest_path)
+        except InputError as exc:
+            report.rejected.append((display_path(manifest_path), str(exc).split(": ", 1)[-1]))
+        report.rejected.extend(manifest.problems)
+    exclude = {p.resolve() for p in (manifest_path, registry_path) if p is not None}
+    files = find_files(paths, report, exclude)
+    seen_sha: dict[str, str] = {}
+    for done, path in enumerate(files, 1):
+        entry = manifest.entries.get(path.resolve())
+        articles: list[Article] = []
+        for item in read_file(path, encoding, max_article_bytes):
+            if isinstance(item, RecordError):
+                report.rejected.append((item.where, item.message))
+                continue
+            if item.encoding not in ("utf-8", "utf-16"):
+                report.notes.append((item.where, f"decoded from {item.encoding}"))
+            try:
+                article = build_article(item, entry, index, strip_chrome)
+            except InputError as exc:
+                report.rejected.append((item.where, str(exc)))
+                continue
+            existing = seen_sha.get(article.text_sha256) or store.article_id_for_sha(article.text_sha256)
+            if existing:
+                report.duplicates.append((item.where, existing))
+                continue
+            previous = store.current_version(article.source_key)
+            pending = next((a for a in articles if a.source_key == article.source_key), None)
+            if pending is not None:
+                report.rejected.append((item.where, f"has the same url as another record of this file ({article.source_key})"))
+                continue
+            if previous is not None:
+                article.supersedes, article.version = previous[0], previous[1] + 1
+                report.new_versions.append((item.where, article.id, previous[0]))
+            else:
+                report.imported.append((item.where, article.id))
+            seen_sha[article.text_sha256] = article.id
+            articles.append(article)
+        if articles:
+            store.add_articles(articles)
+        if on_file:
+            on_file(done, len(files))
+    return report
+
+
+def build_article(record: Record, entry: ManifestEntry | None, index: OutletIndex, strip_chrome: bool = True) -> Article:
+    """Turn a record (plus its manifest entry) into a normalized :class:`Article`."""
+    fields = dict(record.fields)
+    manifest_fields = entry.model_dump(exclude_none=True) if entry else {}
+    for key in (*ARTICLE_FIELDS, "unverified"):
+        if key not in fields and manifest_fields.get(key) not in (None, []):
+            fields[key] = manifest_fields[key]
+    full = normalize_text(fields["text"])
+    text, removed = strip_boilerplate(full, enabled=strip_chrome)
+    if not text.strip():
+        raise InputError("no text is left after removing page chrome and whitespace")
+    title = clean_line(fields.get("title") or "") or first_meaningful_line(text, markdown=record.fmt == "md")
+    url = clean_line(fields["url"]) if fields.get("url") else None
+    publisher = _resolve_outlet(index, fields.get("publisher"), "publisher", entry)
+    if publisher is None and url:
+        publisher = index.find_by_url(url)
+    original = _resolve_outlet(index, fields.get("original_source"), "original_source", entry)
+    try:
+        published = PartialDate.parse(fields.get("published"))
+    except (ValidationError, ValueError) as exc:
+        raise InputError(f"field 'published': {_first_error(exc)}") from None
+    sha = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    source_file = display_path(record.path)
+    key = url or (source_file + (f"#{record.locator}" if record.locator else ""))
+    try:
+        return Article(
+            id=sha[:12],
+            publisher=publisher,
+            original_source=original,
+            title=title,
+            url=url,
+            published=published,
+            language=clean_line(fields["language"]) if fields.get("language") else None,
+            story=clean_line(fields["story"]) if fields.get("story") else None,
+            text=text,
+            text_sha256=sha,
+            raw_text=fields["text"],
+            removed=removed,
+            source_file=source_file,
+            source_key=key,
+            unverified=list(fields.get("unverified") or []),
+        )
+    except ValidationError as exc:
+        raise InputError(_first_error(exc)) from None
+
+
+def _first_error(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        err = exc.errors()[0]
+        return f"{'.'.join(map(str, err['loc']))}: {err['msg'].removeprefix('Value error, ')}".lstrip(": ")
+    return str(exc)
+
+
+def _resolve_outlet(index: OutletIndex, value: str | None, field_name: str, entry: ManifestEntry | None) -> str | None:
+    if value is None or not str(value).strip() or str(value).strip().lower() == "unknown":
+        return None
+    found = index.find(str(value))
+    if found is None:
+        origin = "manifest" if entry is not None and getattr(entry, field_name) == value else "record"
+        raise InputError(
+            f"{origin} field '{field_name}': unknown outlet {clean_line(str(value))!r} "
+            "(not an id, name, alias or domain in the outlet registry)"
+        )
+    return found
+
+
+def first_meaningful_line(text: str, markdown: bool = False) -> str:
+    """The first line with a letter in it, as a title (markdown heading marks removed)."""
+    for line in _lines(text):
+        candidate = line.strip()
+        if markdown:
+            candidate = candidate.lstrip("#").strip().strip("*_").strip()
+        if any(ch.isalpha() for ch in candidate):
+            return clean_line(candidate)[:300]
+    return "(untitled)"
+
+
+def _lines(text: str) -> Iterator[str]:
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        if end == -1:
+            end = len(text)
+        yield text[start:end]
+        start = end + 1

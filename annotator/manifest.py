@@ -1,0 +1,120 @@
+"""Import manifests: per-file facts (publisher, original source, date, ...) in YAML or CSV.
+
+YAML::
+
+    defaults: {language: en, story: kremlin-putin-zelensky-meeting}
+    files:
+      - file: 000_6f644dc4ece1bd5e.txt      # relative to the manifest's folder
+        publisher: press-tv                 # outlet id, name, alias or domain
+        published: "2022-08-08"
+        unverified: [original_source]
+
+CSV: a header with ``file`` and any of the other fields; ``unverified`` is
+separated by semicolons.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from .models import PartialDate
+from .readers import InputError, display_path
+from .registry import load_yaml, pydantic_error_line
+
+MANIFEST_NAMES = ("manifest.yaml", "manifest.yml", "manifest.csv")
+
+
+class ManifestEntry(BaseModel):
+    """What a manifest says about one file."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    file: str
+    publisher: str | None = None
+    original_source: str | None = None
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None
+    language: str | None = None
+    story: str | None = None
+    unverified: list[str] = []
+    evidence: str | None = None
+
+    @field_validator("published", mode="before")
+    @classmethod
+    def _published(cls, value: object) -> str | None:
+        if value is None:
+            return None
+        text = str(value)  # YAML reads 2022-08-08 as a date
+        PartialDate.parse(text)
+        return text
+
+    @field_validator("unverified", mode="before")
+    @classmethod
+    def _unverified(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [v.strip() for v in value.split(";") if v.strip()]
+        return value
+
+
+@dataclass
+class Manifest:
+    """Entries by resolved file path, and one line per problem found while reading."""
+
+    path: Path
+    entries: dict[Path, ManifestEntry] = field(default_factory=dict)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (where, what)
+
+
+def load_manifest(path: Path) -> Manifest:
+    """Read a manifest. Problems with single entries are collected, not raised;
+    a manifest that cannot be read at all raises :class:`InputError`."""
+    name = display_path(path)
+    if path.suffix.lower() == ".csv":
+        raws, defaults = _csv_entries(path), {}
+    else:
+        data = load_yaml(path)
+        if not isinstance(data, dict) or not isinstance(data.get("files"), list):
+            raise InputError(f"{name}: must be a mapping with a 'files' list")
+        defaults = data.get("defaults") or {}
+        if not isinstance(defaults, dict):
+            raise InputError(f"{name}: defaults: must be a mapping")
+        raws = list(enumerate(data["files"]))
+    manifest = Manifest(path)
+    base = path.parent
+    for number, raw in raws:
+        place = f"files[{number}]" if path.suffix.lower() != ".csv" else f"row {number}"
+        if not isinstance(raw, dict):
+            manifest.problems.append((f"{name}: {place}", "must be a mapping with a 'file' key"))
+            continue
+        try:
+            entry = ManifestEntry.model_validate({**defaults, **raw})
+        except ValidationError as exc:
+            manifest.problems.append((name, pydantic_error_line(name, exc, place).removeprefix(f"{name}: ")))
+            continue
+        target = (base / entry.file).resolve()
+        if not target.exists():
+            manifest.problems.append((f"{name}: {place}.file", f"names {entry.file!r}, which does not exist"))
+        elif target.is_dir():
+            manifest.problems.append((f"{name}: {place}.file", f"names {entry.file!r}, which is a folder, not a file"))
+        elif target in manifest.entries:
+            manifest.problems.append((f"{name}: {place}.file", f"names {entry.file!r} a second time"))
+        else:
+            manifest.entries[target] = entry
+    return manifest
+
+
+def _csv_entries(path: Path) -> list[tuple[int, dict]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{display_path(path)}: cannot be read as UTF-8 CSV ({exc})") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if "file" not in (reader.fieldnames or []):
+        raise InputError(f"{display_path(path)}: has no 'file' column")
+    return [(n, {k: v for k, v in row.items() if k and v not in (None, "")}) for n, row in enumerate(reader, 2)]

@@ -1,0 +1,96 @@
+"""The outlet registry: a YAML file of outlets (``outlets:`` list) and lookups in it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from .models import Outlet, normalize_domain
+from .readers import InputError, display_path
+
+REGISTRY_NAMES = ("outlets.yaml", "outlets.yml")
+
+
+def pydantic_error_line(source: str, exc: ValidationError, prefix: str = "") -> str:
+    """One line per pydantic error, naming the file and the place inside it (``outlets[2].founded``)."""
+    parts = []
+    for err in exc.errors():
+        place = prefix
+        for part in err["loc"]:
+            place += f"[{part}]" if isinstance(part, int) else (f".{part}" if place else str(part))
+        message = "is missing" if err["type"] == "missing" else err["msg"].removeprefix("Value error, ")
+        parts.append(f"{source}: {place or 'top level'}: {message}")
+    return "; ".join(parts)
+
+
+def load_yaml(path: Path) -> object:
+    """Parse a YAML file, turning every failure into one :class:`InputError` line."""
+    if path.is_dir():
+        raise InputError(f"{display_path(path)}: is a folder, not a file")
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise InputError(f"{display_path(path)}: no such file") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{display_path(path)}: is not UTF-8 text") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(f"{display_path(path)}: invalid YAML{where}: {problem}") from None
+    except OSError as exc:
+        raise InputError(f"{display_path(path)}: cannot be read: {exc.strerror or exc}") from None
+
+
+def load_registry(path: Path) -> list[Outlet]:
+    """Read and validate an outlet registry; raises :class:`InputError` naming the bad place."""
+    data = load_yaml(path)
+    name = display_path(path)
+    if not isinstance(data, dict) or not isinstance(data.get("outlets"), list):
+        raise InputError(f"{name}: must be a mapping with an 'outlets' list")
+    outlets: list[Outlet] = []
+    seen: dict[str, int] = {}
+    for number, raw in enumerate(data["outlets"]):
+        try:
+            outlet = Outlet.model_validate(raw)
+        except ValidationError as exc:
+            raise InputError(pydantic_error_line(name, exc, f"outlets[{number}]")) from None
+        if outlet.id in seen:
+            raise InputError(f"{name}: outlets[{number}].id: {outlet.id!r} is already used by outlets[{seen[outlet.id]}]")
+        seen[outlet.id] = number
+        outlets.append(outlet)
+    return outlets
+
+
+class OutletIndex:
+    """Find an outlet by id, name, alias or web domain (case-insensitive)."""
+
+    def __init__(self, outlets: Iterable[Outlet]):
+        self._by_key: dict[str, str] = {}
+        self._by_domain: dict[str, str] = {}
+        for outlet in outlets:
+            for key in [outlet.id, outlet.name, *outlet.aliases]:
+                self._by_key.setdefault(key.casefold(), outlet.id)
+            for domain in outlet.domains:
+                self._by_domain.setdefault(domain, outlet.id)
+
+    def find(self, value: str) -> str | None:
+        """The id of the outlet named by ``value`` (id, name, alias or domain), or None."""
+        key = value.strip().casefold()
+        if key in self._by_key:
+            return self._by_key[key]
+        return self.find_by_url(value) if "." in key else None
+
+    def find_by_url(self, url: str) -> str | None:
+        """The outlet whose domain (or a parent domain of it) hosts ``url``."""
+        host = normalize_domain(url)
+        while host:
+            if host in self._by_domain:
+                return self._by_domain[host]
+            if "." not in host:
+                return None
+            host = host.split(".", 1)[1]
+        return None

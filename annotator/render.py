@@ -1,0 +1,179 @@
+"""Terminal read-outs with rich. Untrusted strings only ever enter as ``Text``
+objects built by :func:`safe`, so markup in them is shown, never interpreted,
+and escape sequences never reach the terminal."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from .models import Article, Outlet, PartialDate
+from .normalize import normalize_text
+from .store import ArticleRow
+
+UNKNOWN = Text("unknown", style="dim italic")
+UNVERIFIED = " (unverified)"
+
+
+def safe(value: object, style: str = "") -> Text:
+    """Untrusted text as a rich ``Text``: normalized (no escape sequences), never markup."""
+    if value is None or value == "":
+        return UNKNOWN.copy()
+    return Text(normalize_text(str(value)), style=style)
+
+
+def _flagged(value: object, unverified: bool) -> Text:
+    text = safe(value)
+    if unverified:
+        text.append(UNVERIFIED, style="yellow")
+    return text
+
+
+def outlet_label(outlet: Outlet | None, outlet_id: str | None) -> Text:
+    """An outlet's name (or its id when it is not in the registry)."""
+    if outlet is not None:
+        return safe(outlet.name)
+    return safe(outlet_id)
+
+
+def articles_table(rows: list[ArticleRow], outlet_names: dict[str, str], total: int) -> Table:
+    table = Table(title=f"{total} article{'s' if total != 1 else ''}", box=box.SIMPLE_HEAD, expand=False)
+    table.add_column("id", no_wrap=True)
+    table.add_column("publisher", max_width=16, overflow="ellipsis", no_wrap=True)
+    table.add_column("original source", max_width=16, overflow="ellipsis", no_wrap=True)
+    table.add_column("title", min_width=24, ratio=1, overflow="fold")
+    table.add_column("date", no_wrap=True)
+    table.add_column("words", justify="right", no_wrap=True)
+    table.add_column("tags", justify="right", no_wrap=True)
+    for r in rows:
+        table.add_row(
+            Text(r.id, style="cyan"),
+            safe(outlet_names.get(r.publisher or "", r.publisher)),
+            safe(outlet_names.get(r.original_source or "", r.original_source)),
+            safe(r.title),
+            safe(str(PartialDate(value=r.published, approximate=r.published_approximate))),
+            Text(str(r.word_count)),
+            Text(str(r.annotations)),
+        )
+    return table
+
+
+def outlets_table(outlets: list[Outlet]) -> Table:
+    table = Table(title=f"{len(outlets)} outlets", box=box.SIMPLE_HEAD)
+    for name in ("id", "name", "country", "state affiliation", "owner", "sanctions", "ratings"):
+        table.add_column(name, overflow="fold")
+    for o in outlets:
+        table.add_row(
+            Text(o.id, style="cyan"),
+            safe(o.name),
+            _flagged(o.country, "country" in o.unverified),
+            _flagged(o.state_affiliation.value, "state_affiliation" in o.unverified),
+            _flagged(o.owner, "owner" in o.unverified),
+            Text("unverified", style="yellow") if "sanctions" in o.unverified and not o.sanctions else Text(str(len(o.sanctions))),
+            Text("unverified", style="yellow") if "ratings" in o.unverified and not o.ratings else Text(str(len(o.ratings))),
+        )
+    return table
+
+
+def outlet_card(outlet: Outlet | None, outlet_id: str | None, role: str) -> Panel:
+    """The facts about one outlet, for showing beside an article."""
+    title = Text(role, style="bold")
+    if outlet is None:
+        body = Text.assemble(("Outlet: ", "bold"), safe(outlet_id) if outlet_id else UNKNOWN.copy(),
+                             ("\nNot in the registry: nothing is known about it yet.", "dim"))
+        return Panel(body, title=title, title_align="left", box=box.ROUNDED)
+    return Panel(outlet_card_text(outlet), title=title, title_align="left", box=box.ROUNDED)
+
+
+def outlet_card_text(o: Outlet) -> Text:
+    """The outlet card as one ``Text`` (shared by the terminal read-out and the TUI)."""
+    out = Text()
+    out.append_text(safe(o.name, style="bold"))
+    out.append("\n")
+
+    def row(label: str, value: object, field: str) -> None:
+        out.append(f"{label}: ", style="bold dim")
+        out.append_text(_flagged(value, field in o.unverified))
+        out.append("\n")
+
+    row("Country", o.country, "country")
+    row("Owner", o.owner, "owner")
+    row("Funding", o.funding, "funding")
+    row("State affiliation", o.state_affiliation.value, "state_affiliation")
+    row("Founded", None if o.founded.value is None else str(o.founded), "founded")
+    if o.languages:
+        row("Languages", ", ".join(o.languages), "languages")
+    out.append("Sanctions: ", style="bold dim")
+    if o.sanctions:
+        for s in o.sanctions:
+            out.append("\n • ")
+            out.append_text(safe(f"{s.date} {s.authority}: {s.action}"))
+            if not s.verified:
+                out.append(UNVERIFIED, style="yellow")
+            if s.source:
+                out.append("\n   source: ", style="dim")
+                out.append_text(safe(s.source, style="dim"))
+    elif "sanctions" in o.unverified:
+        out.append("unverified", style="yellow")
+    else:
+        out.append("none known")
+    out.append("\nRatings: ", style="bold dim")
+    if o.ratings:
+        for r in o.ratings:
+            out.append("\n • ")
+            out.append_text(safe(f"{r.rater} ({r.scale}): ", style="bold"))
+            out.append_text(safe(r.value))
+            out.append_text(safe(f", as of {r.as_of}", style="dim"))
+            if not r.verified:
+                out.append(UNVERIFIED, style="yellow")
+            if r.source:
+                out.append("\n   source: ", style="dim")
+                out.append_text(safe(r.source, style="dim"))
+    elif "ratings" in o.unverified:
+        out.append("unverified", style="yellow")
+    else:
+        out.append("none recorded")
+    if o.notes:
+        out.append("\nNotes: ", style="bold dim")
+        out.append_text(safe(o.notes))
+    return out
+
+
+def article_header(article: Article, publisher: Outlet | None, original: Outlet | None) -> Text:
+    out = Text()
+    out.append_text(safe(article.title, style="bold"))
+    out.append("\n")
+    out.append_text(safe(f"{article.id} · published {article.published}", style="dim"))
+    if "published" in article.unverified:
+        out.append(UNVERIFIED, style="yellow")
+    out.append("\n")
+    out.append("Publisher: ", style="bold dim")
+    out.append_text(outlet_label(publisher, article.publisher))
+    if article.original_source and article.original_source != article.publisher:
+        out.append(" · Original source: ", style="bold dim")
+        out.append_text(outlet_label(original, article.original_source))
+        if "original_source" in article.unverified:
+            out.append(UNVERIFIED, style="yellow")
+    if article.url:
+        out.append("\n")
+        out.append_text(safe(article.url, style="dim"))
+    return out
+
+
+def article_view(article: Article, publisher: Outlet | None, original: Outlet | None, width: int) -> RenderableType:
+    """The canonical text beside the outlet card(s)."""
+    cards: list[RenderableType] = [outlet_card(publisher, article.publisher, "Publisher")]
+    if article.original_source and article.original_source != article.publisher:
+        role = "Original source" + (UNVERIFIED if "original_source" in article.unverified else "")
+        cards.append(outlet_card(original, article.original_source, role))
+    body = Group(article_header(article, publisher, original), Text(""), safe(article.text))
+    if width < 100:
+        return Group(*cards, body)
+    grid = Table.grid(expand=True, padding=(0, 2))
+    grid.add_column(ratio=3)
+    grid.add_column(ratio=2)
+    grid.add_row(body, Group(*cards))
+    return grid

@@ -1,0 +1,408 @@
+"""SQLite storage: the only module that speaks SQL.
+
+* WAL journal, foreign keys, a busy timeout: several processes (TUIs, imports,
+  exports) can use one database file at once.
+* Every write is one ``BEGIN IMMEDIATE`` transaction, committed before the call
+  returns: what a caller reports as saved is on disk.
+* One connection per thread (SQLite connections must stay on their thread).
+* ``PRAGMA user_version`` holds the schema version; :data:`MIGRATIONS` bring an
+  older file up to date without losing data.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import sqlite_utils
+
+from .models import Annotation, Article, Outlet, PartialDate, RemovedRange, utc_now
+
+DEFAULT_DB = "annotations.db"
+BUSY_TIMEOUT_MS = 10_000
+
+
+class StoreError(Exception):
+    """A database that cannot be used (not SQLite, newer schema, unwritable)."""
+
+
+def _migration_1(db: sqlite_utils.Database) -> None:
+    db["outlets"].create(
+        {"id": str, "name": str, "country": str, "state_affiliation": str, "data": str, "updated": str},
+        pk="id",
+    )
+    db["articles"].create(
+        {
+            "id": str,
+            "publisher": str,
+            "original_source": str,
+            "title": str,
+            "url": str,
+            "published": str,
+            "published_approximate": int,
+            "language": str,
+            "story": str,
+            "text": str,
+            "text_sha256": str,
+            "raw_text": str,
+            "removed": str,
+            "source_file": str,
+            "source_key": str,
+            "version": int,
+            "supersedes": str,
+            "current": int,
+            "imported_at": str,
+            "unverified": str,
+            "word_count": int,
+        },
+        pk="id",
+        foreign_keys=[("publisher", "outlets", "id"), ("original_source", "outlets", "id")],
+        not_null={"title", "text", "text_sha256", "raw_text", "source_key"},
+    )
+    db["articles"].create_index(["text_sha256"], unique=True)
+    db["articles"].create_index(["source_key", "current"])
+    db["articles"].create_index(["current", "publisher"])
+    db["articles"].create_index(["story"])
+    db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="unicode61")
+    db["annotations"].create(
+        {
+            "uuid": str,
+            "article_id": str,
+            "text_sha256": str,
+            "annotator": str,
+            "codebook_id": str,
+            "codebook_version": str,
+            "category": str,
+            "label": str,
+            "start": int,
+            "end": int,
+            "quote": str,
+            "prefix": str,
+            "suffix": str,
+            "attributes": str,
+            "note": str,
+            "origin": str,
+            "created": str,
+            "updated": str,
+            "deleted": int,
+        },
+        pk="uuid",
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"article_id", "annotator", "category", "label", "origin"},
+        defaults={"deleted": 0, "origin": "human"},
+    )
+    db["annotations"].create_index(["article_id", "annotator", "deleted"])
+    db["annotations"].create_index(["annotator", "deleted"])
+    db["annotations"].create_index(["label", "deleted"])
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """A line of the article list (no texts)."""
+
+    id: str
+    publisher: str | None
+    original_source: str | None
+    title: str
+    published: str | None
+    published_approximate: bool
+    word_count: int
+    annotations: int
+    version: int
+
+
+class Store:
+    """A handle on one annotations database. Safe to share between threads."""
+
+    def __init__(self, path: str | Path = DEFAULT_DB):
+        self.path = Path(path)
+        self._local = threading.local()
+        if self.path.exists() and self.path.is_dir():
+            raise StoreError(f"{self.path}: is a folder, not a database file")
+        try:
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable SQLite database ({exc})") from None
+
+    # -- connections and transactions -------------------------------------------------
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """This thread's connection (opened on first use)."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal" and str(self.path) != ":memory:":
+                raise StoreError(f"{self.path}: could not switch to WAL journal (got {mode})")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            db = sqlite_utils.Database(conn)
+            self._local.db = db
+        return db
+
+    def close(self) -> None:
+        """Close this thread's connection."""
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite_utils.Database]:
+        """One write transaction, taken with the write lock at once (no upgrade deadlocks)."""
+        db = self.db
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
+        else:
+            db.conn.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        version = self.db.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: schema version {version} is newer than this annotator ({SCHEMA_VERSION}); upgrade annotator"
+            )
+        if version == SCHEMA_VERSION:
+            return
+        with self._write() as db:
+            version = db.conn.execute("PRAGMA user_version").fetchone()[0]  # another process may have migrated
+            for number in range(version, SCHEMA_VERSION):
+                MIGRATIONS[number](db)
+            db.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    # -- outlets ---------------------------------------------------------------------
+
+    def upsert_outlets(self, outlets: Iterable[Outlet]) -> int:
+        """Insert or replace registry outlets; returns how many changed."""
+        changed = 0
+        with self._write() as db:
+            for outlet in outlets:
+                data = outlet.model_dump_json()
+                old = db.conn.execute("SELECT data FROM outlets WHERE id = ?", [outlet.id]).fetchone()
+                if old and old[0] == data:
+                    continue
+                db.conn.execute(
+                    "INSERT INTO outlets (id, name, country, state_affiliation, data, updated) VALUES (?,?,?,?,?,?) "
+                    "ON CONFLICT(id) DO UPDATE SET name=excluded.name, country=excluded.country, "
+                    "state_affiliation=excluded.state_affiliation, data=excluded.data, updated=excluded.updated",
+                    [outlet.id, outlet.name, outlet.country, outlet.state_affiliation.value, data, utc_now()],
+                )
+                changed += 1
+        return changed
+
+    def outlets(self) -> list[Outlet]:
+        """Every outlet, by name."""
+        rows = self.db.conn.execute("SELECT data FROM outlets ORDER BY name COLLATE NOCASE").fetchall()
+        return [Outlet.model_validate_json(r[0]) for r in rows]
+
+    def outlet(self, outlet_id: str | None) -> Outlet | None:
+        """One outlet by id, or None."""
+        if outlet_id is None:
+            return None
+        row = self.db.conn.execute("SELECT data FROM outlets WHERE id = ?", [outlet_id]).fetchone()
+        return Outlet.model_validate_json(row[0]) if row else None
+
+    # -- articles --------------------------------------------------------------------
+
+    def article_id_for_sha(self, text_sha256: str) -> str | None:
+        row = self.db.conn.execute("SELECT id FROM articles WHERE text_sha256 = ?", [text_sha256]).fetchone()
+        return row[0] if row else None
+
+    def current_version(self, source_key: str) -> tuple[str, int] | None:
+        """(id, version) of the current article imported from ``source_key``."""
+        row = self.db.conn.execute(
+            "SELECT id, version FROM articles WHERE source_key = ? AND current = 1", [source_key]
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def add_articles(self, articles: Iterable[Article]) -> int:
+        """Insert articles in one transaction. An article whose ``supersedes`` is set
+        makes that older version non-current. Returns how many were added."""
+        added = 0
+        with self._write() as db:
+            for article in articles:
+                if article.supersedes:
+                    db.conn.execute("UPDATE articles SET current = 0 WHERE id = ?", [article.supersedes])
+                db.conn.execute(
+                    "INSERT INTO articles (id, publisher, original_source, title, url, published, "
+                    "published_approximate, language, story, text, text_sha256, raw_text, removed, source_file, "
+                    "source_key, version, supersedes, current, imported_at, unverified, word_count) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,?,?,?)",
+                    [
+                        article.id, article.publisher, article.original_source, article.title, article.url,
+                        article.published.value, int(article.published.approximate), article.language,
+                        article.story, article.text, article.text_sha256, article.raw_text,
+                        json.dumps([r.model_dump() for r in article.removed]), article.source_file,
+                        article.source_key, article.version, article.supersedes, article.imported_at,
+                        json.dumps(article.unverified), word_count(article.text),
+                    ],
+                )
+                added += 1
+        return added
+
+    def article(self, ref: str) -> Article | None:
+        """An article by id or by a unique id prefix (of at least 4 characters)."""
+        row = self.db.conn.execute("SELECT * FROM articles WHERE id = ?", [ref]).fetchone()
+        if row is None and len(ref) >= 4:
+            rows = self.db.conn.execute(
+                "SELECT * FROM articles WHERE id >= ? AND id < ? LIMIT 2", [ref, ref + "\uffff"]
+            ).fetchall()
+            row = rows[0] if len(rows) == 1 else None
+        return _article_from_row(self.db.conn, row) if row else None
+
+    def count_articles(self, current_only: bool = True, publisher: str | None = None, search: str | None = None) -> int:
+        where, params = _article_filter(current_only, publisher, search)
+        return self.db.conn.execute(f"SELECT count(*) FROM articles a {where}", params).fetchone()[0]
+
+    def list_articles(
+        self,
+        offset: int = 0,
+        limit: int | None = None,
+        current_only: bool = True,
+        publisher: str | None = None,
+        search: str | None = None,
+    ) -> list[ArticleRow]:
+        """A page of the article list, in import order."""
+        where, params = _article_filter(current_only, publisher, search)
+        sql = (
+            "SELECT a.id, a.publisher, a.original_source, a.title, a.published, a.published_approximate, "
+            "a.word_count, a.version, "
+            "(SELECT count(*) FROM annotations n WHERE n.article_id = a.id AND n.deleted = 0) "
+            f"FROM articles a {where} ORDER BY a.rowid LIMIT ? OFFSET ?"
+        )
+        rows = self.db.conn.execute(sql, [*params, -1 if limit is None else limit, offset]).fetchall()
+        return [
+            ArticleRow(
+                id=r[0], publisher=r[1], original_source=r[2], title=r[3],
+                published=r[4], published_approximate=bool(r[5]),
+                word_count=r[6], version=r[7], annotations=r[8],
+            )
+            for r in rows
+        ]
+
+    # -- annotations -----------------------------------------------------------------
+
+    def add_annotation(self, annotation: Annotation) -> Annotation:
+        """Store a new annotation (committed on return)."""
+        with self._write() as db:
+            db.conn.execute(
+                "INSERT INTO annotations (uuid, article_id, text_sha256, annotator, codebook_id, codebook_version, "
+                "category, label, start, \"end\", quote, prefix, suffix, attributes, note, origin, created, updated, "
+                "deleted) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                _annotation_values(annotation),
+            )
+        return annotation
+
+    def annotations(
+        self, article_id: str | None = None, annotator: str | None = None, include_deleted: bool = False
+    ) -> list[Annotation]:
+        """Annotations, optionally of one article and/or one annotator, in creation order."""
+        clauses, params = [], []
+        if article_id is not None:
+            clauses.append("article_id = ?")
+            params.append(article_id)
+        if annotator is not None:
+            clauses.append("annotator = ?")
+            params.append(annotator)
+        if not include_deleted:
+            clauses.append("deleted = 0")
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        rows = self.db.conn.execute(
+            f"SELECT * FROM annotations {where} ORDER BY created, rowid", params
+        ).fetchall()
+        cols = [d[0] for d in self.db.conn.execute("SELECT * FROM annotations LIMIT 0").description]
+        return [_annotation_from_row(dict(zip(cols, r))) for r in rows]
+
+
+def word_count(text: str) -> int:
+    """Words in a text (runs of letters or digits)."""
+    return sum(1 for _ in _WORD_RE.finditer(text))
+
+
+_WORD_RE = re.compile(r"\w+(?:['’]\w+)*")
+
+
+def _article_filter(current_only: bool, publisher: str | None, search: str | None) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if current_only:
+        clauses.append("a.current = 1")
+    if publisher is not None:
+        clauses.append("a.publisher IS ?")
+        params.append(publisher or None)
+    if search:
+        clauses.append("a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+        params.append(fts_query(search))
+    return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def fts_query(text: str) -> str:
+    """A user's search words as an FTS5 query: every word must occur (prefix match on the last)."""
+    words = [w for w in re.findall(r"\w+", text)]
+    if not words:
+        return '""'
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def _article_from_row(conn: sqlite3.Connection, row: tuple) -> Article:
+    cols = [d[0] for d in conn.execute("SELECT * FROM articles LIMIT 0").description]
+    data = dict(zip(cols, row))
+    return Article(
+        id=data["id"],
+        publisher=data["publisher"],
+        original_source=data["original_source"],
+        title=data["title"],
+        url=data["url"],
+        published=PartialDate(value=data["published"], approximate=bool(data["published_approximate"])),
+        language=data["language"],
+        story=data["story"],
+        text=data["text"],
+        text_sha256=data["text_sha256"],
+        raw_text=data["raw_text"],
+        removed=[RemovedRange(**r) for r in json.loads(data["removed"] or "[]")],
+        source_file=data["source_file"],
+        source_key=data["source_key"],
+        version=data["version"],
+        supersedes=data["supersedes"],
+        imported_at=data["imported_at"],
+        unverified=json.loads(data["unverified"] or "[]"),
+    )
+
+
+def _annotation_values(a: Annotation) -> list[Any]:
+    return [
+        a.uuid, a.article_id, a.text_sha256, a.annotator, a.codebook_id, a.codebook_version, a.category,
+        a.label, a.start, a.end, a.quote, a.prefix, a.suffix, json.dumps(a.attributes), a.note,
+        a.origin.value, a.created, a.updated, int(a.deleted),
+    ]
+
+
+def _annotation_from_row(data: dict[str, Any]) -> Annotation:
+    data = dict(data)
+    data["attributes"] = json.loads(data["attributes"] or "{}")
+    data["deleted"] = bool(data["deleted"])
+    return Annotation.model_validate(data)

@@ -1,0 +1,50 @@
+"""Shared fixtures: a scratch working folder with the demo corpus, and a store."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from annotator.store import Store
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+SEED_FILES = {
+    "press_tv": "000_6f644dc4ece1bd5e.txt",
+    "yahoo": "001_78cf0033457ac78f.txt",
+    "daily_herald": "002_f27a532cdd26be91.txt",
+    "telesur": "003_282b45ed3f5731a8.txt",
+    "kyiv_independent": "004_4da82f6481d0e883.txt",
+}
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty working folder that is the current directory."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def demo_dir(workdir: Path) -> Path:
+    """A working folder holding a copy of the demo corpus in ./corpus."""
+    shutil.copytree(CORPUS, workdir / "corpus")
+    return workdir
+
+
+@pytest.fixture
+def store(workdir: Path) -> Store:
+    return Store(workdir / "annotations.db")
+
+
+@pytest.fixture
+def demo_store(demo_dir: Path) -> Store:
+    """A store with the demo corpus imported."""
+    from annotator.importer import import_paths
+
+    s = Store(demo_dir / "annotations.db")
+    report = import_paths(s, [demo_dir / "corpus"])
+    assert report.ok, report.rejected
+    return s
