@@ -29,11 +29,19 @@ def fail(message: str, code: int = 1) -> None:
 
 
 def db_option(func: Callable) -> Callable:
-    """``--db FILE`` for every command."""
+    """``--db FILE`` for every command (a subcommand's own --db wins over the group's)."""
     return click.option(
-        "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB,
-        show_default=True, help="The annotations database (created on first use).",
+        "--db", "db_path", type=click.Path(path_type=Path), default=None,
+        help=f"The annotations database (default ./{DEFAULT_DB}, created on first use).",
     )(func)
+
+
+def resolve_db(db_path: Path | None) -> Path:
+    ctx = click.get_current_context(silent=True)
+    while db_path is None and ctx is not None:
+        db_path = (ctx.params or {}).get("db_path")
+        ctx = ctx.parent
+    return db_path or Path(DEFAULT_DB)
 
 
 def open_store(db_path: Path) -> Store:
@@ -49,8 +57,8 @@ def store_command(func: Callable) -> Callable:
 
     @db_option
     @wraps(func)
-    def wrapper(db_path: Path, **kwargs: Any) -> Any:
-        return func(store=open_store(db_path), **kwargs)
+    def wrapper(db_path: Path | None, **kwargs: Any) -> Any:
+        return func(store=open_store(resolve_db(db_path)), **kwargs)
 
     return wrapper
 
@@ -62,13 +70,14 @@ def print_json(data: Any) -> None:
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @db_option
 @click.pass_context
-def main(ctx: click.Context, db_path: Path) -> None:
+def main(ctx: click.Context, db_path: Path | None) -> None:
     """Tag how news articles frame events, beside what is known about their outlet.
 
     With no command: builds the database from ./corpus on first run and lists the articles.
     """
     if ctx.invoked_subcommand is not None:
         return
+    db_path = resolve_db(db_path)
     store = open_store(db_path)
     if store.count_articles() == 0:
         if not DEMO_CORPUS.is_dir():
@@ -153,7 +162,8 @@ def _print_articles(store: Store, as_json: bool, all_versions: bool) -> None:
     names = _outlet_names(store)
     from .render import articles_table
 
-    _console().print(articles_table(rows, names, len(rows)))
+    console = _console()
+    console.print(articles_table(rows, names, len(rows), console.width))
 
 
 @main.command()
@@ -201,6 +211,109 @@ def show(store: Store, article: str, as_json: bool) -> None:
 
     console = _console()
     console.print(article_view(found, publisher, original, console.width))
+
+
+def codebook_option(func: Callable) -> Callable:
+    """``--codebook ID|FILE`` (default: configuration, else the shipped default)."""
+    return click.option("--codebook", "codebook_ref", help="Codebook id (shipped in schemas/) or YAML file.")(func)
+
+
+def load_codebook_or_fail(ref: str | None):
+    from .codebook import find_codebook
+    from .config import load_config
+    from .readers import InputError
+
+    try:
+        return find_codebook(ref or load_config().codebook)
+    except InputError as exc:
+        fail(str(exc))
+
+
+@main.group()
+def codebook() -> None:
+    """Check and show codebooks."""
+
+
+@codebook.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def codebook_check(files: tuple[Path, ...]) -> None:
+    """Validate codebook files; every problem is printed as file: place: what."""
+    from .codebook import load_codebook
+    from .readers import InputError
+
+    err, out, bad = _console(stderr=True), _console(), 0
+    for file in files:
+        try:
+            book = load_codebook(file)
+        except InputError as exc:
+            bad += 1
+            for line in str(exc).splitlines():
+                err.print(Text("error: ", style="bold red") + Text(line))
+            continue
+        labels = sum(len(c.labels) for c in book.categories)
+        variants = sum(len(x.variants) for c in book.categories for x in c.lexicon)
+        out.print(Text(f"ok: {file}: {book.id} {book.version}, {len(book.categories)} categories, "
+                       f"{labels} labels, {variants} lexicon variants"))
+    sys.exit(1 if bad else 0)
+
+
+@codebook.command("show")
+@click.argument("ref", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the codebook as JSON.")
+def codebook_show(ref: str | None, as_json: bool) -> None:
+    """Print a codebook (id or file; default: the configured one) readably."""
+    book = load_codebook_or_fail(ref)
+    if as_json:
+        print_json(book.model_dump(mode="json"))
+        return
+    from .render import codebook_view
+
+    _console().print(codebook_view(book))
+
+
+@codebook.command("list")
+def codebook_list() -> None:
+    """List the shipped codebooks."""
+    from .codebook import codebook_files, load_codebook
+    from .readers import InputError
+
+    for file in codebook_files():
+        try:
+            book = load_codebook(file)
+        except InputError as exc:
+            _console(stderr=True).print(Text(f"broken: {exc}"))
+            continue
+        _console().print(Text(f"{book.id}\t{book.version}\t{book.title}\t({file.name})"))
+
+
+@main.command()
+@click.argument("article", required=False)
+@click.option("--all", "all_articles", is_flag=True, help="Every current article, as JSON lines.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@codebook_option
+@store_command
+def suggest(store: Store, article: str | None, all_articles: bool, as_json: bool, codebook_ref: str | None) -> None:
+    """List lexicon suggestions (term variants) in an article."""
+    from .lexicon import Matcher
+
+    matcher = Matcher(load_codebook_or_fail(codebook_ref))
+    if all_articles == (article is not None):
+        fail("give one ARTICLE or --all", 2)
+    if all_articles:
+        for found in store.iter_current_articles():
+            for s in matcher.find(found.text):
+                click.echo(json.dumps({"article": found.id, **s.as_dict()}, ensure_ascii=False))
+        return
+    found = store.article(article)
+    if found is None:
+        fail(f"no article {article!r} (see `annotator articles` for ids)")
+    suggestions = matcher.find(found.text)
+    if as_json:
+        print_json([s.as_dict() for s in suggestions])
+        return
+    from .render import suggestions_table
+
+    _console().print(suggestions_table(suggestions, found.title))
 
 
 if __name__ == "__main__":

@@ -39,25 +39,30 @@ def outlet_label(outlet: Outlet | None, outlet_id: str | None) -> Text:
     return safe(outlet_id)
 
 
-def articles_table(rows: list[ArticleRow], outlet_names: dict[str, str], total: int) -> Table:
-    table = Table(title=f"{total} article{'s' if total != 1 else ''}", box=box.SIMPLE_HEAD, expand=False)
-    table.add_column("id", no_wrap=True)
-    table.add_column("publisher", max_width=16, overflow="ellipsis", no_wrap=True)
-    table.add_column("original source", max_width=16, overflow="ellipsis", no_wrap=True)
-    table.add_column("title", min_width=24, ratio=1, overflow="fold")
-    table.add_column("date", no_wrap=True)
+def articles_table(rows: list[ArticleRow], outlet_names: dict[str, str], total: int, width: int = 80) -> Table:
+    """The article list. Below 120 columns the outlets go on a second line under the title."""
+    wide = width >= 120
+    table = Table(title=f"{total} article{'s' if total != 1 else ''}", box=box.SIMPLE_HEAD, expand=True)
+    table.add_column("id", no_wrap=True, style="cyan")
+    if wide:
+        table.add_column("publisher", max_width=22, overflow="ellipsis", no_wrap=True)
+        table.add_column("original source", max_width=22, overflow="ellipsis", no_wrap=True)
+    table.add_column("title" if wide else "title / publisher (original source)", ratio=1, overflow="fold")
+    table.add_column("date", no_wrap=True, min_width=10)
     table.add_column("words", justify="right", no_wrap=True)
     table.add_column("tags", justify="right", no_wrap=True)
     for r in rows:
-        table.add_row(
-            Text(r.id, style="cyan"),
-            safe(outlet_names.get(r.publisher or "", r.publisher)),
-            safe(outlet_names.get(r.original_source or "", r.original_source)),
-            safe(r.title),
-            safe(str(PartialDate(value=r.published, approximate=r.published_approximate))),
-            Text(str(r.word_count)),
-            Text(str(r.annotations)),
-        )
+        publisher = safe(outlet_names.get(r.publisher or "", r.publisher))
+        original = safe(outlet_names.get(r.original_source or "", r.original_source))
+        date = safe(str(PartialDate(value=r.published, approximate=r.published_approximate)))
+        counts = (Text(str(r.word_count)), Text(str(r.annotations)))
+        if wide:
+            table.add_row(Text(r.id), publisher, original, safe(r.title), date, *counts)
+        else:
+            title = safe(r.title)
+            title.append("\n")
+            title.append_text(Text.assemble(publisher, " (", original, ")", style="dim"))
+            table.add_row(Text(r.id), title, date, *counts)
     return table
 
 
@@ -144,8 +149,9 @@ def outlet_card_text(o: Outlet) -> Text:
 
 def article_header(article: Article, publisher: Outlet | None, original: Outlet | None) -> Text:
     out = Text()
-    out.append_text(safe(article.title, style="bold"))
-    out.append("\n")
+    if not article.text.startswith(article.title):
+        out.append_text(safe(article.title, style="bold"))
+        out.append("\n")
     out.append_text(safe(f"{article.id} · published {article.published}", style="dim"))
     if "published" in article.unverified:
         out.append(UNVERIFIED, style="yellow")
@@ -177,3 +183,53 @@ def article_view(article: Article, publisher: Outlet | None, original: Outlet | 
     grid.add_column(ratio=2)
     grid.add_row(body, Group(*cards))
     return grid
+
+
+def suggestions_table(suggestions: list, title: str) -> Table:
+    """Lexicon suggestions of one article."""
+    table = Table(title=Text(f"{len(suggestions)} suggestions in ") + safe(title), box=box.SIMPLE_HEAD)
+    for name in ("start", "end", "text", "concept", "variant", "alignment", "label", "voice"):
+        table.add_column(name, justify="right" if name in ("start", "end") else "left")
+    colours = {"kremlin": "red", "ukraine-west": "dodger_blue1", "neutral": "grey70"}
+    for s in suggestions:
+        table.add_row(Text(str(s.start)), Text(str(s.end)), safe(s.text, style="bold"), safe(s.concept),
+                      safe(s.variant), safe(s.alignment, style=colours.get(s.alignment, "")), safe(s.label),
+                      safe(s.voice))
+    return table
+
+
+def codebook_view(book) -> Group:
+    """A codebook, readably: categories, labels with keys, attributes, lexicon."""
+    parts: list[RenderableType] = [
+        Text.assemble(safe(book.title, style="bold"), "  ", safe(f"{book.id} {book.version}", style="dim")),
+    ]
+    if book.guidelines:
+        parts.append(Panel(safe(book.guidelines.strip()), title="Guidelines", title_align="left"))
+    for attribute in book.attributes:
+        line = Text.assemble(("Attribute ", "bold"), safe(attribute.name), ": ")
+        line.append_text(safe(", ".join(f"{v.id} ({v.name})" for v in attribute.values)))
+        parts.append(line)
+    for category in book.categories:
+        table = Table(title=Text.assemble(safe(category.name, style="bold"),
+                                          safe(f"  [{category.id}: {category.kind.value}, {category.cardinality.value}, {category.order.value}]", style="dim")),
+                      box=box.SIMPLE_HEAD, title_justify="left", expand=True)
+        table.add_column("key", no_wrap=True)
+        table.add_column("label", no_wrap=True)
+        table.add_column("description", ratio=1)
+        for label in category.labels:
+            description = safe(label.description)
+            if label.example:
+                description.append("\ne.g. ", style="dim")
+                description.append_text(safe(label.example, style="italic dim"))
+            table.add_row(safe(label.key or ""), safe(label.name, style=label.color), description)
+        parts.append(table)
+        for concept in category.lexicon:
+            line = Text.assemble(("  ", ""), safe(concept.concept, style="bold"), ": ")
+            for number, variant in enumerate(concept.variants):
+                if number:
+                    line.append(" | ")
+                line.append_text(safe(variant.alignment, style="dim"))
+                line.append(" ")
+                line.append_text(safe(", ".join(variant.terms + variant.patterns)))
+            parts.append(line)
+    return Group(*parts)

@@ -272,6 +272,19 @@ class Store:
             row = rows[0] if len(rows) == 1 else None
         return _article_from_row(self.db.conn, row) if row else None
 
+    def iter_current_articles(self, batch: int = 500) -> Iterator[Article]:
+        """Every current article, fetched in batches (never all in memory)."""
+        last = -1
+        while True:
+            rows = self.db.conn.execute(
+                "SELECT rowid, * FROM articles WHERE current = 1 AND rowid > ? ORDER BY rowid LIMIT ?", [last, batch]
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield _article_from_row(self.db.conn, row[1:])
+            last = rows[-1][0]
+
     def count_articles(self, current_only: bool = True, publisher: str | None = None, search: str | None = None) -> int:
         where, params = _article_filter(current_only, publisher, search)
         return self.db.conn.execute(f"SELECT count(*) FROM articles a {where}", params).fetchone()[0]

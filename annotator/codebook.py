@@ -1,0 +1,338 @@
+"""Codebooks: what annotators can tag (categories, labels, keys, attributes, lexicon).
+
+A codebook is a YAML file validated by :class:`Codebook`. Every problem found
+is reported as ``file: place: what`` with ``place`` like
+``categories[2].labels[5].key``, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from enum import Enum
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .readers import InputError, display_path
+from .registry import load_yaml, pydantic_error_line
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+CODEBOOK_DIR = Path(__file__).resolve().parent.parent / "schemas"
+DEFAULT_CODEBOOK_ID = "ru-ua-framing"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _check_id(value: str) -> str:
+    if not ID_RE.match(value):
+        raise ValueError(f"{value!r} is not an id (lower-case letters, digits, '-' and '_')")
+    return value
+
+
+def _check_key(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if len(value) != 1 or not value.isprintable() or value.isspace():
+        raise ValueError(f"{value!r} is not a key: use one printable character (letters, digits, punctuation)")
+    return value
+
+
+def _check_color(value: str) -> str:
+    from rich.color import Color, ColorParseError
+
+    try:
+        Color.parse(value)
+    except ColorParseError:
+        raise ValueError(f"{value!r} is not a colour (use a name like 'red' or '#rrggbb')") from None
+    return value
+
+
+class Kind(str, Enum):
+    span = "span"
+    article = "article"
+
+
+class Cardinality(str, Enum):
+    single = "single"
+    multi = "multi"
+
+
+class Order(str, Enum):
+    nominal = "nominal"
+    ordinal = "ordinal"
+
+
+class Case(str, Enum):
+    insensitive = "insensitive"
+    sensitive = "sensitive"
+
+
+class AttributeValue(_Model):
+    id: str
+    name: str
+    description: str | None = None
+
+    _id = field_validator("id")(_check_id)
+
+
+class Attribute(_Model):
+    """A property a span tag can carry, e.g. voice: own / quoted / scare-quoted."""
+
+    id: str
+    name: str
+    description: str | None = None
+    values: list[AttributeValue] = Field(min_length=1)
+    default: str | None = None
+
+    _id = field_validator("id")(_check_id)
+
+    @model_validator(mode="after")
+    def _default_known(self) -> "Attribute":
+        ids = [v.id for v in self.values]
+        for number, value_id in enumerate(ids):
+            if ids.index(value_id) != number:
+                raise ValueError(f"values[{number}].id {value_id!r} is used twice")
+        if self.default is not None and self.default not in ids:
+            raise ValueError(f"default {self.default!r} is not one of the values ({', '.join(ids)})")
+        return self
+
+
+class Label(_Model):
+    id: str
+    name: str
+    description: str
+    example: str | None = None
+    key: str | None = None
+    color: str = "yellow"
+
+    _id = field_validator("id")(_check_id)
+    _key = field_validator("key")(_check_key)
+    _color = field_validator("color")(_check_color)
+
+
+class Variant(_Model):
+    """One way of naming a concept, the side it signals, and the terms that match it."""
+
+    id: str
+    name: str | None = None
+    alignment: str
+    label: str = Field(description="id of the category label a match is tagged with")
+    terms: list[str] = []
+    patterns: list[str] = Field(default=[], description="regular expressions, for forms terms cannot express")
+    case: Case = Case.insensitive
+
+    _id = field_validator("id")(_check_id)
+
+    @field_validator("patterns")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        for number, pattern in enumerate(patterns):
+            try:
+                compiled = re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"patterns[{number}] {pattern!r} is not a valid regular expression ({exc})") from None
+            if compiled.match(""):
+                raise ValueError(f"patterns[{number}] {pattern!r} matches empty text")
+        return patterns
+
+    @field_validator("terms")
+    @classmethod
+    def _terms(cls, terms: list[str]) -> list[str]:
+        for number, term in enumerate(terms):
+            if not term.strip():
+                raise ValueError(f"terms[{number}] is empty")
+        return terms
+
+    @model_validator(mode="after")
+    def _has_terms(self) -> "Variant":
+        if not self.terms and not self.patterns:
+            raise ValueError("the variant has no terms or patterns (an empty lexicon entry)")
+        return self
+
+
+class Concept(_Model):
+    concept: str
+    description: str | None = None
+    variants: list[Variant] = Field(min_length=1)
+
+    _id = field_validator("concept")(_check_id)
+
+
+class Category(_Model):
+    id: str
+    name: str
+    kind: Kind
+    cardinality: Cardinality = Cardinality.multi
+    order: Order = Order.nominal
+    description: str | None = None
+    guideline: str | None = None
+    attributes: list[str] = Field(default=[], description="ids of codebook attributes span tags of this category carry")
+    labels: list[Label] = Field(min_length=1)
+    lexicon: list[Concept] = []
+
+    _id = field_validator("id")(_check_id)
+
+    def label(self, label_id: str) -> Label | None:
+        return next((l for l in self.labels if l.id == label_id), None)
+
+
+class Codebook(_Model):
+    """A versioned tag schema."""
+
+    id: str
+    version: str
+    title: str
+    guidelines: str = ""
+    alignments: list[str] = Field(default=[], description="the sides a lexicon variant may signal")
+    attributes: list[Attribute] = []
+    categories: list[Category] = Field(min_length=1)
+
+    _id = field_validator("id")(_check_id)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version(cls, value: object) -> str:
+        return str(value)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Codebook":
+        problems = list(self._problems())
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    def _problems(self) -> Iterator[str]:
+        yield from _duplicates("attributes", [a.id for a in self.attributes])
+        yield from _duplicates("categories", [c.id for c in self.categories])
+        yield from _duplicates("alignments", self.alignments, field="")
+        attribute_ids = {a.id for a in self.attributes}
+        span_keys: dict[str, str] = {}
+        for ci, category in enumerate(self.categories):
+            here = f"categories[{ci}]"
+            yield from _duplicates(f"{here}.labels", [l.id for l in category.labels])
+            for ai, attribute in enumerate(category.attributes):
+                if attribute not in attribute_ids:
+                    yield f"{here}.attributes[{ai}]: unknown attribute {attribute!r} (declared: {', '.join(sorted(attribute_ids)) or 'none'})"
+            if category.kind is Kind.article and category.attributes:
+                yield f"{here}.attributes: article-level categories cannot carry span attributes"
+            own_keys: dict[str, str] = {}
+            for li, label in enumerate(category.labels):
+                if label.key is None:
+                    continue
+                place = f"{here}.labels[{li}].key"
+                keys = span_keys if category.kind is Kind.span else own_keys
+                if label.key in keys:
+                    yield f"{place}: key {label.key!r} is already used by {keys[label.key]}"
+                else:
+                    keys[label.key] = f"{here}.labels[{category.labels.index(label)}] ({label.id})"
+            if category.lexicon and category.kind is not Kind.span:
+                yield f"{here}.lexicon: only span categories can have a lexicon"
+            yield from _duplicates(f"{here}.lexicon", [c.concept for c in category.lexicon], field="concept")
+            label_ids = {l.id for l in category.labels}
+            for xi, concept in enumerate(category.lexicon):
+                yield from _duplicates(f"{here}.lexicon[{xi}].variants", [v.id for v in concept.variants])
+                for vi, variant in enumerate(concept.variants):
+                    place = f"{here}.lexicon[{xi}].variants[{vi}]"
+                    if variant.alignment not in self.alignments:
+                        yield f"{place}.alignment: {variant.alignment!r} is not a declared alignment ({', '.join(self.alignments) or 'none declared'})"
+                    if variant.label not in label_ids:
+                        yield f"{place}.label: {variant.label!r} is not a label of {category.id}"
+
+    # -- lookups -------------------------------------------------------------------
+
+    def category(self, category_id: str) -> Category | None:
+        return next((c for c in self.categories if c.id == category_id), None)
+
+    def label(self, category_id: str, label_id: str) -> Label | None:
+        category = self.category(category_id)
+        return category.label(label_id) if category else None
+
+    def attribute(self, attribute_id: str) -> Attribute | None:
+        return next((a for a in self.attributes if a.id == attribute_id), None)
+
+    def span_keys(self) -> dict[str, tuple[Category, Label]]:
+        """Key -> (category, label) for every keyed span label."""
+        return {
+            label.key: (category, label)
+            for category in self.categories
+            if category.kind is Kind.span
+            for label in category.labels
+            if label.key
+        }
+
+    def label_ids(self) -> set[tuple[str, str]]:
+        return {(c.id, l.id) for c in self.categories for l in c.labels}
+
+
+def _duplicates(place: str, ids: list[str], field: str = "id") -> Iterator[str]:
+    seen: dict[str, int] = {}
+    for number, value in enumerate(ids):
+        if value in seen:
+            suffix = f".{field}" if field else ""
+            yield f"{place}[{number}]{suffix}: {value!r} is already used by {place}[{seen[value]}]"
+        else:
+            seen[value] = number
+
+
+def load_codebook(path: Path) -> Codebook:
+    """Read and validate a codebook file; :class:`InputError` lists every problem, one per line."""
+    data = load_yaml(path)
+    name = display_path(path)
+    if not isinstance(data, dict):
+        raise InputError(f"{name}: must be a mapping (id, version, title, categories, ...)")
+    try:
+        return Codebook.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(codebook_error_lines(name, exc)) from None
+
+
+def codebook_error_lines(name: str, exc: ValidationError) -> str:
+    """Every validation problem as ``file: place: what``, one per line."""
+    lines: list[str] = []
+    for err in exc.errors():
+        message = err["msg"].removeprefix("Value error, ")
+        place = ""
+        for part in err["loc"]:
+            place += f"[{part}]" if isinstance(part, int) else (f".{part}" if place else str(part))
+        if "\n" in message or message.startswith(("categories[", "attributes[", "alignments[")):
+            lines.extend(f"{name}: {line}" for line in message.splitlines())
+        elif err["type"] == "missing":
+            lines.append(f"{name}: {place}: is missing")
+        else:
+            lines.append(f"{name}: {place or 'top level'}: {message}")
+    return "\n".join(lines)
+
+
+def codebook_files(directory: Path = CODEBOOK_DIR) -> list[Path]:
+    """The codebook YAML files shipped in ``schemas/``."""
+    return sorted(p for p in directory.glob("*.yaml") if p.is_file())
+
+
+def find_codebook(ref: str | None, directory: Path = CODEBOOK_DIR) -> Codebook:
+    """A codebook by file path or by id among the shipped ones (default: the configured default)."""
+    ref = ref or DEFAULT_CODEBOOK_ID
+    path = Path(ref)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        return load_codebook(path)
+    for file in codebook_files(directory):
+        try:
+            data = load_yaml(file)
+        except InputError:
+            continue
+        if isinstance(data, dict) and data.get("id") == ref:
+            return load_codebook(file)
+    known = ", ".join(sorted(_ids(directory))) or "none"
+    raise InputError(f"no codebook {ref!r} (shipped: {known}; or give a .yaml path)")
+
+
+def _ids(directory: Path) -> Iterator[str]:
+    for file in codebook_files(directory):
+        try:
+            data = load_yaml(file)
+        except InputError:
+            continue
+        if isinstance(data, dict) and isinstance(data.get("id"), str):
+            yield data["id"]

@@ -1,0 +1,103 @@
+import json
+import sqlite3
+
+from click.testing import CliRunner
+
+from annotator.cli import main
+
+
+def run(*args):
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result
+
+
+def test_first_run_builds_database_from_demo_corpus_and_lists_articles(demo_dir):
+    result = run()
+    assert result.exit_code == 0, result.output
+    assert "Imported 5 new article(s)" in result.output
+    rows = json.loads(run("articles", "--json").output)
+    publishers = {r["publisher"] for r in rows}
+    assert publishers == {"press-tv", "yahoo-news", "daily-herald", "telesur", "kyiv-independent"}
+    conn = sqlite3.connect(demo_dir / "annotations.db")
+    names = {r[0] for r in conn.execute(
+        "SELECT o.name FROM articles a JOIN outlets o ON o.id = a.publisher")}
+    assert names == {"Press TV", "Yahoo News", "Daily Herald", "teleSUR", "The Kyiv Independent"}
+
+
+def test_second_run_imports_nothing_new(demo_dir):
+    run()
+    again = run("import", "corpus")
+    assert again.exit_code == 0
+    assert "Imported 0 new article(s), 0 new version(s); 5 duplicate(s) skipped; 0 rejected" in again.output
+    assert len(json.loads(run("articles", "--json").output)) == 5
+
+
+def test_seed_texts_are_free_of_page_chrome(demo_dir):
+    run()
+    rows = {r["publisher"]: r["id"] for r in json.loads(run("articles", "--json").output)}
+    text = lambda outlet: json.loads(run("show", rows[outlet], "--json").output)["text"]
+    assert "Oops!" not in text("yahoo-news")
+    assert "alternate addresses" not in text("press-tv")
+    assert "Negotiations in Istanbul: will expectations meet reality?" not in text("kyiv-independent")
+
+
+def test_demo_manifest_facts_reach_the_articles(demo_dir):
+    run()
+    rows = {r["publisher"]: r for r in json.loads(run("articles", "--json").output)}
+    yahoo = json.loads(run("show", rows["yahoo-news"]["id"], "--json").output)
+    assert yahoo["original_source"] == "the-hill" and "original_source" in yahoo["unverified"]
+    assert yahoo["published"] == {"value": "2022-03-21", "approximate": False}
+    assert yahoo["publisher_outlet"]["name"] == "Yahoo News"
+    ki = json.loads(run("show", rows["kyiv-independent"]["id"], "--json").output)
+    assert ki["published"] == {"value": "2025-07", "approximate": True}
+
+
+def test_show_prints_text_beside_outlet_card(demo_dir):
+    run()
+    rows = {r["publisher"]: r["id"] for r in json.loads(run("articles", "--json").output)}
+    out = CliRunner().invoke(main, ["show", rows["press-tv"]], terminal_width=140).output
+    assert "Islamic Republic of Iran Broadcasting" in out and "Ofcom" in out
+    assert "special military operation" in out
+    assert "(unverified)" in out  # the inferred date
+
+
+def test_outlets_lists_the_registry(demo_dir):
+    run()
+    outlets = json.loads(run("outlets", "--json").output)
+    ids = {o["id"] for o in outlets}
+    assert {"press-tv", "telesur", "rt", "sputnik", "tass", "ap", "reuters", "bbc", "al-jazeera"} <= ids
+    telesur = next(o for o in outlets if o["id"] == "telesur")
+    assert telesur["state_affiliation"] == "multi-state" and "sanctions" in telesur["unverified"]
+    assert all(r["as_of"]["value"] and r["rater"] for o in outlets for r in o["ratings"])
+
+
+def test_markup_and_escapes_in_titles_are_shown_literally(workdir):
+    (workdir / "evil.json").write_text(json.dumps({
+        "title": "[bold red]Fake[/] [@click=app.quit]x[/] \x1b[2J\x1b]0;owned\x07",
+        "text": "Body with [/x] closing tag and \x1b[31mred\x1b[0m escape."}), encoding="utf-8")
+    assert run("import", "evil.json").exit_code == 0
+    listing = run("articles").output
+    assert "[bold red]Fake[/]" in listing and "\x1b" not in listing
+    article_id = json.loads(run("articles", "--json").output)[0]["id"]
+    shown = run("show", article_id).output
+    assert "[/x]" in shown and "\x1b" not in shown
+
+
+def test_unknown_article_is_one_clear_line(demo_dir):
+    run()
+    result = CliRunner().invoke(main, ["show", "nope"])
+    assert result.exit_code == 1
+    assert "no article 'nope'" in result.output and "Traceback" not in result.output
+
+
+def test_db_option_is_honoured(demo_dir):
+    result = run("--db", "other.db", "articles", "--json")
+    assert json.loads(result.output) == []
+    run("import", "--db", "other.db", "corpus")
+    assert (demo_dir / "other.db").exists() and not (demo_dir / "annotations.db").exists()
+
+
+def test_a_folder_as_database_is_refused_clearly(demo_dir):
+    (demo_dir / "dbdir").mkdir()
+    result = CliRunner().invoke(main, ["articles", "--db", "dbdir"])
+    assert result.exit_code != 0 and "Traceback" not in result.output
