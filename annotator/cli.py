@@ -69,11 +69,13 @@ def print_json(data: Any) -> None:
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @db_option
+@click.option("--annotator", "annotator_name", help="Your name on your tags (default: configuration, $ANNOTATOR_NAME, login name).")
+@click.option("--codebook", "codebook_ref", help="Codebook id (shipped in schemas/) or YAML file.")
 @click.pass_context
-def main(ctx: click.Context, db_path: Path | None) -> None:
+def main(ctx: click.Context, db_path: Path | None, annotator_name: str | None, codebook_ref: str | None) -> None:
     """Tag how news articles frame events, beside what is known about their outlet.
 
-    With no command: builds the database from ./corpus on first run and lists the articles.
+    With no command: imports ./corpus into an empty database, then opens the TUI.
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -82,10 +84,33 @@ def main(ctx: click.Context, db_path: Path | None) -> None:
     if store.count_articles() == 0:
         if not DEMO_CORPUS.is_dir():
             fail(f"{db_path} has no articles and there is no ./{DEMO_CORPUS} folder; use `annotator import PATH`")
-        ok = _run_import(store, [DEMO_CORPUS], None, None, None, 5)
-        if not ok:
+        if not _run_import(store, [DEMO_CORPUS], None, None, None, 5) and store.count_articles() == 0:
             sys.exit(1)
-    _print_articles(store, as_json=False, all_versions=False)
+    _open_tui(store, annotator_name, codebook_ref)
+
+
+def _open_tui(store: Store, annotator_name: str | None, codebook_ref: str | None) -> None:
+    from .config import load_config, resolve_annotator
+    from .readers import InputError
+
+    try:
+        config = load_config()
+    except InputError as exc:
+        fail(str(exc))
+    book = load_codebook_or_fail(codebook_ref or config.codebook)
+    from .tui.app import AnnotatorApp  # Textual is imported only here
+
+    app = AnnotatorApp(store, resolve_annotator(annotator_name, config), book, config.keys)
+    app.run()
+
+
+@main.command()
+@click.option("--annotator", "annotator_name", help="Your name on your tags (default: configuration, $ANNOTATOR_NAME, login name).")
+@click.option("--codebook", "codebook_ref", help="Codebook id (shipped in schemas/) or YAML file.")
+@store_command
+def tui(store: Store, annotator_name: str | None, codebook_ref: str | None) -> None:
+    """Open the annotation TUI."""
+    _open_tui(store, annotator_name, codebook_ref)
 
 
 def _run_import(store: Store, paths: list[Path], manifest: Path | None, registry: Path | None,

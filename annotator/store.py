@@ -103,7 +103,22 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     db["annotations"].create_index(["label", "deleted"])
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1]
+def _migration_2(db: sqlite_utils.Database) -> None:
+    """Per-annotator article status (done) and rejected suggestions."""
+    db["article_status"].create(
+        {"article_id": str, "annotator": str, "status": str, "updated": str},
+        pk=("article_id", "annotator"),
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["rejected_suggestions"].create(
+        {"article_id": str, "annotator": str, "start": int, "end": int, "concept": str, "variant": str, "created": str},
+        pk=("article_id", "annotator", "start", "end", "variant"),
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2]
+STATUSES = ("new", "in progress", "done")
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -120,6 +135,7 @@ class ArticleRow:
     word_count: int
     annotations: int
     version: int
+    status: str = "new"
 
 
 class Store:
@@ -285,8 +301,12 @@ class Store:
                 yield _article_from_row(self.db.conn, row[1:])
             last = rows[-1][0]
 
-    def count_articles(self, current_only: bool = True, publisher: str | None = None, search: str | None = None) -> int:
-        where, params = _article_filter(current_only, publisher, search)
+    def count_articles(
+        self, current_only: bool = True, publisher: str | None = None, search: str | None = None,
+        annotator: str | None = None, status: str | None = None,
+    ) -> int:
+        """How many articles pass the filters (see :meth:`list_articles`)."""
+        where, params = _article_filter(current_only, publisher, search, annotator, status)
         return self.db.conn.execute(f"SELECT count(*) FROM articles a {where}", params).fetchone()[0]
 
     def list_articles(
@@ -296,24 +316,106 @@ class Store:
         current_only: bool = True,
         publisher: str | None = None,
         search: str | None = None,
+        annotator: str | None = None,
+        status: str | None = None,
     ) -> list[ArticleRow]:
-        """A page of the article list, in import order."""
-        where, params = _article_filter(current_only, publisher, search)
+        """A page of the article list, in import order. With ``annotator``, tag counts and
+        status are that annotator's; ``status`` (new / in progress / done) filters by it."""
+        where, params = _article_filter(current_only, publisher, search, annotator, status)
+        who = "AND n.annotator = ?" if annotator is not None else ""
         sql = (
             "SELECT a.id, a.publisher, a.original_source, a.title, a.published, a.published_approximate, "
             "a.word_count, a.version, "
-            "(SELECT count(*) FROM annotations n WHERE n.article_id = a.id AND n.deleted = 0) "
+            f"(SELECT count(*) FROM annotations n WHERE n.article_id = a.id AND n.deleted = 0 {who}), "
+            "(SELECT 1 FROM article_status s WHERE s.article_id = a.id AND s.annotator IS ? AND s.status = 'done') "
             f"FROM articles a {where} ORDER BY a.rowid LIMIT ? OFFSET ?"
         )
-        rows = self.db.conn.execute(sql, [*params, -1 if limit is None else limit, offset]).fetchall()
+        head = [annotator] if annotator is not None else []
+        rows = self.db.conn.execute(sql, [*head, annotator, *params, -1 if limit is None else limit, offset]).fetchall()
         return [
             ArticleRow(
                 id=r[0], publisher=r[1], original_source=r[2], title=r[3],
                 published=r[4], published_approximate=bool(r[5]),
                 word_count=r[6], version=r[7], annotations=r[8],
+                status="done" if r[9] else ("in progress" if r[8] else "new"),
             )
             for r in rows
         ]
+
+    def article_position(self, article_id: str, **filters: Any) -> int | None:
+        """The 0-based position of an article in the filtered list, or None."""
+        where, params = _article_filter(filters.pop("current_only", True), **filters)
+        row = self.db.conn.execute("SELECT rowid FROM articles WHERE id = ?", [article_id]).fetchone()
+        if row is None:
+            return None
+        extra = ("AND" if where else "WHERE") + " a.rowid < ?"
+        return self.db.conn.execute(f"SELECT count(*) FROM articles a {where} {extra}", [*params, row[0]]).fetchone()[0]
+
+    def next_not_done(self, after_id: str | None, annotator: str, **filters: Any) -> str | None:
+        """The first article after ``after_id`` (wrapping round) that ``annotator`` has not marked done."""
+        filters.pop("status", None)
+        where, params = _article_filter(filters.pop("current_only", True), annotator=annotator, status="not done", **filters)
+        after = self.db.conn.execute("SELECT rowid FROM articles WHERE id = ?", [after_id]).fetchone() if after_id else None
+        pivot = after[0] if after else -1
+        row = self.db.conn.execute(
+            f"SELECT a.id FROM articles a {where} {'AND' if where else 'WHERE'} a.id IS NOT ? "
+            "ORDER BY a.rowid <= ?, a.rowid LIMIT 1", [*params, after_id, pivot]
+        ).fetchone()
+        return row[0] if row else None
+
+    def set_status(self, article_id: str, annotator: str, done: bool) -> None:
+        """Mark an article done (or not done) for one annotator."""
+        with self._write() as db:
+            if done:
+                db.conn.execute(
+                    "INSERT INTO article_status (article_id, annotator, status, updated) VALUES (?,?,'done',?) "
+                    "ON CONFLICT(article_id, annotator) DO UPDATE SET status='done', updated=excluded.updated",
+                    [article_id, annotator, utc_now()],
+                )
+            else:
+                db.conn.execute("DELETE FROM article_status WHERE article_id = ? AND annotator = ?", [article_id, annotator])
+
+    def status(self, article_id: str, annotator: str) -> str:
+        """new / in progress / done for one annotator."""
+        done = self.db.conn.execute(
+            "SELECT 1 FROM article_status WHERE article_id = ? AND annotator = ? AND status = 'done'", [article_id, annotator]
+        ).fetchone()
+        if done:
+            return "done"
+        tags = self.db.conn.execute(
+            "SELECT 1 FROM annotations WHERE article_id = ? AND annotator = ? AND deleted = 0 LIMIT 1", [article_id, annotator]
+        ).fetchone()
+        return "in progress" if tags else "new"
+
+    def progress(self, annotator: str) -> tuple[int, int]:
+        """(done, total) current articles for one annotator."""
+        total = self.count_articles()
+        done = self.count_articles(annotator=annotator, status="done")
+        return done, total
+
+    def reject_suggestion(self, article_id: str, annotator: str, start: int, end: int, concept: str, variant: str) -> None:
+        """Remember that ``annotator`` rejected a suggestion (not offered to them again)."""
+        with self._write() as db:
+            db.conn.execute(
+                "INSERT OR IGNORE INTO rejected_suggestions (article_id, annotator, start, \"end\", concept, variant, created) "
+                "VALUES (?,?,?,?,?,?,?)",
+                [article_id, annotator, start, end, concept, variant, utc_now()],
+            )
+
+    def unreject_suggestion(self, article_id: str, annotator: str, start: int, end: int, variant: str) -> None:
+        with self._write() as db:
+            db.conn.execute(
+                "DELETE FROM rejected_suggestions WHERE article_id = ? AND annotator = ? AND start = ? AND \"end\" = ? AND variant = ?",
+                [article_id, annotator, start, end, variant],
+            )
+
+    def rejected_suggestions(self, article_id: str, annotator: str) -> set[tuple[int, int, str]]:
+        """(start, end, variant) of the suggestions ``annotator`` rejected in an article."""
+        rows = self.db.conn.execute(
+            "SELECT start, \"end\", variant FROM rejected_suggestions WHERE article_id = ? AND annotator = ?",
+            [article_id, annotator],
+        ).fetchall()
+        return {(r[0], r[1], r[2]) for r in rows}
 
     # -- annotations -----------------------------------------------------------------
 
@@ -327,6 +429,30 @@ class Store:
                 _annotation_values(annotation),
             )
         return annotation
+
+    def update_annotation(self, uuid: str, **changes: Any) -> Annotation:
+        """Change fields of an annotation (label, attributes, note, deleted, ...); returns it as stored."""
+        allowed = {"category", "label", "attributes", "note", "deleted", "start", "end", "quote", "prefix", "suffix"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise ValueError(f"cannot change {', '.join(sorted(unknown))}")
+        values = {k: (json.dumps(v) if k == "attributes" else int(v) if k == "deleted" else v) for k, v in changes.items()}
+        values["updated"] = utc_now()
+        assignments = ", ".join(f'"{k}" = ?' for k in values)
+        with self._write() as db:
+            cursor = db.conn.execute(f"UPDATE annotations SET {assignments} WHERE uuid = ?", [*values.values(), uuid])
+            if cursor.rowcount != 1:
+                raise KeyError(f"no annotation {uuid}")
+            row = db.conn.execute("SELECT * FROM annotations WHERE uuid = ?", [uuid]).fetchone()
+            cols = [d[0] for d in db.conn.execute("SELECT * FROM annotations LIMIT 0").description]
+        return _annotation_from_row(dict(zip(cols, row)))
+
+    def annotation(self, uuid: str) -> Annotation | None:
+        row = self.db.conn.execute("SELECT * FROM annotations WHERE uuid = ?", [uuid]).fetchone()
+        if row is None:
+            return None
+        cols = [d[0] for d in self.db.conn.execute("SELECT * FROM annotations LIMIT 0").description]
+        return _annotation_from_row(dict(zip(cols, row)))
 
     def annotations(
         self, article_id: str | None = None, annotator: str | None = None, include_deleted: bool = False
@@ -357,9 +483,29 @@ def word_count(text: str) -> int:
 _WORD_RE = re.compile(r"\w+(?:['’]\w+)*")
 
 
-def _article_filter(current_only: bool, publisher: str | None, search: str | None) -> tuple[str, list[Any]]:
+def _article_filter(
+    current_only: bool = True, publisher: str | None = None, search: str | None = None,
+    annotator: str | None = None, status: str | None = None,
+) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
+    if status is not None:
+        if status not in (*STATUSES, "not done"):
+            raise ValueError(f"status must be one of {', '.join(STATUSES)}")
+        done = "EXISTS (SELECT 1 FROM article_status s WHERE s.article_id = a.id AND s.annotator IS ? AND s.status = 'done')"
+        tagged = "EXISTS (SELECT 1 FROM annotations n WHERE n.article_id = a.id AND n.annotator IS ? AND n.deleted = 0)"
+        if status == "done":
+            clauses.append(done)
+            params.append(annotator)
+        elif status == "not done":
+            clauses.append(f"NOT {done}")
+            params.append(annotator)
+        elif status == "in progress":
+            clauses.append(f"NOT {done} AND {tagged}")
+            params.extend([annotator, annotator])
+        else:
+            clauses.append(f"NOT {done} AND NOT {tagged}")
+            params.extend([annotator, annotator])
     if current_only:
         clauses.append("a.current = 1")
     if publisher is not None:

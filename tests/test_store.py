@@ -91,3 +91,58 @@ def test_several_processes_write_one_database_at_once(demo_store):
         p.join(60)
     assert [p.exitcode for p in procs] == [0, 0, 0, 0]
     assert len(demo_store.annotations()) == 160
+
+
+def test_status_is_per_annotator_and_filters_the_list(demo_store):
+    first, second = [r.id for r in demo_store.list_articles()[:2]]
+    article = demo_store.article(first)
+    assert demo_store.status(first, "maria") == "new"
+    demo_store.add_annotation(make_annotation(article, annotator="maria"))
+    assert demo_store.status(first, "maria") == "in progress"
+    assert demo_store.status(first, "li") == "new"
+    demo_store.set_status(second, "maria", True)
+    assert [r.id for r in demo_store.list_articles(annotator="maria", status="done")] == [second]
+    assert [r.id for r in demo_store.list_articles(annotator="maria", status="in progress")] == [first]
+    assert demo_store.count_articles(annotator="maria", status="new") == 3
+    assert demo_store.count_articles(annotator="li", status="new") == 5
+    assert demo_store.progress("maria") == (1, 5)
+    demo_store.set_status(second, "maria", False)
+    assert demo_store.status(second, "maria") == "new"
+
+
+def test_update_and_soft_delete_keep_the_row(demo_store):
+    article = demo_store.article(demo_store.list_articles()[0].id)
+    saved = demo_store.add_annotation(make_annotation(article))
+    changed = demo_store.update_annotation(saved.uuid, label="kiev", attributes={"voice": "quoted"}, note="n")
+    assert (changed.label, changed.attributes, changed.note) == ("kiev", {"voice": "quoted"}, "n")
+    demo_store.update_annotation(saved.uuid, deleted=True)
+    assert demo_store.annotations(article.id) == []
+    assert demo_store.annotations(article.id, include_deleted=True)[0].deleted
+
+
+def test_rejected_suggestions_are_remembered_per_annotator(demo_store):
+    article_id = demo_store.list_articles()[0].id
+    demo_store.reject_suggestion(article_id, "maria", 3, 7, "capital", "kiev")
+    demo_store.reject_suggestion(article_id, "maria", 3, 7, "capital", "kiev")  # twice is harmless
+    assert demo_store.rejected_suggestions(article_id, "maria") == {(3, 7, "kiev")}
+    assert demo_store.rejected_suggestions(article_id, "li") == set()
+    demo_store.unreject_suggestion(article_id, "maria", 3, 7, "kiev")
+    assert demo_store.rejected_suggestions(article_id, "maria") == set()
+
+
+def test_old_schema_is_migrated_keeping_data(workdir):
+    import sqlite_utils
+
+    from annotator.store import MIGRATIONS
+
+    path = workdir / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    db = sqlite_utils.Database(conn)
+    MIGRATIONS[0](db)
+    db["outlets"].insert({"id": "x", "name": "X", "data": '{"id": "x", "name": "X"}'})
+    conn.execute("PRAGMA user_version = 1")
+    conn.close()
+    store = Store(path)
+    assert store.schema_version == SCHEMA_VERSION
+    assert [o.id for o in store.outlets()] == ["x"]
+    assert "article_status" in store.db.table_names()

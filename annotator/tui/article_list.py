@@ -1,0 +1,166 @@
+"""The article list: a Line-API scroll view that holds only the pages it shows.
+
+It never touches the database: when a row it must draw is missing it posts
+:class:`ArticleList.NeedPage`, and the app's worker answers with
+:meth:`ArticleList.set_page` (Toolong's pattern, with Harlequin's split of I/O
+and widgets).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ..normalize import clean_line
+
+PAGE_SIZE = 100
+STATUS_MARKS = {"new": "·", "in progress": "◐", "done": "✓"}
+
+
+@dataclass(frozen=True)
+class ListRow:
+    """What the list shows of one article."""
+
+    id: str
+    title: str
+    outlet: str
+    status: str
+    tags: int
+
+
+class ArticleList(ScrollView, can_focus=True):
+    """All articles that pass the filters, paged in on demand."""
+
+    BINDINGS = [
+        Binding("up", "move(-1)", "Up", show=False),
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("pageup", "move(-10)", "Page up", show=False),
+        Binding("pagedown", "move(10)", "Page down", show=False),
+        Binding("home", "move(-1000000000)", "First", show=False),
+        Binding("end", "move(1000000000)", "Last", show=False),
+        Binding("enter", "choose", "Open", show=False),
+    ]
+    DEFAULT_CSS = """
+    ArticleList { height: 1fr; }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    @dataclass
+    class NeedPage(Message):
+        """Rows from ``offset`` (a page) are needed."""
+
+        offset: int
+
+    @dataclass
+    class Chosen(Message):
+        """The user opened an article."""
+
+        article_id: str
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.total = 0
+        self.generation = 0  # bumps when the filters change; stale pages are ignored
+        self._rows: dict[int, ListRow] = {}
+        self._requested: set[int] = set()
+        self.current_id: str | None = None
+
+    def reset(self, total: int) -> None:
+        """Forget all rows: the filters changed and there are now ``total`` articles."""
+        self.generation += 1
+        self.total = total
+        self._rows.clear()
+        self._requested.clear()
+        self.virtual_size = Size(self.size.width, total)
+        self.cursor = min(self.cursor, max(total - 1, 0))
+        self.refresh()
+
+    def set_page(self, generation: int, offset: int, rows: list[ListRow]) -> None:
+        """Rows answered by the app for a :class:`NeedPage` request."""
+        if generation != self.generation:
+            return
+        for number, row in enumerate(rows):
+            self._rows[offset + number] = row
+        if len(self._rows) > PAGE_SIZE * 20:  # keep memory flat on huge lists
+            keep = range(max(0, self.cursor - PAGE_SIZE * 5), self.cursor + PAGE_SIZE * 5)
+            self._rows = {k: v for k, v in self._rows.items() if k in keep}
+            self._requested = {p for p in self._requested if p in keep}
+        self.refresh()
+
+    def update_row(self, article_id: str, **changes) -> None:
+        """Change a shown row in place (e.g. its status after "done")."""
+        for index, row in self._rows.items():
+            if row.id == article_id:
+                self._rows[index] = ListRow(**{**row.__dict__, **changes})
+                self.refresh()
+
+    def row_at(self, index: int) -> ListRow | None:
+        return self._rows.get(index)
+
+    def render_line(self, y: int) -> Strip:
+        index = self.scroll_offset.y + y
+        width = self.size.width
+        if index >= self.total:
+            return Strip.blank(width)
+        row = self._rows.get(index)
+        if row is None:
+            page = index - index % PAGE_SIZE
+            if page not in self._requested:
+                self._requested.add(page)
+                # posted from this widget's own context: during rendering the screen is the
+                # active pump, and a message "sent" by the screen would stop bubbling there
+                self.call_later(lambda: self.post_message(self.NeedPage(page)))
+            return Strip([Segment("…".ljust(width), Style(dim=True))])
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        text.append(f"{STATUS_MARKS.get(row.status, '?')} ", style="green" if row.status == "done" else "")
+        text.append(clean_line(row.outlet)[:14].ljust(14), style="dim")
+        text.append(" ")
+        text.append(clean_line(row.title))
+        style = Style(reverse=True) if index == self.cursor and self.has_focus else (
+            Style(bold=True, underline=True) if index == self.cursor else Style())
+        if row.id == self.current_id:
+            text.stylize("bold")
+        text.truncate(width, pad=True)
+        segments = [Segment(s.text, (s.style or Style()) + style) for s in text.render(self.app.console)]
+        return Strip(segments).crop(0, width)
+
+    def watch_cursor(self, cursor: int) -> None:
+        if cursor < self.scroll_offset.y:
+            self.scroll_to(y=cursor, animate=False)
+        elif cursor >= self.scroll_offset.y + self.size.height:
+            self.scroll_to(y=cursor - self.size.height + 1, animate=False)
+        self.refresh()
+
+    def action_move(self, delta: int) -> None:
+        if self.total:
+            self.cursor = max(0, min(self.total - 1, self.cursor + delta))
+
+    def action_choose(self) -> None:
+        row = self._rows.get(self.cursor)
+        if row is not None:
+            self.post_message(self.Chosen(row.id))
+
+    def on_click(self, event) -> None:
+        index = self.scroll_offset.y + event.y
+        if 0 <= index < self.total:
+            self.cursor = index
+            self.action_choose()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, self.total)
