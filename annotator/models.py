@@ -193,6 +193,8 @@ class RemovedRange(_Model):
 class Article(_Model):
     """One version of one article. ``text`` is the canonical (normalized) text."""
 
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
     id: str
     publisher: str | None = Field(None, description="Outlet id of the outlet where it was read; None = unknown")
     original_source: str | None = Field(None, description="Outlet id of the outlet that wrote it (syndication)")
@@ -227,6 +229,8 @@ class Origin(str, Enum):
 
 class Annotation(_Model):
     """One tag by one annotator. Span offsets are code-point offsets into the canonical text."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)  # quotes stay exact
 
     uuid: str = Field(default_factory=lambda: str(uuid_module.uuid4()))
     article_id: str

@@ -74,6 +74,7 @@ class Change:
     description: str
     apply: Callable[[], Any]
     revert: Callable[[], Any]
+    uuid: str | None = None  # the tag it is about: made current again after undo/redo
 
 
 @dataclass
@@ -165,19 +166,21 @@ class AnnotatorApp(App):
         yield Static(id="topbar")
         with Horizontal(id="main"):
             with Vertical(id="sidebar"):
-                yield Input(placeholder="search titles and texts  (/)", id="search")
-                yield Select([(Text(s), s) for s in STATUSES], prompt="any status", id="status-filter")
-                yield Select([], prompt="any outlet", id="outlet-filter")
+                yield Input(placeholder="search titles and texts  (/)", id="search", compact=True)
+                yield Select([(Text(s), s) for s in STATUSES], prompt="any status", id="status-filter", compact=True)
+                yield Select([], prompt="any outlet", id="outlet-filter", compact=True)
                 yield ArticleList(id="articles")
             with Vertical(id="reader"):
                 yield Static(id="article-head")
                 yield ArticleView(id="text")
-            with VerticalScroll(id="side"):
-                yield Static(id="outlet-card")
-                yield Static(id="tag-keys")
-                yield Static(id="questions")
-                yield Static(Text("Tags (enter jumps)", style="bold"), id="tags-title")
-                yield OptionList(id="tag-list")
+            with Vertical(id="side"):
+                with VerticalScroll(id="card-scroll"):
+                    yield Static(id="outlet-card")
+                with VerticalScroll(id="tag-panel"):
+                    yield Static(id="tag-keys")
+                    yield Static(id="questions")
+                    yield Static(Text("Tags (enter jumps)", style="bold"), id="tags-title")
+                    yield OptionList(id="tag-list")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -507,16 +510,18 @@ class AnnotatorApp(App):
             self.undo_stack.append(change)
             self.redo_stack.clear()
         if reloaded is not None:
+            if change.uuid and any(t.uuid == change.uuid for t in reloaded.tags):
+                self.current_tag = change.uuid
             self.on_tags_reloaded(reloaded)
         return True
 
-    def _new_tag(self, category: Category, label_id: str, start: int | None = None, end: int | None = None,
+    def _new_tag(self, category_id: str, label_id: str, start: int | None = None, end: int | None = None,
                  origin: Origin = Origin.human, attributes: dict[str, str] | None = None, note: str | None = None) -> Annotation:
         assert self.article is not None
         quote = quote_selector(self.article.text, start, end) if start is not None else {}
         return Annotation(
             article_id=self.article.id, text_sha256=self.article.text_sha256, annotator=self.annotator,
-            codebook_id=self.codebook.id, codebook_version=self.codebook.version, category=category.id,
+            codebook_id=self.codebook.id, codebook_version=self.codebook.version, category=category_id,
             label=label_id, start=start, end=end, origin=origin, attributes=attributes or {}, note=note, **quote,
         )
 
@@ -531,12 +536,12 @@ class AnnotatorApp(App):
                 store.add_annotation(annotation)
                 created["done"] = True
 
-        return Change(description, apply, lambda: store.update_annotation(annotation.uuid, deleted=True))
+        return Change(description, apply, lambda: store.update_annotation(annotation.uuid, deleted=True), annotation.uuid)
 
     def _update(self, tag: Annotation, description: str, **after: Any) -> Change:
         before = {k: getattr(tag, k) for k in after}
         return Change(description, lambda: self.store.update_annotation(tag.uuid, **after),
-                      lambda: self.store.update_annotation(tag.uuid, **before))
+                      lambda: self.store.update_annotation(tag.uuid, **before), tag.uuid)
 
     def _voice_for(self, category: Category, start: int, end: int) -> dict[str, str]:
         if "voice" not in category.attributes or self.article is None:
@@ -568,12 +573,12 @@ class AnnotatorApp(App):
         match = next((s for s in self.all_suggestions if s.start == start and s.end == end), None)
         if match is not None:
             attributes.update(concept=match.concept, variant=match.variant)
-        tag = self._new_tag(category, label_id, start, end, attributes=attributes)
+        tag = self._new_tag(category.id, label_id, start, end, attributes=attributes)
         if await self._do(self._create(tag, f"tag {label_id}")):
-            self.current_tag = tag.uuid
-            view.select_range(end, end)
+            self.current_tag = tag.uuid  # the span stays selected: another key adds a second label
             self._refresh_article()
 
+    @work(group="dialog", exclusive=True)
     async def action_pick_label(self) -> None:
         """Choose a span label from a searchable list and tag the selection."""
         choices = [Choice(Text.assemble(safe(c.name, style="dim"), " › ", safe(l.name, style=l.color),
@@ -584,6 +589,7 @@ class AnnotatorApp(App):
         if result is not None:
             await self.action_tag(*result)
 
+    @work(group="dialog", exclusive=True)
     async def action_relabel_tag(self) -> None:
         tag = self._current()
         if tag is None:
@@ -616,6 +622,7 @@ class AnnotatorApp(App):
         following = values[(values.index(now) + 1) % len(values)] if now in values else values[0]
         await self._do(self._update(tag, f"voice {following}", attributes={**tag.attributes, "voice": following}))
 
+    @work(group="dialog", exclusive=True)
     async def action_note_tag(self) -> None:
         tag = self._current()
         if tag is None:
@@ -625,6 +632,7 @@ class AnnotatorApp(App):
         if note is not None and note != (tag.note or ""):
             await self._do(self._update(tag, "note", note=note or None))
 
+    @work(group="dialog", exclusive=True)
     async def action_note_article(self) -> None:
         if self.article is None:
             return
@@ -634,11 +642,10 @@ class AnnotatorApp(App):
             return
         if existing is not None:
             await self._do(self._update(existing, "article note", note=note or None, deleted=not note))
-        elif note:
-            category = Category(id=NOTE_CATEGORY, name="Article note", kind=Kind.article,
-                                labels=[{"id": NOTE_LABEL, "name": "note", "description": "a note"}])
-            await self._do(self._create(self._new_tag(category, NOTE_LABEL, note=note), "article note"))
+        elif note:  # the reserved category "_article" cannot clash with a codebook id
+            await self._do(self._create(self._new_tag(NOTE_CATEGORY, NOTE_LABEL, note=note), "article note"))
 
+    @work(group="dialog", exclusive=True)
     async def action_answer_question(self) -> None:
         """Answer an article-level question (single choice replaces, multi toggles)."""
         if self.article is None:
@@ -662,7 +669,7 @@ class AnnotatorApp(App):
         if same is not None:  # choosing an answer again takes it back
             await self._do(self._update(same, "clear answer", deleted=True))
             return
-        new = self._create(self._new_tag(category, result[1]), f"answer {result[1]}")
+        new = self._create(self._new_tag(category.id, result[1]), f"answer {result[1]}")
         if category.cardinality.value == "single" and existing:
             removals = [self._update(t, "replace answer", deleted=True) for t in existing]
             await self._do(Change(f"answer {result[1]}",
@@ -699,7 +706,7 @@ class AnnotatorApp(App):
         attributes = {"concept": suggestion.concept, "variant": suggestion.variant}
         if "voice" in category.attributes:
             attributes["voice"] = suggestion.voice
-        tag = self._new_tag(category, suggestion.label, suggestion.start, suggestion.end,
+        tag = self._new_tag(category.id, suggestion.label, suggestion.start, suggestion.end,
                             origin=Origin.suggestion, attributes=attributes)
         if await self._do(self._create(tag, f"accept {suggestion.variant}")):
             self.current_tag = tag.uuid
@@ -782,7 +789,7 @@ class AnnotatorApp(App):
             self.notify("Nothing to undo.")
             return
         change = self.undo_stack.pop()
-        if await self._do(Change(change.description, change.revert, change.apply), record=False):
+        if await self._do(Change(change.description, change.revert, change.apply, change.uuid), record=False):
             self.redo_stack.append(change)
             self.notify(f"Undid: {change.description}", markup=False, timeout=2)
         else:

@@ -1,0 +1,329 @@
+"""The TUI as a person uses it: keys and selections through Pilot, then the database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from annotator.codebook import load_codebook
+from annotator.importer import import_paths
+from annotator.store import Store
+from annotator.tui.app import AnnotatorApp
+from annotator.tui.article_list import ArticleList
+from annotator.tui.article_view import ArticleView
+
+MINI = Path(__file__).parent / "data" / "mini-codebook.yaml"
+SIZE = (160, 45)
+
+
+def make_app(store: Store, annotator: str = "maria", keymap: dict | None = None) -> AnnotatorApp:
+    return AnnotatorApp(store, annotator, load_codebook(MINI), keymap)
+
+
+async def settle(app: AnnotatorApp, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await app.flush()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def select_text(app: AnnotatorApp, pilot, needle: str, occurrence: int = 0) -> tuple[int, int]:
+    """Put the cursor before ``needle`` and select it with shift+right, as a user would."""
+    view = app.query_one(ArticleView)
+    text = app.article.text
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(needle, start + 1)
+    view.select_range(start, start)
+    for _ in range(len(needle)):
+        await pilot.press("shift+right")
+    await pilot.pause()
+    return start, start + len(needle)
+
+
+def live(store: Store, **where) -> list:
+    return [a for a in store.annotations(include_deleted=False) if all(getattr(a, k) == v for k, v in where.items())]
+
+
+async def test_opens_first_article_beside_its_outlet_card(demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app.article.publisher == "press-tv"
+        card = str(app.query_one("#outlet-card").render())
+        assert "Islamic Republic of Iran Broadcasting" in card and "Ofcom" in card
+        assert "maria" in str(app.query_one("#topbar").render())
+        assert app.query_one(ArticleList).total == 5
+
+
+async def test_tag_a_span_with_keys_only(demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        start, end = await select_text(app, pilot, "Kiev")
+        await pilot.press("1")
+        await settle(app, pilot)
+    [tag] = live(demo_store)
+    article = demo_store.article(tag.article_id)
+    assert (tag.start, tag.end, tag.quote) == (start, end, "Kiev")
+    assert article.text[tag.start:tag.end] == tag.quote
+    assert (tag.label, tag.category, tag.origin.value, tag.annotator) == ("kremlin-form", "term", "human", "maria")
+    assert tag.text_sha256 == article.text_sha256 and tag.codebook_id == "mini"
+    assert tag.attributes["voice"] == "own" and tag.attributes["variant"] == "kiev"
+    assert article.text[tag.start - len(tag.prefix):tag.start] == tag.prefix
+
+
+async def test_tag_without_selection_does_nothing(demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("1")
+        await settle(app, pilot)
+    assert live(demo_store) == []
+
+
+async def test_accept_and_reject_suggestions(demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        first = app.suggestions[0]
+        await pilot.press("S", "A")
+        await settle(app, pilot)
+        [accepted] = live(demo_store)
+        assert (accepted.start, accepted.end, accepted.origin.value) == (first.start, first.end, "suggestion")
+        assert accepted.attributes["concept"] == first.concept and accepted.label == first.label
+        rejected = app._suggestion_at_selection()  # accepting jumps to the next suggestion
+        assert rejected is not None
+        await pilot.press("R")
+        await settle(app, pilot)
+        assert (rejected.start, rejected.end, rejected.variant) in demo_store.rejected_suggestions(app.article.id, "maria")
+        assert rejected not in app.suggestions
+    again = make_app(demo_store)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(again, pilot)
+        offered = {(s.start, s.end) for s in again.suggestions}
+        assert (rejected.start, rejected.end) not in offered and (first.start, first.end) not in offered
+    other = make_app(demo_store, annotator="li")
+    async with other.run_test(size=SIZE) as pilot:
+        await settle(other, pilot)
+        assert (rejected.start, rejected.end) in {(s.start, s.end) for s in other.suggestions}
+
+
+async def test_undo_and_redo(demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await select_text(app, pilot, "Kiev")
+        await pilot.press("1")
+        await settle(app, pilot)
+        assert len(live(demo_store)) == 1
+        await pilot.press("ctrl+z")
+        await settle(app, pilot)
+        assert live(demo_store) == [] and len(demo_store.annotations(include_deleted=True)) == 1
+        await pilot.press("ctrl+y")
+        await settle(app, pilot)
+        assert len(live(demo_store)) == 1
+        await pilot.press("X")  # delete the current tag
+        await settle(app, pilot)
+        assert live(demo_store) == []
+        await pilot.press("ctrl+z")
+        await settle(app, pilot)
+        assert len(live(demo_store)) == 1
+
+
+async def test_change_label_voice_and_notes(demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await select_text(app, pilot, "de-Nazify")
+        await pilot.press("1")
+        await settle(app, pilot)
+        [tag] = live(demo_store)
+        assert tag.attributes["voice"] == "scare-quoted"  # wrapped in quote marks
+        await pilot.press("V")
+        await settle(app, pilot)
+        assert live(demo_store)[0].attributes["voice"] == "own"
+        await pilot.press("L")
+        await pilot.pause()
+        await pilot.press(*"ukraine", "enter")
+        await settle(app, pilot)
+        assert live(demo_store)[0].label == "ukraine-west-form"
+        await pilot.press("N")
+        await pilot.pause()
+        await pilot.press(*"quoting Putin", "ctrl+s")
+        await settle(app, pilot)
+        assert live(demo_store)[0].note == "quoting Putin"
+        await pilot.press("M")
+        await pilot.pause()
+        await pilot.press(*"[bold]whole article[/]", "ctrl+s")
+        await settle(app, pilot)
+    notes = live(demo_store, category="_article")
+    assert [n.note for n in notes] == ["[bold]whole article[/]"] and notes[0].start is None
+
+
+async def test_article_question_single_choice_replaces(demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("Q")
+        await pilot.pause()
+        await pilot.press(*"anti", "enter")
+        await settle(app, pilot)
+        assert [t.label for t in live(demo_store, category="tone")] == ["anti"]
+        await pilot.press("Q")
+        await pilot.pause()
+        await pilot.press(*"neutral", "enter")
+        await settle(app, pilot)
+        assert [t.label for t in live(demo_store, category="tone")] == ["neutral"]
+        await pilot.press("ctrl+z")
+        await settle(app, pilot)
+        assert [t.label for t in live(demo_store, category="tone")] == ["anti"]
+
+
+async def test_moving_between_articles_and_done(demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        first = app.article.id
+        await pilot.press("D")
+        await settle(app, pilot)
+        assert demo_store.status(first, "maria") == "done"
+        await pilot.press("]")
+        await settle(app, pilot)
+        second = app.article.id
+        assert second != first and app.article.publisher == "yahoo-news"
+        await pilot.press("[")
+        await settle(app, pilot)
+        assert app.article.id == first
+        await pilot.press("}")  # next not done skips nothing here: the second is not done
+        await settle(app, pilot)
+        assert app.article.id == second
+        assert "done 1/5" in str(app.query_one("#topbar").render())
+
+
+async def test_jump_between_tags(demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await select_text(app, pilot, "Kiev")
+        await pilot.press("1")
+        await select_text(app, pilot, "Moscow")
+        await pilot.press("2")
+        await settle(app, pilot)
+        view = app.query_one(ArticleView)
+        view.select_range(0, 0)
+        await pilot.press("J")
+        await pilot.pause()
+        assert app.article.text[slice(*view.selected_range)] in {"Kiev", "Moscow"}
+        first = view.selected_range
+        await pilot.press("J")
+        await pilot.pause()
+        assert view.selected_range != first
+
+
+async def test_filters_search_and_status(demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", *"Zaporozhie")
+        await settle(app, pilot)
+        assert app.query_one(ArticleList).total == 1
+        await pilot.press("enter", "enter")
+        await settle(app, pilot)
+        assert app.article.publisher == "telesur"
+
+
+async def test_second_tui_sees_first_tuis_tags(demo_store):
+    first = make_app(demo_store, annotator="maria")
+    async with first.run_test(size=SIZE) as pilot:
+        await settle(first, pilot)
+        await select_text(first, pilot, "Kiev")
+        await pilot.press("1")
+        await settle(first, pilot)
+        second = make_app(Store(demo_store.path), annotator="maria")
+        async with second.run_test(size=SIZE) as pilot2:
+            await settle(second, pilot2)
+            assert [t.quote for t in second.tags] == ["Kiev"]
+
+
+async def test_offsets_after_emoji_combining_rtl_and_crlf(workdir):
+    text = ("Title 🇺🇦 line\r\nCafe\u0301 👩‍👩‍👧 and שלום עולם then Kiev.\r\n\r\nZalgo e\u0301\u0302 Kyiv here.")
+    (workdir / "hard.json").write_text(json.dumps({"title": "Hard", "text": text}), encoding="utf-8")
+    store = Store(workdir / "annotations.db")
+    assert import_paths(store, [workdir / "hard.json"]).ok
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await select_text(app, pilot, "Kiev")
+        await pilot.press("1")
+        await select_text(app, pilot, "Kyiv")
+        await pilot.press("2")
+        await select_text(app, pilot, "שלום")
+        await pilot.press("2")
+        await settle(app, pilot)
+    article = store.article(store.list_articles()[0].id)
+    assert "\r" not in article.text
+    tags = live(store)
+    assert sorted(t.quote for t in tags) == sorted(["Kiev", "Kyiv", "שלום"])
+    for tag in tags:
+        assert article.text[tag.start:tag.end] == tag.quote
+
+
+async def test_markup_and_escapes_never_act(workdir):
+    evil = "[@click=app.quit]click me[/] [bold red]x[/] [/x] \x1b]0;owned\x07 \x1b[2J [$accent]"
+    (workdir / "evil.json").write_text(json.dumps({"title": evil, "text": f"{evil}\n\nBody Kiev {evil}"}), encoding="utf-8")
+    store = Store(workdir / "annotations.db")
+    assert import_paths(store, [workdir / "evil.json"]).ok
+    app = make_app(store, annotator="[@click=app.quit]eve[/]")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.click("#article-head")
+        await pilot.click("#topbar")
+        await settle(app, pilot)
+        assert app.is_running
+        assert "[@click=app.quit]click me[/]" in str(app.query_one("#article-head").render())
+        assert "[@click=app.quit]eve[/]" in str(app.query_one("#topbar").render())
+        await select_text(app, pilot, "Kiev")
+        await pilot.press("1", "N", *"[/oops]", "ctrl+s")
+        await settle(app, pilot)
+        assert app.is_running
+    assert [t.note for t in live(store)] == ["[/oops]"]
+
+
+async def test_configured_keys_replace_defaults(demo_store):
+    app = make_app(demo_store, keymap={"next_article": "n"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert app.article.publisher == "yahoo-news"
+
+
+async def test_help_screen_shows_keys_and_guideline(demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await select_text(app, pilot, "Kiev")
+        await pilot.press("1")
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        keys = str(app.screen.query_one("#help-keys").render())
+        guideline = str(app.screen.query_one("#help-guideline").render())
+        assert "Next article" in keys and "Kremlin form" in keys
+        assert "Russian-state form" in guideline and "shortest span" in guideline
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.screen.query("#help-keys")
+
+
+@pytest.mark.parametrize("size", [(100, 30), (200, 60)])
+async def test_layout_holds_at_small_and_large_sizes(demo_store, size):
+    app = make_app(demo_store)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        assert app.query_one("#outlet-card").region.width > 20
+        assert app.query_one(ArticleView).region.width >= 40
