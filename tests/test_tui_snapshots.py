@@ -1,0 +1,51 @@
+"""SVG snapshots of the TUI at a fixed size (cursor blink off). Update with --snapshot-update."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.tui.article_view import ArticleView
+
+from .test_tui import make_app, settle
+
+SIZE = (140, 40)
+
+
+@pytest.fixture
+def snap_app(demo_store):
+    app = make_app(demo_store, annotator="snapshot")
+    return app
+
+
+async def _ready(pilot) -> None:
+    app = pilot.app
+    await settle(app, pilot)
+    app.query_one(ArticleView).cursor_blink = False
+
+
+def test_first_screen_press_tv_beside_its_outlet_card(snap_app, snap_compare):
+    assert snap_compare(snap_app, terminal_size=SIZE, run_before=_ready)
+
+
+def test_tags_and_suggestions_are_drawn(snap_app, snap_compare):
+    async def tag_then_jump(pilot):
+        await _ready(pilot)
+        app = pilot.app
+        view = app.query_one(ArticleView)
+        start = app.article.text.index("Moscow")
+        view.select_range(start, start + len("Moscow"))
+        await pilot.press("2", "S", "A")
+        await settle(app, pilot)
+        app.clear_notifications()
+        await pilot.pause()
+
+    assert snap_compare(snap_app, terminal_size=SIZE, run_before=tag_then_jump)
+
+
+def test_help_screen(snap_app, snap_compare):
+    async def open_help(pilot):
+        await _ready(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(snap_app, terminal_size=SIZE, run_before=open_help)
