@@ -311,6 +311,29 @@ def codebook_list() -> None:
         _console().print(Text(f"{book.id}\t{book.version}\t{book.title}\t({file.name})"))
 
 
+@codebook.command("orphans")
+@click.argument("ref", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@store_command
+def codebook_orphans(store: Store, ref: str | None, as_json: bool) -> None:
+    """Count tags whose label the codebook (id or file) no longer has; they are kept, never dropped."""
+    from .orphans import find_orphans, orphan_summary
+
+    book = load_codebook_or_fail(ref)
+    orphans = find_orphans(book, store.label_usage(book.id))
+    if as_json:
+        print_json([{"category": o.category, "label": o.label, "codebook_versions": list(o.versions), "count": o.count}
+                    for o in orphans])
+        return
+    out = _console()
+    if not orphans:
+        out.print(Text(f"Every tag made with {book.id} uses a label of version {book.version}."))
+        return
+    for o in orphans:
+        out.print(Text(f"{o.category}/{o.label}\t{o.count} tag(s)\tmade with version(s) {', '.join(o.versions)}"))
+    out.print(Text(orphan_summary(book, orphans)))
+
+
 @main.command()
 @click.argument("article", required=False)
 @click.option("--all", "all_articles", is_flag=True, help="Every current article, as JSON lines.")

@@ -270,6 +270,10 @@ class Annotation(_Model):
 
 CONTEXT_CHARS = 32
 
+# Notes on a whole article are stored as annotations of this reserved category
+# (a leading "_" cannot be a codebook id, so it never clashes with one).
+ARTICLE_NOTE_CATEGORY, ARTICLE_NOTE_LABEL = "_article", "note"
+
 
 def quote_selector(text: str, start: int, end: int) -> dict[str, str]:
     """The W3C TextQuoteSelector parts of ``text[start:end]``: quote, prefix and suffix."""

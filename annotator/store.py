@@ -117,7 +117,12 @@ def _migration_2(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2]
+def _migration_3(db: sqlite_utils.Database) -> None:
+    """Index for per-codebook label counts (orphan reports, statistics)."""
+    db["annotations"].create_index(["codebook_id", "deleted", "category", "label"])
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2, _migration_3]
 STATUSES = ("new", "in progress", "done")
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -473,6 +478,17 @@ class Store:
         ).fetchall()
         cols = [d[0] for d in self.db.conn.execute("SELECT * FROM annotations LIMIT 0").description]
         return [_annotation_from_row(dict(zip(cols, r))) for r in rows]
+
+
+    def label_usage(self, codebook_id: str) -> list[tuple[str, str, str, int]]:
+        """(category, label, codebook version, count) of the live annotations made with a codebook."""
+        rows = self.db.conn.execute(
+            "SELECT category, label, codebook_version, count(*) FROM annotations "
+            "WHERE codebook_id = ? AND deleted = 0 GROUP BY category, label, codebook_version "
+            "ORDER BY category, label, codebook_version",
+            [codebook_id],
+        ).fetchall()
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
 
 
 def word_count(text: str) -> int:

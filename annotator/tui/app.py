@@ -29,15 +29,15 @@ from textual.widgets.option_list import Option
 
 from ..codebook import Category, Codebook, Kind
 from ..lexicon import Matcher, Suggestion, guess_voice
-from ..models import Annotation, Article, Origin, Outlet, quote_selector
+from ..models import ARTICLE_NOTE_CATEGORY as NOTE_CATEGORY, ARTICLE_NOTE_LABEL as NOTE_LABEL, Annotation, Article, Origin, Outlet, quote_selector
 from ..normalize import clean_line
+from ..orphans import find_orphans, orphan_summary
 from ..render import outlet_card_text, safe
 from ..store import STATUSES, Store
 from .article_list import PAGE_SIZE, ArticleList, ListRow
 from .article_view import ArticleView, Paint
 from .screens import Choice, HelpScreen, NoteScreen, PickerScreen
 
-NOTE_CATEGORY, NOTE_LABEL = "_article", "note"
 ALIGNMENT_COLOURS = {"kremlin": "red", "ukraine-west": "dodger_blue1", "neutral": "grey70"}
 
 # (binding id, default key, action, description, shown in the footer)
@@ -198,6 +198,7 @@ class AnnotatorApp(App):
         self.query_one(ArticleView).focus()
         self.load_outlets()
         self.reset_list(open_first=True)
+        self.report_orphans()
 
     # -- reading (workers) -------------------------------------------------------------
 
@@ -206,6 +207,14 @@ class AnnotatorApp(App):
         outlets = self.store.outlets()
         options = [(safe(o.name), o.id) for o in outlets] + [(Text("unknown outlet"), "")]
         self.call_from_thread(self.query_one("#outlet-filter", Select).set_options, options)
+
+    @work(thread=True, group="orphans")
+    def report_orphans(self) -> None:
+        """Say how many tags use labels this codebook version no longer has (they are kept)."""
+        orphans = find_orphans(self.codebook, self.store.label_usage(self.codebook.id))
+        if orphans:
+            self.call_from_thread(self.notify, orphan_summary(self.codebook, orphans), severity="warning",
+                                  timeout=10, markup=False)
 
     @work(thread=True, exclusive=True, group="list")
     def reset_list(self, select_id: str | None = None, open_first: bool = False) -> None:
