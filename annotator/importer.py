@@ -114,6 +114,7 @@ def import_paths(
     for done, path in enumerate(files, 1):
         entry = manifest.entries.get(path.resolve())
         articles: list[Article] = []
+        keys_in_file: set[str] = set()
         for item in read_file(path, encoding, max_article_bytes):
             if isinstance(item, RecordError):
                 report.rejected.append((item.where, item.message))
@@ -130,8 +131,7 @@ def import_paths(
                 report.duplicates.append((item.where, existing))
                 continue
             previous = store.current_version(article.source_key)
-            pending = next((a for a in articles if a.source_key == article.source_key), None)
-            if pending is not None:
+            if article.source_key in keys_in_file:
                 report.rejected.append((item.where, f"has the same url as another record of this file ({article.source_key})"))
                 continue
             if previous is not None:
@@ -140,6 +140,7 @@ def import_paths(
             else:
                 report.imported.append((item.where, article.id))
             seen_sha[article.text_sha256] = article.id
+            keys_in_file.add(article.source_key)
             articles.append(article)
         if articles:
             store.add_articles(articles)

@@ -118,7 +118,9 @@ def _migration_2(db: sqlite_utils.Database) -> None:
 
 
 def _migration_3(db: sqlite_utils.Database) -> None:
-    """Index for per-codebook label counts (orphan reports, statistics)."""
+    """Indices for paging the article list in order and for per-codebook label counts."""
+    db["articles"].create_index(["current"])
+    db["article_status"].create_index(["annotator", "status", "article_id"])
     db["annotations"].create_index(["codebook_id", "deleted", "category", "label"])
 
 
@@ -281,6 +283,7 @@ class Store:
                     ],
                 )
                 added += 1
+        self.db.conn.execute("PRAGMA optimize")  # keep the planner's statistics fresh as the corpus grows
         return added
 
     def article(self, ref: str) -> Article | None:
@@ -362,11 +365,14 @@ class Store:
         where, params = _article_filter(filters.pop("current_only", True), annotator=annotator, status="not done", **filters)
         after = self.db.conn.execute("SELECT rowid FROM articles WHERE id = ?", [after_id]).fetchone() if after_id else None
         pivot = after[0] if after else -1
-        row = self.db.conn.execute(
-            f"SELECT a.id FROM articles a {where} {'AND' if where else 'WHERE'} a.id IS NOT ? "
-            "ORDER BY a.rowid <= ?, a.rowid LIMIT 1", [*params, after_id, pivot]
-        ).fetchone()
-        return row[0] if row else None
+        joiner = "AND" if where else "WHERE"
+        for condition in ("a.rowid > ?", "a.rowid < ?"):  # after the pivot first, then from the top
+            row = self.db.conn.execute(
+                f"SELECT a.id FROM articles a {where} {joiner} {condition} ORDER BY a.rowid LIMIT 1", [*params, pivot]
+            ).fetchone()
+            if row:
+                return row[0]
+        return None
 
     def set_status(self, article_id: str, annotator: str, done: bool) -> None:
         """Mark an article done (or not done) for one annotator."""
@@ -395,7 +401,10 @@ class Store:
     def progress(self, annotator: str) -> tuple[int, int]:
         """(done, total) current articles for one annotator."""
         total = self.count_articles()
-        done = self.count_articles(annotator=annotator, status="done")
+        done = self.db.conn.execute(
+            "SELECT count(*) FROM article_status s JOIN articles a ON a.id = s.article_id "
+            "WHERE s.annotator = ? AND s.status = 'done' AND a.current = 1", [annotator]
+        ).fetchone()[0]
         return done, total
 
     def reject_suggestion(self, article_id: str, annotator: str, start: int, end: int, concept: str, variant: str) -> None:
@@ -493,7 +502,7 @@ class Store:
 
 def word_count(text: str) -> int:
     """Words in a text (runs of letters or digits)."""
-    return sum(1 for _ in _WORD_RE.finditer(text))
+    return len(_WORD_RE.findall(text))
 
 
 _WORD_RE = re.compile(r"\w+(?:['’]\w+)*")
@@ -508,8 +517,9 @@ def _article_filter(
     if status is not None:
         if status not in (*STATUSES, "not done"):
             raise ValueError(f"status must be one of {', '.join(STATUSES)}")
-        done = "EXISTS (SELECT 1 FROM article_status s WHERE s.article_id = a.id AND s.annotator IS ? AND s.status = 'done')"
-        tagged = "EXISTS (SELECT 1 FROM annotations n WHERE n.article_id = a.id AND n.annotator IS ? AND n.deleted = 0)"
+        # driven from the (small, indexed) per-annotator tables, not by probing every article
+        done = "a.id IN (SELECT s.article_id FROM article_status s WHERE s.annotator IS ? AND s.status = 'done')"
+        tagged = "a.id IN (SELECT n.article_id FROM annotations n WHERE n.annotator IS ? AND n.deleted = 0)"
         if status == "done":
             clauses.append(done)
             params.append(annotator)
