@@ -11,8 +11,9 @@ import re
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .readers import InputError, display_path
 from .registry import load_yaml, pydantic_error_line
@@ -113,6 +114,33 @@ class Label(_Model):
     _color = field_validator("color")(_check_color)
 
 
+def _check_pattern(pattern: str) -> str:
+    # Compiled the way the lexicon Matcher uses it (inside a group), so a pattern that
+    # only works at the top level (global flags like "(?i)") is refused here, not in the TUI.
+    try:
+        compiled = re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"{pattern!r} is not a valid regular expression ({exc})") from None
+    try:
+        re.compile(f"(?:{pattern})")
+    except re.error as exc:
+        raise ValueError(f"{pattern!r} cannot be used inside the lexicon ({exc}); "
+                         "set case with the variant's `case`, or scope flags as (?i:...)") from None
+    if compiled.match(""):
+        raise ValueError(f"{pattern!r} matches empty text")
+    return pattern
+
+
+def _check_term(term: str) -> str:
+    if not term.strip():
+        raise ValueError("is empty")
+    return term
+
+
+Pattern = Annotated[str, AfterValidator(_check_pattern)]
+Term = Annotated[str, AfterValidator(_check_term)]
+
+
 class Variant(_Model):
     """One way of naming a concept, the side it signals, and the terms that match it."""
 
@@ -120,31 +148,11 @@ class Variant(_Model):
     name: str | None = None
     alignment: str
     label: str = Field(description="id of the category label a match is tagged with")
-    terms: list[str] = []
-    patterns: list[str] = Field(default=[], description="regular expressions, for forms terms cannot express")
+    terms: list[Term] = []
+    patterns: list[Pattern] = Field(default=[], description="regular expressions, for forms terms cannot express")
     case: Case = Case.insensitive
 
     _id = field_validator("id")(_check_id)
-
-    @field_validator("patterns")
-    @classmethod
-    def _compiles(cls, patterns: list[str]) -> list[str]:
-        for number, pattern in enumerate(patterns):
-            try:
-                compiled = re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"patterns[{number}] {pattern!r} is not a valid regular expression ({exc})") from None
-            if compiled.match(""):
-                raise ValueError(f"patterns[{number}] {pattern!r} matches empty text")
-        return patterns
-
-    @field_validator("terms")
-    @classmethod
-    def _terms(cls, terms: list[str]) -> list[str]:
-        for number, term in enumerate(terms):
-            if not term.strip():
-                raise ValueError(f"terms[{number}] is empty")
-        return terms
 
     @model_validator(mode="after")
     def _has_terms(self) -> "Variant":
@@ -281,8 +289,11 @@ def load_codebook(path: Path) -> Codebook:
     """Read and validate a codebook file; :class:`InputError` lists every problem, one per line."""
     data = load_yaml(path)
     name = display_path(path)
+    if data is None:
+        raise InputError(f"{name}: is empty (a codebook is a mapping: id, version, title, categories, ...)")
     if not isinstance(data, dict):
-        raise InputError(f"{name}: must be a mapping (id, version, title, categories, ...)")
+        found = "a list" if isinstance(data, list) else f"a {type(data).__name__}"
+        raise InputError(f"{name}: top level: must be a mapping (id, version, title, categories, ...), not {found}")
     try:
         return Codebook.model_validate(data)
     except ValidationError as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,10 +21,13 @@ from pydantic import ValidationError
 from .boilerplate import strip_boilerplate
 from .manifest import MANIFEST_NAMES, Manifest, ManifestEntry, load_manifest
 from .models import Article, PartialDate
-from .normalize import clean_line, normalize_text
-from .readers import DEFAULT_MAX_ARTICLE_BYTES, SUPPORTED, InputError, Record, RecordError, display_path, read_file
+from .normalize import clean_line, normalize_text, printable
+from .readers import (
+    DEFAULT_MAX_ARTICLE_BYTES, ENCODING_NAMES, SUPPORTED, InputError, Record, RecordError, display_path, read_file,
+    source_path,
+)
 from .registry import REGISTRY_NAMES, OutletIndex, load_registry
-from .store import Store
+from .store import Store, StoreError
 
 ARTICLE_FIELDS = ("title", "url", "publisher", "original_source", "published", "language", "story")
 
@@ -57,7 +61,7 @@ def find_files(paths: Iterable[Path], report: ImportReport, exclude: set[Path]) 
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     file = Path(root) / name
-                    if name.startswith(".") or file.resolve() in exclude or name in REGISTRY_NAMES + MANIFEST_NAMES:
+                    if name.startswith(".") or _resolved(file) in exclude or name in REGISTRY_NAMES + MANIFEST_NAMES:
                         continue
                     if file.suffix.lower() in SUPPORTED:
                         found.append(file)
@@ -66,6 +70,13 @@ def find_files(paths: Iterable[Path], report: ImportReport, exclude: set[Path]) 
         else:
             found.append(path)
     return found
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        return path.absolute()
 
 
 def _auto_file(paths: Iterable[Path], names: tuple[str, ...]) -> Path | None:
@@ -98,7 +109,7 @@ def import_paths(
         try:
             report.outlets_updated = store.upsert_outlets(load_registry(registry_path))
         except InputError as exc:
-            report.rejected.append((display_path(registry_path), str(exc).split(": ", 1)[-1]))
+            report.rejected.append((display_path(registry_path), str(exc).removeprefix(display_path(registry_path) + ": ")))
     index = OutletIndex(store.outlets())
     manifest_path = manifest_path or _auto_file(paths, MANIFEST_NAMES)
     manifest = Manifest(Path("-"))
@@ -106,47 +117,82 @@ def import_paths(
         try:
             manifest = load_manifest(manifest_path)
         except InputError as exc:
-            report.rejected.append((display_path(manifest_path), str(exc).split(": ", 1)[-1]))
+            report.rejected.append((display_path(manifest_path), str(exc).removeprefix(display_path(manifest_path) + ": ")))
         report.rejected.extend(manifest.problems)
-    exclude = {p.resolve() for p in (manifest_path, registry_path) if p is not None}
+    exclude = {_resolved(p) for p in (manifest_path, registry_path) if p is not None}
     files = find_files(paths, report, exclude)
     seen_sha: dict[str, str] = {}
     for done, path in enumerate(files, 1):
-        entry = manifest.entries.get(path.resolve())
-        articles: list[Article] = []
-        keys_in_file: set[str] = set()
-        for item in read_file(path, encoding, max_article_bytes):
-            if isinstance(item, RecordError):
-                report.rejected.append((item.where, item.message))
-                continue
-            if item.encoding not in ("utf-8", "utf-16"):
-                report.notes.append((item.where, f"decoded from {item.encoding}"))
-            try:
-                article = build_article(item, entry, index, strip_chrome)
-            except InputError as exc:
-                report.rejected.append((item.where, str(exc)))
-                continue
-            existing = seen_sha.get(article.text_sha256) or store.article_id_for_sha(article.text_sha256)
-            if existing:
-                report.duplicates.append((item.where, existing))
-                continue
-            previous = store.current_version(article.source_key)
-            if article.source_key in keys_in_file:
-                report.rejected.append((item.where, f"has the same url as another record of this file ({article.source_key})"))
-                continue
-            if previous is not None:
-                article.supersedes, article.version = previous[0], previous[1] + 1
-                report.new_versions.append((item.where, article.id, previous[0]))
-            else:
-                report.imported.append((item.where, article.id))
-            seen_sha[article.text_sha256] = article.id
-            keys_in_file.add(article.source_key)
-            articles.append(article)
-        if articles:
-            store.add_articles(articles)
+        try:
+            _import_file(store, path, manifest.entries.get(_resolved(path)), index, encoding, max_article_bytes,
+                         strip_chrome, seen_sha, report)
+        except Exception as exc:  # one file must never stop the others; nothing of it was written
+            report.rejected.append((display_path(path), f"could not be imported (internal error: {type(exc).__name__}: {exc})"))
         if on_file:
             on_file(done, len(files))
+    _make_printable(report)
     return report
+
+
+def _import_file(
+    store: Store, path: Path, entry: ManifestEntry | None, index: OutletIndex, encoding: str | None,
+    max_article_bytes: int, strip_chrome: bool, seen_sha: dict[str, str], report: ImportReport,
+) -> None:
+    """Read one file and write its good articles in one transaction (all or none)."""
+    articles: list[Article] = []
+    imported: list[tuple[str, str]] = []
+    new_versions: list[tuple[str, str, str]] = []
+    for item in read_file(path, encoding, max_article_bytes):
+        if isinstance(item, RecordError):
+            report.rejected.append((item.where, item.message))
+            continue
+        if item.encoding not in ("utf-8", "utf-16"):
+            how = "--encoding" if encoding else "detected; pass --encoding if this is wrong"
+            report.notes.append((item.where, f"decoded from {ENCODING_NAMES.get(item.encoding, item.encoding)} ({how})"))
+        try:
+            article = build_article(item, entry, index, strip_chrome)
+        except InputError as exc:
+            report.rejected.append((item.where, str(exc)))
+            continue
+        existing = seen_sha.get(article.text_sha256) or store.article_id_for_sha(article.text_sha256)
+        if existing:
+            report.duplicates.append((item.where, existing))
+            continue
+        if any(a.source_key == article.source_key for a in articles):
+            report.rejected.append((item.where, f"has the same url as another record of this file ({article.source_key})"))
+            continue
+        previous = store.current_version(article.source_key)
+        if previous is None and article.url is None:  # imported before source keys were absolute paths
+            previous = store.current_version(_legacy_source_key(item))
+        if previous is not None:
+            article.supersedes, article.version = previous[0], previous[1] + 1
+            new_versions.append((item.where, article.id, previous[0]))
+        else:
+            imported.append((item.where, article.id))
+        seen_sha[article.text_sha256] = article.id
+        articles.append(article)
+    if not articles:
+        return
+    try:
+        store.add_articles(articles)
+    except (sqlite3.Error, StoreError, UnicodeError, ValueError) as exc:
+        for article in articles:
+            seen_sha.pop(article.text_sha256, None)
+        report.rejected.append((display_path(path), f"could not be stored, nothing from it was written ({exc})"))
+        return
+    report.imported.extend(imported)
+    report.new_versions.extend(new_versions)
+
+
+def _make_printable(report: ImportReport) -> None:
+    """Every line of the report is safe to print: file names and messages come from
+    untrusted input (a name may hold an escape sequence or a newline)."""
+    for name in ("imported", "new_versions", "duplicates", "rejected", "skipped", "notes"):
+        setattr(report, name, [tuple(printable(str(part)) for part in row) for row in getattr(report, name)])
+
+
+def _legacy_source_key(record: Record) -> str:
+    return display_path(record.path) + (f"#{record.locator}" if record.locator else "")
 
 
 def build_article(record: Record, entry: ManifestEntry | None, index: OutletIndex, strip_chrome: bool = True) -> Article:
@@ -172,7 +218,8 @@ def build_article(record: Record, entry: ManifestEntry | None, index: OutletInde
         raise InputError(f"field 'published': {_first_error(exc)}") from None
     sha = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     source_file = display_path(record.path)
-    key = url or (source_file + (f"#{record.locator}" if record.locator else ""))
+    # without a url, versions are told by the file (absolute path, whatever the working folder) and record
+    key = url or (source_path(record.path) + (f"#{record.locator}" if record.locator else ""))
     try:
         return Article(
             id=sha[:12],

@@ -97,10 +97,15 @@ def load_manifest(path: Path) -> Manifest:
         except ValidationError as exc:
             manifest.problems.append((name, pydantic_error_line(name, exc, place).removeprefix(f"{name}: ")))
             continue
-        target = (base / entry.file).resolve()
-        if not target.exists():
+        try:
+            target = (base / entry.file).resolve()
+            exists, is_dir = target.exists(), target.is_dir()
+        except (OSError, ValueError, RuntimeError) as exc:  # a NUL byte, a symlink loop, a name too long
+            manifest.problems.append((f"{name}: {place}.file", f"names {entry.file!r}, which is not a usable path ({exc})"))
+            continue
+        if not exists:
             manifest.problems.append((f"{name}: {place}.file", f"names {entry.file!r}, which does not exist"))
-        elif target.is_dir():
+        elif is_dir:
             manifest.problems.append((f"{name}: {place}.file", f"names {entry.file!r}, which is a folder, not a file"))
         elif target in manifest.entries:
             manifest.problems.append((f"{name}: {place}.file", f"names {entry.file!r} a second time"))
@@ -115,6 +120,9 @@ def _csv_entries(path: Path) -> list[tuple[int, dict]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{display_path(path)}: cannot be read as UTF-8 CSV ({exc})") from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    if "file" not in (reader.fieldnames or []):
-        raise InputError(f"{display_path(path)}: has no 'file' column")
-    return [(n, {k: v for k, v in row.items() if k and v not in (None, "")}) for n, row in enumerate(reader, 2)]
+    try:
+        if "file" not in (reader.fieldnames or []):
+            raise InputError(f"{display_path(path)}: has no 'file' column")
+        return [(n, {k: v for k, v in row.items() if k and v not in (None, "")}) for n, row in enumerate(reader, 2)]
+    except csv.Error as exc:
+        raise InputError(f"{display_path(path)}: invalid CSV at line {reader.line_num}: {exc}") from None

@@ -3,7 +3,8 @@
 * Unicode NFC;
 * ``\\r\\n``, ``\\r``, U+2028, U+2029, U+0085, ``\\v`` and ``\\f`` become ``\\n``;
 * terminal escape sequences (CSI, OSC, DCS, and other ESC sequences) are removed;
-* every other C0/C1 control character except tab and newline is removed.
+* every other C0/C1 control character except tab and newline is removed, and so is
+  U+FEFF (a byte-order mark, also left inside texts by joining files or JSON values).
 
 The result can be shown in a terminal without changing it, and Textual's
 ``Document`` keeps it as it is, so code-point offsets agree everywhere.
@@ -23,17 +24,51 @@ _ESCAPE_RE = re.compile(
     r"|(?:\x1b[PX^_]|[\x90\x98\x9e\x9f])[^\x1b\x9c]*(?:\x1b\\|\x9c)?"
     r"|\x1b[ -/]*[0-~]?"
 )
-_CONTROLS_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_CONTROLS_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufeff]")
+
+
+_ESCAPE_START_RE = re.compile("[\x1b\x90\x98\x9b\x9d\x9e\x9f]")
 
 
 def normalize_text(text: str) -> str:
     """Return the canonical form of ``text`` (see the module docstring)."""
-    text = _NEWLINES_RE.sub("\n", text)
-    text = _ESCAPE_RE.sub("", text)
-    text = _CONTROLS_RE.sub("", text)
+    # Each pass runs only when there is something for it to do (fast on large clean texts).
+    if _NEWLINES_RE.search(text):
+        text = _NEWLINES_RE.sub("\n", text)
+    if _ESCAPE_START_RE.search(text):
+        text = _ESCAPE_RE.sub("", text)
+    if _CONTROLS_RE.search(text):
+        text = _CONTROLS_RE.sub("", text)
     return unicodedata.normalize("NFC", text)
 
 
 def clean_line(text: str) -> str:
     """Normalize a single-line field (title, name, note header): no newlines or tabs."""
     return " ".join(normalize_text(text).split())
+
+
+_UNPRINTABLE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+
+def printable(text: str) -> str:
+    """``text`` made safe for one terminal line, keeping it identifiable: control,
+    format (bidi), line-separator and unassigned characters become visible escapes
+    (``\\x1b``, ``\\n``, ``\\u202e``); a byte that was not UTF-8 in a file name
+    (a lone surrogate from ``surrogateescape``) becomes ``\\xe9``. Idempotent on
+    its own output. For file names and messages, not for article text."""
+    if text.isprintable() and text.isascii():
+        return text
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch == " " or unicodedata.category(ch) not in _UNPRINTABLE:
+            out.append(ch)
+        elif 0xDC80 <= code <= 0xDCFF:  # an undecodable byte of a file name
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif ch in "\t\n\r":
+            out.append({"\t": "\\t", "\n": "\\n", "\r": "\\r"}[ch])
+        elif code <= 0xFF:
+            out.append(f"\\x{code:02x}")
+        else:
+            out.append(f"\\u{code:04x}")
+    return "".join(out)

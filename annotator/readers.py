@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
+import re
+import stat
+import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,15 +22,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from .normalize import printable
+
 TEXT_FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
 RECORD_FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 SUPPORTED = {**TEXT_FORMATS, **RECORD_FORMATS}
 DEFAULT_MAX_ARTICLE_BYTES = 5 * 1024 * 1024
-# Encodings we accept from detection when a file is not UTF-8 (single-byte news encodings).
-_LEGACY_ENCODINGS = {
-    "cp1251", "windows-1251", "cp1252", "windows-1252", "latin_1", "iso8859_1", "iso8859_15", "koi8_r",
-    "koi8_u", "iso8859_5", "cp1250", "iso8859_2", "mac_cyrillic", "cp866", "utf_16", "utf_16_le", "utf_16_be",
-}
 
 
 class InputError(Exception):
@@ -82,61 +84,259 @@ class RecordFields(BaseModel):
 
 
 def display_path(path: Path) -> str:
-    """A path as the user would type it: relative to the working folder when inside it."""
+    """A path as the user would type it (relative to the working folder when inside it),
+    safe to print on one line: control characters and bytes that are not UTF-8 in the
+    name are shown as escapes (``\\x1b``, ``\\n``, ``\\xe9``), never sent to the terminal."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+        text = str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError, RuntimeError):
+        text = str(path)
+    return printable(text)
+
+
+def source_path(path: Path) -> str:
+    """The absolute path of a file, as printable text (a source key that does not
+    depend on the working folder the import was run from)."""
+    try:
+        return printable(str(path.resolve()))
+    except (OSError, RuntimeError):
+        return printable(str(path.absolute()))
+
+
+def megabytes(size: float) -> str:
+    """``5242880`` -> ``"5 MB"``, ``524288`` -> ``"0.5 MB"``."""
+    return f"{size / 1048576:.3g} MB"
 
 
 def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     """Decode file bytes to text; returns ``(text, encoding)``.
 
     UTF-8 (with or without a byte-order mark) and UTF-16 with a byte-order mark are
-    read as such; other bytes are decoded only when the encoding is detected with
-    confidence as a known single-byte news encoding (e.g. Windows-1251), else
-    :class:`InputError` is raised (never silent mojibake).
+    read as such; other bytes are decoded only when exactly one single-byte news
+    encoding (Windows-1252/Latin-1, Windows-1250, Windows-1251, KOI8, ...) gives a
+    plausible text (see :func:`guess_legacy_encoding`), else :class:`InputError` is
+    raised (never silent mojibake). Empty, whitespace-only and binary data (NUL
+    bytes) are rejected even when ``encoding`` is forced.
     """
-    if encoding:
-        try:
-            return data.decode(encoding), encoding
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise InputError(f"cannot be decoded as {encoding}: {exc}") from None
     if not data.strip():
-        raise InputError("is empty")
+        raise InputError("is empty" if not data else "is empty (only whitespace)")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
         if not data.strip():
             raise InputError("is empty (only a byte-order mark)")
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if encoding:
         try:
-            return data.decode("utf-16"), "utf-16"
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise InputError(f"cannot be decoded as {encoding}: {exc}") from None
+        return _checked_text(text.removeprefix("\ufeff")), encoding
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise InputError(f"has a UTF-16 byte-order mark but is not valid UTF-16 ({exc.reason})") from None
+        return _checked_text(text), "utf-16"
     nul = data.find(b"\x00")
     if nul != -1:
         raise InputError(f"is binary, not text (NUL byte at offset {nul})")
     try:
-        return data.decode("utf-8"), "utf-8"
+        return _checked_text(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError as exc:
         utf8_error = exc
-    sample = data[: 1024 * 1024]
-    controls = sum(1 for b in sample[:4096] if b < 9 or 13 < b < 32)
-    if controls > len(sample[:4096]) * 0.05:
+    sample = data[:4096]
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32 or b == 127)
+    if controls > len(sample) * 0.05:
         raise InputError("is binary, not text (many control bytes)")
-    from charset_normalizer import from_bytes  # imported here: only needed for legacy files
-
-    best = from_bytes(sample).best()
-    name = (best.encoding if best else "").lower()
-    if best is None or name not in _LEGACY_ENCODINGS or best.chaos > 0.2:
-        raise InputError(
-            f"is not UTF-8 (invalid byte 0x{data[utf8_error.start]:02x} at offset {utf8_error.start}) and its "
-            "encoding could not be told with confidence; convert it to UTF-8 or pass --encoding"
-        )
+    not_utf8 = f"is not UTF-8 (invalid byte 0x{data[utf8_error.start]:02x} at offset {utf8_error.start})"
+    name = guess_legacy_encoding(data, not_utf8)
     try:
-        return data.decode(name), name
+        return _checked_text(data.decode(name)), name
+    except UnicodeDecodeError as exc:  # a byte past the sample that the encoding lacks
+        raise InputError(f"{not_utf8} and is not {ENCODING_NAMES[name]} either (byte 0x{data[exc.start]:02x} "
+                         f"at offset {exc.start}); convert it to UTF-8 or pass --encoding") from None
+
+
+def _checked_text(text: str) -> str:
+    nul = text.find("\x00")
+    if nul != -1:
+        raise InputError(f"is binary, not text (NUL character at position {nul})")
+    if not text.strip():
+        raise InputError("is empty (only whitespace)")
+    return text
+
+
+# Single-byte encodings tried for files that are not UTF-8, in order of preference.
+# Latin-1 files are read as Windows-1252 (the same letters; 0x80-0x9F are C1
+# controls in Latin-1 and punctuation in Windows-1252).
+ENCODING_NAMES = {
+    "cp1252": "Windows-1252 (Latin-1)", "cp1250": "Windows-1250", "iso8859_2": "ISO-8859-2",
+    "cp1251": "Windows-1251", "koi8_r": "KOI8-R", "koi8_u": "KOI8-U", "cp1254": "Windows-1254 (Turkish)",
+}
+# The non-ASCII letters of the languages those encodings are used for. A reading is
+# plausible when one language accounts for (nearly) all the non-ASCII letters in it.
+_CYRILLIC = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
+_LATIN_ALPHABETS = {
+    "French": "àâæçéèêëîïôœùûüÿ", "German": "äöüß", "Spanish": "áéíñóúü", "Portuguese": "áâãàçéêíóôõú",
+    "Italian": "àèéìíîòóùú", "Catalan": "àçèéíïòóúü", "Dutch": "áéèëïóöü", "Danish/Norwegian": "æøåéó",
+    "Swedish/Finnish": "åäöé", "Icelandic": "áðéíóúýþæö", "Polish": "ąćęłńóśźż",
+    "Czech": "áčďéěíňóřšťúůýž", "Slovak": "áäčďéíĺľňóôŕšťúýž", "Hungarian": "áéíóöőúüű",
+    "Romanian": "ăâîșțşţ", "Croatian/Slovenian": "čćđšž", "Estonian": "äöõüšž", "Albanian": "çë",
+    "Turkish": "çğıöşüâîû",
+}
+_CYRILLIC_ALPHABETS = {  # a Cyrillic text's letters must (nearly) all be of one of these
+    "Russian/Ukrainian/Belarusian/Bulgarian": _CYRILLIC + "ёґєіїў",
+    "Serbian/Macedonian": "абвгдђежзијклљмнњопрстћуфхцчџшѓѕќ",
+}
+_ALPHABETS = {**_LATIN_ALPHABETS, **_CYRILLIC_ALPHABETS}
+_COMMON_CYRILLIC = set("оаеинтсрвл")  # about 60% of the letters of a Russian, Ukrainian, ... text
+_COMMON_SYMBOLS = set("«»„“”‘’‚–—…•·§©®™°±×€£¥¢№¡¿½¼¾")
+_IN_WORD_SYMBOLS = set("°²’'·.©®™")  # may touch a letter: 25°C, km², l·l, Brand™
+_ONE_LETTER_WORDS = set("àèéáóòőøå" "авиоксуяізй")  # non-ASCII letters that are words on their own
+_NOT_SPANISH_N = re.compile("[ñÑ](?![aeiouáéíóúAEIOUÁÉÍÓÚ])")  # ñ comes before a vowel
+_NOT_POLISH_N = re.compile("[ńŃ](?=[aeiouyąęóAEIOUYĄĘÓ])")  # ń never does (that is "ni")
+_ALPHABET_SETS = [set(a) for a in _ALPHABETS.values()]
+_NON_ASCII_TOKEN = re.compile(rb"\S*[\x80-\xff]\S*")
+
+
+@dataclass
+class _Reading:
+    encoding: str
+    text: str
+    bad: float  # share of non-ASCII words no language writes: mixed scripts, sym¹bols inside, cASE
+    coverage: float  # share of the non-ASCII letters that belong to the best-fitting language
+    alphabet: str  # that language's non-ASCII letters
+    common: float  # for Cyrillic: share of the most frequent letters, relative to what languages have
+    in_bad_word: bytearray  # 1 at each position of the text inside a word counted in ``bad``
+
+
+def guess_legacy_encoding(data: bytes, problem: str) -> str:
+    """The single-byte encoding that gives the one plausible text for ``data``, or
+    :class:`InputError` naming the problem (no plausible reading, or two that read
+    differently and cannot be told apart: both readings of the first such word)."""
+    # Only words with non-ASCII bytes tell encodings apart: read the first 2000 of them.
+    sample = b" ".join(m.group() for m in itertools.islice(_NON_ASCII_TOKEN.finditer(data), 2000))
+    texts: dict[str, _Reading] = {}
+    for name in ENCODING_NAMES:
+        reading = _read_as(sample, name)
+        if reading is not None and reading.bad <= 0.1:
+            texts.setdefault(reading.text, reading)  # one reading per text, the preferred encoding first
+    candidates = list(texts.values())
+    if len(candidates) == 1 and candidates[0].coverage >= 0.75:
+        return candidates[0].encoding
+    if len(candidates) <= 1:
+        raise InputError(f"{problem} and its encoding could not be told (no known encoding gives readable "
+                         "text); convert it to UTF-8 or pass --encoding")
+    differ = [i for i, byte in enumerate(sample) if byte > 127 and len({r.text[i] for r in candidates}) > 1]
+    # Where the readings disagree, a reading that makes no word there loses: "Seńor" (ń before a
+    # vowel) against "Señor", "˝ Stunde" against "½ Stunde", "powiedzia³" against "powiedział".
+    candidates = [r for r in candidates if not any(r.in_bad_word[i] for i in differ)] or candidates
+    if len(candidates) == 1:
+        if candidates[0].coverage >= 0.75:
+            return candidates[0].encoding
+        raise InputError(f"{problem} and its encoding could not be told (its letters fit no one language); "
+                         "convert it to UTF-8 or pass --encoding")
+
+    def score(r: _Reading) -> float:  # how well the characters the readings disagree on fit this one
+        chars = [r.text[i].lower() for i in differ]
+        fits = sum(1 for c in chars if c in r.alphabet or c in _COMMON_SYMBOLS) / len(chars)
+        return r.coverage * fits * r.common - r.bad
+
+    # No preference between encodings: "Città" and "Cittŕ", "Èeská" and "Česká" are each one
+    # letter apart; when the text holds too little to tell, it is rejected, never guessed.
+    scores = {r.encoding: score(r) for r in candidates}
+    best, second = sorted(candidates, key=lambda r: scores[r.encoding], reverse=True)[:2]
+    disputed_words = {_word_at(best.text, i) for i in differ}
+    if len(differ) >= 8 and len(disputed_words) >= 5 and best.coverage >= 0.95 \
+            and scores[best.encoding] - scores[second.encoding] >= 0.15:
+        return best.encoding  # enough words in dispute, their letters one language's, fitting this reading better
+    word = _word_at(best.text, differ[0]), _word_at(second.text, differ[0])
+    raise InputError(
+        f"{problem} and its encoding is ambiguous: {ENCODING_NAMES[best.encoding]} reads {word[0]!r}, "
+        f"{ENCODING_NAMES[second.encoding]} reads {word[1]!r}; convert it to UTF-8 or pass --encoding"
+    )
+
+
+def _read_as(sample: bytes, encoding: str) -> _Reading | None:
+    try:
+        text = sample.decode(encoding)
     except UnicodeDecodeError:
-        raise InputError(f"looks like {name} but does not decode as it; convert it to UTF-8") from None
+        return None
+    letters: Counter[str] = Counter()
+    words = bad = 0
+    in_bad_word = bytearray(len(text))
+    start = 0
+    for token in text.split(" "):
+        if any(not ch.isascii() and unicodedata.category(ch)[0] == "C" for ch in token):
+            return None  # a control character or an unassigned byte: not this encoding
+        for part in re.split(r"['’\-]", token.strip(_EDGE_PUNCTUATION)):
+            if part.isascii():
+                continue
+            words += 1
+            if not _word_like(part):
+                bad += 1
+                in_bad_word[start : start + len(token)] = b"\x01" * len(token)
+            letters.update(_fold(ch) for ch in part if ch.isalpha() and not _fold(ch).isascii())
+        start += len(token) + 1
+    total = sum(letters.values())
+    if not total:  # no non-ASCII letters: nothing to tell languages by
+        return _Reading(encoding, text, bad / words if words else 0.0, 1.0, "", 1.0, in_bad_word)
+    language, covered = max(
+        ((name, sum(n for ch, n in letters.items() if ch in alphabet)) for name, alphabet in _ALPHABETS.items()),
+        key=lambda pair: pair[1],
+    )
+    coverage, common = covered / total, 1.0
+    if language in _CYRILLIC_ALPHABETS:
+        if coverage < 0.97:
+            coverage = 0.0  # a Cyrillic text has next to no letters of other alphabets: "Џрезидент" is Mac Cyrillic
+        common = min(1.0, sum(n for ch, n in letters.items() if ch in _COMMON_CYRILLIC) / total / 0.45)
+    return _Reading(encoding, text, bad / words, coverage, _ALPHABETS[language], common, in_bad_word)
+
+
+_EDGE_PUNCTUATION = "\"'’‘“”«»„‚‹›()[]{}<>.,;:!?¡¿…–—-*/\\|#%&_+=~^`@$€£¥§°№•·"
+
+
+def _word_like(word: str) -> bool:
+    """A word as languages write it: letters of one script and of one language's
+    alphabet, no odd symbol touching a letter, no box drawing, and lower case,
+    Capitalized or UPPER CASE."""
+    scripts = set()
+    for i, ch in enumerate(word):
+        if ch.isalpha():
+            scripts.add(unicodedata.name(ch, "?").split(" ", 1)[0])
+        elif "\u2500" <= ch <= "\u25ff" or unicodedata.category(ch) == "Sk":
+            return False  # box drawing, a lone accent (˝ ˇ ¨): a misread code page
+        elif ((i and word[i - 1].isalpha()) or word[i + 1 : i + 2].isalpha()) and ch not in _IN_WORD_SYMBOLS \
+                and not unicodedata.category(ch).startswith("M"):
+            return False  # a symbol touching a letter: "powiedzia³" (Polish read as Windows-1252)
+    if len(scripts) > 1:
+        return False  # "Zьrich" (Latin-1 read as Windows-1251)
+    special = {_fold(ch) for ch in word if ch.isalpha() and not _fold(ch).isascii()}
+    if special and not any(special <= alphabet for alphabet in _ALPHABET_SETS):
+        return False  # "Œîñêâà": no language writes these letters together
+    if _NOT_SPANISH_N.search(word) or _NOT_POLISH_N.search(word):
+        return False  # "zakoñczone" is Polish read as Windows-1252, "espańol" Spanish read as Windows-1250
+    letters = "".join(ch for ch in word if ch.isalpha())
+    if len(letters) == 1 and not letters.isascii() and letters.lower() not in _ONE_LETTER_WORDS:
+        return False  # "č" alone is no word (the Italian "è" read as Windows-1250), nor "Ђ5" ("€5")
+    if len(letters) >= 2 and special and scripts == {"LATIN"} \
+            and sum(1 for ch in letters if not ch.isascii()) * 3 > len(letters) * 2:
+        return False  # "çàÿâèâ": Latin words are mostly plain letters (Ukrainian read as Windows-1252)
+    return not letters or letters.islower() or letters.isupper() or (letters[0].isupper() and letters[1:].islower())
+
+
+def _fold(letter: str) -> str:
+    """A letter in lower case, as one character (the Turkish "İ" lowers to "i" and a dot)."""
+    return letter.lower()[:1]
+
+
+def _word_at(text: str, position: int) -> str:
+    start = position
+    while start > 0 and not text[start - 1].isspace() and position - start < 20:
+        start -= 1
+    end = position
+    while end < len(text) and not text[end].isspace() and end - position < 20:
+        end += 1
+    return text[start:end]
 
 
 def read_file(
@@ -144,23 +344,32 @@ def read_file(
 ) -> Iterator[Record | RecordError]:
     """Yield the records of one file (one for .txt/.md/.html, any number for .json/.jsonl/.csv)."""
     fmt = SUPPORTED.get(path.suffix.lower())
+    try:
+        info = path.stat()
+    except OSError as exc:
+        yield RecordError(path, "", "no such file" if isinstance(exc, FileNotFoundError) else f"cannot be read: {exc.strerror or exc}")
+        return
+    if stat.S_ISDIR(info.st_mode):
+        yield RecordError(path, "", "is a folder, not a file")
+        return
+    if not stat.S_ISREG(info.st_mode):  # a pipe, socket or device would block or never end
+        yield RecordError(path, "", "is not a regular file (a pipe, socket or device)")
+        return
     if fmt is None:
         yield RecordError(path, "", f"unsupported file type {path.suffix or '(none)'!r}; expected one of {', '.join(sorted(SUPPORTED))}")
         return
-    if path.is_dir():
-        yield RecordError(path, "", "is a folder, not a file")
+    single = fmt in ("txt", "md", "html")
+    if single and info.st_size > max_article_bytes:
+        yield RecordError(path, "", f"is {megabytes(info.st_size)}; one article may be at most {megabytes(max_article_bytes)} (--max-mb)")
         return
     try:
-        size = path.stat().st_size
-        if fmt in ("txt", "md", "html") and size > max_article_bytes:
-            yield RecordError(
-                path, "", f"is {size / 1048576:.1f} MB; one article may be at most "
-                f"{max_article_bytes / 1048576:.0f} MB (--max-mb)"
-            )
-            return
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(max_article_bytes + 1) if single else handle.read()
     except OSError as exc:
         yield RecordError(path, "", f"cannot be read: {exc.strerror or exc}")
+        return
+    if single and len(data) > max_article_bytes:  # it grew after stat
+        yield RecordError(path, "", f"is over {megabytes(max_article_bytes)}; one article may be at most that (--max-mb)")
         return
     try:
         text, used = decode(data, encoding)
@@ -186,7 +395,7 @@ def _read_html(path: Path, html: str, encoding: str) -> Record | RecordError:
         text = trafilatura.extract(html, include_comments=False, include_tables=True, include_images=False)
         meta = trafilatura.extract_metadata(html)
     except Exception as exc:  # trafilatura/lxml raise many types on broken markup
-        return RecordError(path, "", f"HTML could not be parsed ({type(exc).__name__}: {exc})")
+        return RecordError(path, "", f"HTML could not be parsed ({type(exc).__name__}: {printable(str(exc))[:200]})")
     if not text or not text.strip():
         return RecordError(path, "", "no main text found in the HTML")
     fields: dict[str, Any] = {"text": text}
@@ -207,9 +416,31 @@ def _check_record(path: Path, locator: str, raw: Any, fmt: str, encoding: str, m
         fields = RecordFields.model_validate(raw)
     except ValidationError as exc:
         return RecordError(path, locator, _validation_line(exc))
+    values = fields.model_dump(exclude_none=True)
+    for name, value in values.items():
+        for item in value if isinstance(value, list) else [value]:
+            surrogate = _SURROGATE.search(item)
+            if surrogate:
+                return RecordError(path, locator, f"field '{name}' holds an invalid character: a lone UTF-16 "
+                                   f"surrogate \\u{ord(surrogate.group()):04x} (a broken \\u escape)")
     if len(fields.text.encode("utf-8", "surrogatepass")) > max_bytes:
-        return RecordError(path, locator, f"text is over {max_bytes / 1048576:.0f} MB (--max-mb)")
-    return Record(path, locator, fields.model_dump(exclude_none=True), fmt, encoding)
+        return RecordError(path, locator, f"field 'text' is over {megabytes(max_bytes)}; one article may be at most that (--max-mb)")
+    return Record(path, locator, values, fmt, encoding)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _json_loads(text: str) -> Any:
+    """``json.loads``, with every failure as one :class:`InputError` line."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise InputError("invalid JSON: nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer with more than 4300 digits
+        raise InputError(f"invalid JSON: {str(exc).split(';')[0][:200]}") from None
 
 
 def _validation_line(exc: ValidationError) -> str:
@@ -233,9 +464,9 @@ def _json_type(value: Any) -> str:
 
 def _read_json(path: Path, text: str, encoding: str, max_bytes: int) -> Iterator[Record | RecordError]:
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        yield RecordError(path, "", f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}")
+        data = _json_loads(text)
+    except InputError as exc:
+        yield RecordError(path, "", str(exc))
         return
     if isinstance(data, dict):
         yield _check_record(path, "", data, "json", encoding, max_bytes)
@@ -255,9 +486,9 @@ def _read_jsonl(path: Path, text: str, encoding: str, max_bytes: int) -> Iterato
             continue
         seen = True
         try:
-            raw = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield RecordError(path, f"line {number}", f"invalid JSON at column {exc.colno}: {exc.msg}")
+            raw = _json_loads(line)
+        except InputError as exc:
+            yield RecordError(path, f"line {number}", str(exc).replace("at line 1 column", "at column"))
             continue
         yield _check_record(path, f"line {number}", raw, "jsonl", encoding, max_bytes)
     if not seen:
@@ -273,7 +504,8 @@ def _read_csv(path: Path, text: str, encoding: str, max_bytes: int) -> Iterator[
         yield RecordError(path, "", f"invalid CSV header: {exc}")
         return
     if "text" not in header:
-        yield RecordError(path, "", f"has no 'text' column (columns: {', '.join(header) or 'none'})")
+        columns = ", ".join(repr(h) for h in header)[:300]
+        yield RecordError(path, "", f"has no 'text' column (columns: {columns or 'none'})")
         return
     number = 1
     while True:

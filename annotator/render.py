@@ -147,6 +147,83 @@ def outlet_card_text(o: Outlet) -> Text:
     return out
 
 
+def _bullets(items: list[Text]) -> Table:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, style="dim")
+    grid.add_column(ratio=1, overflow="fold")
+    for item in items:
+        grid.add_row("•", item)
+    return grid
+
+
+def outlet_card_grid(o: Outlet) -> Table:
+    """The outlet card as a two-column grid (field names beside values, wrapped lines
+    indented under their value), for the TUI's side panel. Every string is ``safe``."""
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(no_wrap=True, style="bold dim", min_width=9)
+    grid.add_column(ratio=1, overflow="fold")
+    grid.add_row(Text("name", style="bold dim"), safe(o.name, style="bold"))
+
+    def row(label: str, value: object, field: str) -> None:
+        grid.add_row(Text(label), _flagged(value, field in o.unverified))
+
+    row("country", o.country, "country")
+    row("owner", o.owner, "owner")
+    if o.funding != o.owner or "funding" in o.unverified:
+        row("funding", o.funding, "funding")
+    else:
+        grid.add_row(Text("funding"), Text("the owner", style="dim"))
+    row("state link", o.state_affiliation.value, "state_affiliation")
+    row("founded", None if o.founded.value is None else str(o.founded), "founded")
+    if o.languages or "languages" in o.unverified:
+        row("languages", ", ".join(o.languages) or None, "languages")
+    if o.sanctions:
+        items = []
+        for s in o.sanctions:
+            item = Text.assemble(safe(str(s.date), style="bold"), " ", safe(s.authority), ": ", safe(s.action))
+            if not s.verified:
+                item.append(UNVERIFIED, style="yellow")
+            if s.source:
+                item.append("\nsource: ", style="dim")
+                item.append_text(safe(s.source, style="dim"))
+            items.append(item)
+        grid.add_row(Text("sanctions"), _bullets(items))
+    elif "sanctions" in o.unverified:
+        grid.add_row(Text("sanctions"), Text("unverified", style="yellow"))
+    else:
+        grid.add_row(Text("sanctions"), Text("none known"))
+    if o.ratings:
+        items = []
+        for r in o.ratings:
+            item = Text.assemble(safe(r.rater), " ", safe(f"({r.scale})", style="dim"), ": ", safe(r.value, style="bold"))
+            item.append_text(safe(f", as of {r.as_of}", style="dim"))
+            if not r.verified:
+                item.append(UNVERIFIED, style="yellow")
+            if r.source:
+                item.append("\nsource: ", style="dim")
+                item.append_text(safe(r.source, style="dim"))
+            items.append(item)
+        grid.add_row(Text("ratings"), _bullets(items))
+    elif "ratings" in o.unverified:
+        grid.add_row(Text("ratings"), Text("unverified", style="yellow"))
+    else:
+        grid.add_row(Text("ratings"), Text("none recorded"))
+    if o.notes:
+        grid.add_row(Text("notes"), safe(o.notes, style="dim"))
+    return grid
+
+
+def renderable_text(renderable: RenderableType, width: int = 80) -> str:
+    """What a renderable shows, as plain text (for tests and plain read-outs)."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    console = Console(width=width, file=StringIO(), record=True, color_system=None, legacy_windows=False)
+    console.print(renderable)
+    return console.export_text()
+
+
 def article_header(article: Article, publisher: Outlet | None, original: Outlet | None) -> Text:
     out = Text()
     if not article.text.startswith(article.title):

@@ -8,56 +8,63 @@ the screen shows a change only after it is committed.
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from rich.color import Color
+from rich.console import Group, RenderableType
 from rich.style import Style
+from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.keys import _normalize_key_list
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from ..codebook import Category, Codebook, Kind
 from ..lexicon import Matcher, Suggestion, guess_voice
-from ..models import ARTICLE_NOTE_CATEGORY as NOTE_CATEGORY, ARTICLE_NOTE_LABEL as NOTE_LABEL, Annotation, Article, Origin, Outlet, quote_selector
-from ..normalize import clean_line
+from ..models import (ARTICLE_NOTE_CATEGORY as NOTE_CATEGORY, ARTICLE_NOTE_LABEL as NOTE_LABEL, Annotation, Article,
+                      Origin, Outlet, PartialDate, quote_selector)
+from ..normalize import clean_line, normalize_text
 from ..orphans import find_orphans, orphan_summary
-from ..render import outlet_card_text, safe
+from ..render import outlet_card_grid, safe
 from ..store import STATUSES, Store
 from .article_list import PAGE_SIZE, ArticleList, ListRow
 from .article_view import ArticleView, Paint
-from .screens import Choice, HelpScreen, NoteScreen, PickerScreen
+from .screens import Choice, HelpScreen, LabelKeys, NoteScreen, PickerScreen
 
 ALIGNMENT_COLOURS = {"kremlin": "red", "ukraine-west": "dodger_blue1", "neutral": "grey70"}
 
-# (binding id, default key, action, description, shown in the footer)
+# (binding id, default key, action, description, shown in the footer).
+# The binding id is what annotator.toml's [keys] table names (e.g. next_article = "n").
 ACTIONS: list[tuple[str, str, str, str, bool]] = [
     ("next_article", "]", "next_article", "Next article", True),
     ("prev_article", "[", "prev_article", "Previous article", False),
     ("next_undone", "}", "next_undone", "Next not done", False),
     ("toggle_done", "D", "toggle_done", "Done", True),
-    ("next_suggestion", "S", "next_suggestion", "Next suggestion", True),
+    ("next_suggestion", "S", "next_suggestion", "Suggestion", True),
     ("accept_suggestion", "A", "accept_suggestion", "Accept", True),
     ("reject_suggestion", "R", "reject_suggestion", "Reject", True),
     ("next_tag", "J", "next_tag", "Next tag", False),
     ("prev_tag", "K", "prev_tag", "Previous tag", False),
     ("delete_tag", "X", "delete_tag", "Delete tag", False),
     ("relabel_tag", "L", "relabel_tag", "Change label", False),
-    ("pick_label", "T", "pick_label", "Tag from list", False),
+    ("pick_label", "T", "pick_label", "Tag…", True),
     ("cycle_voice", "V", "cycle_voice", "Voice", False),
     ("note_tag", "N", "note_tag", "Note on tag", False),
     ("note_article", "M", "note_article", "Note on article", False),
-    ("answer_question", "Q", "answer_question", "Article question", True),
+    ("answer_question", "Q", "answer_question", "Question", True),
     ("undo", "ctrl+z", "undo", "Undo", True),
     ("redo", "ctrl+y", "redo", "Redo", False),
     ("search", "slash", "search", "Search", False),
@@ -65,6 +72,33 @@ ACTIONS: list[tuple[str, str, str, str, bool]] = [
     ("toggle_list", "f2", "toggle_list", "List", False),
     ("help", "question_mark", "help", "Help", True),
 ]
+
+# What each action does, grouped as the help screen shows them.
+ACTION_HELP: dict[str, tuple[str, str]] = {
+    "next_article": ("Moving", "open the next article of the list"),
+    "prev_article": ("Moving", "open the previous article"),
+    "next_undone": ("Moving", "open the next article you have not marked done"),
+    "next_tag": ("Moving", "select your next tag in this article"),
+    "prev_tag": ("Moving", "select your previous tag"),
+    "search": ("Moving", "search titles and texts (the list on the left)"),
+    "toggle_list": ("Moving", "show or hide the article list"),
+    "focus_text": ("Moving", "back to the article text"),
+    "pick_label": ("Tagging", "tag the selection with a label picked from a searchable list"),
+    "relabel_tag": ("Tagging", "change the selected tag's label"),
+    "cycle_voice": ("Tagging", "change the selected tag's voice (own / quoted / scare-quoted)"),
+    "delete_tag": ("Tagging", "delete the selected tag (undo brings it back)"),
+    "note_tag": ("Tagging", "write a note on the selected tag"),
+    "next_suggestion": ("Suggestions", "select the next lexicon suggestion"),
+    "accept_suggestion": ("Suggestions", "accept the selected suggestion as your tag"),
+    "reject_suggestion": ("Suggestions", "reject it: it is not offered to you again"),
+    "answer_question": ("Article", "answer an article-level question (again: take it back)"),
+    "note_article": ("Article", "write a note on the whole article"),
+    "toggle_done": ("Article", "mark the article done (again: not done)"),
+    "undo": ("Other", "undo your last change (it is saved at once)"),
+    "redo": ("Other", "redo what you undid"),
+    "help": ("Other", "this help"),
+}
+HELP_GROUPS = ("Moving", "Tagging", "Suggestions", "Article", "Other")
 
 
 @dataclass
@@ -75,6 +109,8 @@ class Change:
     apply: Callable[[], Any]
     revert: Callable[[], Any]
     uuid: str | None = None  # the tag it is about: made current again after undo/redo
+    article_id: str | None = None  # the article it was made on: undo/redo opens it again
+    progress: bool = False  # it changes the done count
 
 
 @dataclass
@@ -85,11 +121,26 @@ class Loaded(Message):
     publisher: Outlet | None
     original: Outlet | None
     tags: list[Annotation]
-    suggestions: list[Suggestion]
+    suggestions: list[Suggestion] | None  # None: still being looked for (see SuggestionsFound)
     rejected: set[tuple[int, int, str]]
     status: str
-    progress: tuple[int, int]
     position: int | None
+
+
+@dataclass
+class ProgressRead(Message):
+    """(done, total) for this annotator."""
+
+    progress: tuple[int, int]
+
+
+@dataclass
+class SuggestionsFound(Message):
+    """The lexicon suggestions of an article (found after it is shown: large texts take a while)."""
+
+    article_id: str
+    text_sha256: str
+    suggestions: list[Suggestion]
 
 
 @dataclass
@@ -98,7 +149,7 @@ class TagsReloaded(Message):
     tags: list[Annotation]
     rejected: set[tuple[int, int, str]]
     status: str
-    progress: tuple[int, int]
+    progress: tuple[int, int] | None
 
 
 @dataclass
@@ -121,28 +172,38 @@ def _readable_on(colour: str) -> str:
     return "black" if (0.299 * r + 0.587 * g + 0.114 * b) > 110 else "white"
 
 
-def _palette_safe(text: str) -> str:
-    """A codebook string fit for the command palette, which reads markup."""
+def _plain(text: str) -> str:
+    """A codebook or configuration string fit for places that read markup
+    (command palette, key panel): one line, no square brackets."""
     return clean_line(text).replace("[", "(").replace("]", ")")
+
+
+_palette_safe = _plain  # the older name
+
+
+def _key_set(keys: str) -> set[str]:
+    """A binding's key string as Textual's key names ("?" -> "question_mark")."""
+    return set(_normalize_key_list(keys).split(","))
 
 
 class AnnotatorApp(App):
     """Tag articles beside their outlet cards."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "annotator"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (130, "-wide")]
     BINDINGS = [
-        Binding(key, action, description, show=show, id=binding_id,
-                priority=binding_id in ("undo", "redo", "help", "toggle_list"))
+        Binding(key, action, description, show=show, id=binding_id)
         for binding_id, key, action, description, show in ACTIONS
     ]
+    SUGGESTION_CACHE = 16  # articles whose suggestions are kept (moving back and forth is instant)
 
     def __init__(self, store: Store, annotator: str, codebook: Codebook, keymap: dict[str, str] | None = None):
         super().__init__()
         self.store = store
         self.annotator = annotator
         self.codebook = codebook
-        self.keymap = keymap or {}
+        self.keymap = dict(keymap or {})
         self.matcher = Matcher(codebook)
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="annotator-writer")
         self.article: Article | None = None
@@ -150,6 +211,7 @@ class AnnotatorApp(App):
         self.original: Outlet | None = None
         self.tags: list[Annotation] = []
         self.all_suggestions: list[Suggestion] = []
+        self.suggestions_pending = False
         self.rejected: set[tuple[int, int, str]] = set()
         self.status = "new"
         self.progress = (0, 0)
@@ -159,6 +221,11 @@ class AnnotatorApp(App):
         self.redo_stack: list[Change] = []
         self.filters: dict[str, Any] = {"search": None, "status": None, "publisher": None}
         self.span_keys = codebook.span_keys()
+        self.bound_label_keys: dict[str, tuple[Category, Any]] = {}
+        self._suggestion_cache: OrderedDict[str, list[Suggestion]] = OrderedDict()
+        self._visible: tuple[tuple, list[Suggestion]] = ((), [])
+        self._styles: dict[tuple, Style] = {}
+        self._suggestion_paints: tuple[object, list[Paint]] = (None, [])
 
     # -- layout ----------------------------------------------------------------------
 
@@ -177,23 +244,39 @@ class AnnotatorApp(App):
                 with VerticalScroll(id="card-scroll"):
                     yield Static(id="outlet-card")
                 with VerticalScroll(id="tag-panel"):
-                    yield Static(id="tag-keys")
-                    yield Static(id="questions")
-                    yield Static(Text("Tags (enter jumps)", style="bold"), id="tags-title")
+                    yield Static(id="tags-title")
                     yield OptionList(id="tag-list")
+                    yield Static(id="questions")
+                    yield LabelKeys(id="tag-keys")
         yield Footer()
+
+    def key_for(self, binding_id: str) -> str:
+        """The key string in effect for an action (the configured one, else the default)."""
+        default = next(key for bid, key, *_ in ACTIONS if bid == binding_id)
+        return self.keymap.get(binding_id, default)
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
+        known = {binding_id for binding_id, *_ in ACTIONS}
+        unknown = sorted(set(self.keymap) - known)
+        if unknown:
+            self.notify(f"[keys] in the configuration names unknown action(s): {', '.join(map(clean_line, unknown))}. "
+                        f"Known: {', '.join(sorted(known))}", severity="warning", timeout=15, markup=False)
+            for name in unknown:
+                del self.keymap[name]
         if self.keymap:
             self.set_keymap(self.keymap)
-        app_keys = {b.key for b in self.BINDINGS}
+        app_keys = set().union(*(_key_set(self.key_for(binding_id)) for binding_id in known))
         for key, (category, label) in self.span_keys.items():
-            if key in app_keys:
-                self.notify(f"label key {key!r} is also an application key; it is not bound", severity="warning")
+            if _key_set(key) & app_keys:
+                self.notify(f"label key {key!r} ({clean_line(label.name)}) is also an application key; "
+                            "it is not bound (use T to tag with this label)", severity="warning", timeout=15, markup=False)
                 continue
-            self.bind(key, f"tag('{category.id}', '{label.id}')", description=label.name, show=False)
-        self.query_one("#tag-keys", Static).update(self._tag_keys_text())
+            self.bind(key, f"tag('{category.id}', '{label.id}')", description=_plain(label.name), show=False)
+            self.bound_label_keys[key] = (category, label)
+        self.query_one(LabelKeys).set_groups(self._label_key_groups())
+        self.query_one("#tags-title", Static).update(self._tags_title())
+        self.query_one("#questions", Static).update(self._questions_text())
         self._update_topbar()
         self.query_one(ArticleView).focus()
         self.load_outlets()
@@ -225,48 +308,56 @@ class AnnotatorApp(App):
     def load_page(self, generation: int, offset: int) -> None:
         names = {o.id: o.name for o in self.store.outlets()}
         rows = self.store.list_articles(offset=offset, limit=PAGE_SIZE, annotator=self.annotator, **self.filters)
-        page = [ListRow(r.id, r.title, names.get(r.publisher or "", "unknown"), r.status, r.annotations) for r in rows]
+        page = [ListRow(r.id, r.title, names.get(r.publisher or "", "unknown outlet"), r.status, r.annotations,
+                        str(PartialDate(value=r.published, approximate=r.published_approximate)) if r.published else "")
+                for r in rows]
         self.call_from_thread(self.query_one(ArticleList).set_page, generation, offset, page)
 
-    def _read_article(self, article_id: str) -> None:
-        """Read an article and all that is shown beside it, and post it (worker threads only)."""
+    def _read_article(self, article_id: str, position: int | None = None) -> None:
+        """Read an article and all that is shown beside it, and post it; then the done count
+        and its suggestions, which take longer (worker threads only). ``position`` is its
+        place in the filtered list when the caller knows it."""
         article = self.store.article(article_id)
         if article is None:
             self.post_message(OpenFailed(f"article {article_id} is gone"))
             return
+        known = self._suggestion_cache.get(article.text_sha256)
+        if position is None:
+            position = self.store.article_position(article.id, annotator=self.annotator, **self.filters)
         self.post_message(Loaded(
             article=article,
             publisher=self.store.outlet(article.publisher),
             original=self.store.outlet(article.original_source),
             tags=self.store.annotations(article.id, self.annotator),
-            suggestions=self.matcher.find(article.text),
+            suggestions=known,
             rejected=self.store.rejected_suggestions(article.id, self.annotator),
             status=self.store.status(article.id, self.annotator),
-            progress=self.store.progress(self.annotator),
-            position=self.store.article_position(article.id, annotator=self.annotator, **self.filters),
+            position=position,
         ))
+        worker = get_current_worker()
+        if not worker.is_cancelled:
+            self.post_message(ProgressRead(self.store.progress(self.annotator)))
+        if known is None and not worker.is_cancelled:
+            self.post_message(SuggestionsFound(article.id, article.text_sha256, self.matcher.find(article.text)))
 
     @work(thread=True, exclusive=True, group="open")
-    def open_article(self, article_id: str) -> None:
-        self._read_article(article_id)
+    def open_article(self, article_id: str, position: int | None = None) -> None:
+        self._read_article(article_id, position)
 
     @work(thread=True, exclusive=True, group="open")
     def open_at(self, index: int) -> None:
         rows = self.store.list_articles(offset=index, limit=1, annotator=self.annotator, **self.filters)
         if rows:
-            self._read_article(rows[0].id)
+            self._read_article(rows[0].id, index)
 
-    def _reload_tags(self) -> TagsReloaded | None:
-        """Read this article's tags again (writer thread, after a change)."""
-        if self.article is None:
-            return None
-        article_id = self.article.id
+    def _reload_tags(self, article_id: str, with_progress: bool = False) -> TagsReloaded:
+        """Read an article's tags again (writer thread, after a change)."""
         return TagsReloaded(
             article_id,
             self.store.annotations(article_id, self.annotator),
             self.store.rejected_suggestions(article_id, self.annotator),
             self.store.status(article_id, self.annotator),
-            self.store.progress(self.annotator),
+            self.store.progress(self.annotator) if with_progress else None,
         )
 
     # -- messages --------------------------------------------------------------------
@@ -280,35 +371,77 @@ class AnnotatorApp(App):
         if message.open_first:
             articles.cursor = 0
             self.open_at(0)
+        elif self.article is not None:
+            self._locate_current()
+
+    @work(thread=True, exclusive=True, group="locate")
+    def _locate_current(self) -> None:
+        """Where the open article is in the (re)filtered list, if it is there."""
+        if self.article is None:
+            return
+        position = self.store.article_position(self.article.id, annotator=self.annotator, **self.filters)
+        self.call_from_thread(self._set_position, self.article.id, position)
+
+    def _set_position(self, article_id: str, position: int | None) -> None:
+        if self.article is None or self.article.id != article_id:
+            return
+        self.position = position
+        if position is not None:
+            self.query_one(ArticleList).cursor = position
+        self._update_topbar()
 
     def on_article_list_need_page(self, message: ArticleList.NeedPage) -> None:
         self.load_page(self.query_one(ArticleList).generation, message.offset)
 
     def on_article_list_chosen(self, message: ArticleList.Chosen) -> None:
-        self.open_article(message.article_id)
+        self.open_article(message.article_id, message.index)
         self.query_one(ArticleView).focus()
 
     def on_open_failed(self, message: OpenFailed) -> None:
-        self.notify(message.message, severity="error")
+        self.notify(message.message, severity="error", markup=False)
 
     def on_loaded(self, message: Loaded) -> None:
         self.article, self.publisher, self.original = message.article, message.publisher, message.original
-        self.tags, self.all_suggestions, self.rejected = message.tags, message.suggestions, message.rejected
-        self.status, self.progress, self.position = message.status, message.progress, message.position
+        self.tags, self.rejected = message.tags, message.rejected
+        self.all_suggestions = message.suggestions or []
+        self.suggestions_pending = message.suggestions is None
+        self.status, self.position = message.status, message.position
         self.current_tag = None
         view = self.query_one(ArticleView)
         view.show_text(message.article.text)
         articles = self.query_one(ArticleList)
         articles.current_id = message.article.id
+        articles.update_row(message.article.id, status=message.status, tags=len(message.tags))
         if message.position is not None:
             articles.cursor = message.position
-        self.query_one("#outlet-card", Static).update(self._outlet_text())
+        self.query_one("#outlet-card", Static).update(self._outlet_card())
+        self.query_one("#card-scroll").scroll_home(animate=False)
+        self._refresh_article()
+
+    def on_progress_read(self, message: ProgressRead) -> None:
+        self.progress = message.progress
+        self._update_topbar()
+
+    def on_suggestions_found(self, message: SuggestionsFound) -> None:
+        self._suggestion_cache[message.text_sha256] = message.suggestions
+        self._suggestion_cache.move_to_end(message.text_sha256)
+        while len(self._suggestion_cache) > self.SUGGESTION_CACHE:
+            self._suggestion_cache.popitem(last=False)
+        if self.article is None or self.article.id != message.article_id:
+            return
+        self.all_suggestions, self.suggestions_pending = message.suggestions, False
         self._refresh_article()
 
     def on_tags_reloaded(self, message: TagsReloaded) -> None:
+        if message.progress is not None:
+            self.progress = message.progress
         if self.article is None or message.article_id != self.article.id:
+            self._update_topbar()
             return
-        self.tags, self.rejected, self.status, self.progress = message.tags, message.rejected, message.status, message.progress
+        status_changed = message.status != self.status
+        self.tags, self.rejected, self.status = message.tags, message.rejected, message.status
+        if status_changed and self.filters["status"] is not None:
+            self.reset_list()  # it moved into or out of the filtered list
         if self.current_tag and not any(t.uuid == self.current_tag for t in self.tags):
             self.current_tag = None
         self.query_one(ArticleList).update_row(message.article_id, status=message.status, tags=len(message.tags))
@@ -336,22 +469,25 @@ class AnnotatorApp(App):
 
     @on(Select.Changed, "#status-filter")
     def _status_changed(self, event: Select.Changed) -> None:
-        self.filters["status"] = None if event.value is Select.BLANK else event.value
+        self.filters["status"] = event.value if isinstance(event.value, str) else None  # not the blank sentinel
         self.reset_list()
 
     @on(Select.Changed, "#outlet-filter")
     def _outlet_changed(self, event: Select.Changed) -> None:
-        self.filters["publisher"] = None if event.value is Select.BLANK else event.value
+        self.filters["publisher"] = event.value if isinstance(event.value, str) else None  # "": unknown outlet
         self.reset_list()
 
     @on(OptionList.OptionSelected, "#tag-list")
     def _tag_chosen(self, event: OptionList.OptionSelected) -> None:
         tag = next((t for t in self.tags if t.uuid == event.option.id), None)
-        if tag is not None and tag.start is not None:
+        if tag is None:
+            return
+        view = self.query_one(ArticleView)
+        if tag.start is not None:
             self.current_tag = tag.uuid
-            self.query_one(ArticleView).select_range(tag.start, tag.end)  # type: ignore[arg-type]
-            self.query_one(ArticleView).focus()
+            view.select_range(tag.start, tag.end)  # type: ignore[arg-type]
             self._refresh_article()
+        view.focus()
 
     # -- derived state ----------------------------------------------------------------
 
@@ -362,30 +498,51 @@ class AnnotatorApp(App):
     @property
     def suggestions(self) -> list[Suggestion]:
         """Suggestions not rejected and not already tagged with their label at the same place."""
+        sources = (self.tags, self.all_suggestions, self.rejected)
+        cached_sources, cached = self._visible
+        if len(cached_sources) == 3 and all(a is b for a, b in zip(cached_sources, sources)):
+            return cached
         taken = {(t.start, t.end, t.label) for t in self.tags}
-        return [s for s in self.all_suggestions
-                if (s.start, s.end, s.variant) not in self.rejected and (s.start, s.end, s.label) not in taken]
+        visible = [s for s in self.all_suggestions
+                   if (s.start, s.end, s.variant) not in self.rejected and (s.start, s.end, s.label) not in taken]
+        self._visible = (sources, visible)
+        return visible
 
     def _current(self) -> Annotation | None:
         return next((t for t in self.tags if t.uuid == self.current_tag), None)
 
     # -- drawing ---------------------------------------------------------------------
 
+    def _style(self, *key: Any) -> Style:
+        style = self._styles.get(key)
+        if style is None:
+            if key[0] == "suggestion":
+                style = Style(underline=True, italic=True, color=ALIGNMENT_COLOURS.get(key[1], "yellow"))
+            else:
+                colour = key[1]
+                style = Style(bgcolor=colour, color=_readable_on(colour))
+                if key[2]:
+                    style += Style(bold=True, underline=True)
+            self._styles[key] = style
+        return style
+
     def _refresh_article(self) -> None:
+        visible = self.suggestions
+        if self._suggestion_paints[0] is not visible:  # thousands in a long article: made once
+            self._suggestion_paints = (visible, [Paint(s.start, s.end, self._style("suggestion", s.alignment))
+                                                 for s in visible])
         paints: list[Paint] = []
-        for s in self.suggestions:
-            paints.append(Paint(s.start, s.end, Style(underline=True, italic=True,
-                                                      color=ALIGNMENT_COLOURS.get(s.alignment, "yellow"))))
+        current: list[Paint] = []
         for t in self.span_tags:
             label = self.codebook.label(t.category, t.label)
-            colour = label.color if label else "yellow"
-            style = Style(bgcolor=colour, color=_readable_on(colour))
-            if t.uuid == self.current_tag:
-                style += Style(bold=True, underline=True)
-            paints.append(Paint(t.start, t.end, style))  # type: ignore[arg-type]
-        self.query_one(ArticleView).set_paints(paints)
+            paint = Paint(t.start, t.end, self._style("tag", label.color if label else "yellow",  # type: ignore[arg-type]
+                                                      t.uuid == self.current_tag))
+            (current if t.uuid == self.current_tag else paints).append(paint)
+        # suggestions under tags, the current tag on top
+        self.query_one(ArticleView).set_paints(paints + current, base=self._suggestion_paints[1])
         self.query_one("#article-head", Static).update(self._head_text())
         self.query_one("#questions", Static).update(self._questions_text())
+        self.query_one("#tags-title", Static).update(self._tags_title())
         self._fill_tag_list()
         self._update_topbar()
 
@@ -396,8 +553,14 @@ class AnnotatorApp(App):
         bar.append(" · codebook ", style="dim")
         bar.append_text(safe(f"{self.codebook.id} {self.codebook.version}"))
         bar.append(f" · done {done}/{total}", style="green" if total and done == total else "")
-        if self.position is not None:
-            bar.append(f" · article {self.position + 1}/{self.query_one(ArticleList).total}", style="dim")
+        if self.position is not None and self.article is not None:
+            if self._in_filtered_list():
+                bar.append(f" · article {self.position + 1}/{self.query_one(ArticleList).total}", style="dim")
+            else:
+                key = self.get_key_display(Binding(self.key_for("next_article"), ""))
+                bar.append(f" · this article is no longer {self.filters['status']!r}: {key} opens the next",
+                           style="yellow")
+        bar.append(f" · {self.get_key_display(Binding(self.key_for('help'), ''))} help", style="dim")
         self.query_one("#topbar", Static).update(bar)
 
     def _head_text(self) -> Text:
@@ -420,80 +583,116 @@ class AnnotatorApp(App):
         marks = {"new": ("new", "dim"), "in progress": ("in progress", "yellow"), "done": ("✓ done", "bold green")}
         word, style = marks[self.status]
         head.append(f"  [{word}]", style=style)
-        head.append(f"  {len(self.suggestions)} suggestion(s)", style="dim")
+        if self.suggestions_pending:
+            head.append("  finding suggestions…", style="dim italic")
+        else:
+            count = len(self.suggestions)
+            head.append(f"  {count} suggestion{'' if count == 1 else 's'}", style="dim")
+            if count:
+                head.append(f" ({self.get_key_display(Binding(self.key_for('next_suggestion'), ''))})", style="dim")
         return head
 
-    def _outlet_text(self) -> Text:
+    def _outlet_card(self) -> RenderableType:
+        """The publisher's card and, where it differs, the original source's."""
         a = self.article
         if a is None:
             return Text("")
-        out = Text("Publisher\n", style="bold reverse")
-        out.append_text(outlet_card_text(self.publisher) if self.publisher else
-                        Text.assemble(safe(a.publisher), ("\nNot in the registry: nothing is known yet.", "dim")))
+        parts: list[RenderableType] = [Text(" Publisher ", style="bold reverse")]
+        if self.publisher is not None:
+            parts.append(outlet_card_grid(self.publisher))
+        elif a.publisher:
+            parts.append(Text.assemble(safe(a.publisher, style="bold"),
+                                       ("\nNot in the outlet registry: nothing is known about it yet.", "dim")))
+        else:
+            parts.append(Text.assemble(("unknown", "bold italic"),
+                                       ("\nThe import did not say where this article was published.", "dim")))
         if a.original_source and a.original_source != a.publisher:
-            out.append("\n\n")
-            out.append("Original source", style="bold reverse")
+            head = Text("\n")
+            head.append(" Original source ", style="bold reverse")
             if "original_source" in a.unverified:
-                out.append(" (unverified)", style="yellow")
-            out.append("\n")
-            out.append_text(outlet_card_text(self.original) if self.original else safe(a.original_source))
-        return out
+                head.append(" (unverified)", style="yellow")
+            parts.append(head)
+            if self.original is not None:
+                parts.append(outlet_card_grid(self.original))
+            else:
+                parts.append(Text.assemble(safe(a.original_source, style="bold"),
+                                           ("\nNot in the outlet registry: nothing is known about it yet.", "dim")))
+        return Group(*parts)
 
-    def _tag_keys_text(self) -> Text:
-        out = Text()
+    def _label_key_groups(self) -> list[tuple[Text, list[tuple[str, Text]]]]:
+        groups = []
         for category in self.codebook.categories:
             if category.kind is not Kind.span:
                 continue
-            out.append_text(safe(category.name, style="bold"))
-            out.append("\n")
-            for label in category.labels:
-                out.append(f" {label.key or ' '} ", style="reverse")
-                out.append(" ")
-                out.append_text(safe(label.name, style=label.color))
-                out.append("\n")
-        return out
+            entries = [(label.key if label.key in self.bound_label_keys else "", safe(label.name, style=label.color))
+                       for label in category.labels]
+            groups.append((safe(category.name, style="bold"), entries))
+        return groups
+
+    def _tags_title(self) -> Text:
+        spans = sum(1 for t in self.tags if t.start is not None)
+        title = Text(f"Your tags here ({spans})", style="bold")
+        title.append("  enter jumps to one", style="dim")
+        return title
 
     def _questions_text(self) -> Text:
-        out = Text("Article questions (Q)\n", style="bold")
+        key = self.get_key_display(Binding(self.key_for("answer_question"), ""))
+        out = Text()
+        if any(c.kind is Kind.article for c in self.codebook.categories):
+            out.append_text(Text.assemble(("Article questions", "bold"), (f"  {key} answers", "dim"), "\n"))
         for category in self.codebook.categories:
             if category.kind is not Kind.article:
                 continue
-            answers = [self.codebook.label(category.id, t.label) for t in self.tags if t.category == category.id]
-            out.append_text(safe(category.name, style="dim"))
+            chosen = {t.label for t in self.tags if t.category == category.id}
+            out.append_text(safe(category.name, style="bold" if chosen else ""))
             out.append(": ")
-            if answers:
-                out.append_text(safe(", ".join(l.name for l in answers if l), style="bold"))
+            if len(category.labels) <= 5:  # few choices: all of them, the chosen ones marked
+                for number, label in enumerate(category.labels):
+                    if number:
+                        out.append(" · ", style="dim")
+                    out.append_text(safe(label.name, style=f"bold reverse {label.color}" if label.id in chosen else "dim"))
+            elif chosen:
+                out.append_text(safe(", ".join(l.name for l in category.labels if l.id in chosen), style="bold"))
             else:
-                out.append("—", style="dim")
+                out.append(f"— ({len(category.labels)} choices)", style="dim")
             out.append("\n")
+        notes = [t for t in self.tags if t.category == NOTE_CATEGORY and t.note]
+        if notes:
+            out.append("Note: ", style="bold")
+            out.append_text(safe(clean_line(notes[0].note or "")[:200], style="italic"))
+            out.append("\n")
+        out.rstrip()
         return out
 
     def _fill_tag_list(self) -> None:
         options = []
-        for t in self.span_tags + [t for t in self.tags if t.start is None and t.category == NOTE_CATEGORY]:
+        for t in self.span_tags:
             label = self.codebook.label(t.category, t.label)
-            line = Text()
-            if t.start is None:
-                line.append("article note: ", style="bold")
-            else:
-                line.append_text(safe(label.name if label else f"{t.label} (not in codebook)",
-                                      style=(label.color if label else "red")))
-                line.append(" ")
-                line.append_text(safe(clean_line(t.quote or "")[:40], style="italic"))
-                voice = t.attributes.get("voice")
-                if voice:
-                    line.append(f" ({voice})", style="dim")
-                if t.origin is Origin.suggestion:
-                    line.append(" ★", style="dim")
+            line = Text(no_wrap=True, overflow="ellipsis")
+            line.append_text(safe(label.name if label else f"{t.label} (not in codebook)",
+                                  style=(label.color if label else "red")))
+            line.append(" ")
+            line.append_text(safe(clean_line(t.quote or "")[:40], style="italic"))
+            voice = t.attributes.get("voice")
+            if voice:
+                line.append(" (")
+                line.append_text(safe(voice, style="dim"))
+                line.append(")")
+            if t.origin is Origin.suggestion:
+                line.append(" ★", style="dim")
             if t.note:
                 line.append(" ✎ ", style="dim")
                 line.append_text(safe(clean_line(t.note)[:40], style="dim"))
             if t.uuid == self.current_tag:
                 line.stylize("bold")
+                line = Text("▶ ", style="bold") + line
+            else:
+                line = Text("  ") + line
             options.append(Option(line, id=t.uuid))
         tag_list = self.query_one("#tag-list", OptionList)
         tag_list.clear_options()
         tag_list.add_options(options)
+        tag_list.display = bool(options)
 
     # -- writing ---------------------------------------------------------------------
 
@@ -506,9 +705,11 @@ class AnnotatorApp(App):
 
     async def _do(self, change: Change, record: bool = True) -> bool:
         """Commit a change, then show it. Returns False (and says why) when it failed."""
+        shown = self.article.id if self.article else None
+
         def run() -> TagsReloaded | None:
             change.apply()
-            return self._reload_tags()
+            return self._reload_tags(shown, change.progress) if shown else None
 
         try:
             reloaded = await self._in_writer(run)
@@ -519,7 +720,7 @@ class AnnotatorApp(App):
             self.undo_stack.append(change)
             self.redo_stack.clear()
         if reloaded is not None:
-            if change.uuid and any(t.uuid == change.uuid for t in reloaded.tags):
+            if change.uuid and any(t.uuid == change.uuid and t.start is not None for t in reloaded.tags):
                 self.current_tag = change.uuid
             self.on_tags_reloaded(reloaded)
         return True
@@ -545,12 +746,13 @@ class AnnotatorApp(App):
                 store.add_annotation(annotation)
                 created["done"] = True
 
-        return Change(description, apply, lambda: store.update_annotation(annotation.uuid, deleted=True), annotation.uuid)
+        return Change(description, apply, lambda: store.update_annotation(annotation.uuid, deleted=True),
+                      annotation.uuid, annotation.article_id)
 
     def _update(self, tag: Annotation, description: str, **after: Any) -> Change:
         before = {k: getattr(tag, k) for k in after}
         return Change(description, lambda: self.store.update_annotation(tag.uuid, **after),
-                      lambda: self.store.update_annotation(tag.uuid, **before), tag.uuid)
+                      lambda: self.store.update_annotation(tag.uuid, **before), tag.uuid, tag.article_id)
 
     def _voice_for(self, category: Category, start: int, end: int) -> dict[str, str]:
         if "voice" not in category.attributes or self.article is None:
@@ -578,6 +780,12 @@ class AnnotatorApp(App):
         if start == end:
             self.notify("Select some text first (shift+arrows or the mouse), then press the label's key.")
             return
+        existing = next((t for t in self.tags if (t.start, t.end, t.category, t.label) == (start, end, category_id, label_id)), None)
+        if existing is not None:
+            self.current_tag = existing.uuid
+            self._refresh_article()
+            self.notify("This text already has that tag.", timeout=2)
+            return
         attributes = self._voice_for(category, start, end)
         match = next((s for s in self.all_suggestions if s.start == start and s.end == end), None)
         if match is not None:
@@ -590,6 +798,12 @@ class AnnotatorApp(App):
     @work(group="dialog", exclusive=True)
     async def action_pick_label(self) -> None:
         """Choose a span label from a searchable list and tag the selection."""
+        if self.article is None:
+            return
+        start, end = self.query_one(ArticleView).selected_range
+        if not self.article.text[start:end].strip():
+            self.notify("Select some text first (shift+arrows or the mouse), then choose its label.")
+            return
         choices = [Choice(Text.assemble(safe(c.name, style="dim"), " › ", safe(l.name, style=l.color),
                                         (f"  [{l.key}]" if l.key else "", "dim")),
                           (c.id, l.id), f"{c.name} {l.name} {l.id} {l.description}")
@@ -626,10 +840,16 @@ class AnnotatorApp(App):
         if tag is None or attribute is None:
             self.notify("No tag here: move into a tag or jump to one (J/K).")
             return
+        category = self.codebook.category(tag.category)
+        if category is None or "voice" not in category.attributes:
+            self.notify("Tags of this category have no voice.")
+            return
         values = [v.id for v in attribute.values]
         now = tag.attributes.get("voice")
         following = values[(values.index(now) + 1) % len(values)] if now in values else values[0]
-        await self._do(self._update(tag, f"voice {following}", attributes={**tag.attributes, "voice": following}))
+        if await self._do(self._update(tag, f"voice {following}", attributes={**tag.attributes, "voice": following})):
+            name = next((v.name for v in attribute.values if v.id == following), following)
+            self.notify(f"Voice: {clean_line(name)}", markup=False, timeout=2)
 
     @work(group="dialog", exclusive=True)
     async def action_note_tag(self) -> None:
@@ -638,8 +858,10 @@ class AnnotatorApp(App):
             self.notify("No tag here: move into a tag (or use M for a note on the article).")
             return
         note = await self.push_screen_wait(NoteScreen("Note on this tag", tag.note or ""))
-        if note is not None and note != (tag.note or ""):
-            await self._do(self._update(tag, "note", note=note or None))
+        if note is not None:
+            note = normalize_text(note).strip()
+            if note != (tag.note or ""):
+                await self._do(self._update(tag, "note", note=note or None))
 
     @work(group="dialog", exclusive=True)
     async def action_note_article(self) -> None:
@@ -649,8 +871,10 @@ class AnnotatorApp(App):
         note = await self.push_screen_wait(NoteScreen("Note on this article", existing.note or "" if existing else ""))
         if note is None:
             return
+        note = normalize_text(note).strip()
         if existing is not None:
-            await self._do(self._update(existing, "article note", note=note or None, deleted=not note))
+            if note != (existing.note or ""):
+                await self._do(self._update(existing, "article note", note=note or None, deleted=not note))
         elif note:  # the reserved category "_article" cannot clash with a codebook id
             await self._do(self._create(self._new_tag(NOTE_CATEGORY, NOTE_LABEL, note=note), "article note"))
 
@@ -668,6 +892,9 @@ class AnnotatorApp(App):
                 mark = "● " if l.id in chosen else "○ "
                 choices.append(Choice(Text.assemble(mark, safe(c.name, style="dim"), " › ", safe(l.name, style=l.color)),
                                       (c.id, l.id), f"{c.name} {l.name} {l.id}"))
+        if not choices:
+            self.notify("This codebook has no article-level questions.")
+            return
         result = await self.push_screen_wait(PickerScreen("Article question: choose an answer", choices))
         if result is None:
             return
@@ -683,7 +910,8 @@ class AnnotatorApp(App):
             removals = [self._update(t, "replace answer", deleted=True) for t in existing]
             await self._do(Change(f"answer {result[1]}",
                                   lambda: ([r.apply() for r in removals], new.apply()),
-                                  lambda: (new.revert(), [r.revert() for r in removals])))
+                                  lambda: (new.revert(), [r.revert() for r in removals]),
+                                  article_id=self.article.id))
         else:
             await self._do(new)
 
@@ -694,6 +922,9 @@ class AnnotatorApp(App):
         return next((s for s in self.suggestions if s.start == start and s.end == end), None)
 
     def action_next_suggestion(self) -> None:
+        if self.suggestions_pending:
+            self.notify("Still looking for suggestions in this article…", timeout=2)
+            return
         suggestions = self.suggestions
         if not suggestions:
             self.notify("No suggestions left in this article.")
@@ -702,8 +933,10 @@ class AnnotatorApp(App):
         start, _ = view.selected_range
         following = next((s for s in suggestions if s.start > start), suggestions[0])
         view.select_range(following.start, following.end)
-        self.notify(f"{following.concept}: {following.variant} ({following.alignment}) — A accepts, R rejects",
-                    markup=False, timeout=3)
+        accept = self.get_key_display(Binding(self.key_for("accept_suggestion"), ""))
+        reject = self.get_key_display(Binding(self.key_for("reject_suggestion"), ""))
+        self.notify(f"{following.concept}: {following.variant} ({following.alignment}) — {accept} accepts, "
+                    f"{reject} rejects", markup=False, timeout=3)
 
     async def action_accept_suggestion(self) -> None:
         suggestion = self._suggestion_at_selection()
@@ -729,7 +962,8 @@ class AnnotatorApp(App):
         a, s = self.article.id, suggestion
         change = Change(f"reject {s.variant}",
                         lambda: self.store.reject_suggestion(a, self.annotator, s.start, s.end, s.concept, s.variant),
-                        lambda: self.store.unreject_suggestion(a, self.annotator, s.start, s.end, s.variant))
+                        lambda: self.store.unreject_suggestion(a, self.annotator, s.start, s.end, s.variant),
+                        article_id=a)
         if await self._do(change) and self.suggestions:
             self.action_next_suggestion()
 
@@ -760,12 +994,21 @@ class AnnotatorApp(App):
         articles = self.query_one(ArticleList)
         if not articles.total:
             return
-        index = (self.position if self.position is not None else articles.cursor) + step
+        if self.position is None:
+            index = articles.cursor + step
+        elif step > 0 and not self._in_filtered_list():
+            index = self.position  # it left the list (e.g. tagged under "new"): the next one took its place
+        else:
+            index = self.position + step
         if not 0 <= index < articles.total:
             self.notify("That was the last article." if step > 0 else "This is the first article.")
             return
         articles.cursor = index
         self.open_at(index)
+
+    def _in_filtered_list(self) -> bool:
+        """Does the open article still pass the status filter (tagging or "done" may move it out)?"""
+        return self.filters["status"] in (None, self.status)
 
     def action_next_article(self) -> None:
         self._move_article(1)
@@ -788,19 +1031,32 @@ class AnnotatorApp(App):
         if self.article is None:
             return
         article_id, was_done = self.article.id, self.status == "done"
-        change = Change("done", lambda: self.store.set_status(article_id, self.annotator, not was_done),
-                        lambda: self.store.set_status(article_id, self.annotator, was_done))
+        change = Change("done" if not was_done else "not done",
+                        lambda: self.store.set_status(article_id, self.annotator, not was_done),
+                        lambda: self.store.set_status(article_id, self.annotator, was_done),
+                        article_id=article_id, progress=True)
         if await self._do(change):
             self.notify("Marked done." if not was_done else "Marked not done.", timeout=2)
+
+    async def _replay(self, change: Change, description: str) -> bool:
+        """Run an undo or redo; when it was made on another article, open that one to show it."""
+        if not await self._do(change, record=False):
+            return False
+        elsewhere = change.article_id and (self.article is None or change.article_id != self.article.id)
+        self.notify(f"{description}: {change.description}" + (" (in another article: opening it)" if elsewhere else ""),
+                    markup=False, timeout=3)
+        if elsewhere:
+            self.open_article(change.article_id)  # type: ignore[arg-type]
+        return True
 
     async def action_undo(self) -> None:
         if not self.undo_stack:
             self.notify("Nothing to undo.")
             return
         change = self.undo_stack.pop()
-        if await self._do(Change(change.description, change.revert, change.apply, change.uuid), record=False):
+        inverse = Change(change.description, change.revert, change.apply, change.uuid, change.article_id, change.progress)
+        if await self._replay(inverse, "Undid"):
             self.redo_stack.append(change)
-            self.notify(f"Undid: {change.description}", markup=False, timeout=2)
         else:
             self.undo_stack.append(change)
 
@@ -809,9 +1065,8 @@ class AnnotatorApp(App):
             self.notify("Nothing to redo.")
             return
         change = self.redo_stack.pop()
-        if await self._do(change, record=False):
+        if await self._replay(change, "Redid"):
             self.undo_stack.append(change)
-            self.notify(f"Redid: {change.description}", markup=False, timeout=2)
         else:
             self.redo_stack.append(change)
 
@@ -825,53 +1080,119 @@ class AnnotatorApp(App):
     def action_toggle_list(self) -> None:
         sidebar = self.query_one("#sidebar")
         sidebar.display = not sidebar.display
-        if not sidebar.display:
+        if sidebar.display:
+            self.query_one(ArticleList).focus()
+        else:
             self.query_one(ArticleView).focus()
 
     def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+            return
         self.push_screen(HelpScreen(self._keys_help(), self._guideline_help()))
 
-    def _keys_help(self) -> Text:
-        out = Text()
-        for binding_id, key, _, description, _ in ACTIONS:
-            shown = self.keymap.get(binding_id, key)
-            out.append(f"{self.get_key_display(Binding(shown, '')):>10}  ", style="bold")
-            out.append(f"{description}\n")
-        out.append("\n")
-        out.append(f"{'shift+arrows':>10}  select text (or drag with the mouse)\n", style="")
-        for key, (category, label) in self.span_keys.items():
-            out.append(f"{key:>10}  ", style="bold")
-            out.append_text(safe(f"{category.name} › {label.name}", style=label.color))
-            out.append("\n")
-        out.append(f"{'ctrl+p':>10}  command palette (every action)\n{'ctrl+q':>10}  quit\n")
-        return out
+    def _keys_help(self) -> RenderableType:
+        """Every key, grouped, with what it does and the action name annotator.toml uses."""
+        def key_text(key: str) -> str:
+            return self.get_key_display(Binding(key, ""))
+
+        table = Table.grid(padding=(0, 1), expand=True)
+        table.add_column(justify="right", no_wrap=True, style="bold", min_width=12)
+        table.add_column(ratio=1)
+        table.add_column(no_wrap=True, style="dim")
+        for number, group in enumerate(HELP_GROUPS):
+            if number:
+                table.add_row("", "", "")
+            table.add_row("", Text(group, style="bold underline"), "")
+            if group == "Tagging":
+                table.add_row("shift+arrows", "select text (ctrl+shift+arrows: word by word; or drag with the mouse), "
+                                              "then press a label key", "")
+                for key, (category, label) in self.bound_label_keys.items():
+                    table.add_row(Text(key), safe(f"{category.name} › {label.name}", style=label.color), "")
+            for binding_id, _, _, description, _ in ACTIONS:
+                if ACTION_HELP.get(binding_id, ("Other", ""))[0] == group:
+                    table.add_row(Text(key_text(self.key_for(binding_id))),
+                                  Text(ACTION_HELP.get(binding_id, ("", description))[1]), Text(binding_id))
+            if group == "Moving":
+                table.add_row("arrows", "move in the text; in the list: up/down, enter opens", "")
+            if group == "Other":
+                for key, what in (("ctrl+c", "copy the selected text"), ("ctrl+p", "command palette: every action by name"),
+                                  ("tab", "next pane (list, text, tags)"), ("ctrl+q", "quit (everything is already saved)")):
+                    table.add_row(key, what, "")
+        parts: list[RenderableType] = [table, Text("")]
+        parts.append(Text.assemble(
+            ("Keys can be changed in annotator.toml (in the folder you start annotator in) "
+             "or ~/.config/annotator/config.toml, with the action names in grey:\n", "dim"),
+            ('  [keys]\n  next_article = "n"\n  toggle_done = "ctrl+d"', "")))
+        return Group(*parts)
 
     def _guideline_help(self) -> Text:
+        out = Text()
+        focus = self._focused_label()
+        if focus is not None:
+            category, label, why = focus
+            out.append(f"{why}\n", style="dim")
+            out.append_text(safe(f"{category.name} › {label.name}", style=f"bold {label.color}"))
+            if label.key:
+                out.append(f"  key {label.key}", style="dim")
+            out.append("\n")
+            out.append_text(safe(label.description))
+            if label.example:
+                out.append("\nExample: ", style="dim")
+                out.append_text(safe(label.example, style="italic"))
+            if category.guideline:
+                out.append("\n\n")
+                out.append_text(safe(category.guideline))
+            out.append("\n\n")
+        else:
+            out.append("Move into a tag (J/K) or a suggestion (S) to see its label's guideline here.\n\n", style="dim")
+        out.append("Codebook: ", style="bold")
+        out.append_text(safe(f"{self.codebook.title} ({self.codebook.id} {self.codebook.version})"))
+        out.append("\n")
+        if self.codebook.guidelines:
+            out.append_text(safe(self.codebook.guidelines.strip()))
+            out.append("\n")
+        for category in self.codebook.categories:
+            out.append("\n")
+            out.append_text(safe(category.name, style="bold underline"))
+            out.append(" (span: select text, press a key)\n" if category.kind is Kind.span else " (article question: Q)\n",
+                       style="dim")
+            for label in category.labels:
+                if label.key:
+                    out.append(f"{label.key} ", style="bold")
+                out.append_text(safe(label.name, style=label.color))
+                out.append(": ", style="dim")
+                out.append_text(safe(label.description or "", style="dim"))
+                out.append("\n")
+        out.rstrip()
+        return out
+
+    def _focused_label(self) -> tuple[Category, Any, str] | None:
+        """The label the help is about: the selected tag's, else the selected suggestion's."""
         tag = self._current()
         if tag is not None:
-            category = self.codebook.category(tag.category)
-            label = self.codebook.label(tag.category, tag.label)
+            category, label = self.codebook.category(tag.category), self.codebook.label(tag.category, tag.label)
             if category is not None and label is not None:
-                out = Text.assemble(safe(f"{category.name} › {label.name}", style=f"bold {label.color}"), "\n")
-                out.append_text(safe(label.description))
-                if label.example:
-                    out.append("\nExample: ", style="dim")
-                    out.append_text(safe(label.example, style="italic"))
-                if category.guideline:
-                    out.append("\n\n")
-                    out.append_text(safe(category.guideline))
-                return out
-        return safe(self.codebook.guidelines or "(this codebook has no guidelines)")
+                return category, label, "The selected tag's label"
+        suggestion = self._suggestion_at_selection() if self.article is not None else None
+        if suggestion is not None:
+            category = self.codebook.category(suggestion.category)
+            label = self.codebook.label(suggestion.category, suggestion.label)
+            if category is not None and label is not None:
+                return category, label, "The selected suggestion's label"
+        return None
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for binding_id, key, action, description, _ in ACTIONS:
+        for binding_id, _, action, description, _ in ACTIONS:
             if binding_id in ("focus_text",):
                 continue
-            yield SystemCommand(description, f"key {self.keymap.get(binding_id, key)}", partial(self.run_action, action))
-        for key, (category, label) in self.span_keys.items():
-            yield SystemCommand(f"Tag selection: {_palette_safe(category.name)} › {_palette_safe(label.name)}",
-                                f"key {_palette_safe(key)}", partial(self.run_action, f"tag('{category.id}', '{label.id}')"))
+            what = ACTION_HELP.get(binding_id, ("", description))[1]
+            yield SystemCommand(description.rstrip("…"), _plain(f"{what} (key {self.key_for(binding_id)})"),
+                                partial(self.run_action, action))
+        for key, (category, label) in self.bound_label_keys.items():
+            yield SystemCommand(f"Tag selection: {_plain(category.name)} › {_plain(label.name)}",
+                                f"key {_plain(key)}", partial(self.run_action, f"tag('{category.id}', '{label.id}')"))
 
     async def action_quit(self) -> None:
         await self.flush()

@@ -23,6 +23,7 @@ from textual.strip import Strip
 from ..normalize import clean_line
 
 PAGE_SIZE = 100
+ROW_HEIGHT = 2  # title; outlet, date and tags
 STATUS_MARKS = {"new": "·", "in progress": "◐", "done": "✓"}
 
 
@@ -35,6 +36,7 @@ class ListRow:
     outlet: str
     status: str
     tags: int
+    published: str = ""
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -43,11 +45,11 @@ class ArticleList(ScrollView, can_focus=True):
     BINDINGS = [
         Binding("up", "move(-1)", "Up", show=False),
         Binding("down", "move(1)", "Down", show=False),
-        Binding("pageup", "move(-10)", "Page up", show=False),
-        Binding("pagedown", "move(10)", "Page down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("home", "move(-1000000000)", "First", show=False),
         Binding("end", "move(1000000000)", "Last", show=False),
-        Binding("enter", "choose", "Open", show=False),
+        Binding("enter", "choose", "Open", show=True),
     ]
     DEFAULT_CSS = """
     ArticleList { height: 1fr; }
@@ -66,6 +68,7 @@ class ArticleList(ScrollView, can_focus=True):
         """The user opened an article."""
 
         article_id: str
+        index: int | None = None  # its place in the list
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -81,7 +84,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.total = total
         self._rows.clear()
         self._requested.clear()
-        self.virtual_size = Size(self.size.width, total)
+        self.virtual_size = Size(self.size.width, total * ROW_HEIGHT)
         self.cursor = min(self.cursor, max(total - 1, 0))
         self.refresh()
 
@@ -108,7 +111,8 @@ class ArticleList(ScrollView, can_focus=True):
         return self._rows.get(index)
 
     def render_line(self, y: int) -> Strip:
-        index = self.scroll_offset.y + y
+        line = self.scroll_offset.y + y
+        index, part = divmod(line, ROW_HEIGHT)
         width = self.size.width
         if index >= self.total:
             return Strip.blank(width)
@@ -120,38 +124,49 @@ class ArticleList(ScrollView, can_focus=True):
                 # posted from this widget's own context: during rendering the screen is the
                 # active pump, and a message "sent" by the screen would stop bubbling there
                 self.call_later(lambda: self.post_message(self.NeedPage(page)))
-            return Strip([Segment("…".ljust(width), Style(dim=True))])
+            return Strip([Segment(("…" if part == 0 else "").ljust(width), Style(dim=True))])
         text = Text(no_wrap=True, overflow="ellipsis", end="")
-        text.append(f"{STATUS_MARKS.get(row.status, '?')} ", style="green" if row.status == "done" else "")
-        text.append(clean_line(row.outlet)[:14].ljust(14), style="dim")
-        text.append(" ")
-        text.append(clean_line(row.title))
+        if part == 0:  # the status mark and the title
+            text.append(f"{STATUS_MARKS.get(row.status, '?')} ", style="bold green" if row.status == "done" else "")
+            text.append(clean_line(row.title))
+            if row.id == self.current_id:
+                text.stylize("bold")
+        else:  # the outlet, the date, this annotator's tags
+            text.append("  ")
+            text.append(clean_line(row.outlet), style="cyan")
+            details = [clean_line(row.published)] if row.published else []
+            if row.tags:
+                details.append(f"{row.tags} tag{'' if row.tags == 1 else 's'}")
+            if details:
+                text.append(" · " + " · ".join(details), style="dim")
         style = Style(reverse=True) if index == self.cursor and self.has_focus else (
-            Style(bold=True, underline=True) if index == self.cursor else Style())
-        if row.id == self.current_id:
-            text.stylize("bold")
+            Style(bgcolor="grey23") if index == self.cursor else Style())
         text.truncate(width, pad=True)
         segments = [Segment(s.text, (s.style or Style()) + style) for s in text.render(self.app.console)]
         return Strip(segments).crop(0, width)
 
     def watch_cursor(self, cursor: int) -> None:
-        if cursor < self.scroll_offset.y:
-            self.scroll_to(y=cursor, animate=False)
-        elif cursor >= self.scroll_offset.y + self.size.height:
-            self.scroll_to(y=cursor - self.size.height + 1, animate=False)
+        top, height = cursor * ROW_HEIGHT, self.size.height
+        if top < self.scroll_offset.y:
+            self.scroll_to(y=top, animate=False)
+        elif top + ROW_HEIGHT > self.scroll_offset.y + height:
+            self.scroll_to(y=top + ROW_HEIGHT - height, animate=False)
         self.refresh()
 
     def action_move(self, delta: int) -> None:
         if self.total:
             self.cursor = max(0, min(self.total - 1, self.cursor + delta))
 
+    def action_page(self, direction: int) -> None:
+        self.action_move(direction * max(1, self.size.height // ROW_HEIGHT - 1))
+
     def action_choose(self) -> None:
         row = self._rows.get(self.cursor)
         if row is not None:
-            self.post_message(self.Chosen(row.id))
+            self.post_message(self.Chosen(row.id, self.cursor))
 
     def on_click(self, event) -> None:
-        index = self.scroll_offset.y + event.y
+        index = (self.scroll_offset.y + event.y) // ROW_HEIGHT
         if 0 <= index < self.total:
             self.cursor = index
             self.action_choose()
@@ -163,4 +178,4 @@ class ArticleList(ScrollView, can_focus=True):
         self.refresh()
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, self.total)
+        self.virtual_size = Size(self.size.width, self.total * ROW_HEIGHT)

@@ -2,17 +2,155 @@
 
 Offsets in and out are code-point offsets into the canonical text (the text is
 normalized at import, so Textual's Document keeps it as it is).
+
+Large articles stay responsive:
+
+* line starts are cached, so a (row, column) location becomes an offset in O(log rows);
+* ``text`` and the wrapped height are cached (Textual recomputes both, in O(text),
+  for every line it draws);
+* a line longer than :data:`LONG_LINE` characters is shown in rows broken at
+  spaces (a space becomes a line break *in the shown document only*: the offsets
+  stay the same, and copied or tagged text is always taken from the canonical text).
+  Textual re-reads and re-divides a whole line for each screen row it draws, which
+  on a 2 MB one-line article would take seconds per key press.
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 from rich.style import Style
 from rich.text import Text
+from textual._cells import cell_len
+from textual._wrap import compute_wrap_offsets
+from textual.document._document import Document
+from textual.document._document_navigator import DocumentNavigator
+from textual.document._wrapped_document import WrappedDocument
+from textual.expand_tabs import get_tab_widths
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
+
+LONG_LINE = 2000  # lines longer than this are shown broken at spaces ...
+ROW = 1000  # ... into pieces of at most about this many characters
+LONG_PAINT = 2000  # paints longer than this are checked on every line (few); the rest by bisection
+
+
+_SPACE_RUN = re.compile(" *")
+
+
+def simple_wrap_offsets(line: str, width: int) -> list[int]:
+    """Textual's ``compute_wrap_offsets`` for a line of single-cell, printable characters
+    without tabs (where the only white space is " "), in O(rows) string searches
+    instead of O(words) Python steps. Same result (see the tests)."""
+    length = len(line)
+    breaks: list[int] = []
+    row = 0
+    while length - row > width:
+        limit = row + width
+        space = line.rfind(" ", row, limit)
+        boundary = -1
+        if space != -1:
+            if line[space + 1] != " ":  # a word starts at space + 1 <= limit: the row ends there
+                boundary = space + 1
+            else:  # the spaces run on past the limit: the row ends before the word they follow
+                run_start = space
+                while run_start > row and line[run_start - 1] == " ":
+                    run_start -= 1
+                before = line.rfind(" ", row, run_start)
+                if before != -1:
+                    boundary = before + 1
+        if boundary > row:
+            breaks.append(boundary)
+            row = boundary
+            continue
+        # the word (with its trailing spaces) at ``row`` is wider than a row: fold it
+        space = line.find(" ", row)
+        word_end = length if space == -1 else _SPACE_RUN.match(line, space).end()  # type: ignore[union-attr]
+        while word_end - row > width:
+            row += width
+            breaks.append(row)
+    return breaks
+
+
+class _FastWrappedDocument(WrappedDocument):
+    """Textual's wrapped document, with an O(1) height (Textual sums every line's wraps
+    per call) and a fast wrap for plain lines (Textual steps word by word in Python:
+    seconds for a 2 MB article)."""
+
+    @property
+    def height(self) -> int:
+        return len(self._offset_to_line_info)
+
+    def wrap(self, width: int, tab_width: int | None = None) -> None:
+        if tab_width:
+            self._tab_width = tab_width
+        tab_width = self._tab_width
+        done = getattr(self, "_wrapped_as", None)
+        if done == (width, tab_width, id(self.document), self.document.line_count):
+            return  # read-only text: the same width gives the same wraps (Textual asks again on resizes)
+        self._width = width
+        wrap_offsets: list[list[int]] = []
+        offset_to_line_info: list[tuple[int, int]] = []
+        line_index_to_offsets: list[list[int]] = []
+        line_tab_widths: list[list[int]] = []
+        current = 0
+        for line_index, line in enumerate(self.document.lines):
+            if not line:
+                offsets: list[int] = []
+                line_tab_widths.append([])
+            elif line.isprintable() and cell_len(line) == len(line):  # no tabs, one cell each
+                offsets = simple_wrap_offsets(line, width) if width else []
+                line_tab_widths.append([0])
+            else:
+                tab_sections = get_tab_widths(line, tab_width)
+                offsets = compute_wrap_offsets(line, width, tab_size=tab_width,
+                                               precomputed_tab_sections=tab_sections) if width else []
+                line_tab_widths.append([w for _, w in tab_sections])
+            wrap_offsets.append(offsets)
+            if offsets:
+                rows = len(offsets) + 1
+                offset_to_line_info.extend([(line_index, section) for section in range(rows)])
+                line_index_to_offsets.append(list(range(current, current + rows)))
+                current += rows
+            else:
+                offset_to_line_info.append((line_index, 0))
+                line_index_to_offsets.append([current])
+                current += 1
+        self._wrap_offsets = wrap_offsets
+        self._offset_to_line_info = offset_to_line_info
+        self._line_index_to_offsets = line_index_to_offsets
+        self._tab_width_cache = line_tab_widths
+        self._wrapped_as = (width, tab_width, id(self.document), self.document.line_count)
+
+    def get_target_document_column(self, line_index: int, x_offset: int, y_offset: int) -> int:
+        """The column under a screen cell (mouse clicks, moving up and down).
+
+        Textual adds up each character's width, but draws (and ``location_to_offset``
+        measures) whole strings, where rich counts an emoji ZWJ sequence such as
+        👩‍👩‍👧 as one 2-cell character: a click after one landed characters off.
+        Measured here the way the text is drawn."""
+        sections = self.get_sections(line_index)
+        target = sections[y_offset]
+        if "\t" in target:
+            return super().get_target_document_column(line_index, x_offset, y_offset)
+        start = sum(len(section) for section in sections[:y_offset])
+        low, high = 0, len(target)  # the first character whose cells reach past x_offset
+        while low < high:
+            middle = (low + high) // 2
+            if cell_len(target[:middle + 1]) > x_offset:
+                high = middle
+            else:
+                low = middle + 1
+        column = start + low
+        if y_offset not in (len(sections) - 1, -1):
+            column = min(column, start + len(target) - 1)
+        return column
+
+    def wrap_range(self, *args, **kwargs) -> None:  # an edit (never made here): forget the cached wrap
+        self._wrapped_as = None
+        super().wrap_range(*args, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -24,39 +162,141 @@ class Paint:
     style: Style
 
 
+class _Layer:
+    """Paints found by position: short ones by bisection, the few long ones always checked."""
+
+    def __init__(self, paints: list[Paint]):
+        ranked = list(enumerate(paints))  # a later paint goes over an earlier one: keep the rank
+        self.short = sorted((rp for rp in ranked if rp[1].end - rp[1].start <= LONG_PAINT), key=lambda rp: rp[1].start)
+        self.starts = [p.start for _, p in self.short]
+        self.longest = max((p.end - p.start for _, p in self.short), default=0)
+        self.long = [rp for rp in ranked if rp[1].end - rp[1].start > LONG_PAINT]
+
+    def within(self, start: int, end: int) -> list[Paint]:
+        """The paints touching ``[start, end)``, in their original order."""
+        first = bisect.bisect_left(self.starts, start - self.longest)
+        last = bisect.bisect_right(self.starts, end)
+        found = [rp for rp in self.short[first:last] if rp[1].end > start and rp[1].start <= end]
+        found += [rp for rp in self.long if rp[1].end > start and rp[1].start <= end]
+        found.sort(key=lambda rp: rp[0])
+        return [p for _, p in found]
+
+
+def shown_text(text: str) -> str:
+    """``text`` with spaces in over-long lines turned into line breaks (same length, same offsets)."""
+    if len(text) <= LONG_LINE:
+        return text
+    breaks: list[int] = []
+    line_start = 0
+    length = len(text)
+    while line_start < length:
+        line_end = text.find("\n", line_start)
+        if line_end == -1:
+            line_end = length
+        position = line_start
+        while line_end - position > LONG_LINE:
+            cut = text.rfind(" ", position + ROW // 2, position + ROW)
+            if cut == -1:
+                cut = text.find(" ", position + ROW, line_end - 1)
+                if cut == -1:
+                    break  # no space left in this line: it stays long
+            breaks.append(cut)
+            position = cut + 1
+        line_start = line_end + 1
+    if not breaks:
+        return text
+    pieces: list[str] = []
+    previous = 0
+    for cut in breaks:
+        pieces.append(text[previous:cut])
+        pieces.append("\n")
+        previous = cut + 1
+    pieces.append(text[previous:])
+    return "".join(pieces)
+
+
 class ArticleView(TextArea):
     """Shows one article; never edits it. Tags and suggestions are drawn as styles."""
 
     DEFAULT_CSS = """
-    ArticleView { border: none; padding: 0 1; }
+    ArticleView { border: none; padding: 0 1; overflow-y: scroll; }
     """
+
+    # TextArea's editing keys would swallow keys (ctrl+z, ctrl+d, backspace, ...) that do
+    # nothing on a read-only text: turned off, so they reach the app and its configured keys
+    EDITING_ACTIONS = frozenset({
+        "delete_left", "delete_word_left", "delete_right", "delete_word_right", "cut", "paste",
+        "delete_to_start_of_line", "delete_to_end_of_line_or_delete_line", "delete_line", "undo", "redo",
+    })
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.EDITING_ACTIONS:
+            return False  # not run, not shown: the key goes on to the app
+        return super().check_action(action, parameters)
 
     def __init__(self, **kwargs) -> None:
         super().__init__("", read_only=True, soft_wrap=True, show_line_numbers=False,
                          highlight_cursor_line=False, **kwargs)
+        self._canonical = ""
+        self._shown = ""
         self._line_starts: list[int] = [0]
-        self._paints: list[Paint] = []
-        self._paint_starts: list[int] = []
-        self._longest = 0
+        self._layers: list[_Layer] = []  # drawn in order: later layers over earlier ones
+        self._base_source: object = None
+
+    def _set_document(self, text: str, language: str | None) -> None:
+        """Textual 8.2.8's ``TextArea._set_document`` for plain text, with the fast wrapped document."""
+        self._highlight_query = None
+        self.document = Document(text)
+        self.wrapped_document = _FastWrappedDocument(self.document, tab_width=self.indent_width)
+        self.navigator = DocumentNavigator(self.wrapped_document)
+        self._build_highlight_map()
+        self.move_cursor((0, 0))
+        self._rewrap_and_refresh_virtual_size()
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        """The shown text (Textual asks for it on every line it draws: cached)."""
+        return self._shown
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self.show_text(value)
+
+    @property
+    def canonical_text(self) -> str:
+        return self._canonical
+
+    @property
+    def selected_text(self) -> str:  # type: ignore[override]
+        """The selected canonical text (what copying gives)."""
+        start, end = self.selected_range
+        return self._canonical[start:end]
 
     def show_text(self, text: str) -> None:
         """Replace the text (and clear the paints)."""
-        self._paints, self._paint_starts, self._longest = [], [], 0
-        self.load_text(text)
+        self._layers, self._base_source = [], None
+        self._canonical = text
+        self._shown = shown_text(text)
+        self.load_text(self._shown)
         starts = [0]
-        position = text.find("\n")
+        shown = self._shown
+        position = shown.find("\n")
         while position != -1:
             starts.append(position + 1)
-            position = text.find("\n", position + 1)
+            position = shown.find("\n", position + 1)
         self._line_starts = starts
         self.selection = Selection.cursor((0, 0))
         self.scroll_home(animate=False)
 
-    def set_paints(self, paints: list[Paint]) -> None:
-        """Draw these ranges (tags, suggestions, the current tag) from now on."""
-        self._paints = sorted(paints, key=lambda p: p.start)
-        self._paint_starts = [p.start for p in self._paints]
-        self._longest = max((p.end - p.start for p in self._paints), default=0)
+    def set_paints(self, paints: list[Paint], base: list[Paint] | None = None) -> None:
+        """Draw these ranges from now on: ``base`` first (suggestions), then ``paints`` (tags,
+        the current one last). ``base`` is prepared again only when it is a new list."""
+        if base is not self._base_source or not self._layers:
+            self._base_source = base
+            base_layer = _Layer(base or [])
+        else:
+            base_layer = self._layers[0]
+        self._layers = [base_layer, _Layer(paints)]
         self._line_cache.clear()
         self.refresh()
 
@@ -90,17 +330,14 @@ class ArticleView(TextArea):
 
     def get_line(self, line_index: int) -> Text:
         line = super().get_line(line_index)
-        if not self._paints:
+        if not self._layers:
             return line
         line_start = self._line_starts[line_index]
         line_end = line_start + len(line.plain)
-        first = bisect.bisect_left(self._paint_starts, line_start - self._longest)
-        last = bisect.bisect_right(self._paint_starts, line_end)
-        for paint in self._paints[first:last]:
-            if paint.end <= line_start or paint.start > line_end:
-                continue
-            start = max(paint.start, line_start) - line_start
-            end = min(paint.end, line_end) - line_start
-            if end > start:
-                line.stylize(paint.style, start, end)
+        for layer in self._layers:
+            for paint in layer.within(line_start, line_end):
+                start = max(paint.start, line_start) - line_start
+                end = min(paint.end, line_end) - line_start
+                if end > start:
+                    line.stylize(paint.style, start, end)
         return line

@@ -1,4 +1,4 @@
-"""Modal screens: help, a searchable picker, and a note editor.
+"""Modal screens (help, a searchable picker, a note editor) and the label-key legend.
 
 Untrusted text (labels, notes, guidelines) only enters widgets as ``rich.text.Text``.
 """
@@ -7,13 +7,57 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Size
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
+
+
+class LabelKeys(Widget):
+    """The span labels and their keys, in as many columns as fit."""
+
+    DEFAULT_CSS = """
+    LabelKeys { height: auto; }
+    """
+    COLUMN = 28  # cells per column (longer names are cut with an ellipsis)
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._groups: list[tuple[Text, list[tuple[str, Text]]]] = []
+
+    def set_groups(self, groups: list[tuple[Text, list[tuple[str, Text]]]]) -> None:
+        """(category name, [(key or "", label name)]) for every span category."""
+        self._groups = groups
+        self.refresh(layout=True)
+
+    def _lines(self, width: int) -> list[Text]:
+        columns = max(1, width // self.COLUMN)
+        column_width = width // columns if columns > 1 else width
+        lines: list[Text] = []
+        for title, entries in self._groups:
+            lines.append(title.copy())
+            for row in range(0, len(entries), columns):
+                line = Text(no_wrap=True, overflow="ellipsis", end="")
+                for key, name in entries[row:row + columns]:
+                    cell = Text.assemble((f" {key or ' '} ", "reverse" if key else "dim"), " ", name,
+                                         no_wrap=True, overflow="ellipsis", end="")
+                    cell.truncate(column_width - 1, overflow="ellipsis", pad=True)
+                    line.append_text(cell)
+                    line.append(" ")
+                lines.append(line)
+        return lines
+
+    def render(self) -> Text:
+        return Text("\n").join(self._lines(self.content_size.width or 40))
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines(width or 40))
 
 
 class HelpScreen(ModalScreen[None]):
@@ -21,16 +65,21 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
 
-    def __init__(self, keys: Text, guideline: Text) -> None:
+    def __init__(self, keys: RenderableType, guideline: RenderableType) -> None:
         super().__init__()
         self._keys, self._guideline = keys, guideline
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-box"):
-            yield Static(Text("Keys  (escape closes)", style="bold"))
-            yield Static(self._keys, id="help-keys")
-            yield Static(Text("\nGuideline", style="bold"))
-            yield Static(self._guideline, id="help-guideline")
+        with Vertical(id="help-box"):
+            yield Static(Text.assemble(("Help", "bold"), ("   escape closes · the panes scroll (mouse wheel, "
+                                                          "tab then arrows)", "dim")), id="help-title")
+            with Horizontal(id="help-columns"):
+                with VerticalScroll(id="help-keys-pane"):
+                    yield Static(Text("Keys", style="bold reverse"))
+                    yield Static(self._keys, id="help-keys")
+                with VerticalScroll(id="help-guideline-pane"):
+                    yield Static(Text("Guideline", style="bold reverse"))
+                    yield Static(self._guideline, id="help-guideline")
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(None)
@@ -56,8 +105,9 @@ class PickerScreen(ModalScreen[object]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-box"):
-            yield Static(Text(self._title, style="bold"))
-            yield Input(placeholder="type to filter, enter to choose", id="picker-filter")
+            yield Static(Text.assemble((self._title, "bold"), ("   type to filter · up/down · enter chooses · "
+                                                                "escape cancels", "dim")))
+            yield Input(placeholder="type to filter", id="picker-filter")
             yield OptionList(*self._options(""), id="picker-options")
 
     def _options(self, query: str) -> list[Option]:
@@ -84,11 +134,12 @@ class PickerScreen(ModalScreen[object]):
         self._choose(event.option.id)
 
     def on_key(self, event) -> None:
-        if event.key in ("down", "up") and self.focused is self.query_one(Input):
+        if event.key in ("down", "up", "pagedown", "pageup") and self.focused is self.query_one(Input):
             options = self.query_one(OptionList)
             if options.option_count:
+                step = {"down": 1, "up": -1, "pagedown": 10, "pageup": -10}[event.key]
                 current = options.highlighted if options.highlighted is not None else -1
-                options.highlighted = max(0, min(options.option_count - 1, current + (1 if event.key == "down" else -1)))
+                options.highlighted = max(0, min(options.option_count - 1, current + step))
             event.stop()
 
     def _choose(self, option_id: str | None) -> None:
@@ -110,11 +161,14 @@ class NoteScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-box"):
-            yield Static(Text(f"{self._title}  (ctrl+s saves, escape cancels)", style="bold"))
+            yield Static(Text.assemble((self._title, "bold"), ("   ctrl+s saves · escape cancels · "
+                                                               "an empty note removes it", "dim")))
             yield TextArea(self._note, id="note-text", soft_wrap=True)
 
     def on_mount(self) -> None:
-        self.query_one(TextArea).focus()
+        area = self.query_one(TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
 
     def action_save(self) -> None:
         self.dismiss(self.query_one(TextArea).text)
