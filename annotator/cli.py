@@ -19,7 +19,8 @@ DEMO_CORPUS = Path("corpus")
 
 
 def _console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    # soft_wrap: one message stays one line in pipes and files (tables still fit the width)
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -86,6 +87,10 @@ def main(ctx: click.Context, db_path: Path | None, annotator_name: str | None, c
             fail(f"{db_path} has no articles and there is no ./{DEMO_CORPUS} folder; use `annotator import PATH`")
         if not _run_import(store, [DEMO_CORPUS], None, None, None, 5) and store.count_articles() == 0:
             sys.exit(1)
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        _console(stderr=True).print(Text("not a terminal: listing the articles instead of opening the TUI"))
+        _print_articles(store, as_json=False, all_versions=False)
+        return
     _open_tui(store, annotator_name, codebook_ref)
 
 

@@ -15,6 +15,8 @@ def test_first_run_builds_database_from_demo_corpus_and_lists_articles(demo_dir)
     result = run()
     assert result.exit_code == 0, result.output
     assert "Imported 5 new article(s)" in result.output
+    assert "not a terminal: listing the articles" in result.output  # CliRunner is no terminal: no TUI
+    assert "Kremlin" in result.output
     rows = json.loads(run("articles", "--json").output)
     publishers = {r["publisher"] for r in rows}
     assert publishers == {"press-tv", "yahoo-news", "daily-herald", "telesur", "kyiv-independent"}

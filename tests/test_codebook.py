@@ -315,8 +315,6 @@ def test_codebook_show_of_a_broken_file_fails_cleanly(workdir):
     assert result.stderr.startswith("error: broken.yaml: categories[0].labels[1].key: ")
 
 
-@pytest.mark.xfail(strict=True, reason="cli.py prints errors through rich, which wraps them at 80 columns when "
-                                       "output is not a terminal (pipes, files, CI): use soft_wrap=True there")
 def test_codebook_check_lines_are_not_wrapped_on_a_pipe(workdir):
     mutate, problems = BROKEN["bad regex patterns"]
     name = _write(workdir, "broken.yaml", _broken(mutate))
