@@ -13,6 +13,8 @@ import click
 from rich.console import Console
 from rich.text import Text
 
+from .normalize import printable
+from .readers import display_path
 from .store import DEFAULT_DB, Store, StoreError
 
 DEMO_CORPUS = Path("corpus")
@@ -24,8 +26,10 @@ def _console(stderr: bool = False) -> Console:
 
 
 def fail(message: str, code: int = 1) -> None:
-    """Print one error line (never markup-parsed) and exit."""
-    _console(stderr=True).print(Text("error: ", style="bold red") + Text(message))
+    """Print the error, one line per problem (never markup-parsed, no escape sequences), and exit."""
+    console = _console(stderr=True)
+    for line in message.splitlines() or [""]:
+        console.print(Text("error: ", style="bold red") + Text(printable(line)))
     sys.exit(code)
 
 
@@ -282,7 +286,7 @@ def codebook_check(files: tuple[Path, ...]) -> None:
             continue
         labels = sum(len(c.labels) for c in book.categories)
         variants = sum(len(x.variants) for c in book.categories for x in c.lexicon)
-        out.print(Text(f"ok: {file}: {book.id} {book.version}, {len(book.categories)} categories, "
+        out.print(Text(f"ok: {display_path(file)}: {book.id} {printable(book.version)}, {len(book.categories)} categories, "
                        f"{labels} labels, {variants} lexicon variants"))
     sys.exit(1 if bad else 0)
 
@@ -311,9 +315,9 @@ def codebook_list() -> None:
         try:
             book = load_codebook(file)
         except InputError as exc:
-            _console(stderr=True).print(Text(f"broken: {exc}"))
+            _console(stderr=True).print(Text(printable(f"broken: {exc}")))
             continue
-        _console().print(Text(f"{book.id}\t{book.version}\t{book.title}\t({file.name})"))
+        _console().print(Text("\t".join(printable(v) for v in (book.id, book.version, book.title, f"({file.name})"))))
 
 
 @codebook.command("orphans")
@@ -335,8 +339,9 @@ def codebook_orphans(store: Store, ref: str | None, as_json: bool) -> None:
         out.print(Text(f"Every tag made with {book.id} uses a label of version {book.version}."))
         return
     for o in orphans:
-        out.print(Text(f"{o.category}/{o.label}\t{o.count} tag(s)\tmade with version(s) {', '.join(o.versions)}"))
-    out.print(Text(orphan_summary(book, orphans)))
+        out.print(Text(printable(f"{o.category}/{o.label}") + f"\t{o.count} tag(s)\tmade with version(s) "
+                       + printable(", ".join(o.versions))))
+    out.print(Text(printable(orphan_summary(book, orphans))))
 
 
 @main.command()

@@ -140,6 +140,7 @@ def _import_file(
 ) -> None:
     """Read one file and write its good articles in one transaction (all or none)."""
     articles: list[Article] = []
+    keys_in_file: set[str] = set()
     imported: list[tuple[str, str]] = []
     new_versions: list[tuple[str, str, str]] = []
     for item in read_file(path, encoding, max_article_bytes):
@@ -158,7 +159,7 @@ def _import_file(
         if existing:
             report.duplicates.append((item.where, existing))
             continue
-        if any(a.source_key == article.source_key for a in articles):
+        if article.source_key in keys_in_file:
             report.rejected.append((item.where, f"has the same url as another record of this file ({article.source_key})"))
             continue
         previous = store.current_version(article.source_key)
@@ -170,6 +171,7 @@ def _import_file(
         else:
             imported.append((item.where, article.id))
         seen_sha[article.text_sha256] = article.id
+        keys_in_file.add(article.source_key)
         articles.append(article)
     if not articles:
         return
