@@ -10,7 +10,7 @@ can be audited. All rules are linear in the size of the text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .models import RemovedRange
 
@@ -35,10 +35,10 @@ class Line:
     start: int  # offset of the first character
     end: int  # offset just past the last character (the newline is at ``end``)
     text: str
+    bare: str = field(init=False)  # stripped text, computed once: every rule reads it
 
-    @property
-    def bare(self) -> str:
-        return self.text.strip()
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "bare", self.text.strip())
 
     @property
     def unbulleted(self) -> str:

@@ -7,6 +7,9 @@ input, so one bad file or line never stops the others.
 
 from __future__ import annotations
 
+import functools
+import os
+
 import csv
 import io
 import itertools
@@ -87,8 +90,13 @@ def display_path(path: Path) -> str:
     """A path as the user would type it (relative to the working folder when inside it),
     safe to print on one line: control characters and bytes that are not UTF-8 in the
     name are shown as escapes (``\\x1b``, ``\\n``, ``\\xe9``), never sent to the terminal."""
+    return _display_path(path, os.getcwd())
+
+
+@functools.lru_cache(maxsize=4096)  # called for every record of a file
+def _display_path(path: Path, cwd: str) -> str:
     try:
-        text = str(path.resolve().relative_to(Path.cwd().resolve()))
+        text = str(path.resolve().relative_to(Path(cwd).resolve()))
     except (ValueError, OSError, RuntimeError):
         text = str(path)
     return printable(text)

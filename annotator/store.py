@@ -502,10 +502,11 @@ class Store:
 
 def word_count(text: str) -> int:
     """Words in a text (runs of letters or digits)."""
-    return len(_WORD_RE.findall(text))
+    return len(_WORD_START_RE.findall(text))
 
 
-_WORD_RE = re.compile(r"\w+(?:['’]\w+)*")
+# the first character of each word; "don't" and "Kiev’s" are one word
+_WORD_START_RE = re.compile(r"(?<!\w)(?<!\w['’])\w")
 
 
 def _article_filter(
