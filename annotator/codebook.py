@@ -287,7 +287,10 @@ def _duplicates(place: str, ids: list[str], field: str = "id") -> Iterator[str]:
 
 def load_codebook(path: Path) -> Codebook:
     """Read and validate a codebook file; :class:`InputError` lists every problem, one per line."""
-    data = load_yaml(path)
+    return _validate(load_yaml(path), path)
+
+
+def _validate(data: object, path: Path) -> Codebook:
     name = display_path(path)
     if data is None:
         raise InputError(f"{name}: is empty (a codebook is a mapping: id, version, title, categories, ...)")
@@ -328,13 +331,15 @@ def find_codebook(ref: str | None, directory: Path = CODEBOOK_DIR) -> Codebook:
     path = Path(ref)
     if path.suffix in (".yaml", ".yml") or path.exists():
         return load_codebook(path)
-    for file in codebook_files(directory):
+    files = codebook_files(directory)
+    files.sort(key=lambda f: f.stem != ref)  # by convention a codebook's file is named after its id
+    for file in files:
         try:
             data = load_yaml(file)
         except InputError:
             continue
         if isinstance(data, dict) and data.get("id") == ref:
-            return load_codebook(file)
+            return _validate(data, file)
     known = ", ".join(sorted(_ids(directory))) or "none"
     raise InputError(f"no codebook {ref!r} (shipped: {known}; or give a .yaml path)")
 

@@ -26,12 +26,19 @@ def pydantic_error_line(source: str, exc: ValidationError, prefix: str = "") -> 
     return "; ".join(parts)
 
 
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster
+
+
 def load_yaml(path: Path) -> object:
     """Parse a YAML file, turning every failure into one :class:`InputError` line."""
     if path.is_dir():
         raise InputError(f"{display_path(path)}: is a folder, not a file")
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
+        try:
+            return yaml.load(text, Loader=_SAFE_LOADER)
+        except yaml.YAMLError:
+            return yaml.safe_load(text)  # the pure-Python parser words its errors more clearly
     except FileNotFoundError:
         raise InputError(f"{display_path(path)}: no such file") from None
     except UnicodeDecodeError:
