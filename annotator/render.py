@@ -177,21 +177,6 @@ def outlet_card_grid(o: Outlet) -> Table:
     row("founded", None if o.founded.value is None else str(o.founded), "founded")
     if o.languages or "languages" in o.unverified:
         row("languages", ", ".join(o.languages) or None, "languages")
-    if o.sanctions:
-        items = []
-        for s in o.sanctions:
-            item = Text.assemble(safe(str(s.date), style="bold"), " ", safe(s.authority), ": ", safe(s.action))
-            if not s.verified:
-                item.append(UNVERIFIED, style="yellow")
-            if s.source:
-                item.append("\nsource: ", style="dim")
-                item.append_text(safe(s.source, style="dim"))
-            items.append(item)
-        grid.add_row(Text("sanctions"), _bullets(items))
-    elif "sanctions" in o.unverified:
-        grid.add_row(Text("sanctions"), Text("unverified", style="yellow"))
-    else:
-        grid.add_row(Text("sanctions"), Text("none known"))
     if o.ratings:
         items = []
         for r in o.ratings:
@@ -208,6 +193,21 @@ def outlet_card_grid(o: Outlet) -> Table:
         grid.add_row(Text("ratings"), Text("unverified", style="yellow"))
     else:
         grid.add_row(Text("ratings"), Text("none recorded"))
+    if o.sanctions:
+        items = []
+        for s in o.sanctions:
+            item = Text.assemble(safe(str(s.date), style="bold"), " ", safe(s.authority), ": ", safe(s.action))
+            if not s.verified:
+                item.append(UNVERIFIED, style="yellow")
+            if s.source:
+                item.append("\nsource: ", style="dim")
+                item.append_text(safe(s.source, style="dim"))
+            items.append(item)
+        grid.add_row(Text("sanctions"), _bullets(items))
+    elif "sanctions" in o.unverified:
+        grid.add_row(Text("sanctions"), Text("unverified", style="yellow"))
+    else:
+        grid.add_row(Text("sanctions"), Text("none known"))
     if o.notes:
         grid.add_row(Text("notes"), safe(o.notes, style="dim"))
     return grid

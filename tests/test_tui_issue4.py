@@ -75,7 +75,7 @@ async def test_offsets_hold_in_a_crlf_file_with_emoji_combining_marks_and_rtl(wo
         text = app.article.text
         # keyboard: the cursor before the word, then shift+right once per character
         for needle, occurrence in [("Kiev", 1), ("q\u0307 and ệ", 0), ("שלום עולם", 0), ("Kyiv", 1)]:
-            wanted.append(await select_text(app, pilot, needle, occurrence))
+            wanted.append(await select_text(app, pilot, needle, occurrence, by="char"))
             await pilot.press("1")
         # the mouse: drag over an emoji sequence, Arabic, and across a line break
         for needle in ["👩\u200d👩\u200d👧", "مرحبا", "twice.\nRTL"]:
@@ -179,9 +179,8 @@ async def test_markup_and_escapes_anywhere_never_act(workdir):
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         look()
-        for where in ("#topbar", "#article-head", "#outlet-card", "#tag-keys", "#questions", "#articles"):
-            await pilot.click(where)
-        await pilot.click("#outlet-card", offset=(12, 1))
+        for where in ("#topbar", "#article-head", "#outlet-card"):  # where the markup would be live links
+            await pilot.click(where, offset=(12, 1))
         await settle(app, pilot)
         assert app.is_running and app.return_value is None
         head = widget_text(app.query_one("#article-head"))
@@ -200,7 +199,7 @@ async def test_markup_and_escapes_anywhere_never_act(workdir):
         await pilot.press("2")  # tag with the "[bold red]Red[/]" label
         await settle(app, pilot)
         assert "[bold red]Red[/]" in widget_text(app.query_one("#tag-list"))
-        await pilot.press("N", *"[/oops]", "ctrl+s")
+        await pilot.press("N", *"[/x]", "ctrl+s")
         await settle(app, pilot)
         await pilot.press("V")  # the voice names are markup too
         await settle(app, pilot)
@@ -238,7 +237,7 @@ async def test_markup_and_escapes_anywhere_never_act(workdir):
         await settle(app, pilot)
         assert app.is_running and app.return_value is None
     [tag] = live(store, category="term")
-    assert tag.note == "[/oops]" and tag.label == "b"
+    assert tag.note == "[/x]" and tag.label == "b"
     assert [t.label for t in live(store, category="tone")] == ["pro"]
     assert any("[@click=app.quit]click me[/]" in text for text in seen)
 
@@ -257,6 +256,12 @@ async def test_outlet_card_publisher_and_original_source_with_ratings_and_unveri
         assert "Original source (unverified)" in card and "The Hill" in card and "Nexstar" in card
         assert "AllSides" in card and "Lean Left" in card and "as of ~2025" in card and "source:" in card
         assert app.query_one("#card-scroll").region.width >= 50  # room for it at 160 columns
+        await pilot.press("O", "pagedown")  # into the card, to read the rest of it
+        await pilot.pause()
+        assert app.query_one("#card-scroll").scroll_y > 0
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.query_one(ArticleView).has_focus
         for _ in range(2):
             await pilot.press("]")
         await settle(app, pilot)
@@ -292,6 +297,12 @@ async def test_text_is_the_canonical_text_with_tags_and_suggestions_drawn_apart(
         assert tag_style.bgcolor is not None and not tag_style.italic  # a tag: its label's colour behind
         assert suggestion_style.underline and suggestion_style.italic and suggestion_style.bgcolor is None
         assert tag_style.bgcolor.name == "#4f9cff"  # the label's colour
+        view.select_range(start, start)  # an overlapping, longer span with another label
+        await pilot.press("ctrl+shift+right", "ctrl+shift+right", "1")
+        await settle(app, pilot)
+        spans = sorted((t.start, t.end, t.label) for t in live(app.store))
+        assert spans == [(start, end, "ukraine-west-form"), (start, end + 3, "kremlin-form")]
+        assert style_at(end + 1).bgcolor.name == "red"
 
 
 async def test_footer_help_and_palette_cover_every_key(demo_store):
@@ -313,6 +324,14 @@ async def test_footer_help_and_palette_cover_every_key(demo_store):
             if description != "Back to text":
                 assert description.rstrip("…") in titles, description
         assert "Tag selection: Term variants › Kremlin form" in titles
+        first = app.article.id
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"next art")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.article.id != first  # the palette ran "Next article"
         # the article list tells what enter does when it has the focus
         app.query_one(ArticleList).focus()
         await pilot.pause()
@@ -369,19 +388,20 @@ def _read_pty(fd: int, sink: list[bytes], stop: threading.Event) -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
-def test_a_tui_killed_with_sigkill_loses_nothing_it_showed_as_saved(demo_store, workdir):
+def test_a_tui_killed_with_sigkill_loses_nothing_it_showed_as_saved(demo_dir):
     import fcntl
     import termios
 
-    db = demo_store.path
+    db = demo_dir / "annotations.db"
+    assert not db.exists()
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 45, 160, 0, 0))
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "160", "LINES": "45", "ANNOTATOR_CONFIG": os.devnull}
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "160", "LINES": "45", "ANNOTATOR_CONFIG": os.devnull,
+           "ANNOTATOR_NAME": "kim"}
     env.pop("TEXTUAL", None)
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from annotator.cli import main; main()", "tui", "--db", str(db),
-         "--annotator", "kim", "--codebook", str(MINI)],
-        stdin=slave, stdout=slave, stderr=slave, cwd=workdir, env=env, start_new_session=True)
+    # `annotator` with no arguments: builds ./annotations.db from ./corpus, then opens the TUI
+    process = subprocess.Popen([sys.executable, "-c", "from annotator.cli import main; main()"],
+                               stdin=slave, stdout=slave, stderr=slave, cwd=demo_dir, env=env, start_new_session=True)
     os.close(slave)
     output: list[bytes] = []
     stop = threading.Event()
@@ -418,7 +438,8 @@ def test_a_tui_killed_with_sigkill_loses_nothing_it_showed_as_saved(demo_store, 
     [tag] = store.annotations(annotator="kim")
     article = store.article(tag.article_id)
     assert (tag.start, tag.end, tag.quote) == (0, 7, "Kremlin") and article.text[0:7] == "Kremlin"
-    assert tag.label == "kremlin-form" and not tag.deleted
+    assert tag.category == "term" and tag.codebook_id == "ru-ua-framing" and not tag.deleted
+    assert store.count_articles() == 5
 
 
 # -- undo, keys, filters ----------------------------------------------------------------------------
@@ -462,6 +483,14 @@ async def test_undo_and_redo_relabel_voice_and_a_change_on_another_article(demo_
         await pilot.press("ctrl+y", "ctrl+y")
         await settle(app, pilot)
         assert [t.label for t in live(demo_store)] == ["ukraine-west-form"]
+        # tagging from the searchable list of labels
+        await select_text(app, pilot, "Moscow")
+        await pilot.press("T")
+        await pilot.pause()
+        await pilot.press(*"krem", "enter")
+        await settle(app, pilot)
+        assert sorted((t.quote, t.label) for t in live(demo_store)) == [("Kiev", "ukraine-west-form"),
+                                                                         ("Moscow", "kremlin-form")]
 
 
 async def test_keys_from_annotator_toml(demo_store, workdir):
@@ -506,9 +535,9 @@ async def _choose(pilot, app, select_id: str, label: str) -> None:
     await settle(app, pilot)
 
 
-async def _select_start(app, pilot, characters: int) -> None:
+async def _select_first_word(app, pilot) -> None:
     app.query_one(ArticleView).select_range(0, 0)
-    await pilot.press(*["shift+right"] * characters)
+    await pilot.press("ctrl+shift+right")
 
 
 async def test_filters_by_status_outlet_and_search(demo_store):
@@ -526,9 +555,11 @@ async def test_filters_by_status_outlet_and_search(demo_store):
         await settle(app, pilot)
         await _choose(pilot, app, "#status-filter", "done")
         assert articles.total == 1 and articles.row_at(0).outlet == "Press TV"
-        await _choose(pilot, app, "#status-filter", "in progress")
+        app.query_one("#status-filter", Select).value = "in progress"  # (the keyboard way is shown above)
+        await settle(app, pilot)
         assert articles.total == 1 and articles.row_at(0).outlet == "Yahoo News"
-        await _choose(pilot, app, "#status-filter", "new")
+        app.query_one("#status-filter", Select).value = "new"
+        await settle(app, pilot)
         assert articles.total == 3
         # working through "new": a tagged article leaves the list, and ] opens the one after it
         new = [r.id for r in demo_store.list_articles(annotator="maria", status="new")]
@@ -536,20 +567,21 @@ async def test_filters_by_status_outlet_and_search(demo_store):
         await pilot.press("home", "down", "enter")
         await settle(app, pilot)
         assert app.article.id == new[1] and app.position == 1
-        await _select_start(app, pilot, 5)
+        await _select_first_word(app, pilot)
         await pilot.press("1")
         await settle(app, pilot)
         assert articles.total == 2 and app.status == "in progress"
-        assert "no longer 'new'" in widget_text(app.query_one("#topbar"))
+        assert "not in the filtered list" in widget_text(app.query_one("#topbar"))
         await pilot.press("]")
         await settle(app, pilot)
         assert app.article.id == new[2] and app.status == "new" and app.position == 1
         await _choose(pilot, app, "#status-filter", "any status")
         await _choose(pilot, app, "#outlet-filter", "teleSUR")
         assert articles.total == 1 and articles.row_at(0).outlet == "teleSUR"
-        await _choose(pilot, app, "#outlet-filter", "any outlet")
+        app.query_one("#outlet-filter", Select).clear()
+        await settle(app, pilot)
         assert articles.total == 5
-        await pilot.press("slash", *"Zaporozhie")
+        await pilot.press("slash", *"soon")  # a word only teleSUR's article has
         await settle(app, pilot)
         assert articles.total == 1 and app.query_one("#search", Input).has_focus
         await pilot.press("enter", "enter")
@@ -645,3 +677,22 @@ async def test_a_100000_article_database_pages_the_list_and_moves_fast(workdir):
         await settle(app, pilot)
         assert articles.row_at(99_999).tags == 1 and articles.row_at(99_999).status == "in progress"
     assert [t.quote for t in live(store)] == ["Kiev"]
+
+
+async def test_label_keys_may_be_punctuation_or_any_letter(demo_store, workdir):
+    import yaml
+
+    data = yaml.safe_load(MINI.read_text(encoding="utf-8"))
+    data["categories"][0]["labels"][0]["key"] = "#"
+    data["categories"][0]["labels"][1]["key"] = "é"
+    (workdir / "keys.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    app = AnnotatorApp(demo_store, "maria", load_codebook(workdir / "keys.yaml"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await select_text(app, pilot, "Kiev")
+        await pilot.press("#")
+        await select_text(app, pilot, "Moscow")
+        await pilot.press("é")
+        await settle(app, pilot)
+        assert "#" in widget_text(app.query_one("#tag-keys"))
+    assert sorted((t.quote, t.label) for t in live(demo_store)) == [("Kiev", "kremlin-form"), ("Moscow", "ukraine-west-form")]

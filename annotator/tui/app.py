@@ -42,7 +42,7 @@ from ..render import outlet_card_grid, safe
 from ..store import STATUSES, Store
 from .article_list import PAGE_SIZE, ArticleList, ListRow
 from .article_view import ArticleView, Paint
-from .screens import Choice, HelpScreen, LabelKeys, NoteScreen, PickerScreen
+from .screens import Choice, HelpScreen, LabelKeys, NoteScreen, PickerScreen, Questions
 
 ALIGNMENT_COLOURS = {"kremlin": "red", "ukraine-west": "dodger_blue1", "neutral": "grey70"}
 
@@ -70,6 +70,7 @@ ACTIONS: list[tuple[str, str, str, str, bool]] = [
     ("search", "slash", "search", "Search", False),
     ("focus_text", "escape", "focus_text", "Back to text", False),
     ("toggle_list", "f2", "toggle_list", "List", False),
+    ("focus_card", "O", "focus_card", "Outlet card", False),
     ("help", "question_mark", "help", "Help", True),
 ]
 
@@ -83,6 +84,7 @@ ACTION_HELP: dict[str, tuple[str, str]] = {
     "search": ("Moving", "search titles and texts (the list on the left)"),
     "toggle_list": ("Moving", "show or hide the article list"),
     "focus_text": ("Moving", "back to the article text"),
+    "focus_card": ("Moving", "into the outlet card, to scroll it with the arrows (escape: back)"),
     "pick_label": ("Tagging", "tag the selection with a label picked from a searchable list"),
     "relabel_tag": ("Tagging", "change the selected tag's label"),
     "cycle_voice": ("Tagging", "change the selected tag's voice (own / quoted / scare-quoted)"),
@@ -125,6 +127,7 @@ class Loaded(Message):
     rejected: set[tuple[int, int, str]]
     status: str
     position: int | None
+    in_list: bool = True  # it passes the list's filters (else ``position`` is where it would be)
 
 
 @dataclass
@@ -178,9 +181,6 @@ def _plain(text: str) -> str:
     return clean_line(text).replace("[", "(").replace("]", ")")
 
 
-_palette_safe = _plain  # the older name
-
-
 def _key_set(keys: str) -> set[str]:
     """A binding's key string as Textual's key names ("?" -> "question_mark")."""
     return set(_normalize_key_list(keys).split(","))
@@ -216,6 +216,7 @@ class AnnotatorApp(App):
         self.status = "new"
         self.progress = (0, 0)
         self.position: int | None = None
+        self.in_list = True
         self.current_tag: str | None = None
         self.undo_stack: list[Change] = []
         self.redo_stack: list[Change] = []
@@ -246,8 +247,8 @@ class AnnotatorApp(App):
                 with VerticalScroll(id="tag-panel"):
                     yield Static(id="tags-title")
                     yield OptionList(id="tag-list")
-                    yield Static(id="questions")
                     yield LabelKeys(id="tag-keys")
+                    yield Questions(id="questions")
         yield Footer()
 
     def key_for(self, binding_id: str) -> str:
@@ -272,11 +273,13 @@ class AnnotatorApp(App):
                 self.notify(f"label key {key!r} ({clean_line(label.name)}) is also an application key; "
                             "it is not bound (use T to tag with this label)", severity="warning", timeout=15, markup=False)
                 continue
-            self.bind(key, f"tag('{category.id}', '{label.id}')", description=_plain(label.name), show=False)
+            # Textual names punctuation keys ("#" is "number_sign"): bound by the name, or they never fire
+            self.bind(_normalize_key_list(key), f"tag('{category.id}', '{label.id}')", description=_plain(label.name),
+                      show=False)
             self.bound_label_keys[key] = (category, label)
         self.query_one(LabelKeys).set_groups(self._label_key_groups())
         self.query_one("#tags-title", Static).update(self._tags_title())
-        self.query_one("#questions", Static).update(self._questions_text())
+        self._show_questions()
         self._update_topbar()
         self.query_one(ArticleView).focus()
         self.load_outlets()
@@ -322,8 +325,9 @@ class AnnotatorApp(App):
             self.post_message(OpenFailed(f"article {article_id} is gone"))
             return
         known = self._suggestion_cache.get(article.text_sha256)
+        in_list = True
         if position is None:
-            position = self.store.article_position(article.id, annotator=self.annotator, **self.filters)
+            position, in_list = self._place(article.id)
         self.post_message(Loaded(
             article=article,
             publisher=self.store.outlet(article.publisher),
@@ -333,6 +337,7 @@ class AnnotatorApp(App):
             rejected=self.store.rejected_suggestions(article.id, self.annotator),
             status=self.store.status(article.id, self.annotator),
             position=position,
+            in_list=in_list,
         ))
         worker = get_current_worker()
         if not worker.is_cancelled:
@@ -379,15 +384,26 @@ class AnnotatorApp(App):
         """Where the open article is in the (re)filtered list, if it is there."""
         if self.article is None:
             return
-        position = self.store.article_position(self.article.id, annotator=self.annotator, **self.filters)
-        self.call_from_thread(self._set_position, self.article.id, position)
+        article_id = self.article.id
+        position, in_list = self._place(article_id)
+        self.call_from_thread(self._set_position, article_id, position, in_list)
 
-    def _set_position(self, article_id: str, position: int | None) -> None:
+    def _place(self, article_id: str) -> tuple[int | None, bool]:
+        """(position, in the list): where an article is in the filtered list, or would be
+        when it does not pass the filters (worker threads only)."""
+        position = self.store.article_position(article_id, annotator=self.annotator, **self.filters)
+        if position is None:
+            return None, False
+        there = self.store.list_articles(offset=position, limit=1, annotator=self.annotator, **self.filters)
+        return position, bool(there) and there[0].id == article_id
+
+    def _set_position(self, article_id: str, position: int | None, in_list: bool) -> None:
         if self.article is None or self.article.id != article_id:
             return
-        self.position = position
-        if position is not None:
-            self.query_one(ArticleList).cursor = position
+        self.position, self.in_list = position, in_list
+        articles = self.query_one(ArticleList)
+        if position is not None and articles.total:
+            articles.cursor = min(position, articles.total - 1)
         self._update_topbar()
 
     def on_article_list_need_page(self, message: ArticleList.NeedPage) -> None:
@@ -405,15 +421,15 @@ class AnnotatorApp(App):
         self.tags, self.rejected = message.tags, message.rejected
         self.all_suggestions = message.suggestions or []
         self.suggestions_pending = message.suggestions is None
-        self.status, self.position = message.status, message.position
+        self.status, self.position, self.in_list = message.status, message.position, message.in_list
         self.current_tag = None
         view = self.query_one(ArticleView)
         view.show_text(message.article.text)
         articles = self.query_one(ArticleList)
         articles.current_id = message.article.id
         articles.update_row(message.article.id, status=message.status, tags=len(message.tags))
-        if message.position is not None:
-            articles.cursor = message.position
+        if message.position is not None and articles.total:
+            articles.cursor = min(message.position, articles.total - 1)
         self.query_one("#outlet-card", Static).update(self._outlet_card())
         self.query_one("#card-scroll").scroll_home(animate=False)
         self._refresh_article()
@@ -541,7 +557,7 @@ class AnnotatorApp(App):
         # suggestions under tags, the current tag on top
         self.query_one(ArticleView).set_paints(paints + current, base=self._suggestion_paints[1])
         self.query_one("#article-head", Static).update(self._head_text())
-        self.query_one("#questions", Static).update(self._questions_text())
+        self._show_questions()
         self.query_one("#tags-title", Static).update(self._tags_title())
         self._fill_tag_list()
         self._update_topbar()
@@ -558,8 +574,7 @@ class AnnotatorApp(App):
                 bar.append(f" · article {self.position + 1}/{self.query_one(ArticleList).total}", style="dim")
             else:
                 key = self.get_key_display(Binding(self.key_for("next_article"), ""))
-                bar.append(f" · this article is no longer {self.filters['status']!r}: {key} opens the next",
-                           style="yellow")
+                bar.append(f" · this article is not in the filtered list: {key} opens the next", style="yellow")
         bar.append(f" · {self.get_key_display(Binding(self.key_for('help'), ''))} help", style="dim")
         self.query_one("#topbar", Static).update(bar)
 
@@ -635,34 +650,22 @@ class AnnotatorApp(App):
         title.append("  enter jumps to one", style="dim")
         return title
 
-    def _questions_text(self) -> Text:
+    def _show_questions(self) -> None:
         key = self.get_key_display(Binding(self.key_for("answer_question"), ""))
-        out = Text()
-        if any(c.kind is Kind.article for c in self.codebook.categories):
-            out.append_text(Text.assemble(("Article questions", "bold"), (f"  {key} answers", "dim"), "\n"))
+        title = Text.assemble(("Article questions", "bold"), (f"  {key} answers", "dim"))
+        rows = []
         for category in self.codebook.categories:
             if category.kind is not Kind.article:
                 continue
             chosen = {t.label for t in self.tags if t.category == category.id}
-            out.append_text(safe(category.name, style="bold" if chosen else ""))
-            out.append(": ")
-            if len(category.labels) <= 5:  # few choices: all of them, the chosen ones marked
-                for number, label in enumerate(category.labels):
-                    if number:
-                        out.append(" · ", style="dim")
-                    out.append_text(safe(label.name, style=f"bold reverse {label.color}" if label.id in chosen else "dim"))
-            elif chosen:
-                out.append_text(safe(", ".join(l.name for l in category.labels if l.id in chosen), style="bold"))
-            else:
-                out.append(f"— ({len(category.labels)} choices)", style="dim")
-            out.append("\n")
+            rows.append((safe(category.name), [(safe(label.name, style=label.color), label.id in chosen)
+                                               for label in category.labels]))
         notes = [t for t in self.tags if t.category == NOTE_CATEGORY and t.note]
+        note = None
         if notes:
-            out.append("Note: ", style="bold")
-            out.append_text(safe(clean_line(notes[0].note or "")[:200], style="italic"))
-            out.append("\n")
-        out.rstrip()
-        return out
+            note = Text("Note: ", style="bold")
+            note.append_text(safe(clean_line(notes[0].note or ""), style="italic"))
+        self.query_one(Questions).set_rows(title, rows, note)
 
     def _fill_tag_list(self) -> None:
         options = []
@@ -1007,8 +1010,8 @@ class AnnotatorApp(App):
         self.open_at(index)
 
     def _in_filtered_list(self) -> bool:
-        """Does the open article still pass the status filter (tagging or "done" may move it out)?"""
-        return self.filters["status"] in (None, self.status)
+        """Does the open article pass the filters (tagging or "done" may move it out of a status filter)?"""
+        return self.in_list and self.filters["status"] in (None, self.status)
 
     def action_next_article(self) -> None:
         self._move_article(1)
@@ -1076,6 +1079,9 @@ class AnnotatorApp(App):
 
     def action_focus_text(self) -> None:
         self.query_one(ArticleView).focus()
+
+    def action_focus_card(self) -> None:
+        self.query_one("#card-scroll").focus()
 
     def action_toggle_list(self) -> None:
         sidebar = self.query_one("#sidebar")

@@ -25,7 +25,7 @@ class LabelKeys(Widget):
     DEFAULT_CSS = """
     LabelKeys { height: auto; }
     """
-    COLUMN = 28  # cells per column (longer names are cut with an ellipsis)
+    COLUMN = 26  # cells per column (longer names are cut with an ellipsis)
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -51,6 +51,58 @@ class LabelKeys(Widget):
                     line.append_text(cell)
                     line.append(" ")
                 lines.append(line)
+        return lines
+
+    def render(self) -> Text:
+        return Text("\n").join(self._lines(self.content_size.width or 40))
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines(width or 40))
+
+
+class Questions(Widget):
+    """The article-level questions: each on one line, with its choices when they fit
+    (the chosen ones marked), else the answer and how many choices there are."""
+
+    DEFAULT_CSS = """
+    Questions { height: auto; }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._title = Text()
+        self._rows: list[tuple[Text, list[tuple[Text, bool]]]] = []
+        self._note: Text | None = None
+
+    def set_rows(self, title: Text, rows: list[tuple[Text, list[tuple[Text, bool]]]], note: Text | None) -> None:
+        """(question, [(choice, chosen)]) for every article-level category; a note on the article."""
+        self._title, self._rows, self._note = title, rows, note
+        self.refresh(layout=True)
+
+    def _lines(self, width: int) -> list[Text]:
+        lines = [self._title.copy()] if self._rows or self._note else []
+        for name, choices in self._rows:
+            chosen = [label for label, on in choices if on]
+            line = Text(no_wrap=True, overflow="ellipsis", end="")
+            line.append_text(Text.assemble(name.copy(), style="bold" if chosen else ""))
+            line.append(": ")
+            all_choices = Text(" · ", style="dim").join(
+                Text.assemble(label.copy(), style="bold reverse" if on else "dim") for label, on in choices)
+            if line.cell_len + all_choices.cell_len <= width:
+                line.append_text(all_choices)
+            else:
+                if chosen:
+                    line.append_text(Text(", ").join(Text.assemble(label.copy(), style="bold") for label in chosen))
+                else:
+                    line.append("—", style="dim")
+                line.append(f" ({len(choices)} choices)", style="dim")
+            line.truncate(width, overflow="ellipsis")
+            lines.append(line)
+        if self._note is not None:
+            note = self._note.copy()
+            note.no_wrap, note.overflow = True, "ellipsis"
+            note.truncate(width, overflow="ellipsis")
+            lines.append(note)
         return lines
 
     def render(self) -> Text:
