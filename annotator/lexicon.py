@@ -192,6 +192,9 @@ class Matcher:
         return chosen
 
 
+_QUOTE_LOOKBACK = 2000  # characters looked back for an open quotation
+
+
 def guess_voice(text: str, start: int, end: int) -> str:
     """``scare-quoted`` when quote marks wrap just the term or "so-called" precedes it,
     ``quoted`` when the term sits inside a longer quotation, else ``own``."""
@@ -202,8 +205,9 @@ def guess_voice(text: str, start: int, end: int) -> str:
         return "scare-quoted"
     if re.search(r"so[\s-]called\s+$", text[max(0, start - 12) : start], re.I):
         return "scare-quoted"
-    paragraph_start = text.rfind("\n", 0, start) + 1
-    head = text[paragraph_start:start]
+    window = max(0, start - _QUOTE_LOOKBACK)  # bounded: a 2 MB one-paragraph text stays linear
+    newline = text.rfind("\n", window, start)
+    head = text[newline + 1 if newline >= 0 else window : start]
     opened = head.count("\u201c") - head.count("\u201d") + head.count("\u00ab") - head.count("\u00bb")
     if opened > 0 or head.count('"') % 2 == 1:
         return "quoted"

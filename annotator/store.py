@@ -121,6 +121,7 @@ def _migration_3(db: sqlite_utils.Database) -> None:
     """Indices for paging the article list in order and for per-codebook label counts."""
     db["articles"].create_index(["current"])
     db["article_status"].create_index(["annotator", "status", "article_id"])
+    db["annotations"].create_index(["annotator", "deleted", "article_id"])  # covers the status filters
     db["annotations"].create_index(["codebook_id", "deleted", "category", "label"])
 
 
