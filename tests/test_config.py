@@ -1,0 +1,67 @@
+"""The configuration file: who you are, which codebook, which keys; bad files get one clear line."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from annotator.cli import main
+from annotator.config import load_config, resolve_annotator
+from annotator.readers import InputError
+
+
+@pytest.fixture(autouse=True)
+def no_user_config(monkeypatch, tmp_path):
+    monkeypatch.delenv("ANNOTATOR_CONFIG", raising=False)
+    monkeypatch.delenv("ANNOTATOR_NAME", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-such-config-home"))
+
+
+def test_project_file_in_the_working_folder_is_read(workdir):
+    (workdir / "annotator.toml").write_text('annotator = "maria"\ncodebook = "policy-frames"\n[keys]\nnext_article = "ctrl+n"\n')
+    config = load_config()
+    assert (config.annotator, config.codebook, config.keys) == ("maria", "policy-frames", {"next_article": "ctrl+n"})
+
+
+def test_annotator_name_precedence(workdir, monkeypatch):
+    (workdir / "annotator.toml").write_text('annotator = "from-file"\n')
+    config = load_config()
+    monkeypatch.setenv("ANNOTATOR_NAME", "from-env")
+    assert resolve_annotator("from-flag", config) == "from-flag"
+    assert resolve_annotator(None, config) == "from-file"
+    (workdir / "annotator.toml").write_text("")
+    assert resolve_annotator(None, load_config()) == "from-env"
+
+
+def test_annotator_name_loses_escape_sequences_and_newlines(workdir):
+    assert resolve_annotator("ma\x1b[31mria\nx", load_config()) == "maria x"
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("annotator = ", "invalid TOML"),
+        ('colour = "red"\n', "unknown setting(s) colour"),
+        ("annotator = 5\n", "annotator: must be a non-empty string"),
+        ('codebook = ""\n', "codebook: must be a non-empty string"),
+        ('keys = "x"\n', "keys: must be a table"),
+        (b"\xff\xfe\x00bad", "cannot be read"),
+    ],
+)
+def test_bad_configuration_is_one_line_naming_the_file_and_setting(demo_dir, content, message):
+    path = demo_dir / "annotator.toml"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    with pytest.raises(InputError, match="annotator.toml"):
+        load_config()
+    result = CliRunner().invoke(main, ["tui"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: annotator.toml: ") and message in line
+
+
+def test_unknown_codebook_in_configuration_is_one_line(demo_dir):
+    (demo_dir / "annotator.toml").write_text('codebook = "nope"\n')
+    result = CliRunner().invoke(main, ["tui"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "error: no codebook 'nope' (shipped: policy-frames, ru-ua-framing; or give a .yaml path)"]
