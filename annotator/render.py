@@ -4,6 +4,9 @@ and escape sequences never reach the terminal."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from rich import box
 from rich.console import Group, RenderableType
 from rich.panel import Panel
@@ -156,6 +159,25 @@ def _bullets(items: list[Text]) -> Table:
     return grid
 
 
+def _sourced_rows(grid: Table, outlet: Outlet, field: str, entries: list, none_text: str,
+                  describe: Callable[[Any], Text]) -> None:
+    """One card row listing dated, sourced entries (ratings, sanctions), each marked when unverified."""
+    if not entries:
+        unverified = field in outlet.unverified
+        grid.add_row(Text(field), Text("unverified" if unverified else none_text, style="yellow" if unverified else ""))
+        return
+    items = []
+    for entry in entries:
+        item = describe(entry)
+        if not entry.verified:
+            item.append(UNVERIFIED, style="yellow")
+        if entry.source:
+            item.append("\nsource: ", style="dim")
+            item.append_text(safe(entry.source, style="dim"))
+        items.append(item)
+    grid.add_row(Text(field), _bullets(items))
+
+
 def outlet_card_grid(o: Outlet) -> Table:
     """The outlet card as a two-column grid (field names beside values, wrapped lines
     indented under their value), for the TUI's side panel. Every string is ``safe``."""
@@ -177,37 +199,11 @@ def outlet_card_grid(o: Outlet) -> Table:
     row("founded", None if o.founded.value is None else str(o.founded), "founded")
     if o.languages or "languages" in o.unverified:
         row("languages", ", ".join(o.languages) or None, "languages")
-    if o.ratings:
-        items = []
-        for r in o.ratings:
-            item = Text.assemble(safe(r.rater), " ", safe(f"({r.scale})", style="dim"), ": ", safe(r.value, style="bold"))
-            item.append_text(safe(f", as of {r.as_of}", style="dim"))
-            if not r.verified:
-                item.append(UNVERIFIED, style="yellow")
-            if r.source:
-                item.append("\nsource: ", style="dim")
-                item.append_text(safe(r.source, style="dim"))
-            items.append(item)
-        grid.add_row(Text("ratings"), _bullets(items))
-    elif "ratings" in o.unverified:
-        grid.add_row(Text("ratings"), Text("unverified", style="yellow"))
-    else:
-        grid.add_row(Text("ratings"), Text("none recorded"))
-    if o.sanctions:
-        items = []
-        for s in o.sanctions:
-            item = Text.assemble(safe(str(s.date), style="bold"), " ", safe(s.authority), ": ", safe(s.action))
-            if not s.verified:
-                item.append(UNVERIFIED, style="yellow")
-            if s.source:
-                item.append("\nsource: ", style="dim")
-                item.append_text(safe(s.source, style="dim"))
-            items.append(item)
-        grid.add_row(Text("sanctions"), _bullets(items))
-    elif "sanctions" in o.unverified:
-        grid.add_row(Text("sanctions"), Text("unverified", style="yellow"))
-    else:
-        grid.add_row(Text("sanctions"), Text("none known"))
+    _sourced_rows(grid, o, "ratings", o.ratings, "none recorded", lambda r: Text.assemble(
+        safe(r.rater), " ", safe(f"({r.scale})", style="dim"), ": ", safe(r.value, style="bold"),
+        safe(f", as of {r.as_of}", style="dim")))
+    _sourced_rows(grid, o, "sanctions", o.sanctions, "none known", lambda s: Text.assemble(
+        safe(str(s.date), style="bold"), " ", safe(s.authority), ": ", safe(s.action)))
     if o.notes:
         grid.add_row(Text("notes"), safe(o.notes, style="dim"))
     return grid

@@ -524,6 +524,13 @@ class AnnotatorApp(App):
         self._visible = (sources, visible)
         return visible
 
+    def _current_or_say(self) -> Annotation | None:
+        """The selected tag, or None after telling the user how to select one."""
+        tag = self._current()
+        if tag is None:
+            self.notify("No tag here: move into a tag or jump to one (J/K).")
+        return tag
+
     def _current(self) -> Annotation | None:
         return next((t for t in self.tags if t.uuid == self.current_tag), None)
 
@@ -817,9 +824,8 @@ class AnnotatorApp(App):
 
     @work(group="dialog", exclusive=True)
     async def action_relabel_tag(self) -> None:
-        tag = self._current()
+        tag = self._current_or_say()
         if tag is None:
-            self.notify("No tag here: move into a tag or jump to one (J/K).")
             return
         category = self.codebook.category(tag.category)
         if category is None:
@@ -831,9 +837,8 @@ class AnnotatorApp(App):
             await self._do(self._update(tag, f"relabel to {result}", label=result))
 
     async def action_delete_tag(self) -> None:
-        tag = self._current()
+        tag = self._current_or_say()
         if tag is None:
-            self.notify("No tag here: move into a tag or jump to one (J/K).")
             return
         await self._do(self._update(tag, "delete tag", deleted=True))
 

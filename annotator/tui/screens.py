@@ -19,7 +19,20 @@ from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 
-class LabelKeys(Widget):
+class _LinesWidget(Widget):
+    """A widget drawn as lines that depend on its width (``_lines``), as tall as they are."""
+
+    def _lines(self, width: int) -> list[Text]:
+        raise NotImplementedError
+
+    def render(self) -> Text:
+        return Text("\n").join(self._lines(self.content_size.width or 40))
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines(width or 40))
+
+
+class LabelKeys(_LinesWidget):
     """The span labels and their keys, in as many columns as fit."""
 
     DEFAULT_CSS = """
@@ -53,14 +66,9 @@ class LabelKeys(Widget):
                 lines.append(line)
         return lines
 
-    def render(self) -> Text:
-        return Text("\n").join(self._lines(self.content_size.width or 40))
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._lines(width or 40))
 
 
-class Questions(Widget):
+class Questions(_LinesWidget):
     """The article-level questions: each on one line, with its choices when they fit
     (the chosen ones marked), else the answer and how many choices there are."""
 
@@ -105,11 +113,6 @@ class Questions(Widget):
             lines.append(note)
         return lines
 
-    def render(self) -> Text:
-        return Text("\n").join(self._lines(self.content_size.width or 40))
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._lines(width or 40))
 
 
 class HelpScreen(ModalScreen[None]):
