@@ -21,7 +21,8 @@ DEMO_CORPUS = Path("corpus")
 
 
 def _console(stderr: bool = False) -> Console:
-    # soft_wrap: one message stays one line in pipes and files (tables still fit the width)
+    # soft_wrap: one message stays one line in pipes and files; tables, panels and cards
+    # are printed with soft_wrap=False so they wrap inside their borders
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
@@ -197,7 +198,7 @@ def _print_articles(store: Store, as_json: bool, all_versions: bool) -> None:
     from .render import articles_table
 
     console = _console()
-    console.print(articles_table(rows, names, len(rows), console.width))
+    console.print(articles_table(rows, names, len(rows), console.width), soft_wrap=False)
 
 
 @main.command()
@@ -220,7 +221,7 @@ def outlets(store: Store, as_json: bool) -> None:
         return
     from .render import outlets_table
 
-    _console().print(outlets_table(items))
+    _console().print(outlets_table(items), soft_wrap=False)
 
 
 @main.command()
@@ -244,7 +245,7 @@ def show(store: Store, article: str, as_json: bool) -> None:
     from .render import article_view
 
     console = _console()
-    console.print(article_view(found, publisher, original, console.width))
+    console.print(article_view(found, publisher, original, console.width), soft_wrap=False)
 
 
 def codebook_option(func: Callable) -> Callable:
@@ -302,7 +303,7 @@ def codebook_show(ref: str | None, as_json: bool) -> None:
         return
     from .render import codebook_view
 
-    _console().print(codebook_view(book))
+    _console().print(codebook_view(book), soft_wrap=False)
 
 
 @codebook.command("list")
@@ -371,7 +372,7 @@ def suggest(store: Store, article: str | None, all_articles: bool, as_json: bool
         return
     from .render import suggestions_table
 
-    _console().print(suggestions_table(suggestions, found.title))
+    _console().print(suggestions_table(suggestions, found.title), soft_wrap=False)
 
 
 if __name__ == "__main__":
