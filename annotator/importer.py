@@ -130,6 +130,8 @@ def import_paths(
             report.rejected.append((display_path(path), f"could not be imported (internal error: {type(exc).__name__}: {exc})"))
         if on_file:
             on_file(done, len(files))
+    if report.imported or report.new_versions:
+        store.optimize()
     _make_printable(report)
     return report
 
@@ -141,8 +143,7 @@ def _import_file(
     """Read one file and write its good articles in one transaction (all or none)."""
     articles: list[Article] = []
     keys_in_file: set[str] = set()
-    imported: list[tuple[str, str]] = []
-    new_versions: list[tuple[str, str, str]] = []
+    where: dict[str, str] = {}  # article id -> file (and record) it came from
     for item in read_file(path, encoding, max_article_bytes):
         if isinstance(item, RecordError):
             report.rejected.append((item.where, item.message))
@@ -166,24 +167,28 @@ def _import_file(
         if previous is None and article.url is None:  # imported before source keys were absolute paths
             previous = store.current_version(_legacy_source_key(item))
         if previous is not None:
-            article.supersedes, article.version = previous[0], previous[1] + 1
-            new_versions.append((item.where, article.id, previous[0]))
-        else:
-            imported.append((item.where, article.id))
+            article.supersedes = previous[0]  # the store confirms it inside its write transaction
         seen_sha[article.text_sha256] = article.id
         keys_in_file.add(article.source_key)
         articles.append(article)
+        where[article.id] = item.where
     if not articles:
         return
     try:
-        store.add_articles(articles)
+        outcomes = store.add_articles(articles)
     except (sqlite3.Error, StoreError, UnicodeError, ValueError) as exc:
         for article in articles:
             seen_sha.pop(article.text_sha256, None)
         report.rejected.append((display_path(path), f"could not be stored, nothing from it was written ({exc})"))
         return
-    report.imported.extend(imported)
-    report.new_versions.extend(new_versions)
+    for added in outcomes:  # decided in the store's transaction: another import may have run meanwhile
+        place = where[added.article.id]
+        if added.outcome == "duplicate":
+            report.duplicates.append((place, added.other))
+        elif added.outcome == "version":
+            report.new_versions.append((place, added.article.id, added.other))
+        else:
+            report.imported.append((place, added.article.id))
 
 
 def _make_printable(report: ImportReport) -> None:

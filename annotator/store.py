@@ -131,6 +131,16 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 @dataclass(frozen=True)
+class Added:
+    """What :meth:`Store.add_articles` did with one article: ``new``, ``version`` (of
+    ``other``) or ``duplicate`` (of ``other``, which holds the same text)."""
+
+    article: Article
+    outcome: str
+    other: str | None
+
+
+@dataclass(frozen=True)
 class ArticleRow:
     """A line of the article list (no texts)."""
 
@@ -261,14 +271,32 @@ class Store:
         ).fetchone()
         return (row[0], row[1]) if row else None
 
-    def add_articles(self, articles: Iterable[Article]) -> int:
-        """Insert articles in one transaction. An article whose ``supersedes`` is set
-        makes that older version non-current. Returns how many were added."""
-        added = 0
+    def add_articles(self, articles: Iterable[Article]) -> list[Added]:
+        """Insert articles in one transaction, deciding duplicates and versions inside it, so
+        that imports running at once never store one text twice or make two current versions.
+
+        An article whose text is already stored is skipped (``duplicate``). One whose
+        ``source_key`` has a current article becomes its next version and makes it
+        non-current; so does one whose ``supersedes`` the caller set (found under an older
+        source key) while that article is still current."""
+        outcomes: list[Added] = []
         with self._write() as db:
             for article in articles:
-                if article.supersedes:
-                    db.conn.execute("UPDATE articles SET current = 0 WHERE id = ?", [article.supersedes])
+                existing = db.conn.execute(
+                    "SELECT id FROM articles WHERE text_sha256 = ?", [article.text_sha256]).fetchone()
+                if existing:
+                    outcomes.append(Added(article, "duplicate", existing[0]))
+                    continue
+                current = db.conn.execute(
+                    "SELECT id, version FROM articles WHERE source_key = ? AND current = 1", [article.source_key]
+                ).fetchone()
+                if current is None and article.supersedes:
+                    current = db.conn.execute(
+                        "SELECT id, version FROM articles WHERE id = ? AND current = 1", [article.supersedes]
+                    ).fetchone()
+                supersedes, version = (current[0], current[1] + 1) if current else (None, 1)
+                if supersedes:
+                    db.conn.execute("UPDATE articles SET current = 0 WHERE id = ?", [supersedes])
                 db.conn.execute(
                     "INSERT INTO articles (id, publisher, original_source, title, url, published, "
                     "published_approximate, language, story, text, text_sha256, raw_text, removed, source_file, "
@@ -279,13 +307,20 @@ class Store:
                         article.published.value, int(article.published.approximate), article.language,
                         article.story, article.text, article.text_sha256, article.raw_text,
                         json.dumps([r.model_dump() for r in article.removed]), article.source_file,
-                        article.source_key, article.version, article.supersedes, article.imported_at,
+                        article.source_key, version, supersedes, article.imported_at,
                         json.dumps(article.unverified), word_count(article.text),
                     ],
                 )
-                added += 1
-        self.db.conn.execute("PRAGMA optimize")  # keep the planner's statistics fresh as the corpus grows
-        return added
+                stored = article.model_copy(update={"supersedes": supersedes, "version": version})
+                outcomes.append(Added(stored, "version" if supersedes else "new", supersedes))
+        return outcomes
+
+    def optimize(self) -> None:
+        """Refresh the query planner's statistics (after large imports); skipped when busy."""
+        try:
+            self.db.conn.execute("PRAGMA optimize")
+        except sqlite3.OperationalError:
+            pass  # another process is writing: statistics can wait for the next import
 
     def article(self, ref: str) -> Article | None:
         """An article by id or by a unique id prefix (of at least 4 characters)."""

@@ -14,6 +14,7 @@ import os
 import random
 import sqlite3
 import struct
+import subprocess
 import sys
 import zlib
 from pathlib import Path
@@ -711,3 +712,33 @@ def test_a_hostile_folder_in_one_run(workdir):
     listing = cli("articles", env={"COLUMNS": "200"})
     assert "[bold]Title[/]" in listing.output and "Москва заявила о переговорах." in listing.output
     assert "\x1b" not in listing.output
+
+
+def _import_in_subprocess(db: Path, path: Path) -> subprocess.Popen:
+    code = ("import sys; from pathlib import Path; from annotator.importer import import_paths; "
+            "from annotator.store import Store; r = import_paths(Store(Path(sys.argv[1])), [Path(sys.argv[2])]); "
+            "print(r.rejected); sys.exit(0 if r.ok else 1)")
+    return subprocess.Popen([sys.executable, "-c", code, str(db), str(path)], stdout=subprocess.PIPE, text=True)
+
+
+def test_imports_running_at_once_never_store_a_text_twice_or_two_current_versions(tmp_path):
+    """Two processes import changed texts for the same urls, and the same texts, at the same time."""
+    import json as json_module
+
+    db = tmp_path / "shared.db"
+    Store(db)  # created before the race
+    for name, version in (("a", "first"), ("b", "second"), ("c", "second")):  # c is the same content as b
+        with (tmp_path / f"{name}.jsonl").open("w", encoding="utf-8") as fh:
+            for i in range(300):
+                fh.write(json_module.dumps({"url": f"https://example.org/{i}", "title": f"Story {i}",
+                                            "text": f"The {version} text of story {i}."}) + "\n")
+    runs = [_import_in_subprocess(db, tmp_path / f"{name}.jsonl") for name in ("a", "b", "c")]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0], outputs
+    store = Store(db)
+    current = store.list_articles()
+    assert len(current) == 300  # one current version per url
+    every = store.list_articles(current_only=False)
+    assert len(every) == 600  # 'first' and 'second' of each url, in either order; 'c' added nothing
+    texts = [store.article(row.id).text for row in every]
+    assert len(texts) == len(set(texts))
