@@ -42,12 +42,18 @@ def db_option(func: Callable) -> Callable:
     )(func)
 
 
-def resolve_db(db_path: Path | None) -> Path:
+def inherited(name: str, value: Any) -> Any:
+    """An option's value, else the same option given to an enclosing group
+    (``annotator --annotator bob tui`` means the same as ``annotator tui --annotator bob``)."""
     ctx = click.get_current_context(silent=True)
-    while db_path is None and ctx is not None:
-        db_path = (ctx.params or {}).get("db_path")
+    while value is None and ctx is not None:
+        value = (ctx.params or {}).get(name)
         ctx = ctx.parent
-    return db_path or Path(DEFAULT_DB)
+    return value
+
+
+def resolve_db(db_path: Path | None) -> Path:
+    return inherited("db_path", db_path) or Path(DEFAULT_DB)
 
 
 def open_store(db_path: Path) -> Store:
@@ -107,7 +113,8 @@ def _open_tui(store: Store, annotator_name: str | None, codebook_ref: str | None
         config = load_config()
     except InputError as exc:
         fail(str(exc))
-    book = load_codebook_or_fail(codebook_ref or config.codebook)
+    annotator_name = inherited("annotator_name", annotator_name)
+    book = load_codebook_or_fail(inherited("codebook_ref", codebook_ref) or config.codebook)
     from .tui.app import AnnotatorApp  # Textual is imported only here
 
     app = AnnotatorApp(store, resolve_annotator(annotator_name, config), book, config.keys)
@@ -259,7 +266,7 @@ def load_codebook_or_fail(ref: str | None):
     from .readers import InputError
 
     try:
-        return find_codebook(ref or load_config().codebook)
+        return find_codebook(ref or inherited("codebook_ref", None) or load_config().codebook)
     except InputError as exc:
         fail(str(exc))
 
@@ -283,7 +290,7 @@ def codebook_check(files: tuple[Path, ...]) -> None:
         except InputError as exc:
             bad += 1
             for line in str(exc).splitlines():
-                err.print(Text("error: ", style="bold red") + Text(line))
+                err.print(Text("error: ", style="bold red") + Text(printable(line)))
             continue
         labels = sum(len(c.labels) for c in book.categories)
         variants = sum(len(x.variants) for c in book.categories for x in c.lexicon)

@@ -323,7 +323,8 @@ class Store:
             pass  # another process is writing: statistics can wait for the next import
 
     def article(self, ref: str) -> Article | None:
-        """An article by id or by a unique id prefix (of at least 4 characters)."""
+        """An article by id or by a unique id prefix (of at least 4 characters, any case)."""
+        ref = ref.strip().lower()  # ids are lower-case hex
         row = self.db.conn.execute("SELECT * FROM articles WHERE id = ?", [ref]).fetchone()
         if row is None and len(ref) >= 4:
             rows = self.db.conn.execute(

@@ -103,3 +103,19 @@ def test_a_folder_as_database_is_refused_clearly(demo_dir):
     (demo_dir / "dbdir").mkdir()
     result = CliRunner().invoke(main, ["articles", "--db", "dbdir"])
     assert result.exit_code != 0 and "Traceback" not in result.output
+
+
+def test_group_options_reach_the_subcommand(demo_dir):
+    run()
+    [article] = [r["id"] for r in json.loads(run("articles", "--json").output) if r["publisher"] == "press-tv"]
+    unknown = CliRunner().invoke(main, ["--codebook", "no-such-codebook", "suggest", article])
+    assert unknown.exit_code == 1 and "no codebook 'no-such-codebook'" in unknown.stderr
+    other = CliRunner().invoke(main, ["--codebook", "policy-frames", "suggest", article, "--json"])
+    assert other.exit_code == 0 and json.loads(other.output) == []  # policy frames have no lexicon
+
+
+def test_article_ids_are_found_in_any_case(demo_dir):
+    run()
+    article = json.loads(run("articles", "--json").output)[0]["id"]
+    shown = run("show", article[:6].upper(), "--json")
+    assert shown.exit_code == 0 and json.loads(shown.output)["id"] == article

@@ -320,3 +320,12 @@ def test_codebook_check_lines_are_not_wrapped_on_a_pipe(workdir):
     name = _write(workdir, "broken.yaml", _broken(mutate))
     result = run("codebook", "check", name)  # default width: not a terminal
     assert result.stderr.splitlines() == [f"error: broken.yaml: {problem}" for problem in problems]
+
+
+def test_codebook_check_never_prints_escape_sequences_from_the_file(workdir):
+    (workdir / "evil.yaml").write_text('id: evil\nversion: "1"\ntitle: t\n"\\e]0;PWNED\\a\\e[2Jx": 1\n'
+                                       'categories: [{id: c, name: "[bold]C[/]", kind: span, labels: []}]\n')
+    result = CliRunner().invoke(main, ["codebook", "check", "evil.yaml"])
+    assert result.exit_code == 1
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "\\x1b]0;PWNED" in result.stderr  # shown, escaped, so the user can find it
