@@ -130,10 +130,16 @@ def rule_comments_widget(lines: list[Line]) -> dict[int, str]:
     return found
 
 
+def _is_headline(text: str) -> bool:
+    return _words(text) <= 30 and not re.search(r"[.!?:;\"”’']$", text)
+
+
 def rule_navigation_headlines(lines: list[Line]) -> dict[int, str]:
     """Site navigation: lists of headlines between separator lines ("-"), as around a
     Kyiv Independent article. When at least three separator lines split the text and
-    most blocks are a single line, only the largest block (the article) is kept."""
+    most other blocks are a single headline (at most 30 words, not ending like a
+    sentence), only the largest block (the article) is kept. A live blog whose updates
+    are separated by "-" lines has sentences in its blocks, and is left whole."""
     separators = {l.index for l in lines if _SEPARATOR.match(l.bare)}
     if len(separators) < 3:
         return {}
@@ -152,7 +158,7 @@ def rule_navigation_headlines(lines: list[Line]) -> dict[int, str]:
         return {}
     article = max(blocks, key=lambda b: sum(len(l.text) for l in b))
     others = [b for b in blocks if b is not article]
-    if sum(1 for b in others if len(b) == 1) * 3 < len(others) * 2:
+    if sum(1 for b in others if len(b) == 1 and _is_headline(b[0].bare)) * 3 < len(others) * 2:
         return {}
     found = {i: "navigation-headlines" for i in separators}
     for b in others:

@@ -77,3 +77,17 @@ def test_restore_property(pieces):
     assert restore(full, removed) == text
     spans = sorted((r.start, r.end) for r in removed)
     assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+
+
+def test_a_live_blog_with_separator_lines_is_kept_whole():
+    updates = [
+        "10:02 Russia said the special military operation would continue.",
+        "10:15 Kyiv said air defences shot down 19 drones overnight.",
+        "10:40 The Kremlin declined to comment on the talks in Istanbul, saying there was nothing to add.",
+        "11:05 Officials in Kharkiv reported two people injured in a strike on a residential building.",
+    ]
+    text = "Live: the war, day 900\n-\n" + "\n-\n".join(updates) + "\n"
+    canonical, removed = strip_boilerplate(text)
+    assert not [r for r in removed if r.rule == "navigation-headlines"]
+    for update in updates:
+        assert update in canonical
