@@ -473,13 +473,19 @@ class Store:
     def add_annotation(self, annotation: Annotation) -> Annotation:
         """Store a new annotation (committed on return)."""
         with self._write() as db:
-            db.conn.execute(
-                "INSERT INTO annotations (uuid, article_id, text_sha256, annotator, codebook_id, codebook_version, "
-                "category, label, start, \"end\", quote, prefix, suffix, attributes, note, origin, created, updated, "
-                "deleted) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                _annotation_values(annotation),
-            )
+            db.conn.execute(_INSERT_ANNOTATION, _annotation_values(annotation))
         return annotation
+
+    def swap_annotations(self, delete: list[str], undelete: list[str], add: Annotation | None = None) -> None:
+        """Soft-delete some annotations, bring back others and add one, in one transaction
+        (e.g. replacing a single-choice answer: never the old gone without the new saved)."""
+        now = utc_now()
+        with self._write() as db:
+            for uuids, flag in ((delete, 1), (undelete, 0)):
+                for uuid in uuids:
+                    db.conn.execute("UPDATE annotations SET deleted = ?, updated = ? WHERE uuid = ?", [flag, now, uuid])
+            if add is not None:
+                db.conn.execute(_INSERT_ANNOTATION, _annotation_values(add))
 
     def update_annotation(self, uuid: str, **changes: Any) -> Annotation:
         """Change fields of an annotation (label, attributes, note, deleted, ...); returns it as stored."""
@@ -614,6 +620,13 @@ def _article_from_row(conn: sqlite3.Connection, row: tuple) -> Article:
         imported_at=data["imported_at"],
         unverified=json.loads(data["unverified"] or "[]"),
     )
+
+
+_INSERT_ANNOTATION = (
+    "INSERT INTO annotations (uuid, article_id, text_sha256, annotator, codebook_id, codebook_version, "
+    "category, label, start, \"end\", quote, prefix, suffix, attributes, note, origin, created, updated, "
+    "deleted) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
 
 
 def _annotation_values(a: Annotation) -> list[Any]:

@@ -55,6 +55,21 @@ def test_annotation_round_trip_and_soft_delete_flag(demo_store):
     assert loaded.quote == article.text[0:5]
 
 
+def test_swap_is_all_or_nothing(demo_store):
+    """Replacing an answer never leaves the old one deleted without the new one saved."""
+    article = demo_store.article(demo_store.list_articles()[0].id)
+    old = demo_store.add_annotation(make_annotation(article))
+    clash = make_annotation(article).model_copy(update={"uuid": old.uuid})  # cannot be inserted
+    with pytest.raises(sqlite3.IntegrityError):
+        demo_store.swap_annotations([old.uuid], [], clash)
+    assert [a.uuid for a in demo_store.annotations(article.id)] == [old.uuid]  # still live
+    new = make_annotation(article)
+    demo_store.swap_annotations([old.uuid], [], new)
+    assert [a.uuid for a in demo_store.annotations(article.id)] == [new.uuid]
+    demo_store.swap_annotations([new.uuid], [old.uuid])
+    assert [a.uuid for a in demo_store.annotations(article.id)] == [old.uuid]
+
+
 def test_annotation_must_point_at_an_existing_article(store):
     with pytest.raises(sqlite3.IntegrityError):
         store.add_annotation(Annotation(

@@ -203,6 +203,9 @@ async def test_article_question_single_choice_replaces(demo_store):
         await pilot.press("ctrl+z")
         await settle(app, pilot)
         assert [t.label for t in live(demo_store, category="tone")] == ["anti"]
+        await pilot.press("ctrl+y")
+        await settle(app, pilot)
+        assert [t.label for t in live(demo_store, category="tone")] == ["neutral"]
 
 
 async def test_moving_between_articles_and_done(demo_store):

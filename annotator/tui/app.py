@@ -524,6 +524,13 @@ class AnnotatorApp(App):
         self._visible = (sources, visible)
         return visible
 
+    def _still_on(self, article_id: str) -> bool:
+        """Is ``article_id`` still the open article (a dialog's answer must not land on another)?"""
+        if self.article is not None and self.article.id == article_id:
+            return True
+        self.notify("Another article opened while the dialog was open: nothing was saved.", severity="warning")
+        return False
+
     def _current_or_say(self) -> Annotation | None:
         """The selected tag, or None after telling the user how to select one."""
         tag = self._current()
@@ -746,18 +753,19 @@ class AnnotatorApp(App):
         )
 
     def _create(self, annotation: Annotation, description: str) -> Change:
-        store = self.store
+        return self._replace([], annotation, description)
+
+    def _replace(self, old: list[Annotation], new: Annotation, description: str) -> Change:
+        """Soft-delete ``old`` and add ``new`` in one transaction (and back, for undo)."""
+        store, old_ids = self.store, [t.uuid for t in old]
         created = {"done": False}
 
         def apply() -> None:
-            if created["done"]:
-                store.update_annotation(annotation.uuid, deleted=False)
-            else:
-                store.add_annotation(annotation)
-                created["done"] = True
+            store.swap_annotations(old_ids, [new.uuid] if created["done"] else [], None if created["done"] else new)
+            created["done"] = True
 
-        return Change(description, apply, lambda: store.update_annotation(annotation.uuid, deleted=True),
-                      annotation.uuid, annotation.article_id)
+        return Change(description, apply, lambda: store.swap_annotations([new.uuid], old_ids), new.uuid,
+                      article_id=new.article_id)
 
     def _update(self, tag: Annotation, description: str, **after: Any) -> Change:
         before = {k: getattr(tag, k) for k in after}
@@ -876,8 +884,9 @@ class AnnotatorApp(App):
         if self.article is None:
             return
         existing = next((t for t in self.tags if t.category == NOTE_CATEGORY), None)
+        opened_on = self.article.id
         note = await self.push_screen_wait(NoteScreen("Note on this article", existing.note or "" if existing else ""))
-        if note is None:
+        if note is None or not self._still_on(opened_on):
             return
         note = normalize_text(note).strip()
         if existing is not None:
@@ -903,8 +912,9 @@ class AnnotatorApp(App):
         if not choices:
             self.notify("This codebook has no article-level questions.")
             return
+        opened_on = self.article.id
         result = await self.push_screen_wait(PickerScreen("Article question: choose an answer", choices))
-        if result is None:
+        if result is None or not self._still_on(opened_on):
             return
         category = self.codebook.category(result[0])
         assert category is not None
@@ -913,15 +923,11 @@ class AnnotatorApp(App):
         if same is not None:  # choosing an answer again takes it back
             await self._do(self._update(same, "clear answer", deleted=True))
             return
-        new = self._create(self._new_tag(category.id, result[1]), f"answer {result[1]}")
+        new = self._new_tag(category.id, result[1])
         if category.cardinality.value == "single" and existing:
-            removals = [self._update(t, "replace answer", deleted=True) for t in existing]
-            await self._do(Change(f"answer {result[1]}",
-                                  lambda: ([r.apply() for r in removals], new.apply()),
-                                  lambda: (new.revert(), [r.revert() for r in removals]),
-                                  article_id=self.article.id))
+            await self._do(self._replace(existing, new, f"answer {result[1]}"))
         else:
-            await self._do(new)
+            await self._do(self._create(new, f"answer {result[1]}"))
 
     # -- actions: suggestions ----------------------------------------------------------
 
