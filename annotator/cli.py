@@ -196,16 +196,30 @@ def _outlet_names(store: Store) -> dict[str, str]:
     return {o.id: o.name for o in store.outlets()}
 
 
+TABLE_LIMIT = 300  # longer lists are streamed as plain lines, page by page
+
+
 def _print_articles(store: Store, as_json: bool, all_versions: bool) -> None:
-    rows = store.list_articles(current_only=not all_versions)
+    current_only = not all_versions
+    total = store.count_articles(current_only=current_only)
     if as_json:
-        print_json([r.__dict__ for r in rows])
+        print_json([r.__dict__ for r in store.list_articles(current_only=current_only)])
         return
     names = _outlet_names(store)
-    from .render import articles_table
+    if total <= TABLE_LIMIT:
+        from .render import articles_table
 
-    console = _console()
-    console.print(articles_table(rows, names, len(rows), console.width), soft_wrap=False)
+        console = _console()
+        rows = store.list_articles(current_only=current_only)
+        console.print(articles_table(rows, names, len(rows), console.width), soft_wrap=False)
+        return
+    click.echo(f"{total} articles (id, date, words, tags, publisher: title)")
+    for offset in range(0, total, 1000):
+        for r in store.list_articles(offset=offset, limit=1000, current_only=current_only):
+            publisher = names.get(r.publisher or "", r.publisher or "unknown outlet")
+            date = ("~" if r.published_approximate else "") + (r.published or "unknown")
+            click.echo(f"{r.id}  {date:<11} {r.word_count:>6} {r.annotations:>5}  "
+                       f"{printable(publisher)}: {printable(r.title)}")
 
 
 @main.command()

@@ -501,14 +501,14 @@ class Store:
             if cursor.rowcount != 1:
                 raise KeyError(f"no annotation {uuid}")
             row = db.conn.execute("SELECT * FROM annotations WHERE uuid = ?", [uuid]).fetchone()
-            cols = [d[0] for d in db.conn.execute("SELECT * FROM annotations LIMIT 0").description]
+            cols = _columns(db.conn, "annotations")
         return _annotation_from_row(dict(zip(cols, row)))
 
     def annotation(self, uuid: str) -> Annotation | None:
         row = self.db.conn.execute("SELECT * FROM annotations WHERE uuid = ?", [uuid]).fetchone()
         if row is None:
             return None
-        cols = [d[0] for d in self.db.conn.execute("SELECT * FROM annotations LIMIT 0").description]
+        cols = _columns(self.db.conn, "annotations")
         return _annotation_from_row(dict(zip(cols, row)))
 
     def annotations(
@@ -528,7 +528,7 @@ class Store:
         rows = self.db.conn.execute(
             f"SELECT * FROM annotations {where} ORDER BY created, rowid", params
         ).fetchall()
-        cols = [d[0] for d in self.db.conn.execute("SELECT * FROM annotations LIMIT 0").description]
+        cols = _columns(self.db.conn, "annotations")
         return [_annotation_from_row(dict(zip(cols, r))) for r in rows]
 
 
@@ -597,8 +597,19 @@ def fts_query(text: str) -> str:
     return " ".join(quoted)
 
 
+_COLUMNS: dict[str, list[str]] = {}
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    """A table's column names, read once per process (every database is migrated to the
+    same schema when it is opened)."""
+    if table not in _COLUMNS:
+        _COLUMNS[table] = [d[0] for d in conn.execute(f"SELECT * FROM {table} LIMIT 0").description]
+    return _COLUMNS[table]
+
+
 def _article_from_row(conn: sqlite3.Connection, row: tuple) -> Article:
-    cols = [d[0] for d in conn.execute("SELECT * FROM articles LIMIT 0").description]
+    cols = _columns(conn, "articles")
     data = dict(zip(cols, row))
     return Article(
         id=data["id"],

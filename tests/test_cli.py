@@ -119,3 +119,13 @@ def test_article_ids_are_found_in_any_case(demo_dir):
     article = json.loads(run("articles", "--json").output)[0]["id"]
     shown = run("show", article[:6].upper(), "--json")
     assert shown.exit_code == 0 and json.loads(shown.output)["id"] == article
+
+
+def test_long_article_lists_stream_as_plain_lines(demo_dir, monkeypatch):
+    import annotator.cli as cli
+
+    run()
+    monkeypatch.setattr(cli, "TABLE_LIMIT", 2)
+    lines = run("articles").output.splitlines()
+    assert lines[0].startswith("5 articles") and len(lines) == 6
+    assert any("The Kyiv Independent: Kremlin indicates Putin-Zelensky meeting" in line for line in lines)

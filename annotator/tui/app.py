@@ -328,6 +328,8 @@ class AnnotatorApp(App):
         in_list = True
         if position is None:
             position, in_list = self._place(article.id)
+        if get_current_worker().is_cancelled:  # another article was asked for meanwhile (e.g. "]" pressed twice)
+            return
         self.post_message(Loaded(
             article=article,
             publisher=self.store.outlet(article.publisher),
