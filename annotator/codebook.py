@@ -16,7 +16,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .readers import InputError, display_path
-from .registry import load_yaml, pydantic_error_line
+from .registry import load_yaml
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 CODEBOOK_DIR = Path(__file__).resolve().parent.parent / "schemas"

@@ -93,61 +93,7 @@ def outlet_card(outlet: Outlet | None, outlet_id: str | None, role: str) -> Pane
         body = Text.assemble(("Outlet: ", "bold"), safe(outlet_id) if outlet_id else UNKNOWN.copy(),
                              ("\nNot in the registry: nothing is known about it yet.", "dim"))
         return Panel(body, title=title, title_align="left", box=box.ROUNDED)
-    return Panel(outlet_card_text(outlet), title=title, title_align="left", box=box.ROUNDED)
-
-
-def outlet_card_text(o: Outlet) -> Text:
-    """The outlet card as one ``Text`` (shared by the terminal read-out and the TUI)."""
-    out = Text()
-    out.append_text(safe(o.name, style="bold"))
-    out.append("\n")
-
-    def row(label: str, value: object, field: str) -> None:
-        out.append(f"{label}: ", style="bold dim")
-        out.append_text(_flagged(value, field in o.unverified))
-        out.append("\n")
-
-    row("Country", o.country, "country")
-    row("Owner", o.owner, "owner")
-    row("Funding", o.funding, "funding")
-    row("State affiliation", o.state_affiliation.value, "state_affiliation")
-    row("Founded", None if o.founded.value is None else str(o.founded), "founded")
-    if o.languages:
-        row("Languages", ", ".join(o.languages), "languages")
-    out.append("Sanctions: ", style="bold dim")
-    if o.sanctions:
-        for s in o.sanctions:
-            out.append("\n • ")
-            out.append_text(safe(f"{s.date} {s.authority}: {s.action}"))
-            if not s.verified:
-                out.append(UNVERIFIED, style="yellow")
-            if s.source:
-                out.append("\n   source: ", style="dim")
-                out.append_text(safe(s.source, style="dim"))
-    elif "sanctions" in o.unverified:
-        out.append("unverified", style="yellow")
-    else:
-        out.append("none known")
-    out.append("\nRatings: ", style="bold dim")
-    if o.ratings:
-        for r in o.ratings:
-            out.append("\n • ")
-            out.append_text(safe(f"{r.rater} ({r.scale}): ", style="bold"))
-            out.append_text(safe(r.value))
-            out.append_text(safe(f", as of {r.as_of}", style="dim"))
-            if not r.verified:
-                out.append(UNVERIFIED, style="yellow")
-            if r.source:
-                out.append("\n   source: ", style="dim")
-                out.append_text(safe(r.source, style="dim"))
-    elif "ratings" in o.unverified:
-        out.append("unverified", style="yellow")
-    else:
-        out.append("none recorded")
-    if o.notes:
-        out.append("\nNotes: ", style="bold dim")
-        out.append_text(safe(o.notes))
-    return out
+    return Panel(outlet_card_grid(outlet), title=title, title_align="left", box=box.ROUNDED)
 
 
 def _bullets(items: list[Text]) -> Table:
@@ -207,17 +153,6 @@ def outlet_card_grid(o: Outlet) -> Table:
     if o.notes:
         grid.add_row(Text("notes"), safe(o.notes, style="dim"))
     return grid
-
-
-def renderable_text(renderable: RenderableType, width: int = 80) -> str:
-    """What a renderable shows, as plain text (for tests and plain read-outs)."""
-    from io import StringIO
-
-    from rich.console import Console
-
-    console = Console(width=width, file=StringIO(), record=True, color_system=None, legacy_windows=False)
-    console.print(renderable)
-    return console.export_text()
 
 
 def article_header(article: Article, publisher: Outlet | None, original: Outlet | None) -> Text:

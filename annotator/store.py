@@ -504,13 +504,6 @@ class Store:
             cols = _columns(db.conn, "annotations")
         return _annotation_from_row(dict(zip(cols, row)))
 
-    def annotation(self, uuid: str) -> Annotation | None:
-        row = self.db.conn.execute("SELECT * FROM annotations WHERE uuid = ?", [uuid]).fetchone()
-        if row is None:
-            return None
-        cols = _columns(self.db.conn, "annotations")
-        return _annotation_from_row(dict(zip(cols, row)))
-
     def annotations(
         self, article_id: str | None = None, annotator: str | None = None, include_deleted: bool = False
     ) -> list[Annotation]:

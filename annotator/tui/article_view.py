@@ -325,10 +325,6 @@ class ArticleView(TextArea):
         a, b = (self.offset_of(loc) for loc in self.selection)
         return (a, b) if a <= b else (b, a)
 
-    @property
-    def cursor_offset(self) -> int:
-        return self.offset_of(self.selection.end)
-
     def select_range(self, start: int, end: int) -> None:
         """Select ``text[start:end]`` and scroll it into view."""
         self.selection = Selection(self.location_of(start), self.location_of(end))
