@@ -64,15 +64,25 @@ def open_store(db_path: Path) -> Store:
     raise AssertionError  # unreachable
 
 
-def store_command(func: Callable) -> Callable:
-    """Open the store from ``--db`` and pass it in as ``store``."""
+def store_command(func: Callable, creates: bool = False) -> Callable:
+    """Open the store from ``--db`` and pass it in as ``store``. Only commands that
+    ``create`` data make a missing database; the others say it is missing (a typo in
+    ``--db`` must not leave an empty database behind)."""
 
     @db_option
     @wraps(func)
     def wrapper(db_path: Path | None, **kwargs: Any) -> Any:
-        return func(store=open_store(resolve_db(db_path)), **kwargs)
+        path = resolve_db(db_path)
+        if not creates and not path.exists():
+            fail(f"{path}: no such database (`annotator import PATH` or `annotator` in a folder with corpus/ makes one)")
+        return func(store=open_store(path), **kwargs)
 
     return wrapper
+
+
+def creating_store_command(func: Callable) -> Callable:
+    """:func:`store_command` for commands that may create the database (import, tui)."""
+    return store_command(func, creates=True)
 
 
 def print_json(data: Any) -> None:
@@ -124,7 +134,7 @@ def _open_tui(store: Store, annotator_name: str | None, codebook_ref: str | None
 @main.command()
 @click.option("--annotator", "annotator_name", help="Your name on your tags (default: configuration, $ANNOTATOR_NAME, login name).")
 @click.option("--codebook", "codebook_ref", help="Codebook id (shipped in schemas/) or YAML file.")
-@store_command
+@creating_store_command
 def tui(store: Store, annotator_name: str | None, codebook_ref: str | None) -> None:
     """Open the annotation TUI."""
     _open_tui(store, annotator_name, codebook_ref)
@@ -174,7 +184,7 @@ def _run_import(store: Store, paths: list[Path], manifest: Path | None, registry
 @click.option("--registry", type=click.Path(path_type=Path), help="Outlet registry YAML (default: outlets.yaml in a given folder).")
 @click.option("--encoding", help="Decode every file with this encoding instead of detecting it.")
 @click.option("--max-mb", type=click.FloatRange(min=0.001), default=5, show_default=True, help="Largest article text accepted, in MB.")
-@store_command
+@creating_store_command
 def import_command(store: Store, paths: tuple[Path, ...], manifest: Path | None, registry: Path | None,
                    encoding: str | None, max_mb: float) -> None:
     """Import articles from files and folders (.txt .md .html .json .jsonl .csv)."""
@@ -185,9 +195,11 @@ def import_command(store: Store, paths: tuple[Path, ...], manifest: Path | None,
         import codecs
 
         try:
-            codecs.lookup(encoding)
+            known = codecs.lookup(encoding)
         except LookupError:
             fail(f"--encoding {encoding!r}: unknown encoding", 2)
+        if not getattr(known, "_is_text_encoding", True):  # rot13, base64, zlib: not a text encoding
+            fail(f"--encoding {encoding!r}: not a text encoding", 2)
     ok = _run_import(store, list(paths), manifest, registry, encoding, max_mb)
     sys.exit(0 if ok else 1)
 

@@ -166,6 +166,11 @@ class Store:
             raise StoreError(f"{self.path}: is a folder, not a database file")
         try:
             self._migrate()
+        except sqlite3.OperationalError as exc:
+            if "readonly" in str(exc) or "unable to open" in str(exc):
+                raise StoreError(f"{self.path}: cannot be written here ({exc}); annotator needs write access "
+                                 "to the file and its folder (WAL journal)") from None
+            raise StoreError(f"{self.path}: not a usable SQLite database ({exc})") from None
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a usable SQLite database ({exc})") from None
 

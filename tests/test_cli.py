@@ -93,10 +93,9 @@ def test_unknown_article_is_one_clear_line(demo_dir):
 
 
 def test_db_option_is_honoured(demo_dir):
-    result = run("--db", "other.db", "articles", "--json")
-    assert json.loads(result.output) == []
     run("import", "--db", "other.db", "corpus")
     assert (demo_dir / "other.db").exists() and not (demo_dir / "annotations.db").exists()
+    assert len(json.loads(run("--db", "other.db", "articles", "--json").output)) == 5
 
 
 def test_a_folder_as_database_is_refused_clearly(demo_dir):
@@ -129,3 +128,15 @@ def test_long_article_lists_stream_as_plain_lines(demo_dir, monkeypatch):
     lines = run("articles").output.splitlines()
     assert lines[0].startswith("5 articles") and len(lines) == 6
     assert any("The Kyiv Independent: Kremlin indicates Putin-Zelensky meeting" in line for line in lines)
+
+
+def test_reading_commands_do_not_create_a_missing_database(workdir):
+    for args in (["articles"], ["outlets"], ["show", "abcd"], ["suggest", "abcd"], ["codebook", "orphans"]):
+        result = CliRunner().invoke(main, ["--db", "typo.db", *args])
+        assert result.exit_code == 1 and "typo.db: no such database" in result.stderr, args
+    assert not (workdir / "typo.db").exists()
+
+
+def test_import_refuses_an_encoding_that_is_not_for_text(demo_dir):
+    result = CliRunner().invoke(main, ["import", "corpus", "--encoding", "rot13"])
+    assert result.exit_code == 2 and "not a text encoding" in result.stderr
