@@ -119,7 +119,7 @@ def _csv_entries(path: Path) -> list[tuple[int, dict]]:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{display_path(path)}: cannot be read as UTF-8 CSV ({exc})") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)  # an unterminated quote is an error
     try:
         if "file" not in (reader.fieldnames or []):
             raise InputError(f"{display_path(path)}: has no 'file' column")

@@ -37,30 +37,34 @@ class InputError(Exception):
     """Bad input: the message is one line naming what is wrong."""
 
 
+class _Located:
+    path: Path
+    locator: str  # "" for single-article files, "line 3" / "record 2" / "row 4" otherwise
+
+    @property
+    def where(self) -> str:
+        """The file (and record) as shown to the user."""
+        return f"{display_path(self.path)}{': ' + self.locator if self.locator else ''}"
+
+
 @dataclass
-class Record:
+class Record(_Located):
     """One article's fields as read from a file (before normalization)."""
 
     path: Path
-    locator: str  # "" for single-article files, "line 3" / "record 2" / "row 4" otherwise
+    locator: str
     fields: dict[str, Any]
     fmt: str
     encoding: str = "utf-8"
 
-    @property
-    def where(self) -> str:
-        return f"{display_path(self.path)}{': ' + self.locator if self.locator else ''}"
-
 
 @dataclass
-class RecordError:
+class RecordError(_Located):
+    """A file or record that cannot be an article, and why."""
+
     path: Path
     locator: str
     message: str
-
-    @property
-    def where(self) -> str:
-        return f"{display_path(self.path)}{': ' + self.locator if self.locator else ''}"
 
 
 class RecordFields(BaseModel):
@@ -505,7 +509,7 @@ def _read_jsonl(path: Path, text: str, encoding: str, max_bytes: int) -> Iterato
 
 def _read_csv(path: Path, text: str, encoding: str, max_bytes: int) -> Iterator[Record | RecordError]:
     csv.field_size_limit(max(max_bytes * 4, 131072))
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)  # an unterminated quote is an error
     try:
         header = reader.fieldnames or []
     except csv.Error as exc:
@@ -522,7 +526,7 @@ def _read_csv(path: Path, text: str, encoding: str, max_bytes: int) -> Iterator[
         except StopIteration:
             break
         except csv.Error as exc:
-            yield RecordError(path, f"row {reader.line_num}", f"invalid CSV: {exc}")
+            yield RecordError(path, f"row {number + 1}", f"invalid CSV: {exc}")
             break
         number += 1
         if None in row:

@@ -742,3 +742,12 @@ def test_imports_running_at_once_never_store_a_text_twice_or_two_current_version
     assert len(every) == 600  # 'first' and 'second' of each url, in either order; 'c' added nothing
     texts = [store.article(row.id).text for row in every]
     assert len(texts) == len(set(texts))
+
+
+def test_csv_with_an_unterminated_quote_is_rejected_not_swallowed(tmp_path):
+    (tmp_path / "bad.csv").write_text('title,text\nFirst,"The first text.\nSecond,The second text.\n', encoding="utf-8")
+    store = Store(tmp_path / "a.db")
+    report = import_paths(store, [tmp_path / "bad.csv"])
+    assert [(where.split(": ")[-1], reason) for where, reason in report.rejected] == [
+        ("row 2", "invalid CSV: unexpected end of data")]
+    assert store.count_articles() == 0

@@ -224,6 +224,7 @@ class AnnotatorApp(App):
         self.span_keys = codebook.span_keys()
         self.bound_label_keys: dict[str, tuple[Category, Any]] = {}
         self._suggestion_cache: OrderedDict[str, list[Suggestion]] = OrderedDict()
+        self._outlet_names: dict[str, str] = {}  # outlet id -> name, filled by load_outlets
         self._visible: tuple[tuple, list[Suggestion]] = ((), [])
         self._styles: dict[tuple, Style] = {}
         self._suggestion_paints: tuple[object, list[Paint]] = (None, [])
@@ -291,6 +292,7 @@ class AnnotatorApp(App):
     @work(thread=True, group="outlets")
     def load_outlets(self) -> None:
         outlets = self.store.outlets()
+        self._outlet_names = {o.id: o.name for o in outlets}  # for list pages; read once, not per page
         options = [(safe(o.name), o.id) for o in outlets] + [(Text("unknown outlet"), "")]
         self.call_from_thread(self.query_one("#outlet-filter", Select).set_options, options)
 
@@ -309,7 +311,7 @@ class AnnotatorApp(App):
 
     @work(thread=True, group="pages")
     def load_page(self, generation: int, offset: int) -> None:
-        names = {o.id: o.name for o in self.store.outlets()}
+        names = self._outlet_names or {o.id: o.name for o in self.store.outlets()}
         rows = self.store.list_articles(offset=offset, limit=PAGE_SIZE, annotator=self.annotator, **self.filters)
         page = [ListRow(r.id, r.title, names.get(r.publisher or "", "unknown outlet"), r.status, r.annotations,
                         str(PartialDate(value=r.published, approximate=r.published_approximate)) if r.published else "")
