@@ -30,6 +30,12 @@ async def settle(app: AnnotatorApp, pilot) -> None:
     await pilot.pause()
 
 
+async def press(pilot, *keys: str) -> None:
+    """Press keys as a user would, then wait until what they started is committed and drawn."""
+    await pilot.press(*keys)
+    await settle(pilot.app, pilot)
+
+
 async def select_text(app: AnnotatorApp, pilot, needle: str, occurrence: int = 0, by: str | None = None) -> tuple[int, int]:
     """Put the cursor before ``needle`` and select it as a user would: ctrl+shift+right for a
     word (one key press), else shift+right once per character."""
@@ -86,8 +92,7 @@ async def test_tag_a_span_with_keys_only(demo_store):
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         start, end = await select_text(app, pilot, "Kiev")
-        await pilot.press("1")
-        await settle(app, pilot)
+        await press(pilot, "1")
     [tag] = live(demo_store)
     article = demo_store.article(tag.article_id)
     assert (tag.start, tag.end, tag.quote) == (start, end, "Kiev")
@@ -102,8 +107,7 @@ async def test_tag_without_selection_does_nothing(demo_store):
     app = make_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await pilot.press("1")
-        await settle(app, pilot)
+        await press(pilot, "1")
     assert live(demo_store) == []
 
 
@@ -112,15 +116,13 @@ async def test_accept_and_reject_suggestions(demo_store):
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         first = app.suggestions[0]
-        await pilot.press("S", "A")
-        await settle(app, pilot)
+        await press(pilot, "S", "A")
         [accepted] = live(demo_store)
         assert (accepted.start, accepted.end, accepted.origin.value) == (first.start, first.end, "suggestion")
         assert accepted.attributes["concept"] == first.concept and accepted.label == first.label
         rejected = app._suggestion_at_selection()  # accepting jumps to the next suggestion
         assert rejected is not None
-        await pilot.press("R")
-        await settle(app, pilot)
+        await press(pilot, "R")
         assert (rejected.start, rejected.end, rejected.variant) in demo_store.rejected_suggestions(app.article.id, "maria")
         assert rejected not in app.suggestions
     again = make_app(demo_store)
@@ -139,20 +141,16 @@ async def test_undo_and_redo(demo_store):
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await select_text(app, pilot, "Kiev")
-        await pilot.press("1")
-        await settle(app, pilot)
+        await press(pilot, "1")
         assert len(live(demo_store)) == 1
-        await pilot.press("ctrl+z")
-        await settle(app, pilot)
+        await press(pilot, "ctrl+z")
         assert live(demo_store) == [] and len(demo_store.annotations(include_deleted=True)) == 1
-        await pilot.press("ctrl+y")
-        await settle(app, pilot)
+        await press(pilot, "ctrl+y")
         assert len(live(demo_store)) == 1
         await pilot.press("X")  # delete the current tag
         await settle(app, pilot)
         assert live(demo_store) == []
-        await pilot.press("ctrl+z")
-        await settle(app, pilot)
+        await press(pilot, "ctrl+z")
         assert len(live(demo_store)) == 1
 
 
@@ -161,27 +159,22 @@ async def test_change_label_voice_and_notes(demo_store):
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await select_text(app, pilot, "de-Nazify")
-        await pilot.press("1")
-        await settle(app, pilot)
+        await press(pilot, "1")
         [tag] = live(demo_store)
         assert tag.attributes["voice"] == "scare-quoted"  # wrapped in quote marks
-        await pilot.press("V")
-        await settle(app, pilot)
+        await press(pilot, "V")
         assert live(demo_store)[0].attributes["voice"] == "own"
         await pilot.press("L")
         await pilot.pause()
-        await pilot.press(*"ukr", "enter")
-        await settle(app, pilot)
+        await press(pilot, *"ukr", "enter")
         assert live(demo_store)[0].label == "ukraine-west-form"
         await pilot.press("N")
         await pilot.pause()
-        await pilot.press(*"quoting", "ctrl+s")
-        await settle(app, pilot)
+        await press(pilot, *"quoting", "ctrl+s")
         assert live(demo_store)[0].note == "quoting"
         await pilot.press("M")
         await pilot.pause()
-        await pilot.press(*"[b]all[/]", "ctrl+s")
-        await settle(app, pilot)
+        await press(pilot, *"[b]all[/]", "ctrl+s")
     notes = live(demo_store, category="_article")
     assert [n.note for n in notes] == ["[b]all[/]"] and notes[0].start is None
 
@@ -192,19 +185,15 @@ async def test_article_question_single_choice_replaces(demo_store):
         await settle(app, pilot)
         await pilot.press("Q")
         await pilot.pause()
-        await pilot.press(*"anti", "enter")
-        await settle(app, pilot)
+        await press(pilot, *"anti", "enter")
         assert [t.label for t in live(demo_store, category="tone")] == ["anti"]
         await pilot.press("Q")
         await pilot.pause()
-        await pilot.press(*"neutral", "enter")
-        await settle(app, pilot)
+        await press(pilot, *"neutral", "enter")
         assert [t.label for t in live(demo_store, category="tone")] == ["neutral"]
-        await pilot.press("ctrl+z")
-        await settle(app, pilot)
+        await press(pilot, "ctrl+z")
         assert [t.label for t in live(demo_store, category="tone")] == ["anti"]
-        await pilot.press("ctrl+y")
-        await settle(app, pilot)
+        await press(pilot, "ctrl+y")
         assert [t.label for t in live(demo_store, category="tone")] == ["neutral"]
 
 
@@ -213,15 +202,12 @@ async def test_moving_between_articles_and_done(demo_store):
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         first = app.article.id
-        await pilot.press("D")
-        await settle(app, pilot)
+        await press(pilot, "D")
         assert demo_store.status(first, "maria") == "done"
-        await pilot.press("]")
-        await settle(app, pilot)
+        await press(pilot, "]")
         second = app.article.id
         assert second != first and app.article.publisher == "yahoo-news"
-        await pilot.press("[")
-        await settle(app, pilot)
+        await press(pilot, "[")
         assert app.article.id == first
         await pilot.press("}")  # next not done skips nothing here: the second is not done
         await settle(app, pilot)
@@ -236,8 +222,7 @@ async def test_jump_between_tags(demo_store):
         await select_text(app, pilot, "Kiev")
         await pilot.press("1")
         await select_text(app, pilot, "Moscow")
-        await pilot.press("2")
-        await settle(app, pilot)
+        await press(pilot, "2")
         view = app.query_one(ArticleView)
         view.select_range(0, 0)
         await pilot.press("J")
@@ -254,8 +239,7 @@ async def test_help_screen_shows_keys_and_guideline(demo_store):
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await select_text(app, pilot, "Kiev")
-        await pilot.press("1")
-        await settle(app, pilot)
+        await press(pilot, "1")
         await pilot.press("question_mark")
         await pilot.pause()
         keys = widget_text(app.screen.query_one("#help-keys"))

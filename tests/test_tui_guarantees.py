@@ -26,7 +26,7 @@ from annotator.tui.app import ACTIONS, AnnotatorApp
 from annotator.tui.article_list import ArticleList
 from annotator.tui.article_view import ArticleView, shown_text, simple_wrap_offsets
 
-from .test_tui import MINI, SIZE, live, make_app, screen_segments, screen_text, select_text, settle, widget_text
+from .test_tui import MINI, SIZE, live, make_app, press, screen_segments, screen_text, select_text, settle, widget_text
 
 EVIL = "[/x] [@click=app.quit]click me[/] [bold red]red[/] [$accent]acc [RED]R[/RED]"
 ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x1b[31m\x9b31m\x1bP1;2|x\x1b\\"
@@ -199,8 +199,7 @@ async def test_markup_and_escapes_anywhere_never_act(workdir):
         await pilot.press("2")  # tag with the "[bold red]Red[/]" label
         await settle(app, pilot)
         assert "[bold red]Red[/]" in widget_text(app.query_one("#tag-list"))
-        await pilot.press("N", *"[/x]", "ctrl+s")
-        await settle(app, pilot)
+        await press(pilot, "N", *"[/x]", "ctrl+s")
         await pilot.press("V")  # the voice names are markup too
         await settle(app, pilot)
         look()
@@ -214,8 +213,7 @@ async def test_markup_and_escapes_anywhere_never_act(workdir):
         await pilot.pause()
         assert "[@click=app.quit]Pro[/]" in widget_text(app.screen.query_one(OptionList))
         look()
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await press(pilot, "enter")
         await pilot.press("T")
         await pilot.pause()
         look()
@@ -233,8 +231,7 @@ async def test_markup_and_escapes_anywhere_never_act(workdir):
         await pilot.click("#outlet-filter")
         await pilot.pause()
         look()
-        await pilot.press("escape")
-        await settle(app, pilot)
+        await press(pilot, "escape")
         assert app.is_running and app.return_value is None
     [tag] = live(store, category="term")
     assert tag.note == "[/x]" and tag.label == "b"
@@ -249,8 +246,7 @@ async def test_outlet_card_publisher_and_original_source_with_ratings_and_unveri
     app = make_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await pilot.press("]")  # Yahoo News, probably from The Hill (unverified)
-        await settle(app, pilot)
+        await press(pilot, "]")  # Yahoo News, probably from The Hill (unverified)
         card = widget_text(app.query_one("#outlet-card"))
         assert "Publisher" in card and "Yahoo News" in card and "Apollo Global Management" in card
         assert "Original source (unverified)" in card and "The Hill" in card and "Nexstar" in card
@@ -276,15 +272,13 @@ async def test_text_is_the_canonical_text_with_tags_and_suggestions_drawn_apart(
     app = make_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await pilot.press("]")
-        await settle(app, pilot)
+        await press(pilot, "]")
         view = app.query_one(ArticleView)
         assert view.text == app.article.text  # canonical text only: Yahoo's chrome is not there
         assert "Oops" not in screen_text(app) and "Something went wrong" not in view.text
         suggestion = app.suggestions[0]
         start, end = await select_text(app, pilot, "Kremlin")
-        await pilot.press("2")
-        await settle(app, pilot)
+        await press(pilot, "2")
         view.select_range(0, 0)
 
         def style_at(offset: int) -> Style:
@@ -298,8 +292,7 @@ async def test_text_is_the_canonical_text_with_tags_and_suggestions_drawn_apart(
         assert suggestion_style.underline and suggestion_style.italic and suggestion_style.bgcolor is None
         assert tag_style.bgcolor.name == "#4f9cff"  # the label's colour
         view.select_range(start, start)  # an overlapping, longer span with another label
-        await pilot.press("ctrl+shift+right", "ctrl+shift+right", "1")
-        await settle(app, pilot)
+        await press(pilot, "ctrl+shift+right", "ctrl+shift+right", "1")
         spans = sorted((t.start, t.end, t.label) for t in live(app.store))
         assert spans == [(start, end, "ukraine-west-form"), (start, end + 3, "kremlin-form")]
         assert style_at(end + 1).bgcolor.name == "red"
@@ -329,8 +322,7 @@ async def test_footer_help_and_palette_cover_every_key(demo_store):
         await pilot.pause()
         await pilot.press(*"next art")
         await pilot.pause(0.3)
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await press(pilot, "enter")
         assert app.article.id != first  # the palette ran "Next article"
         # the article list tells what enter does when it has the focus
         app.query_one(ArticleList).focus()
@@ -451,28 +443,21 @@ async def test_undo_and_redo_relabel_voice_and_a_change_on_another_article(demo_
         await settle(app, pilot)
         first = app.article.id
         await select_text(app, pilot, "Kiev")
-        await pilot.press("1")
-        await settle(app, pilot)
+        await press(pilot, "1")
         await pilot.press("L")
         await pilot.pause()
-        await pilot.press(*"ukr", "enter")
-        await settle(app, pilot)
+        await press(pilot, *"ukr", "enter")
         assert live(demo_store)[0].label == "ukraine-west-form"
-        await pilot.press("ctrl+z")
-        await settle(app, pilot)
+        await press(pilot, "ctrl+z")
         assert live(demo_store)[0].label == "kremlin-form"
-        await pilot.press("ctrl+y")
-        await settle(app, pilot)
+        await press(pilot, "ctrl+y")
         assert live(demo_store)[0].label == "ukraine-west-form"
         voice = live(demo_store)[0].attributes["voice"]
-        await pilot.press("V")
-        await settle(app, pilot)
+        await press(pilot, "V")
         assert live(demo_store)[0].attributes["voice"] != voice
-        await pilot.press("ctrl+z")
-        await settle(app, pilot)
+        await press(pilot, "ctrl+z")
         assert live(demo_store)[0].attributes["voice"] == voice
-        await pilot.press("]")
-        await settle(app, pilot)
+        await press(pilot, "]")
         assert app.article.id != first
         await pilot.press("ctrl+z")  # undoes the relabel, made on the first article: it opens again
         await settle(app, pilot)
@@ -480,15 +465,13 @@ async def test_undo_and_redo_relabel_voice_and_a_change_on_another_article(demo_
         await pilot.press("ctrl+z")  # the tag itself: soft-deleted, still in the database
         await settle(app, pilot)
         assert live(demo_store) == [] and demo_store.annotations(include_deleted=True)[0].deleted
-        await pilot.press("ctrl+y", "ctrl+y")
-        await settle(app, pilot)
+        await press(pilot, "ctrl+y", "ctrl+y")
         assert [t.label for t in live(demo_store)] == ["ukraine-west-form"]
         # tagging from the searchable list of labels
         await select_text(app, pilot, "Moscow")
         await pilot.press("T")
         await pilot.pause()
-        await pilot.press(*"krem", "enter")
-        await settle(app, pilot)
+        await press(pilot, *"krem", "enter")
         assert sorted((t.quote, t.label) for t in live(demo_store)) == [("Kiev", "ukraine-west-form"),
                                                                          ("Moscow", "kremlin-form")]
 
@@ -507,14 +490,12 @@ async def test_keys_from_annotator_toml(demo_store, workdir):
         await pilot.press("]")  # replaced: does nothing now
         await settle(app, pilot)
         assert app.article.id == first
-        await pilot.press("n")
-        await settle(app, pilot)
+        await press(pilot, "n")
         assert app.article.id != first
         await pilot.press("ctrl+d")  # a key the text view would otherwise keep for itself
         await settle(app, pilot)
         assert demo_store.status(app.article.id, "toml-user") == "done"
-        await pilot.press("ctrl+u")
-        await settle(app, pilot)
+        await press(pilot, "ctrl+u")
         assert demo_store.status(app.article.id, "toml-user") == "new"
         assert "n Next article" in screen_text(app).splitlines()[-1]
         await pilot.press("question_mark")
@@ -531,8 +512,7 @@ async def _choose(pilot, app, select_id: str, label: str) -> None:
     options = select.query_one("SelectOverlay")
     prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
     steps = prompts.index(label) - (options.highlighted or 0)
-    await pilot.press(*(["down"] * steps if steps > 0 else ["up"] * -steps), "enter")
-    await settle(app, pilot)
+    await press(pilot, *(["down"] * steps if steps > 0 else ["up"] * -steps), "enter")
 
 
 async def _select_first_word(app, pilot) -> None:
@@ -548,8 +528,7 @@ async def test_filters_by_status_outlet_and_search(demo_store):
         articles = app.query_one(ArticleList)
         await pilot.press("D")  # Press TV: done
         await settle(app, pilot)
-        await pilot.press("]")
-        await settle(app, pilot)
+        await press(pilot, "]")
         await select_text(app, pilot, "Kremlin")
         await pilot.press("1")  # Yahoo: in progress
         await settle(app, pilot)
@@ -564,16 +543,13 @@ async def test_filters_by_status_outlet_and_search(demo_store):
         # working through "new": a tagged article leaves the list, and ] opens the one after it
         new = [r.id for r in demo_store.list_articles(annotator="maria", status="new")]
         articles.focus()
-        await pilot.press("home", "down", "enter")
-        await settle(app, pilot)
+        await press(pilot, "home", "down", "enter")
         assert app.article.id == new[1] and app.position == 1
         await _select_first_word(app, pilot)
-        await pilot.press("1")
-        await settle(app, pilot)
+        await press(pilot, "1")
         assert articles.total == 2 and app.status == "in progress"
         assert "not in the filtered list" in widget_text(app.query_one("#topbar"))
-        await pilot.press("]")
-        await settle(app, pilot)
+        await press(pilot, "]")
         assert app.article.id == new[2] and app.status == "new" and app.position == 1
         await _choose(pilot, app, "#status-filter", "any status")
         await _choose(pilot, app, "#outlet-filter", "teleSUR")
@@ -584,8 +560,7 @@ async def test_filters_by_status_outlet_and_search(demo_store):
         await pilot.press("slash", *"soon")  # a word only teleSUR's article has
         await settle(app, pilot)
         assert articles.total == 1 and app.query_one("#search", Input).has_focus
-        await pilot.press("enter", "enter")
-        await settle(app, pilot)
+        await press(pilot, "enter", "enter")
         assert app.article.publisher == "telesur" and app.query_one(ArticleView).has_focus
 
 
@@ -622,8 +597,7 @@ async def test_a_2_mb_article_opens_and_scrolls_quickly(workdir):
         start = app.article.text.index("Kiev end")
         started = time.perf_counter()
         view.select_range(start, start)
-        await pilot.press(*["shift+right"] * 4, "1")
-        await settle(app, pilot)
+        await press(pilot, *["shift+right"] * 4, "1")
         assert time.perf_counter() - started < 5
     [tag] = live(store)
     assert (tag.start, tag.quote) == (start, "Kiev") and store.article(tag.article_id).text[tag.start:tag.end] == "Kiev"
@@ -665,16 +639,13 @@ async def test_a_100000_article_database_pages_the_list_and_moves_fast(workdir):
             timings.append(time.perf_counter() - started)
         assert sorted(timings)[2] < 0.5, timings
         articles.focus()
-        await pilot.press("end")
-        await settle(app, pilot)
+        await press(pilot, "end")
         assert articles.cursor == 99_999 and articles.row_at(99_999).title == "Report 100000"
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await press(pilot, "enter")
         assert app.article.title == "Report 100000" and app.position == 99_999
         assert len(articles._rows) <= 400
         await select_text(app, pilot, "Kiev")
-        await pilot.press("1")
-        await settle(app, pilot)
+        await press(pilot, "1")
         assert articles.row_at(99_999).tags == 1 and articles.row_at(99_999).status == "in progress"
     assert [t.quote for t in live(store)] == ["Kiev"]
 
@@ -692,7 +663,6 @@ async def test_label_keys_may_be_punctuation_or_any_letter(demo_store, workdir):
         await select_text(app, pilot, "Kiev")
         await pilot.press("#")
         await select_text(app, pilot, "Moscow")
-        await pilot.press("é")
-        await settle(app, pilot)
+        await press(pilot, "é")
         assert "#" in widget_text(app.query_one("#tag-keys"))
     assert sorted((t.quote, t.label) for t in live(demo_store)) == [("Kiev", "kremlin-form"), ("Moscow", "ukraine-west-form")]
