@@ -4,6 +4,7 @@ and escape sequences never reach the terminal."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +27,22 @@ def safe(value: object, style: str = "") -> Text:
     if value is None or value == "":
         return UNKNOWN.copy()
     return Text(normalize_text(str(value)), style=style)
+
+
+def reflow(text: str) -> str:
+    """Guideline prose as written in YAML (hard-wrapped, list items with hanging indents)
+    joined into paragraphs and list items that the terminal wraps to its own width."""
+    out: list[str] = []
+    for line in text.strip().splitlines():
+        stripped = line.strip()
+        starts_item = re.match(r"(\d+[.)]|[-*•])\s", stripped) is not None
+        if not stripped:
+            out.append("")
+        elif out and out[-1] and not starts_item:
+            out[-1] += " " + stripped
+        else:
+            out.append(stripped)
+    return "\n".join(out)
 
 
 def _flagged(value: object, unverified: bool) -> Text:

@@ -38,7 +38,7 @@ from ..models import (ARTICLE_NOTE_CATEGORY as NOTE_CATEGORY, ARTICLE_NOTE_LABEL
                       Origin, Outlet, PartialDate, quote_selector)
 from ..normalize import clean_line, normalize_text
 from ..orphans import find_orphans, orphan_summary
-from ..render import outlet_card_grid, safe
+from ..render import reflow, outlet_card_grid, safe
 from ..store import STATUSES, Store
 from .article_list import PAGE_SIZE, ArticleList, ListRow
 from .article_view import ArticleView, Paint
@@ -1163,7 +1163,7 @@ class AnnotatorApp(App):
                 out.append_text(safe(label.example, style="italic"))
             if category.guideline:
                 out.append("\n\n")
-                out.append_text(safe(category.guideline))
+                out.append_text(safe(reflow(category.guideline)))
             out.append("\n\n")
         else:
             out.append("Move into a tag (J/K) or a suggestion (S) to see its label's guideline here.\n\n", style="dim")
@@ -1171,7 +1171,7 @@ class AnnotatorApp(App):
         out.append_text(safe(f"{self.codebook.title} ({self.codebook.id} {self.codebook.version})"))
         out.append("\n")
         if self.codebook.guidelines:
-            out.append_text(safe(self.codebook.guidelines.strip()))
+            out.append_text(safe(reflow(self.codebook.guidelines)))
             out.append("\n")
         for category in self.codebook.categories:
             out.append("\n")
