@@ -258,3 +258,13 @@ async def test_layout_holds_at_small_and_large_sizes(demo_store, size):
         await settle(app, pilot)
         assert app.query_one("#outlet-card").region.width > 20
         assert app.query_one(ArticleView).region.width >= 40
+
+
+async def test_palette_names_bracket_keys_as_they_are(demo_store):
+    from textual.content import Content
+
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        helps = {c.title: Content.from_markup(c.help).plain for c in app.get_system_commands(app.screen)}
+    assert helps["Previous article"].endswith("(key [)") and helps["Next article"].endswith("(key ])")

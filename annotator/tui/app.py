@@ -181,6 +181,13 @@ def _plain(text: str) -> str:
     return clean_line(text).replace("[", "(").replace("]", ")")
 
 
+def _markup_key(key_display: str) -> str:
+    """A key as shown, fit for markup: "[" escaped (not turned into "("), anything else made plain."""
+    if key_display in ("[", "]"):
+        return "\\[" if key_display == "[" else "]"  # a lone "]" is plain text in markup
+    return _plain(key_display)
+
+
 def _key_set(keys: str) -> set[str]:
     """A binding's key string as Textual's key names ("?" -> "question_mark")."""
     return set(_normalize_key_list(keys).split(","))
@@ -1209,11 +1216,12 @@ class AnnotatorApp(App):
             if binding_id in ("focus_text",):
                 continue
             what = ACTION_HELP.get(binding_id, ("", description))[1]
-            yield SystemCommand(description.rstrip("…"), _plain(f"{what} (key {self.key_for(binding_id)})"),
+            key = _markup_key(self.get_key_display(Binding(self.key_for(binding_id), "")))
+            yield SystemCommand(description.rstrip("…"), f"{_plain(what)} (key {key})",
                                 partial(self.run_action, action))
         for key, (category, label) in self.bound_label_keys.items():
             yield SystemCommand(f"Tag selection: {_plain(category.name)} › {_plain(label.name)}",
-                                f"key {_plain(key)}", partial(self.run_action, f"tag('{category.id}', '{label.id}')"))
+                                f"key {_markup_key(key)}", partial(self.run_action, f"tag('{category.id}', '{label.id}')"))
 
     async def action_quit(self) -> None:
         await self.flush()
