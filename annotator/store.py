@@ -378,7 +378,9 @@ class Store:
             "a.word_count, a.version, "
             f"(SELECT count(*) FROM annotations n WHERE n.article_id = a.id AND n.deleted = 0 {who}), "
             "(SELECT 1 FROM article_status s WHERE s.article_id = a.id AND s.annotator IS ? AND s.status = 'done') "
-            f"FROM articles a {where} ORDER BY a.rowid LIMIT ? OFFSET ?"
+            # the page is chosen first, by rowid alone, so the per-row counts run for its rows only
+            f"FROM articles a WHERE a.rowid IN (SELECT a.rowid FROM articles a {where} ORDER BY a.rowid LIMIT ? OFFSET ?) "
+            "ORDER BY a.rowid"
         )
         head = [annotator] if annotator is not None else []
         rows = self.db.conn.execute(sql, [*head, annotator, *params, -1 if limit is None else limit, offset]).fetchall()
