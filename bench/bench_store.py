@@ -51,14 +51,14 @@ def main() -> int:
     total = store.count_articles()
     middle = store.list_articles(offset=total // 2, limit=1)[0].id
     who = "annotator3"
+    in_progress = store.count_articles(annotator=who, status="in progress")
     checks = {
         "count articles": lambda: store.count_articles(annotator=who),
         "list page at start (60 rows)": lambda: store.list_articles(offset=0, limit=60, annotator=who),
         "list page in the middle": lambda: store.list_articles(offset=total // 2, limit=60, annotator=who),
         "list page, status=done filter": lambda: store.list_articles(offset=0, limit=60, annotator=who, status="done"),
         "middle page, status=in progress": lambda: store.list_articles(
-            offset=store.count_articles(annotator=who, status="in progress") // 2, limit=60, annotator=who,
-            status="in progress"),
+            offset=in_progress // 2, limit=60, annotator=who, status="in progress"),
         "list page, full-text search": lambda: store.list_articles(offset=0, limit=60, annotator=who, search="kremlin talks"),
         "open next article": lambda: open_article(store, middle, who),
         "next not done": lambda: store.next_not_done(middle, who),
