@@ -140,3 +140,15 @@ def test_reading_commands_do_not_create_a_missing_database(workdir):
 def test_import_refuses_an_encoding_that_is_not_for_text(demo_dir):
     result = CliRunner().invoke(main, ["import", "corpus", "--encoding", "rot13"])
     assert result.exit_code == 2 and "not a text encoding" in result.stderr
+
+
+def test_annotator_given_before_tui_is_the_name_on_the_tags(demo_dir, monkeypatch):
+    import annotator.tui.app as tui_app
+
+    run()
+    opened = {}
+    monkeypatch.setattr(tui_app.AnnotatorApp, "run", lambda self: opened.update(name=self.annotator,
+                                                                               codebook=self.codebook.id))
+    result = CliRunner().invoke(main, ["--annotator", "bob", "--codebook", "policy-frames", "tui"])
+    assert result.exit_code == 0, result.output
+    assert opened == {"name": "bob", "codebook": "policy-frames"}
