@@ -567,7 +567,8 @@ async def test_filters_by_status_outlet_and_search(demo_store):
 # -- big inputs --------------------------------------------------------------------------------
 
 
-async def test_a_2_mb_article_opens_and_scrolls_quickly(workdir):
+async def test_a_2_mb_article_opens_scrolls_and_tags(workdir):
+    """Behaviour on big texts (how fast is measured in bench/, not here)."""
     paragraph = ("The Kremlin said talks with Kiev had stalled, while the invasion went on and officials in Kyiv "
                  "spoke of the special military operation. ") * 5
     big = "A big report\n\n" + "\n\n".join(f"{n} {paragraph}" for n in range(2_000_000 // len(paragraph)))
@@ -578,16 +579,12 @@ async def test_a_2_mb_article_opens_and_scrolls_quickly(workdir):
     assert import_paths(store, [workdir / "big.txt", workdir / "line.txt"], max_article_bytes=5_000_000).ok
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
-        started = time.perf_counter()
         while app.article is None:
             await pilot.pause(0.01)
         assert len(app.article.text) > 1_900_000
-        assert time.perf_counter() - started < 5
         view = app.query_one(ArticleView)
-        started = time.perf_counter()
         await pilot.press(*["pagedown"] * 5, "end", *["shift+left"] * 3, "home")
         await pilot.pause()
-        assert time.perf_counter() - started < 5
         await settle(app, pilot)
         assert not app.suggestions_pending and len(app.suggestions) > 1000
         await pilot.press("]")  # the one-line article: shown broken at spaces, offsets unchanged
@@ -595,10 +592,8 @@ async def test_a_2_mb_article_opens_and_scrolls_quickly(workdir):
         assert app.article.title == "One line report"
         assert view.document.line_count > 100 and view.text != app.article.text
         start = app.article.text.index("Kiev end")
-        started = time.perf_counter()
         view.select_range(start, start)
         await press(pilot, *["shift+right"] * 4, "1")
-        assert time.perf_counter() - started < 5
     [tag] = live(store)
     assert (tag.start, tag.quote) == (start, "Kiev") and store.article(tag.article_id).text[tag.start:tag.end] == "Kiev"
 
@@ -618,26 +613,22 @@ def _hundred_thousand_articles(path: Path) -> Store:
     return store
 
 
-async def test_a_100000_article_database_pages_the_list_and_moves_fast(workdir):
+async def test_a_100000_article_database_pages_the_list(workdir):
+    """The list holds only the pages it shows (speed is measured in bench/bench_tui.py)."""
     store = _hundred_thousand_articles(workdir / "annotations.db")
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
-        started = time.perf_counter()
         while app.article is None:
             await pilot.pause(0.01)
-        assert time.perf_counter() - started < 3
         articles = app.query_one(ArticleList)
         assert articles.total == 100_000
         assert len(articles._rows) <= 200  # paged in, never the whole list
-        timings = []
         for _ in range(5):
-            started = time.perf_counter()
             before = app.article.id
             await pilot.press("]")
             while app.article.id == before:
                 await pilot.pause(0.005)
-            timings.append(time.perf_counter() - started)
-        assert sorted(timings)[2] < 0.5, timings
+        assert app.position == 5 and app.article.title == "Report 6"
         articles.focus()
         await press(pilot, "end")
         assert articles.cursor == 99_999 and articles.row_at(99_999).title == "Report 100000"
