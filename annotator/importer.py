@@ -121,11 +121,10 @@ def import_paths(
         report.rejected.extend(manifest.problems)
     exclude = {_resolved(p) for p in (manifest_path, registry_path) if p is not None}
     files = find_files(paths, report, exclude)
-    seen_sha: dict[str, str] = {}
     for done, path in enumerate(files, 1):
         try:
             _import_file(store, path, manifest.entries.get(_resolved(path)), index, encoding, max_article_bytes,
-                         strip_chrome, seen_sha, report)
+                         strip_chrome, report)
         except Exception as exc:  # one file must never stop the others; nothing of it was written
             report.rejected.append((display_path(path), f"could not be imported (internal error: {type(exc).__name__}: {exc})"))
         if on_file:
@@ -138,9 +137,11 @@ def import_paths(
 
 def _import_file(
     store: Store, path: Path, entry: ManifestEntry | None, index: OutletIndex, encoding: str | None,
-    max_article_bytes: int, strip_chrome: bool, seen_sha: dict[str, str], report: ImportReport,
+    max_article_bytes: int, strip_chrome: bool, report: ImportReport,
 ) -> None:
-    """Read one file and write its good articles in one transaction (all or none)."""
+    """Read one file and write its good articles in one transaction (all or none). Whether
+    an article is new, a new version or a duplicate of a stored one is decided by the store
+    inside that transaction; here only records of this same file are compared."""
     articles: list[Article] = []
     keys_in_file: set[str] = set()
     where: dict[str, str] = {}  # article id -> file (and record) it came from
@@ -156,19 +157,16 @@ def _import_file(
         except InputError as exc:
             report.rejected.append((item.where, str(exc)))
             continue
-        existing = seen_sha.get(article.text_sha256) or store.article_id_for_sha(article.text_sha256)
-        if existing:
-            report.duplicates.append((item.where, existing))
+        if article.id in where:  # the id is the text's hash: the same text earlier in this file
+            report.duplicates.append((item.where, article.id))
             continue
         if article.source_key in keys_in_file:
             report.rejected.append((item.where, f"has the same url as another record of this file ({article.source_key})"))
             continue
-        previous = store.current_version(article.source_key)
-        if previous is None and article.url is None:  # imported before source keys were absolute paths
-            previous = store.current_version(_legacy_source_key(item))
-        if previous is not None:
-            article.supersedes = previous[0]  # the store confirms it inside its write transaction
-        seen_sha[article.text_sha256] = article.id
+        if article.url is None:  # imported before source keys were absolute paths: its old key
+            legacy = store.current_version(_legacy_source_key(item))
+            if legacy is not None:
+                article.supersedes = legacy[0]  # the store confirms it inside its write transaction
         keys_in_file.add(article.source_key)
         articles.append(article)
         where[article.id] = item.where
@@ -177,8 +175,6 @@ def _import_file(
     try:
         outcomes = store.add_articles(articles)
     except (sqlite3.Error, StoreError, UnicodeError, ValueError) as exc:
-        for article in articles:
-            seen_sha.pop(article.text_sha256, None)
         report.rejected.append((display_path(path), f"could not be stored, nothing from it was written ({exc})"))
         return
     for added in outcomes:  # decided in the store's transaction: another import may have run meanwhile

@@ -265,10 +265,6 @@ class Store:
 
     # -- articles --------------------------------------------------------------------
 
-    def article_id_for_sha(self, text_sha256: str) -> str | None:
-        row = self.db.conn.execute("SELECT id FROM articles WHERE text_sha256 = ?", [text_sha256]).fetchone()
-        return row[0] if row else None
-
     def current_version(self, source_key: str) -> tuple[str, int] | None:
         """(id, version) of the current article imported from ``source_key``."""
         row = self.db.conn.execute(
