@@ -124,7 +124,7 @@ def _open_tui(store: Store, annotator_name: str | None, codebook_ref: str | None
     except InputError as exc:
         fail(str(exc))
     annotator_name = inherited("annotator_name", annotator_name)
-    book = load_codebook_or_fail(inherited("codebook_ref", codebook_ref) or config.codebook)
+    book = load_codebook_or_fail(codebook_ref, config)
     from .tui.app import AnnotatorApp  # Textual is imported only here
 
     app = AnnotatorApp(store, resolve_annotator(annotator_name, config), book, config.keys)
@@ -229,8 +229,7 @@ def _print_articles(store: Store, as_json: bool, all_versions: bool) -> None:
     for offset in range(0, total, 1000):
         for r in store.list_articles(offset=offset, limit=1000, current_only=current_only):
             publisher = names.get(r.publisher or "", r.publisher or "unknown outlet")
-            date = ("~" if r.published_approximate else "") + (r.published or "unknown")
-            click.echo(f"{r.id}  {date:<11} {r.word_count:>6} {r.annotations:>5}  "
+            click.echo(f"{r.id}  {str(r.published_date):<11} {r.word_count:>6} {r.annotations:>5}  "
                        f"{printable(publisher)}: {printable(r.title)}")
 
 
@@ -286,13 +285,15 @@ def codebook_option(func: Callable) -> Callable:
     return click.option("--codebook", "codebook_ref", help="Codebook id (shipped in schemas/) or YAML file.")(func)
 
 
-def load_codebook_or_fail(ref: str | None):
+def load_codebook_or_fail(ref: str | None, config=None):
+    """The codebook named by ``ref``, else by ``--codebook`` on the group, else by the
+    configuration (``config`` when already read); an error line and exit when it fails."""
     from .codebook import find_codebook
     from .config import load_config
     from .readers import InputError
 
     try:
-        return find_codebook(ref or inherited("codebook_ref", None) or load_config().codebook)
+        return find_codebook(ref or inherited("codebook_ref", None) or (config or load_config()).codebook)
     except InputError as exc:
         fail(str(exc))
 

@@ -14,7 +14,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .models import Article, Outlet, PartialDate
+from .models import Article, Outlet
 from .normalize import normalize_text
 from .store import ArticleRow
 
@@ -74,7 +74,7 @@ def articles_table(rows: list[ArticleRow], outlet_names: dict[str, str], total: 
     for r in rows:
         publisher = safe(outlet_names.get(r.publisher or "", r.publisher))
         original = safe(outlet_names.get(r.original_source or "", r.original_source))
-        date = safe(str(PartialDate(value=r.published, approximate=r.published_approximate)))
+        date = safe(str(r.published_date))
         counts = (Text(str(r.word_count)), Text(str(r.annotations)))
         if wide:
             table.add_row(Text(r.id), publisher, original, safe(r.title), date, *counts)

@@ -155,6 +155,11 @@ class ArticleRow:
     version: int
     status: str = "new"
 
+    @property
+    def published_date(self) -> PartialDate:
+        """The publication date as the model holds it (``str()`` gives ``~2025-07`` or ``unknown``)."""
+        return PartialDate(value=self.published, approximate=self.published_approximate)
+
 
 class Store:
     """A handle on one annotations database. Safe to share between threads."""

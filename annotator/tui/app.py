@@ -35,7 +35,7 @@ from textual.worker import get_current_worker
 from ..codebook import Category, Codebook, Kind
 from ..lexicon import Matcher, Suggestion, guess_voice
 from ..models import (ARTICLE_NOTE_CATEGORY as NOTE_CATEGORY, ARTICLE_NOTE_LABEL as NOTE_LABEL, Annotation, Article,
-                      Origin, Outlet, PartialDate, quote_selector)
+                      Origin, Outlet, quote_selector)
 from ..normalize import clean_line, normalize_text
 from ..orphans import find_orphans, orphan_summary
 from ..render import reflow, outlet_card_grid, safe
@@ -321,7 +321,7 @@ class AnnotatorApp(App):
         names = self._outlet_names or {o.id: o.name for o in self.store.outlets()}
         rows = self.store.list_articles(offset=offset, limit=PAGE_SIZE, annotator=self.annotator, **self.filters)
         page = [ListRow(r.id, r.title, names.get(r.publisher or "", "unknown outlet"), r.status, r.annotations,
-                        str(PartialDate(value=r.published, approximate=r.published_approximate)) if r.published else "")
+                        str(r.published_date) if r.published else "")
                 for r in rows]
         self.call_from_thread(self.query_one(ArticleList).set_page, generation, offset, page)
 
