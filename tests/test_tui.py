@@ -36,6 +36,12 @@ async def press(pilot, *keys: str) -> None:
     await settle(pilot.app, pilot)
 
 
+async def tag_span(pilot, needle: str, key: str) -> None:
+    """Select ``needle`` with shift+arrows and press a label key, as a user tags a span."""
+    await select_text(pilot.app, pilot, needle)
+    await press(pilot, key)
+
+
 async def select_text(app: AnnotatorApp, pilot, needle: str, occurrence: int = 0, by: str | None = None) -> tuple[int, int]:
     """Put the cursor before ``needle`` and select it as a user would: ctrl+shift+right for a
     word (one key press), else shift+right once per character."""
@@ -140,8 +146,7 @@ async def test_undo_and_redo(demo_store):
     app = make_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await select_text(app, pilot, "Kiev")
-        await press(pilot, "1")
+        await tag_span(pilot, "Kiev", "1")
         assert len(live(demo_store)) == 1
         await press(pilot, "ctrl+z")
         assert live(demo_store) == [] and len(demo_store.annotations(include_deleted=True)) == 1
@@ -158,8 +163,7 @@ async def test_change_label_voice_and_notes(demo_store):
     app = make_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await select_text(app, pilot, "de-Nazify")
-        await press(pilot, "1")
+        await tag_span(pilot, "de-Nazify", "1")
         [tag] = live(demo_store)
         assert tag.attributes["voice"] == "scare-quoted"  # wrapped in quote marks
         await press(pilot, "V")
@@ -219,10 +223,8 @@ async def test_jump_between_tags(demo_store):
     app = make_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await select_text(app, pilot, "Kiev")
-        await pilot.press("1")
-        await select_text(app, pilot, "Moscow")
-        await press(pilot, "2")
+        await tag_span(pilot, "Kiev", "1")
+        await tag_span(pilot, "Moscow", "2")
         view = app.query_one(ArticleView)
         view.select_range(0, 0)
         await pilot.press("J")
@@ -238,8 +240,7 @@ async def test_help_screen_shows_keys_and_guideline(demo_store):
     app = make_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await select_text(app, pilot, "Kiev")
-        await press(pilot, "1")
+        await tag_span(pilot, "Kiev", "1")
         await pilot.press("question_mark")
         await pilot.pause()
         keys = widget_text(app.screen.query_one("#help-keys"))

@@ -26,7 +26,7 @@ from annotator.tui.app import ACTIONS, AnnotatorApp
 from annotator.tui.article_list import ArticleList
 from annotator.tui.article_view import ArticleView, shown_text, simple_wrap_offsets
 
-from .test_tui import MINI, SIZE, live, make_app, press, screen_segments, screen_text, select_text, settle, widget_text
+from .test_tui import MINI, SIZE, live, make_app, press, screen_segments, screen_text, select_text, settle, tag_span, widget_text
 
 EVIL = "[/x] [@click=app.quit]click me[/] [bold red]red[/] [$accent]acc [RED]R[/RED]"
 ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x1b[31m\x9b31m\x1bP1;2|x\x1b\\"
@@ -442,8 +442,7 @@ async def test_undo_and_redo_relabel_voice_and_a_change_on_another_article(demo_
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         first = app.article.id
-        await select_text(app, pilot, "Kiev")
-        await press(pilot, "1")
+        await tag_span(pilot, "Kiev", "1")
         await pilot.press("L")
         await pilot.pause()
         await press(pilot, *"ukr", "enter")
@@ -635,8 +634,7 @@ async def test_a_100000_article_database_pages_the_list(workdir):
         await press(pilot, "enter")
         assert app.article.title == "Report 100000" and app.position == 99_999
         assert len(articles._rows) <= 400
-        await select_text(app, pilot, "Kiev")
-        await press(pilot, "1")
+        await tag_span(pilot, "Kiev", "1")
         assert articles.row_at(99_999).tags == 1 and articles.row_at(99_999).status == "in progress"
     assert [t.quote for t in live(store)] == ["Kiev"]
 
@@ -651,9 +649,7 @@ async def test_label_keys_may_be_punctuation_or_any_letter(demo_store, workdir):
     app = AnnotatorApp(demo_store, "maria", load_codebook(workdir / "keys.yaml"))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await select_text(app, pilot, "Kiev")
-        await pilot.press("#")
-        await select_text(app, pilot, "Moscow")
-        await press(pilot, "é")
+        await tag_span(pilot, "Kiev", "#")
+        await tag_span(pilot, "Moscow", "é")
         assert "#" in widget_text(app.query_one("#tag-keys"))
     assert sorted((t.quote, t.label) for t in live(demo_store)) == [("Kiev", "kremlin-form"), ("Moscow", "ukraine-west-form")]
