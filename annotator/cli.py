@@ -298,6 +298,122 @@ def load_codebook_or_fail(ref: str | None, config=None):
         fail(str(exc))
 
 
+def _partial_date(option: str, value: str | None) -> str | None:
+    from .models import PartialDate
+
+    if value is None:
+        return None
+    try:
+        return PartialDate.parse(value).value
+    except ValueError as exc:
+        fail(f"{option} {value!r}: {str(exc).splitlines()[-1].removeprefix('  Value error, ')}", 2)
+    return None
+
+
+def report_options(func: Callable) -> Callable:
+    """Output and filter options shared by ``stats`` and ``agreement``."""
+    from .tables import FORMATS
+
+    options = [
+        click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                     help="table (terminal), csv, json or md (Markdown)."),
+        click.option("--out", "out_path", type=click.Path(path_type=Path, dir_okay=False),
+                     help="Write to FILE (whole or not at all) instead of standard output."),
+        click.option("--since", help="Articles published on or after YYYY[-MM[-DD]]."),
+        click.option("--until", help="Articles published on or before YYYY[-MM[-DD]]."),
+        click.option("--story", help="Only articles of this story."),
+        click.option("--adjudicator", default="gold", show_default=True,
+                     help="The annotator name whose tags are the adjudicated (gold) ones."),
+        codebook_option,
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _write_report(tables: list, fmt: str, out_path: Path | None, facts: dict[str, Any]) -> None:
+    from .tables import output_file, rich_table, write_tables
+
+    try:
+        with output_file(out_path) as out:
+            if fmt != "table":
+                write_tables(tables, fmt, out, facts)
+                return
+            console = _console() if out is sys.stdout else Console(file=out, width=120, no_color=True, highlight=False)
+            for key, value in facts.items():
+                console.print(Text.assemble((f"{key}: ", "bold"), printable(str(value))))
+            for table in tables:
+                console.print()
+                console.print(rich_table(table, console.width), soft_wrap=False)
+                if not table.rows:
+                    console.print(Text("  (nothing to count yet)", style="dim"))
+    except OSError as exc:
+        fail(f"--out {out_path}: cannot write ({exc.strerror or exc})")
+
+
+def _known_annotator(store: Store, name: str, what: str) -> None:
+    known = sorted({r[0] for r in store.unit_counts(["annotator"], _everyone())})
+    if name not in known:
+        fail(f"{what} {name!r}: no annotations by that name (annotators: {', '.join(known) or 'none yet'})", 2)
+
+
+def _everyone():
+    from .store import TagScope
+
+    return TagScope()
+
+
+@main.command()
+@click.option("--by", "by", default="outlet", show_default=True,
+              help="Which table: outlet, label, concept, answers, story, annotator, or all (comma-separate several).")
+@click.option("--count", "counting", default="all", show_default=True,
+              help="Whose tags count: all (every annotator but the adjudicator), adjudicated, or one annotator's name.")
+@click.option("--outlet-by", type=click.Choice(["publisher", "source"]), default="publisher", show_default=True,
+              help="Outlet = the publisher, or the original source where known (syndicated articles).")
+@report_options
+@store_command
+def stats(store: Store, by: str, counting: str, outlet_by: str, fmt: str, out_path: Path | None, since: str | None,
+          until: str | None, story: str | None, adjudicator: str, codebook_ref: str | None) -> None:
+    """Tag statistics: counts, rates per 1,000 words and variant shares per outlet, split by voice."""
+    from .stats import BY, Counting, header, make_context, statistics
+
+    wanted = list(BY) if by.strip() == "all" else [b.strip() for b in by.split(",") if b.strip()]
+    unknown = [b for b in wanted if b not in BY]
+    if unknown or not wanted:
+        fail(f"--by {by!r}: use {', '.join(BY)} or all", 2)
+    choice = Counting.parse(counting, adjudicator)
+    if choice.mode != "all":
+        _known_annotator(store, choice.annotator or adjudicator, "--count" if choice.annotator else "--adjudicator")
+    book = load_codebook_or_fail(codebook_ref)
+    ctx = make_context(store, book, choice, _partial_date("--since", since), _partial_date("--until", until),
+                       story, outlet_by)
+    _write_report(statistics(ctx, wanted), fmt, out_path, {"database": str(store.path), **header(ctx, choice)})
+
+
+@main.command()
+@click.option("--annotators", help="Comma-separated annotators to compare (default: all but the adjudicator).")
+@click.option("--pairs/--no-pairs", default=True, show_default=True, help="Also Cohen's kappa per pair of annotators.")
+@report_options
+@store_command
+def agreement(store: Store, annotators: str | None, pairs: bool, fmt: str, out_path: Path | None, since: str | None,
+              until: str | None, story: str | None, adjudicator: str, codebook_ref: str | None) -> None:
+    """Inter-annotator agreement: Krippendorff's alpha per question and span label, Cohen's kappa per pair."""
+    from .agreement import alpha_table, items, kappa_table
+    from .store import TagScope
+
+    book = load_codebook_or_fail(codebook_ref)
+    coders = tuple(a.strip() for a in annotators.split(",") if a.strip()) if annotators else None
+    for name in coders or ():
+        _known_annotator(store, name, "--annotators")
+    scope = TagScope(codebook=book.id, annotators=coders, exclude_annotators=() if coders else (adjudicator,),
+                     since=_partial_date("--since", since), until=_partial_date("--until", until), story=story)
+    found = items(store, book, scope)
+    tables = [alpha_table(found)] + ([kappa_table(found)] if pairs else [])
+    who = ", ".join(coders) if coders else f"every annotator but the adjudicator {adjudicator!r}"
+    _write_report(tables, fmt, out_path, {"database": str(store.path), "codebook": f"{book.id} {book.version}",
+                                          "annotators": who})
+
+
 @main.group()
 def codebook() -> None:
     """Check and show codebooks."""

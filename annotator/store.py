@@ -18,6 +18,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
@@ -125,7 +126,60 @@ def _migration_3(db: sqlite_utils.Database) -> None:
     db["annotations"].create_index(["codebook_id", "deleted", "category", "label"])
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2, _migration_3]
+# Views for people who explore the database with sqlite-utils, Datasette or pandas
+# (README "SQL views"). `annotator stats` computes the same numbers with filters.
+VIEWS = {
+    "tags": """
+        SELECT n.uuid AS id, n.article_id, n.annotator, n.codebook_id AS codebook, n.codebook_version,
+               n.category, n.label, n.start, n."end", n.quote, n.origin, n.created AS created_at,
+               json_extract(n.attributes, '$.voice') AS voice,
+               json_extract(n.attributes, '$.concept') AS concept,
+               json_extract(n.attributes, '$.variant') AS variant,
+               a.publisher AS outlet, a.original_source, a.story, a.published, a.word_count
+        FROM annotations n JOIN articles a ON a.id = n.article_id
+        WHERE n.deleted = 0 AND n.category NOT LIKE '\\_%' ESCAPE '\\'""",
+    "annotated_articles": """
+        SELECT n.codebook_id AS codebook, n.article_id, n.annotator, a.publisher AS outlet, a.story,
+               a.published, a.word_count, count(*) AS tags
+        FROM annotations n JOIN articles a ON a.id = n.article_id
+        WHERE n.deleted = 0 GROUP BY n.codebook_id, n.article_id, n.annotator""",
+    "outlet_words": """
+        SELECT codebook, outlet, count(*) AS annotated_articles, sum(word_count) AS words
+        FROM annotated_articles GROUP BY codebook, outlet""",
+    "outlet_label_stats": """
+        SELECT t.codebook, t.outlet, t.category, t.label, count(*) AS tags,
+               sum(t.voice = 'own') AS own_voice, sum(t.voice = 'quoted') AS quoted,
+               sum(t.voice = 'scare-quoted') AS scare_quoted,
+               count(DISTINCT t.article_id || char(31) || t.annotator) AS articles_with_label,
+               w.annotated_articles, w.words,
+               round(count(*) * 1000.0 / w.words, 3) AS per_1000_words
+        FROM tags t JOIN outlet_words w ON w.codebook = t.codebook AND w.outlet IS t.outlet
+        GROUP BY t.codebook, t.outlet, t.category, t.label""",
+    "concept_variant_shares": """
+        SELECT codebook, outlet, concept, variant, coalesce(voice, '') AS voice, count(*) AS tags,
+               round(count(*) * 1.0 / sum(count(*)) OVER (PARTITION BY codebook, outlet, concept, coalesce(voice, '')), 4)
+                   AS share_in_concept
+        FROM tags WHERE concept IS NOT NULL
+        GROUP BY codebook, outlet, concept, variant, coalesce(voice, '')""",
+    "annotator_progress": """
+        SELECT u.annotator, count(*) AS annotated_articles,
+               (SELECT count(*) FROM article_status s WHERE s.annotator = u.annotator AND s.status = 'done')
+                   AS done_articles,
+               sum(u.tags) AS annotations
+        FROM (SELECT article_id, annotator, count(*) AS tags FROM annotations WHERE deleted = 0
+              GROUP BY article_id, annotator) u
+        GROUP BY u.annotator""",
+}
+
+
+def _migration_4(db: sqlite_utils.Database) -> None:
+    """SQL views of the common statistics."""
+    for name, sql in VIEWS.items():
+        db.conn.execute(f"DROP VIEW IF EXISTS {name}")
+        db.conn.execute(f"CREATE VIEW {name} AS {sql}")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2, _migration_3, _migration_4]
 STATUSES = ("new", "in progress", "done")
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -495,6 +549,54 @@ class Store:
             if add is not None:
                 db.conn.execute(_INSERT_ANNOTATION, _annotation_values(add))
 
+    def upsert_annotations(self, annotations: Iterable[Annotation]) -> list[str]:
+        """Merge annotations by uuid in one transaction (``import-annotations``); per annotation:
+        ``added`` (new uuid), ``present`` (stored exactly so), ``updated`` (its ``updated`` time is
+        later than the stored one's, which it replaces) or ``kept`` (the stored one is as new or
+        newer and stays). Decided inside the write transaction, so merges running at once agree."""
+        outcomes: list[str] = []
+        cols = _columns(self.db.conn, "annotations")
+        with self._write() as db:
+            for annotation in annotations:
+                row = db.conn.execute("SELECT * FROM annotations WHERE uuid = ?", [annotation.uuid]).fetchone()
+                if row is None:
+                    db.conn.execute(_INSERT_ANNOTATION, _annotation_values(annotation))
+                    outcomes.append("added")
+                    continue
+                stored = _annotation_from_row(dict(zip(cols, row)))
+                if stored == annotation:
+                    outcomes.append("present")
+                elif _is_later(annotation.updated, stored.updated):
+                    values = _annotation_values(annotation)
+                    db.conn.execute(_UPDATE_ANNOTATION, [*values[1:], values[0]])
+                    outcomes.append("updated")
+                else:
+                    outcomes.append("kept")
+        return outcomes
+
+    def iter_annotation_exports(
+        self, annotators: Iterable[str] | None = None, codebook: str | None = None, batch: int = 1000,
+    ) -> Iterator[dict[str, Any]]:
+        """Every live annotation with its article's and outlets' context, as plain dicts keyed
+        by :data:`EXPORT_FIELDS`, ordered by article (import order), then start (article-level
+        tags first), then creation. Optionally only some annotators' or one codebook's.
+
+        A generator over one cursor read ``batch`` rows at a time (one consistent read
+        snapshot): memory stays flat however many annotations there are. The join is driven
+        by the articles table so the order needs no sort of the whole result, only of each
+        article's annotations."""
+        sql, params = _export_query(annotators, codebook)
+        cursor = self.db.conn.execute(sql, params)
+        try:
+            while True:
+                rows = cursor.fetchmany(batch)
+                if not rows:
+                    return
+                for row in rows:
+                    yield _export_record(row)
+        finally:
+            cursor.close()
+
     def update_annotation(self, uuid: str, **changes: Any) -> Annotation:
         """Change fields of an annotation (label, attributes, note, deleted, ...); returns it as stored."""
         allowed = {"category", "label", "attributes", "note", "deleted", "start", "end", "quote", "prefix", "suffix"}
@@ -533,6 +635,74 @@ class Store:
         return [_annotation_from_row(dict(zip(cols, r))) for r in rows]
 
 
+    # -- statistics --------------------------------------------------------------------
+
+    def tag_counts(self, dims: list[str], scope: TagScope, categories: Iterable[str] | None = None) -> list[tuple]:
+        """``(*dims, tags, units)`` per group of live tags in ``scope`` (article notes left out);
+        ``units`` counts the (article, annotator) pairs holding such a tag."""
+        columns = _dimension_sql(dims, scope, [*_DIMENSIONS, "outlet"])
+        where, params = _scope_sql(scope, categories)
+        units = ("count(DISTINCT n.article_id)" if "annotator" in dims
+                 else "count(DISTINCT n.article_id || char(31) || n.annotator)")
+        select = ", ".join([*columns, "count(*)", units])
+        group = f"GROUP BY {', '.join(columns)}" if columns else ""
+        sql = (f"SELECT {select} FROM annotations n JOIN articles a ON a.id = n.article_id "
+               f"WHERE {where} AND n.category NOT LIKE '\\_%' ESCAPE '\\' {group}")
+        return self.db.conn.execute(sql, params).fetchall()
+
+    def unit_counts(self, dims: list[str], scope: TagScope) -> list[tuple]:
+        """``(*dims, units, words)``: the (article, annotator) pairs in ``scope`` with at least
+        one live annotation (a tag, an answer or a note), and the words of those articles."""
+        columns = _dimension_sql(dims, scope, _UNIT_DIMENSIONS)
+        where, params = _scope_sql(scope)
+        inner = ("SELECT DISTINCT n.article_id, n.annotator, n.codebook_id FROM annotations n "
+                 f"JOIN articles a ON a.id = n.article_id WHERE {where}")
+        if scope.codebook is None:  # one unit per (article, annotator), whatever the codebook
+            inner = inner.replace("n.article_id, n.annotator, n.codebook_id", "n.article_id, n.annotator, NULL AS codebook_id")
+        outer = [c.replace("n.", "u.") for c in columns]
+        group = f"GROUP BY {', '.join(outer)}" if outer else ""
+        sql = (f"SELECT {', '.join([*outer, 'count(*)', 'coalesce(sum(a.word_count), 0)'])} "
+               f"FROM ({inner}) u JOIN articles a ON a.id = u.article_id {group}")
+        return self.db.conn.execute(sql, params).fetchall()
+
+    def answers(self, scope: TagScope, categories: Iterable[str]) -> list[tuple[str, str, str, str]]:
+        """``(article_id, annotator, category, label)`` of every live answer to the given
+        (article-level) categories in ``scope``."""
+        where, params = _scope_sql(scope, categories)
+        return self.db.conn.execute(
+            "SELECT DISTINCT n.article_id, n.annotator, n.category, n.label FROM annotations n "
+            f"JOIN articles a ON a.id = n.article_id WHERE {where} ORDER BY n.article_id, n.annotator", params,
+        ).fetchall()
+
+    def units(self, scope: TagScope) -> list[tuple[str, str]]:
+        """``(article_id, annotator)`` of every pair with a live annotation in ``scope``."""
+        where, params = _scope_sql(scope)
+        return self.db.conn.execute(
+            f"SELECT DISTINCT n.article_id, n.annotator FROM annotations n JOIN articles a ON a.id = n.article_id "
+            f"WHERE {where} ORDER BY n.article_id, n.annotator", params,
+        ).fetchall()
+
+    def annotator_activity(self, scope: TagScope) -> list[tuple[str, int, int, int, int, str]]:
+        """``(annotator, articles annotated, articles done, tags, answers/notes, last change)`` per annotator,
+        where tags are span annotations."""
+        where, params = _scope_sql(scope)
+        rows = self.db.conn.execute(
+            "SELECT n.annotator, count(DISTINCT n.article_id), sum(n.start IS NOT NULL), sum(n.start IS NULL), "
+            f"max(n.updated) FROM annotations n JOIN articles a ON a.id = n.article_id WHERE {where} "
+            "GROUP BY n.annotator ORDER BY n.annotator", params,
+        ).fetchall()
+        done = dict(self.db.conn.execute(
+            "SELECT annotator, count(*) FROM article_status WHERE status = 'done' GROUP BY annotator").fetchall())
+        return [(r[0], r[1], done.get(r[0], 0), r[2], r[3], r[4]) for r in rows]
+
+    def view_rows(self, view: str) -> list[dict[str, Any]]:
+        """Every row of one of the :data:`VIEWS` (for tests and people without SQL)."""
+        if view not in VIEWS:
+            raise ValueError(f"no view {view!r}")
+        cursor = self.db.conn.execute(f"SELECT * FROM {view}")
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
     def label_usage(self, codebook_id: str) -> list[tuple[str, str, str, int]]:
         """(category, label, codebook version, count) of the live annotations made with a codebook."""
         rows = self.db.conn.execute(
@@ -542,6 +712,70 @@ class Store:
             [codebook_id],
         ).fetchall()
         return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+@dataclass(frozen=True)
+class TagScope:
+    """Which live annotations a statistic counts. ``annotators`` None means everyone's;
+    dates compare partial dates by overlap (``2025-07`` is inside ``--since 2025-07-15``)."""
+
+    codebook: str | None = None
+    annotators: tuple[str, ...] | None = None
+    exclude_annotators: tuple[str, ...] = ()
+    since: str | None = None
+    until: str | None = None
+    story: str | None = None
+    outlet_by: str = "publisher"  # "publisher", or "source": the original source where known
+
+
+_OUTLET_BY = {"publisher": "a.publisher", "source": "coalesce(a.original_source, a.publisher)"}
+# What a statistic can be grouped by, as SQL over annotations n JOIN articles a.
+_DIMENSIONS = {
+    "story": "a.story", "annotator": "n.annotator", "category": "n.category", "label": "n.label",
+    "codebook": "n.codebook_id", "article": "n.article_id",
+    "voice": "json_extract(n.attributes, '$.voice')",
+    "concept": "json_extract(n.attributes, '$.concept')",
+    "variant": "json_extract(n.attributes, '$.variant')",
+}
+_UNIT_DIMENSIONS = {"outlet", "story", "annotator", "codebook", "article"}
+
+
+def _scope_sql(scope: TagScope, categories: Iterable[str] | None = None) -> tuple[str, list[Any]]:
+    clauses, params = ["n.deleted = 0"], []
+    if scope.codebook is not None:
+        clauses.append("n.codebook_id = ?")
+        params.append(scope.codebook)
+    if scope.annotators is not None:
+        clauses.append(f"n.annotator IN ({','.join('?' * len(scope.annotators))})")
+        params.extend(scope.annotators)
+    if scope.exclude_annotators:
+        clauses.append(f"n.annotator NOT IN ({','.join('?' * len(scope.exclude_annotators))})")
+        params.extend(scope.exclude_annotators)
+    if scope.story is not None:
+        clauses.append("a.story IS ?")
+        params.append(scope.story)
+    # a partial date stands for a range: 2025-07 runs from 2025-07-01 to 2025-07-31
+    if scope.since is not None:
+        clauses.append("a.published || substr('-12-31', length(a.published) - 3) >= ?")
+        params.append(scope.since)
+    if scope.until is not None:
+        clauses.append("a.published || substr('-01-01', length(a.published) - 3) <= ?")
+        params.append(scope.until)
+    if categories is not None:
+        categories = list(categories)
+        clauses.append(f"n.category IN ({','.join('?' * len(categories))})")
+        params.extend(categories)
+    return " AND ".join(clauses), params
+
+
+def _dimension_sql(dims: Iterable[str], scope: TagScope, allowed: Iterable[str]) -> list[str]:
+    allowed = set(allowed)
+    out = []
+    for dim in dims:
+        if dim not in allowed:
+            raise ValueError(f"cannot group by {dim!r}")
+        out.append(_OUTLET_BY[scope.outlet_by] if dim == "outlet" else _DIMENSIONS[dim])
+    return out
 
 
 def word_count(text: str) -> int:
@@ -654,3 +888,68 @@ def _annotation_from_row(data: dict[str, Any]) -> Annotation:
     data["attributes"] = json.loads(data["attributes"] or "{}")
     data["deleted"] = bool(data["deleted"])
     return Annotation.model_validate(data)
+
+
+_UPDATE_ANNOTATION = (
+    "UPDATE annotations SET article_id = ?, text_sha256 = ?, annotator = ?, codebook_id = ?, codebook_version = ?, "
+    "category = ?, label = ?, start = ?, \"end\" = ?, quote = ?, prefix = ?, suffix = ?, attributes = ?, note = ?, "
+    "origin = ?, created = ?, updated = ?, deleted = ? WHERE uuid = ?"
+)
+
+
+def _timestamp(value: str | None) -> datetime | None:
+    """An ISO 8601 time as an aware datetime (a time without zone is taken as UTC), or None."""
+    try:
+        parsed = datetime.fromisoformat(value or "")
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def _is_later(incoming: str, stored: str) -> bool:
+    """Whether ``incoming`` is a later time than ``stored`` (an unreadable time is never later)."""
+    new, old = _timestamp(incoming), _timestamp(stored)
+    if new is None:
+        return False
+    return old is None or new > old
+
+
+# The record of one annotation in an export (annotator.export): the annotation, then its
+# article and outlets. ``published`` is the stored partial date as written ("~2025-07").
+EXPORT_FIELDS = (
+    "id", "article_id", "annotator", "codebook", "codebook_version", "category", "label", "start", "end",
+    "quote", "prefix", "suffix", "text_sha256", "attributes", "note", "origin", "created_at", "updated_at",
+    "publisher", "publisher_name", "original_source", "original_source_name", "title", "url", "published",
+    "language", "story",
+)
+
+
+def _export_query(annotators: Iterable[str] | None, codebook: str | None) -> tuple[str, list[Any]]:
+    """The SQL of :meth:`Store.iter_annotation_exports`. ``CROSS JOIN`` keeps the articles
+    as the outer loop (rowid order) so only each article's annotations are sorted."""
+    clauses, params = ["n.deleted = 0"], []
+    if annotators is not None:
+        names = list(annotators)
+        clauses.append(f"n.annotator IN ({','.join('?' * len(names))})" if names else "0")
+        params.extend(names)
+    if codebook is not None:
+        clauses.append("n.codebook_id = ?")
+        params.append(codebook)
+    sql = (
+        "SELECT n.uuid, n.article_id, n.annotator, n.codebook_id, n.codebook_version, n.category, n.label, "
+        "n.start, n.\"end\", n.quote, n.prefix, n.suffix, n.text_sha256, n.attributes, n.note, n.origin, "
+        "n.created, n.updated, a.publisher, p.name, a.original_source, o.name, a.title, a.url, a.published, "
+        "a.language, a.story, a.published_approximate "
+        "FROM articles a CROSS JOIN annotations n ON n.article_id = a.id "
+        "LEFT JOIN outlets p ON p.id = a.publisher LEFT JOIN outlets o ON o.id = a.original_source "
+        f"WHERE {' AND '.join(clauses)} ORDER BY a.rowid, n.start, n.created, n.rowid"
+    )
+    return sql, params
+
+
+def _export_record(row: tuple) -> dict[str, Any]:
+    record = dict(zip(EXPORT_FIELDS, row))
+    record["attributes"] = json.loads(record["attributes"] or "{}")
+    if record["published"] is not None and row[len(EXPORT_FIELDS)]:
+        record["published"] = "~" + record["published"]
+    return record

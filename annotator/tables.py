@@ -13,8 +13,13 @@ import csv
 import io
 import json
 import math
-from collections.abc import Iterable, Sequence
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, Any
 
 from .normalize import printable
@@ -52,6 +57,9 @@ class Column:
     title: str
     kind: str = "text"  # text | int | float | share (0..1, shown as a percentage)
     digits: int = 2
+    on_screen: bool = True  # False: only in CSV/JSON/Markdown (ids that repeat a name shown beside them)
+    screen_prefix: str | None = None  # on screen, show "<that column's value>/<this value>" (saves a column)
+    optional: bool = False  # left off the screen when the terminal is too narrow for every column
 
 
 @dataclass
@@ -148,18 +156,88 @@ def markdown(tables: Sequence[ResultTable], header: dict[str, Any] | None = None
     return buffer.getvalue()
 
 
-def rich_table(table: ResultTable) -> Any:
-    """A rich ``Table`` of the results; every cell is a ``Text`` (never markup)."""
+def rich_table(table: ResultTable, width: int | None = None) -> Any:
+    """The results as rich renderables (a table, then its notes); every cell is a ``Text``
+    (never markup). Numbers never break; text columns share what is left of ``width``
+    and wrap; optional columns are left off when even that does not fit."""
     from rich import box
+    from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
+    ids = [c.id for c in table.columns]
+
+    def cell(row: tuple, i: int) -> str:
+        column, text = table.columns[i], format_cell(table.columns[i], row[i])
+        if column.screen_prefix is None:
+            return text
+        return format_cell(column, row[ids.index(column.screen_prefix)]) + "/" + text
+
+    shown = [i for i, c in enumerate(table.columns) if c.on_screen]
+    widths = _screen_widths(table, shown, [[cell(row, i) for i in shown] for row in table.rows], width)
+    caption = None
+    if widths is None:
+        dropped = [i for i in shown if table.columns[i].optional]
+        shown = [i for i in shown if i not in dropped]
+        widths = _screen_widths(table, shown, [[cell(row, i) for i in shown] for row in table.rows], width)
+        caption = Text("left out at this width: " + ", ".join(table.columns[i].title for i in dropped)
+                       + " (see --format md or csv)", style="dim")
     out = Table(title=Text(printable(table.title), style="bold"), box=box.SIMPLE_HEAD, title_justify="left",
-                caption=Text("\n".join(printable(n) for n in table.notes), style="dim") if table.notes else None,
-                caption_justify="left")
-    for column in table.columns:
-        out.add_column(Text(column.title), justify="left" if column.kind == "text" else "right",
-                       overflow="fold")
+                pad_edge=False, show_edge=False, caption=caption, caption_justify="left")
+    for n, i in enumerate(shown):
+        numeric = table.columns[i].kind != "text"
+        out.add_column(Text(table.columns[i].title, overflow="fold"), justify="right" if numeric else "left",
+                       width=widths[n] if widths else None, overflow="fold")
     for row in table.rows:
-        out.add_row(*(Text(format_cell(c, v)) for c, v in zip(table.columns, row)))
-    return out
+        out.add_row(*(Text(cell(row, i), overflow="fold") for i in shown))
+    notes = [Text(printable(note), style="dim") for note in table.notes]
+    return Group(out, *notes)
+
+
+def _screen_widths(table: ResultTable, shown: list[int], cells: list[list[str]], width: int | None) -> list[int] | None:
+    """Column widths that fit ``width`` (numbers whole, text columns sharing the rest), an
+    empty list when every column fits as it is, or None when they cannot fit."""
+    if width is None:
+        return []
+    natural, least = [], []
+    for n, i in enumerate(shown):
+        column = table.columns[i]
+        widest = max([len(row[n]) for row in cells] + [len(column.title)])
+        longest_word = max(len(w) for w in column.title.split() or [""])
+        natural.append(widest)
+        if column.kind != "text":
+            least.append(max([len(row[n]) for row in cells] + [longest_word]))
+        else:
+            least.append(min(widest, 12 if n == 0 else 6))
+    room = width - 3 * (len(shown) - 1)  # a separator and a space either side between columns
+    if sum(natural) <= room:
+        return []
+    if sum(least) > room:
+        return None
+    widths = list(least)
+    spare = room - sum(least)
+    wants = [natural[n] - least[n] if table.columns[i].kind == "text" else 0 for n, i in enumerate(shown)]
+    total = sum(wants)
+    for n, want in enumerate(wants):
+        if total:
+            widths[n] += min(want, spare * want // total)
+    return widths
+
+
+@contextmanager
+def output_file(path: Path | None) -> Iterator[IO[str]]:
+    """Standard output (``path`` None or ``-``), or a UTF-8 file that appears whole or not
+    at all: written beside ``path`` under a temporary name and renamed when complete."""
+    if path is None or str(path) == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            yield out
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
