@@ -154,6 +154,7 @@ VIEWS = {
                w.annotated_articles, w.words,
                round(count(*) * 1000.0 / w.words, 3) AS per_1000_words
         FROM tags t JOIN outlet_words w ON w.codebook = t.codebook AND w.outlet IS t.outlet
+        WHERE t.start IS NOT NULL
         GROUP BY t.codebook, t.outlet, t.category, t.label""",
     "concept_variant_shares": """
         SELECT codebook, outlet, concept, variant, coalesce(voice, '') AS voice, count(*) AS tags,

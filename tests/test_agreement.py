@@ -1,0 +1,121 @@
+"""Agreement: Krippendorff's published reference values, hand-worked alpha and kappa."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from annotator.agreement import alpha_table, cohen_kappa, items, kappa_table, krippendorff_alpha
+from annotator.codebook import find_codebook, load_codebook
+from annotator.importer import import_paths
+from annotator.models import Annotation
+from annotator.store import Store, TagScope
+from tests.report_fixture import build
+
+# Krippendorff (2011), "Computing Krippendorff's alpha-reliability", the 4-coder, 12-unit
+# example with missing values (None): nominal 0.743, ordinal 0.815.
+REFERENCE = {
+    "A": [1, 2, 3, 3, 2, 1, 4, 1, 2, None, None, None],
+    "B": [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, None, 3],
+    "C": [None, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, None],
+    "D": [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, None],
+}
+
+
+def test_reference_values_from_the_matrix():
+    codings = {unit: {coder: str(values[unit]) for coder, values in REFERENCE.items() if values[unit] is not None}
+               for unit in range(12)}
+    domain = ["1", "2", "3", "4", "5"]
+    nominal = krippendorff_alpha(codings, domain, "nominal")
+    assert round(nominal.alpha, 3) == 0.743
+    assert round(krippendorff_alpha(codings, domain, "ordinal").alpha, 3) == 0.815
+    # unit 12 has one value only, so alpha uses 11 units and 40 pairable values
+    assert (nominal.units, nominal.coders, nominal.pairable_values) == (11, 4, 40)
+
+
+def test_reference_values_through_the_database(tmp_path):
+    """Four annotators answer two questions (one nominal, one ordinal) on 12 articles exactly as
+    in Krippendorff's example: `annotator agreement` must report 0.743 and 0.815."""
+    labels = [{"id": f"v{n}", "name": f"value {n}", "description": f"value {n}"} for n in range(1, 6)]
+    book_data = {"id": "reference", "version": "1", "title": "Krippendorff's example", "categories": [
+        {"id": "nominal-q", "name": "Nominal", "kind": "article", "cardinality": "single", "labels": labels},
+        {"id": "ordinal-q", "name": "Ordinal", "kind": "article", "cardinality": "single", "order": "ordinal",
+         "labels": labels},
+    ]}
+    (tmp_path / "reference.yaml").write_text(yaml.safe_dump(book_data), encoding="utf-8")
+    book = load_codebook(tmp_path / "reference.yaml")
+    (tmp_path / "units.jsonl").write_text("\n".join(
+        json.dumps({"title": f"unit {n}", "text": f"Article number {n} of the reference example."}) for n in range(12)),
+        encoding="utf-8")
+    store = Store(tmp_path / "annotations.db")
+    assert import_paths(store, [tmp_path / "units.jsonl"]).ok
+    articles = {a.title: a for a in store.iter_current_articles()}
+    for coder, values in REFERENCE.items():
+        for unit, value in enumerate(values):
+            if value is None:
+                continue
+            article = articles[f"unit {unit}"]
+            for question in ("nominal-q", "ordinal-q"):
+                store.add_annotation(Annotation(
+                    article_id=article.id, text_sha256=article.text_sha256, annotator=coder, codebook_id=book.id,
+                    codebook_version=book.version, category=question, label=f"v{value}"))
+    table = {r["item"]: r for r in alpha_table(items(store, book, TagScope(codebook=book.id))).records()}
+    assert round(table["nominal-q"]["alpha"], 3) == 0.743
+    assert table["nominal-q"]["level"] == "nominal"
+    assert round(table["ordinal-q"]["alpha"], 3) == 0.815
+    assert table["ordinal-q"]["level"] == "ordinal"
+    assert (table["ordinal-q"]["units"], table["ordinal-q"]["coders"]) == (11, 4)
+
+
+def test_cohen_kappa_textbook_example():
+    # 50 items: both yes 20, a yes / b no 5, a no / b yes 10, both no 15 -> po 0.7, pe 0.5, kappa 0.4
+    a = ["yes"] * 25 + ["no"] * 25
+    b = ["yes"] * 20 + ["no"] * 5 + ["yes"] * 10 + ["no"] * 15
+    result = cohen_kappa(a, b)
+    assert result.observed == pytest.approx(0.7)
+    assert result.kappa == pytest.approx(0.4)
+    assert cohen_kappa(["x", "x"], ["x", "x"]).kappa is None  # no variation: undefined, not 1.0 or 0.0
+
+
+def test_span_labels_present_or_absent_per_article(tmp_path):
+    """alice and bob both annotated A1 and B1 (tests/report_fixture.py).
+    ukraine-west-form: A1 alice present / bob absent, B1 both present.
+    Coincidences: o(P,A) = o(A,P) = 1, o(P,P) = 2; n_P = 3, n_A = 1, n = 4.
+    D_o = 2/4, D_e = (3*1 + 1*3) / (4*3) = 1/2, so alpha = 1 - 0.5/0.5 = 0.
+    kappa: po = 1/2, pe = 1*0.5 + 0*0.5 = 0.5, so kappa = 0."""
+    store, _ = build(tmp_path / "p")
+    book = find_codebook(None)
+    found = items(store, book, TagScope(codebook=book.id, exclude_annotators=("gold",)))
+    alpha = {r["item"]: r for r in alpha_table(found).records()}
+    r = alpha["term/ukraine-west-form"]
+    assert r["alpha"] == pytest.approx(0.0, abs=1e-12)
+    # alice's A2 holds a tag but bob did not annotate A2: it is not pairable
+    assert (r["units"], r["coders"], r["observed"]) == (2, 2, 0.5)
+    r = alpha["term/kremlin-form"]  # A1 both present, B1 both absent: perfect
+    assert r["alpha"] == 1.0
+    kappa = {(r["item"], r["annotator_a"], r["annotator_b"]): r for r in kappa_table(found).records()}
+    r = kappa[("term/ukraine-west-form", "alice", "bob")]
+    assert (r["units"], r["observed"], r["kappa"]) == (2, 0.5, 0.0)
+    assert "persuasion/doubt" not in alpha  # nobody used it: left out, named in a note
+    assert any("persuasion/doubt" in note for note in alpha_table(found).notes)
+
+
+def test_too_little_data_is_said_not_guessed():
+    only_one = krippendorff_alpha({"u1": {"alice": "a"}, "u2": {"alice": "b"}}, ["a", "b"], "nominal")
+    assert only_one.alpha is None and "too little data" in only_one.note
+    same = krippendorff_alpha({"u1": {"a": "x", "b": "x"}, "u2": {"a": "x", "b": "x"}}, ["x", "y"], "nominal")
+    assert same.alpha is None and "undefined" in same.note
+    assert same.observed == 1.0
+
+
+def test_adjudicator_is_not_a_coder(tmp_path):
+    store, _ = build(tmp_path / "p")
+    book = find_codebook(None)
+    found = items(store, book, TagScope(codebook=book.id, exclude_annotators=("gold",)))
+    coders = {coder for item in found for by_coder in item.codings.values() for coder in by_coder}
+    assert coders == {"alice", "bob"}
+    with_gold = items(store, book, TagScope(codebook=book.id))
+    tone = next(i for i in with_gold if i.name == "tone")
+    assert any("gold" in by_coder for by_coder in tone.codings.values())

@@ -1,0 +1,91 @@
+"""`annotator stats` and `annotator agreement` as a user runs them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from annotator.cli import main
+from tests.report_fixture import build
+
+
+@pytest.fixture
+def db(tmp_path):
+    store, _ = build(tmp_path / "p")
+    return str(store.path)
+
+
+def run(*args):
+    return CliRunner(env={"COLUMNS": "200"}).invoke(main, list(args), catch_exceptions=False)
+
+
+def test_stats_table_names_the_counting_choice_and_shows_markup_as_text(db):
+    result = run("--db", db, "stats")
+    assert result.exit_code == 0, result.output
+    assert "every annotator's tags" in result.output and "'gold' left out" in result.output
+    assert "[bold]Beta[/bold] Post" in result.output  # an outlet name is never markup
+    one = run("--db", db, "stats", "--count", "alice")
+    assert "'alice''s tags only" in one.output
+    gold = run("--db", db, "stats", "--count", "adjudicated")
+    assert "adjudicated tags only" in gold.output
+
+
+def test_stats_csv_json_and_markdown_agree(db, tmp_path):
+    csv_text = run("--db", db, "stats", "--format", "csv").output
+    records = list(csv.DictReader(io.StringIO(csv_text)))
+    row = next(r for r in records if r["outlet_id"] == "beta-post" and r["label"] == "ukraine-west-form"
+               and r["voice"] == "all")
+    assert (row["tags"], float(row["per_1000_words"])) == ("3", 7.5)
+    data = json.loads(run("--db", db, "stats", "--format", "json").output)
+    assert data["counting"].startswith("every annotator")
+    rows = data["tables"]["labels_by_outlet"]["rows"]
+    assert {r["tags"] for r in rows if r["outlet_id"] == "beta-post" and r["voice"] == "all"} == {3}
+    out = tmp_path / "stats.md"
+    result = run("--db", db, "stats", "--by", "all", "--format", "md", "--out", str(out))
+    assert result.exit_code == 0 and result.output == ""
+    markdown = out.read_text(encoding="utf-8")
+    for title in ("Span labels per outlet", "Term variants per outlet and concept", "Article questions per outlet",
+                  "Annotators' progress", "Span labels per story and outlet", "Span labels over all outlets"):
+        assert f"## {title}" in markdown
+    assert "\\[bold\\]Beta" not in markdown and "[bold]Beta[/bold] Post" in markdown
+
+
+def test_several_tables_in_one_csv_carry_a_table_column(db):
+    records = list(csv.DictReader(io.StringIO(run("--db", db, "stats", "--by", "outlet,answers", "--format", "csv").output)))
+    assert {r["table"] for r in records} == {"labels_by_outlet", "answers_by_outlet"}
+
+
+def test_stats_bad_arguments_get_one_line_and_exit_2(db, tmp_path):
+    for args, expected in ((["--by", "mood"], "--by 'mood'"), (["--since", "2022-13"], "--since '2022-13'"),
+                           (["--count", "carol"], "--count 'carol': no annotations by that name")):
+        result = CliRunner().invoke(main, ["--db", db, "stats", *args])
+        assert result.exit_code == 2, (args, result.output)
+        assert expected in result.stderr and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    missing = CliRunner().invoke(main, ["--db", str(tmp_path / "nope.db"), "stats"])
+    assert missing.exit_code == 1 and "no such database" in missing.stderr
+    assert not (tmp_path / "nope.db").exists()
+
+
+def test_unwritable_out_fails_without_leaving_a_file(db, tmp_path):
+    target = tmp_path / "no-such-folder" / "stats.csv"
+    result = CliRunner().invoke(main, ["--db", db, "stats", "--format", "csv", "--out", str(target)])
+    assert result.exit_code == 1 and "--out" in result.stderr
+    assert not target.parent.exists()
+
+
+def test_agreement_reports_alpha_kappa_and_the_data_behind_them(db):
+    data = json.loads(run("--db", db, "agreement", "--format", "json").output)
+    alpha = {r["item"]: r for r in data["tables"]["alpha"]["rows"]}
+    assert alpha["term/ukraine-west-form"]["alpha"] == 0.0
+    assert alpha["term/ukraine-west-form"]["units"] == 2
+    kappa = data["tables"]["kappa"]["rows"]
+    assert {(r["annotator_a"], r["annotator_b"]) for r in kappa} == {("alice", "bob")}
+    table = run("--db", db, "agreement")
+    assert table.exit_code == 0 and "Krippendorff's alpha" in table.output and "Cohen's kappa" in table.output
+    assert "Cohen's kappa" not in run("--db", db, "agreement", "--no-pairs").output
+    bad = CliRunner().invoke(main, ["--db", db, "agreement", "--annotators", "alice,zed"])
+    assert bad.exit_code == 2 and "'zed'" in bad.stderr
