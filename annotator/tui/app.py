@@ -71,6 +71,7 @@ ACTIONS: list[tuple[str, str, str, str, bool]] = [
     ("focus_text", "escape", "focus_text", "Back to text", False),
     ("toggle_list", "f2", "toggle_list", "List", False),
     ("focus_card", "O", "focus_card", "Outlet card", False),
+    ("statistics", "G", "statistics", "Stats", False),
     ("help", "question_mark", "help", "Help", True),
 ]
 
@@ -98,6 +99,7 @@ ACTION_HELP: dict[str, tuple[str, str]] = {
     "toggle_done": ("Article", "mark the article done (again: not done)"),
     "undo": ("Other", "undo your last change (it is saved at once)"),
     "redo": ("Other", "redo what you undid"),
+    "statistics": ("Other", "statistics of every tag in the database, as tables and bar charts"),
     "help": ("Other", "this help"),
 }
 HELP_GROUPS = ("Moving", "Tagging", "Suggestions", "Article", "Other")
@@ -1112,6 +1114,12 @@ class AnnotatorApp(App):
             self.query_one(ArticleList).focus()
         else:
             self.query_one(ArticleView).focus()
+
+    def action_statistics(self) -> None:
+        from .stats_screen import StatsScreen
+
+        if not isinstance(self.screen, StatsScreen):
+            self.push_screen(StatsScreen(self.store, self.codebook, self.annotator))
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
