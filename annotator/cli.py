@@ -367,7 +367,7 @@ def _everyone():
 @click.option("--by", "by", default="outlet", show_default=True,
               help="Which table: outlet, label, concept, answers, story, annotator, or all (comma-separate several).")
 @click.option("--count", "counting", default="all", show_default=True,
-              help="Whose tags count: all (every annotator but the adjudicator), adjudicated, or one annotator's name.")
+              help="Whose tags count: all (every annotator but the adjudicator), adjudicated, or annotators' names (a,b).")
 @click.option("--outlet-by", type=click.Choice(["publisher", "source"]), default="publisher", show_default=True,
               help="Outlet = the publisher, or the original source where known (syndicated articles).")
 @report_options
@@ -382,8 +382,8 @@ def stats(store: Store, by: str, counting: str, outlet_by: str, fmt: str, out_pa
     if unknown or not wanted:
         fail(f"--by {by!r}: use {', '.join(BY)} or all", 2)
     choice = Counting.parse(counting, adjudicator)
-    if choice.mode != "all":
-        _known_annotator(store, choice.annotator or adjudicator, "--count" if choice.annotator else "--adjudicator")
+    for name in choice.annotators:
+        _known_annotator(store, name, "--count" if choice.mode == "annotators" else "--adjudicator")
     book = load_codebook_or_fail(codebook_ref)
     ctx = make_context(store, book, choice, _partial_date("--since", since), _partial_date("--until", until),
                        story, outlet_by)
@@ -412,6 +412,80 @@ def agreement(store: Store, annotators: str | None, pairs: bool, fmt: str, out_p
     who = ", ".join(coders) if coders else f"every annotator but the adjudicator {adjudicator!r}"
     _write_report(tables, fmt, out_path, {"database": str(store.path), "codebook": f"{book.id} {book.version}",
                                           "annotators": who})
+
+
+@main.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "w3c"]), default="jsonl", show_default=True,
+              help="csv (a spreadsheet-safe table), jsonl (one JSON object per line) or w3c (W3C Web Annotation JSON-LD).")
+@click.option("--out", "out_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write to FILE (whole or not at all) instead of standard output.")
+@click.option("--annotator", "annotators", multiple=True, help="Only this annotator's tags (repeat for several).")
+@click.option("--codebook", "codebook_id", help="Only tags made with this codebook id.")
+@store_command
+def export_command(store: Store, fmt: str, out_path: Path | None, annotators: tuple[str, ...],
+                   codebook_id: str | None) -> None:
+    """Export every live annotation with its article and outlet context."""
+    import io
+    import os
+    import sqlite3
+
+    from .export import check_out_path, export
+    from .tables import output_file
+
+    if out_path is not None and str(out_path) == "-":
+        out_path = None
+    if out_path is not None and (problem := check_out_path(out_path)):
+        fail(f"--out {display_path(out_path)}: {problem}", 2)
+    who = list(annotators) or None
+    try:
+        if out_path is not None:
+            with output_file(out_path) as out:
+                count = export(store, fmt, out, who, codebook_id)
+            _console().print(Text(f"Exported {count} annotation(s) to {display_path(out_path)}"))
+            return
+        buffer = getattr(sys.stdout, "buffer", None)  # UTF-8 whatever the locale; CSV keeps its \r\n
+        out = io.TextIOWrapper(buffer, encoding="utf-8", newline="") if buffer is not None else sys.stdout
+        try:
+            export(store, fmt, out, who, codebook_id, terminal=sys.stdout.isatty())
+            out.flush()
+        except BrokenPipeError:  # `annotator export | head`: the reader has gone
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            except (OSError, ValueError, io.UnsupportedOperation):
+                pass
+            sys.exit(1)
+        finally:
+            if out is not sys.stdout:
+                try:
+                    out.detach()
+                except (OSError, ValueError):
+                    pass
+    except OSError as exc:
+        fail(f"--out {display_path(out_path) if out_path else '-'}: cannot write ({exc.strerror or exc})")
+    except sqlite3.Error as exc:
+        fail(f"{store.path}: reading the annotations failed ({exc})")
+
+
+@main.command("import-annotations")
+@click.argument("file", type=click.Path(path_type=Path))
+@store_command
+def import_annotations_command(store: Store, file: Path) -> None:
+    """Merge a JSON-lines export (annotator export --format jsonl) into this database."""
+    from .annotation_import import import_annotations
+    from .readers import InputError
+
+    err = _console(stderr=True)
+    where = display_path(file)
+
+    def refused(line: int, reason: str) -> None:
+        err.print(Text("refused: ", style="bold red") + Text(printable(f"{where}:{line}: {reason}")))
+
+    try:
+        report = import_annotations(store, file, refused)
+    except InputError as exc:
+        fail(str(exc))
+    _console().print(Text(report.summary()))
+    sys.exit(0 if report.ok else 1)
 
 
 @main.group()

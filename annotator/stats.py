@@ -33,33 +33,33 @@ BY = ("outlet", "label", "concept", "answers", "story", "annotator")
 @dataclass(frozen=True)
 class Counting:
     """Whose tags count: ``all`` annotators (the adjudicator left out), ``adjudicated``
-    (only the adjudicator's), or one ``annotator`` by name."""
+    (only the adjudicator's), or the named ``annotators``."""
 
     mode: str = "all"
-    annotator: str | None = None
+    annotators: tuple[str, ...] = ()
     adjudicator: str = DEFAULT_ADJUDICATOR
 
     @classmethod
     def parse(cls, value: str | None, adjudicator: str = DEFAULT_ADJUDICATOR) -> "Counting":
-        """``all`` (default), ``adjudicated``, or an annotator's name."""
+        """``all`` (default), ``adjudicated``, or annotators' names separated by commas."""
         if value in (None, "", "all"):
-            return cls("all", None, adjudicator)
+            return cls("all", (), adjudicator)
         if value == "adjudicated":
-            return cls("adjudicated", None, adjudicator)
-        return cls("annotator", value, adjudicator)
+            return cls("adjudicated", (adjudicator,), adjudicator)
+        names = tuple(dict.fromkeys(n.strip() for n in value.split(",") if n.strip()))
+        return cls("annotators", names, adjudicator)
 
     def scope(self, base: TagScope) -> TagScope:
-        if self.mode == "adjudicated":
-            return replace(base, annotators=(self.adjudicator,))
-        if self.mode == "annotator":
-            return replace(base, annotators=(self.annotator,))
-        return replace(base, annotators=None, exclude_annotators=(self.adjudicator,))
+        if self.mode == "all":
+            return replace(base, annotators=None, exclude_annotators=(self.adjudicator,))
+        return replace(base, annotators=self.annotators)
 
     def describe(self) -> str:
         if self.mode == "adjudicated":
             return f"adjudicated tags only (annotator {self.adjudicator!r})"
-        if self.mode == "annotator":
-            return f"{self.annotator!r}'s tags only"
+        if self.mode == "annotators":
+            names = ", ".join(repr(n) for n in self.annotators)
+            return f"{names}'s tags only" if len(self.annotators) == 1 else f"the tags of {names}, each reading counted once"
         return f"every annotator's tags, each annotator's reading of an article counted once (adjudicator {self.adjudicator!r} left out)"
 
 

@@ -145,3 +145,10 @@ def test_sql_views_give_the_same_numbers_as_the_statistics(tmp_path):
             shares[(view["outlet"], view["concept"], view["variant"], view["voice"])]["share_in_concept"], abs=1e-4)
     progress = {r["annotator"]: r for r in store.view_rows("annotator_progress")}
     assert progress["alice"]["annotated_articles"] == 3 and progress["bob"]["annotations"] == 4
+
+
+def test_counting_several_named_annotators(project):
+    store, _ = project
+    named = labels_by_outlet(context(store, "alice, bob"))
+    assert named.records() == labels_by_outlet(context(store)).records()  # everyone but gold = alice and bob
+    assert "'alice', 'bob'" in Counting.parse("alice,bob").describe()
