@@ -352,15 +352,9 @@ def _write_report(tables: list, fmt: str, out_path: Path | None, facts: dict[str
 
 
 def _known_annotator(store: Store, name: str, what: str) -> None:
-    known = sorted({r[0] for r in store.unit_counts(["annotator"], _everyone())})
+    known = store.annotators()
     if name not in known:
         fail(f"{what} {name!r}: no annotations by that name (annotators: {', '.join(known) or 'none yet'})", 2)
-
-
-def _everyone():
-    from .store import TagScope
-
-    return TagScope()
 
 
 @main.command()

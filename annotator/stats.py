@@ -15,6 +15,7 @@ using it; the ``all`` row sums them.
 from __future__ import annotations
 
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -136,31 +137,35 @@ LABEL_COLUMNS = [
 ]
 LABEL_NOTES = [
     "voice 'all' sums every voice; 'own' is the outlet's own words, 'quoted' a quoted source, 'scare-quoted' held at a distance",
-    "articles = annotated articles holding the label (one per annotator who annotated it); "
+    "articles = annotated articles holding the label (one per annotator who annotated it; on 'all' rows); "
     "per 1k words = tags per 1,000 words of the annotated articles",
 ]
 
 
 def _label_rows(ctx: StatsContext, lead: list[str]) -> dict[tuple, list[tuple]]:
-    """Span-label rows (with and without voice) grouped by the ``lead`` dimensions."""
-    categories = [c.id for c in ctx.categories(Kind.span)]
+    """Span-label rows (all voices, then each voice) grouped by the ``lead`` dimensions."""
+    categories = ctx.categories(Kind.span)
     if not categories:
         return {}
-    store, scope, book = ctx.store, ctx.scope, ctx.book
-    voiced = {c.id for c in ctx.categories(Kind.span) if "voice" in c.attributes}
-    voices, order = _voices(book), _order(book)
+    voiced = {c.id for c in categories if "voice" in c.attributes}
+    voices, order = _voices(ctx.book), _order(ctx.book)
     n = len(lead)
-    units = {tuple(r[:n]): (r[n], r[n + 1]) for r in store.unit_counts(lead, scope)}
+    with ThreadPoolExecutor(2) as pool:  # two independent scans; SQLite runs them on two cores
+        unit_rows = pool.submit(ctx.store.unit_counts, lead, ctx.scope)
+        tag_rows = pool.submit(ctx.store.tag_counts, [*lead, "category", "label"], ctx.scope,
+                               [c.id for c in categories], voices)
+        units = {tuple(r[:n]): (r[n], r[n + 1]) for r in unit_rows.result()}
+        found = tag_rows.result()
     rows: dict[tuple, list[tuple]] = defaultdict(list)
-    for r in store.tag_counts([*lead, "category", "label"], scope, categories):
-        key, (category, label, tags, with_label) = tuple(r[:n]), r[n:]
+    for r in found:
+        key, (category, label, tags, with_label), by_voice = tuple(r[:n]), r[n:n + 4], r[n + 4:]
         count, words = units.get(key, (0, 0))
         rows[key].append((category, label, ALL, tags, _rate(tags, words), with_label, _share(with_label, count)))
-    for r in store.tag_counts([*lead, "category", "label", "voice"], scope, [c for c in categories if c in voiced]):
-        key, (category, label, voice, tags, with_label) = tuple(r[:n]), r[n:]
-        count, words = units.get(key, (0, 0))
-        rows[key].append((category, label, voice or NO_VOICE, tags, _rate(tags, words), with_label,
-                          _share(with_label, count)))
+        if category not in voiced:
+            continue
+        for voice, voice_tags in zip([*voices, NO_VOICE], by_voice):
+            if voice_tags:
+                rows[key].append((category, label, voice, voice_tags, _rate(voice_tags, words), None, None))
     for key in rows:
         rows[key].sort(key=lambda row: (order.get((row[0], row[1]), (999, 999)), row[0], row[1],
                                         _voice_rank(voices, row[2])))

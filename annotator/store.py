@@ -15,7 +15,7 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -132,9 +132,7 @@ VIEWS = {
     "tags": """
         SELECT n.uuid AS id, n.article_id, n.annotator, n.codebook_id AS codebook, n.codebook_version,
                n.category, n.label, n.start, n."end", n.quote, n.origin, n.created AS created_at,
-               json_extract(n.attributes, '$.voice') AS voice,
-               json_extract(n.attributes, '$.concept') AS concept,
-               json_extract(n.attributes, '$.variant') AS variant,
+               n.voice, n.concept, n.variant,
                a.publisher AS outlet, a.original_source, a.story, a.published, a.word_count
         FROM annotations n JOIN articles a ON a.id = n.article_id
         WHERE n.deleted = 0 AND n.category NOT LIKE '\\_%' ESCAPE '\\'""",
@@ -173,8 +171,27 @@ VIEWS = {
 }
 
 
+# The span attributes statistics group by, copied out of the attributes JSON by triggers
+# (so every writer fills them) into columns an index can cover.
+STAT_ATTRIBUTES = ("voice", "concept", "variant")
+
+
 def _migration_4(db: sqlite_utils.Database) -> None:
-    """SQL views of the common statistics."""
+    """Statistics: attribute columns kept by triggers, covering indices, SQL views."""
+    conn = db.conn
+    copy = ", ".join(f"{name} = json_extract(attributes, '$.{name}')" for name in STAT_ATTRIBUTES)
+    for name in STAT_ATTRIBUTES:
+        conn.execute(f"ALTER TABLE annotations ADD COLUMN {name} TEXT")
+    conn.execute(f"UPDATE annotations SET {copy} WHERE attributes IS NOT NULL AND attributes != '{{}}'")
+    conn.execute(f"""CREATE TRIGGER annotations_stat_attributes_insert AFTER INSERT ON annotations
+                     BEGIN UPDATE annotations SET {copy} WHERE rowid = NEW.rowid; END""")
+    conn.execute(f"""CREATE TRIGGER annotations_stat_attributes_update AFTER UPDATE OF attributes ON annotations
+                     BEGIN UPDATE annotations SET {copy} WHERE rowid = NEW.rowid; END""")
+    # statistics read articles in outlet order and each article's tags from one covering index
+    db["articles"].create_index(["publisher", "id", "original_source", "story", "published", "word_count"],
+                                index_name="articles_statistics")
+    db["annotations"].create_index(["article_id", "deleted", "codebook_id", "annotator", "category", "label",
+                                    *STAT_ATTRIBUTES], index_name="annotations_statistics")
     for name, sql in VIEWS.items():
         db.conn.execute(f"DROP VIEW IF EXISTS {name}")
         db.conn.execute(f"CREATE VIEW {name} AS {sql}")
@@ -638,33 +655,46 @@ class Store:
 
     # -- statistics --------------------------------------------------------------------
 
-    def tag_counts(self, dims: list[str], scope: TagScope, categories: Iterable[str] | None = None) -> list[tuple]:
-        """``(*dims, tags, units)`` per group of live tags in ``scope`` (article notes left out);
-        ``units`` counts the (article, annotator) pairs holding such a tag."""
+    def tag_counts(self, dims: list[str], scope: TagScope, categories: Iterable[str] | None = None,
+                   voices: Sequence[str] = ()) -> list[tuple]:
+        """``(*dims, tags, units, *voice tags)`` per group of live tags in ``scope`` (article notes
+        left out): ``units`` counts the (article, annotator) pairs holding such a tag, and for each
+        of ``voices`` (then for no voice) the group's tags in that voice.
+
+        Driven by the articles (in outlet order) and each article's tags from one covering index."""
         columns = _dimension_sql(dims, scope, [*_DIMENSIONS, "outlet"])
         where, params = _scope_sql(scope, categories)
         units = ("count(DISTINCT n.article_id)" if "annotator" in dims
                  else "count(DISTINCT n.article_id || char(31) || n.annotator)")
-        select = ", ".join([*columns, "count(*)", units])
+        split = [f"sum(n.voice IS ?)" for _ in voices] + (["sum(n.voice IS NULL)"] if voices else [])
+        select = ", ".join([*columns, "count(*)", units, *split])
         group = f"GROUP BY {', '.join(columns)}" if columns else ""
-        sql = (f"SELECT {select} FROM annotations n JOIN articles a ON a.id = n.article_id "
+        sql = (f"SELECT {select} FROM articles a INDEXED BY articles_statistics CROSS JOIN annotations n "
+               f"INDEXED BY annotations_statistics ON n.article_id = a.id "
                f"WHERE {where} AND n.category NOT LIKE '\\_%' ESCAPE '\\' {group}")
-        return self.db.conn.execute(sql, params).fetchall()
+        return self.db.conn.execute(sql, [*voices, *params]).fetchall()
 
     def unit_counts(self, dims: list[str], scope: TagScope) -> list[tuple]:
         """``(*dims, units, words)``: the (article, annotator) pairs in ``scope`` with at least
         one live annotation (a tag, an answer or a note), and the words of those articles."""
         columns = _dimension_sql(dims, scope, _UNIT_DIMENSIONS)
-        where, params = _scope_sql(scope)
-        inner = ("SELECT DISTINCT n.article_id, n.annotator, n.codebook_id FROM annotations n "
-                 f"JOIN articles a ON a.id = n.article_id WHERE {where}")
-        if scope.codebook is None:  # one unit per (article, annotator), whatever the codebook
-            inner = inner.replace("n.article_id, n.annotator, n.codebook_id", "n.article_id, n.annotator, NULL AS codebook_id")
-        outer = [c.replace("n.", "u.") for c in columns]
+        tags_where, tags_params = _scope_sql(scope, part="n")
+        articles_where, articles_params = _scope_sql(scope, part="a")
+        # per article, how many annotators annotated it (read from the covering index)
+        readers = (f"(SELECT count(DISTINCT n.annotator) FROM annotations n INDEXED BY annotations_statistics "
+                   f"WHERE n.article_id = a.id AND {tags_where})")
+        outer = [c.replace("a.", "u.") for c in columns]
         group = f"GROUP BY {', '.join(outer)}" if outer else ""
-        sql = (f"SELECT {', '.join([*outer, 'count(*)', 'coalesce(sum(a.word_count), 0)'])} "
-               f"FROM ({inner}) u JOIN articles a ON a.id = u.article_id {group}")
-        return self.db.conn.execute(sql, params).fetchall()
+        sql = (f"SELECT {', '.join([*outer, 'coalesce(sum(u.k), 0)', 'coalesce(sum(u.k * u.word_count), 0)'])} "
+               f"FROM (SELECT a.publisher, a.original_source, a.story, a.word_count, {readers} AS k "
+               f"FROM articles a INDEXED BY articles_statistics "
+               f"WHERE {articles_where}) u WHERE u.k > 0 {group}")
+        return self.db.conn.execute(sql, [*tags_params, *articles_params]).fetchall()
+
+    def annotators(self) -> list[str]:
+        """Everyone with a live annotation, by name."""
+        return [r[0] for r in self.db.conn.execute(
+            "SELECT DISTINCT annotator FROM annotations WHERE deleted = 0 ORDER BY annotator").fetchall()]
 
     def answers(self, scope: TagScope, categories: Iterable[str]) -> list[tuple[str, str, str, str]]:
         """``(article_id, annotator, category, label)`` of every live answer to the given
@@ -734,39 +764,35 @@ _OUTLET_BY = {"publisher": "a.publisher", "source": "coalesce(a.original_source,
 _DIMENSIONS = {
     "story": "a.story", "annotator": "n.annotator", "category": "n.category", "label": "n.label",
     "codebook": "n.codebook_id", "article": "n.article_id",
-    "voice": "json_extract(n.attributes, '$.voice')",
-    "concept": "json_extract(n.attributes, '$.concept')",
-    "variant": "json_extract(n.attributes, '$.variant')",
+    "voice": "n.voice", "concept": "n.concept", "variant": "n.variant",
 }
-_UNIT_DIMENSIONS = {"outlet", "story", "annotator", "codebook", "article"}
+_UNIT_DIMENSIONS = {"outlet", "story"}
 
 
-def _scope_sql(scope: TagScope, categories: Iterable[str] | None = None) -> tuple[str, list[Any]]:
-    clauses, params = ["n.deleted = 0"], []
+def _scope_sql(scope: TagScope, categories: Iterable[str] | None = None, part: str = "both") -> tuple[str, list[Any]]:
+    """The WHERE conditions of a scope over annotations ``n`` and articles ``a``
+    (``part``: ``n`` or ``a`` for one side only)."""
+    tags: list[tuple[str, list[Any]]] = [("n.deleted = 0", [])]
     if scope.codebook is not None:
-        clauses.append("n.codebook_id = ?")
-        params.append(scope.codebook)
+        tags.append(("n.codebook_id = ?", [scope.codebook]))
     if scope.annotators is not None:
-        clauses.append(f"n.annotator IN ({','.join('?' * len(scope.annotators))})")
-        params.extend(scope.annotators)
+        tags.append((f"n.annotator IN ({','.join('?' * len(scope.annotators))})", list(scope.annotators)))
     if scope.exclude_annotators:
-        clauses.append(f"n.annotator NOT IN ({','.join('?' * len(scope.exclude_annotators))})")
-        params.extend(scope.exclude_annotators)
-    if scope.story is not None:
-        clauses.append("a.story IS ?")
-        params.append(scope.story)
-    # a partial date stands for a range: 2025-07 runs from 2025-07-01 to 2025-07-31
-    if scope.since is not None:
-        clauses.append("a.published || substr('-12-31', length(a.published) - 3) >= ?")
-        params.append(scope.since)
-    if scope.until is not None:
-        clauses.append("a.published || substr('-01-01', length(a.published) - 3) <= ?")
-        params.append(scope.until)
+        tags.append((f"n.annotator NOT IN ({','.join('?' * len(scope.exclude_annotators))})",
+                     list(scope.exclude_annotators)))
     if categories is not None:
         categories = list(categories)
-        clauses.append(f"n.category IN ({','.join('?' * len(categories))})")
-        params.extend(categories)
-    return " AND ".join(clauses), params
+        tags.append((f"n.category IN ({','.join('?' * len(categories))})", categories))
+    articles: list[tuple[str, list[Any]]] = []
+    if scope.story is not None:
+        articles.append(("a.story IS ?", [scope.story]))
+    # a partial date stands for a range: 2025-07 runs from 2025-07-01 to 2025-07-31
+    if scope.since is not None:
+        articles.append(("a.published || substr('-12-31', length(a.published) - 3) >= ?", [scope.since]))
+    if scope.until is not None:
+        articles.append(("a.published || substr('-01-01', length(a.published) - 3) <= ?", [scope.until]))
+    chosen = {"n": tags, "a": articles, "both": tags + articles}[part]
+    return " AND ".join(c for c, _ in chosen) or "1", [p for _, params in chosen for p in params]
 
 
 def _dimension_sql(dims: Iterable[str], scope: TagScope, allowed: Iterable[str]) -> list[str]:
@@ -885,7 +911,7 @@ def _annotation_values(a: Annotation) -> list[Any]:
 
 
 def _annotation_from_row(data: dict[str, Any]) -> Annotation:
-    data = dict(data)
+    data = {k: v for k, v in data.items() if k not in STAT_ATTRIBUTES}  # copies of attributes
     data["attributes"] = json.loads(data["attributes"] or "{}")
     data["deleted"] = bool(data["deleted"])
     return Annotation.model_validate(data)
