@@ -60,7 +60,8 @@ class Counting:
             return f"adjudicated tags only (annotator {self.adjudicator!r})"
         if self.mode == "annotators":
             names = ", ".join(repr(n) for n in self.annotators)
-            return f"{names}'s tags only" if len(self.annotators) == 1 else f"the tags of {names}, each reading counted once"
+            return f"only the tags of {names}" + (", each annotator's reading of an article counted once"
+                                                   if len(self.annotators) > 1 else "")
         return f"every annotator's tags, each annotator's reading of an article counted once (adjudicator {self.adjudicator!r} left out)"
 
 

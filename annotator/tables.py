@@ -232,6 +232,10 @@ def output_file(path: Path | None) -> Iterator[IO[str]]:
         yield sys.stdout
         sys.stdout.flush()
         return
+    if path.exists() and not path.is_file() and not path.is_dir():  # /dev/null, a pipe: no rename
+        with path.open("w", encoding="utf-8", newline="") as out:
+            yield out
+        return
     directory = path.parent if str(path.parent) else Path(".")
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)
     try:

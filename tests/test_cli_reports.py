@@ -29,7 +29,7 @@ def test_stats_table_names_the_counting_choice_and_shows_markup_as_text(db):
     assert "every annotator's tags" in result.output and "'gold' left out" in result.output
     assert "[bold]Beta[/bold] Post" in result.output  # an outlet name is never markup
     one = run("--db", db, "stats", "--count", "alice")
-    assert "'alice''s tags only" in one.output
+    assert "only the tags of 'alice'" in one.output
     gold = run("--db", db, "stats", "--count", "adjudicated")
     assert "adjudicated tags only" in gold.output
 
