@@ -122,7 +122,7 @@ def _write_csv(tables: Sequence[ResultTable], out: IO[str]) -> None:
         table = tables[0]
         write_csv_row(writer, [c.id for c in table.columns])
         for row in table.rows:
-            write_csv_row(writer, [_json_value(v) for v in row])
+            write_csv_row(writer, [_csv_value(v) for v in row])
         return
     ids: list[str] = []
     for table in tables:
@@ -130,7 +130,13 @@ def _write_csv(tables: Sequence[ResultTable], out: IO[str]) -> None:
     write_csv_row(writer, ["table", *ids])
     for table in tables:
         for record in table.records():
-            write_csv_row(writer, [table.name, *(record.get(i) for i in ids)])
+            write_csv_row(writer, [table.name, *(_csv_value(record.get(i)) for i in ids)])
+
+
+def _csv_value(value: Any) -> Any:
+    """A result cell for CSV: names from the data never carry control characters."""
+    value = _json_value(value)
+    return printable(value) if isinstance(value, str) else value
 
 
 def _md_cell(text: str) -> str:

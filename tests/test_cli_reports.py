@@ -89,3 +89,22 @@ def test_agreement_reports_alpha_kappa_and_the_data_behind_them(db):
     assert "Cohen's kappa" not in run("--db", db, "agreement", "--no-pairs").output
     bad = CliRunner().invoke(main, ["--db", db, "agreement", "--annotators", "alice,zed"])
     assert bad.exit_code == 2 and "'zed'" in bad.stderr
+
+
+def test_hostile_annotator_names_never_reach_the_terminal_raw(db):
+    from annotator.models import Annotation
+    from annotator.store import Store
+
+    store = Store(db)
+    article = next(store.iter_current_articles())
+    evil = "\x1b[2J[red]mallory[/red]\x07"
+    store.add_annotation(Annotation(article_id=article.id, text_sha256=article.text_sha256, annotator=evil,
+                                    codebook_id="ru-ua-framing", codebook_version="1", category="tone", label="pro"))
+    for fmt in ("table", "csv", "md", "json"):
+        result = run("--db", db, "stats", "--by", "annotator", "--format", fmt)
+        assert result.exit_code == 0, result.output
+        assert "\x1b" not in result.output and "\x07" not in result.output, fmt
+        assert "[red]mallory[/red]" in result.output, fmt  # shown as written, not as markup
+    names = [r["annotator"] for r in json.loads(run("--db", db, "stats", "--by", "annotator", "--format", "json").output)
+             ["tables"]["annotator_progress"]["rows"]]
+    assert evil in names  # JSON keeps the exact name (control characters escaped by JSON itself)
