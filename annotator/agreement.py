@@ -13,38 +13,46 @@ Items:
 
 Alpha comes from the ``krippendorff`` package; kappa is Cohen's (1960) formula.
 Where there is too little data for a figure it is left empty and a note says why.
+The codings are read in one streamed pass and held as one small integer matrix
+(articles × annotators) per item at a time, so a million tags fit in memory.
 """
 
 from __future__ import annotations
 
 import itertools
-import math
-from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from array import array
+from collections import defaultdict
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .codebook import Cardinality, Codebook, Kind, Order
 from .store import Store, TagScope
 from .tables import Column, ResultTable
 
 PRESENT, ABSENT = "present", "absent"
+MISSING = -1
 
 
 @dataclass
 class Item:
-    """One thing annotators agree or disagree on: ``codings[unit][coder] = value``."""
+    """One thing annotators agree or disagree on. ``matrix[unit, coder]`` is an index into
+    ``values``, or -1 where that coder did not code that unit."""
 
     name: str
     kind: str  # "answer", or "yes/no" (a label present or absent)
     level: str  # "nominal" or "ordinal"
     values: list[str]  # the value domain, in order (matters for ordinal)
-    codings: dict[Hashable, dict[str, str]]
+    matrix: Any  # numpy int8/int16 array, units × coders
+    coders: list[str]
 
     @property
     def used(self) -> bool:
         """False when nobody answered the question, or nobody ever used the label."""
-        given = {value for coders in self.codings.values() for value in coders.values()}
-        return bool(given) and given != {ABSENT}
+        coded = self.matrix[self.matrix >= 0]
+        if self.kind == "yes/no":
+            return bool((coded == self.values.index(PRESENT)).any())
+        return coded.size > 0
 
 
 @dataclass(frozen=True)
@@ -57,34 +65,48 @@ class AlphaResult:
     note: str = ""
 
 
-def krippendorff_alpha(codings: dict[Hashable, dict[str, str]], values: Sequence[str], level: str) -> AlphaResult:
-    """Alpha of ``codings[unit][coder] = value`` over the value domain ``values`` (in order)."""
-    import numpy as np
+def matrix_alpha(matrix: Any, values: Sequence[str], level: str) -> AlphaResult:
+    """Alpha of a units × coders matrix of value indices (-1 = not coded)."""
     import krippendorff
+    import numpy as np
 
-    index = {v: i for i, v in enumerate(values)}
-    pairable = [unit for unit, by_coder in codings.items() if len(by_coder) >= 2]
-    coders = {coder for unit in pairable for coder in codings[unit]}
-    pairs = agreeing = 0
-    counts = np.zeros((len(pairable), len(values)))
-    for row, unit in enumerate(pairable):
-        given = list(codings[unit].values())
-        for value in given:
-            counts[row, index[value]] += 1
-        for a, b in itertools.combinations(given, 2):
-            pairs += 1
-            agreeing += a == b
-    n_values = int(counts.sum())
-    observed = agreeing / pairs if pairs else None
-    if not pairable:
-        coded = sum(1 for by_coder in codings.values() if by_coder)
-        return AlphaResult(None, 0, 0, 0, None, f"too little data: {coded} article(s), none coded by two annotators")
-    used = [values[i] for i in range(len(values)) if counts[:, i].any()]
+    coded = matrix >= 0
+    per_unit = coded.sum(axis=1)
+    pairable = per_unit >= 2
+    if not pairable.any():
+        return AlphaResult(None, 0, 0, 0, None,
+                           f"too little data: {int((per_unit > 0).sum())} article(s), none coded by two annotators")
+    rows = matrix[pairable]
+    counts = np.stack([(rows == v).sum(axis=1) for v in range(len(values))], axis=1).astype(float)
+    m = per_unit[pairable].astype(float)
+    observed = float((counts * (counts - 1)).sum() / (m * (m - 1)).sum())
+    coders = int(coded[pairable].any(axis=0).sum())
+    n_values = int(m.sum())
+    used = [values[v] for v in range(len(values)) if counts[:, v].any()]
     if len(used) < 2:
-        return AlphaResult(None, len(pairable), len(coders), n_values, observed,
+        return AlphaResult(None, int(pairable.sum()), coders, n_values, observed,
                            f"undefined: every annotator gave {used[0]!r}")
     alpha = float(krippendorff.alpha(value_counts=counts, level_of_measurement=level))
-    return AlphaResult(alpha, len(pairable), len(coders), n_values, observed)
+    return AlphaResult(alpha, int(pairable.sum()), coders, n_values, observed)
+
+
+def krippendorff_alpha(codings: dict[Hashable, dict[str, str]], values: Sequence[str], level: str) -> AlphaResult:
+    """Alpha of ``codings[unit][coder] = value`` over the value domain ``values`` (in order)."""
+    matrix, _ = _matrix_from_codings(codings, values)
+    return matrix_alpha(matrix, values, level)
+
+
+def _matrix_from_codings(codings: dict[Hashable, dict[str, str]], values: Sequence[str]) -> tuple[Any, list[str]]:
+    import numpy as np
+
+    coders = sorted({coder for by_coder in codings.values() for coder in by_coder})
+    matrix = np.full((len(codings), len(coders)), MISSING, dtype=np.int16)
+    column = {c: i for i, c in enumerate(coders)}
+    index = {v: i for i, v in enumerate(values)}
+    for row, by_coder in enumerate(codings.values()):
+        for coder, value in by_coder.items():
+            matrix[row, column[coder]] = index[value]
+    return matrix, coders
 
 
 @dataclass(frozen=True)
@@ -97,96 +119,131 @@ class KappaResult:
 
 def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> KappaResult:
     """Cohen's kappa of two coders' values on the same units (``a[i]``, ``b[i]`` on unit ``i``)."""
-    n = len(a)
+    import numpy as np
+
+    codes = {v: i for i, v in enumerate(sorted(set(a) | set(b), key=str))}
+    return _kappa(np.array([codes[v] for v in a], dtype=np.int64), np.array([codes[v] for v in b], dtype=np.int64),
+                  len(codes))
+
+
+def _kappa(x: Any, y: Any, n_values: int) -> KappaResult:
+    import numpy as np
+
+    n = len(x)
     if n == 0:
         return KappaResult(None, 0, None, "no unit coded by both")
-    observed = sum(x == y for x, y in zip(a, b)) / n
-    count_a, count_b = Counter(a), Counter(b)
-    expected = sum(count_a[v] * count_b[v] for v in count_a) / (n * n)
-    if math.isclose(expected, 1.0):
+    observed = float((x == y).mean())
+    expected = float((np.bincount(x, minlength=n_values) * np.bincount(y, minlength=n_values)).sum()) / (n * n)
+    if expected >= 1.0 - 1e-12:
         return KappaResult(None, n, observed, "undefined: both gave one value throughout")
     return KappaResult((observed - expected) / (1 - expected), n, observed)
 
 
-def items(store: Store, book: Codebook, scope: TagScope) -> list[Item]:
-    """Every agreement item of a codebook, with the codings in ``scope``."""
-    out: list[Item] = []
+def item_kappas(item: Item) -> Iterator[tuple[str, str, KappaResult]]:
+    """Cohen's kappa for every pair of coders who coded at least one unit in common."""
+    for i, j in itertools.combinations(range(len(item.coders)), 2):
+        both = (item.matrix[:, i] >= 0) & (item.matrix[:, j] >= 0)
+        if both.any():
+            yield item.coders[i], item.coders[j], _kappa(item.matrix[both, i].astype("int64"),
+                                                          item.matrix[both, j].astype("int64"), len(item.values))
+
+
+def items(store: Store, book: Codebook, scope: TagScope) -> Iterator[Item]:
+    """Every agreement item of a codebook, with the codings in ``scope`` (one pass over them)."""
+    import numpy as np
+
     questions = [c for c in book.categories if c.kind is Kind.article]
-    answers = store.answers(scope, [c.id for c in questions]) if questions else []
-    by_question: dict[str, dict[str, dict[str, set[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))
-    for article_id, annotator, category, label in answers:
-        by_question[category][article_id][annotator].add(label)
+    spans = [c for c in book.categories if c.kind is Kind.span]
+    articles: dict[str, int] = {}
+    coders: dict[str, int] = {}
+    # everything is remembered as (article row, coder column) pairs, packed in int64 arrays
+    read = array("q")  # every unit with any annotation
+    answered: dict[str, array] = defaultdict(lambda: array("q"))  # question -> units that answered it
+    chosen: dict[tuple[str, str], array] = defaultdict(lambda: array("q"))  # (category, label) -> units
+    wide = 1 << 20
+    for article_id, annotator, category, label in store.iter_codings(scope):
+        row = articles.setdefault(article_id, len(articles))
+        key = row * wide + coders.setdefault(annotator, len(coders))
+        read.append(key)
+        answered[category].append(key)
+        chosen[(category, label)].append(key)
+    names = sorted(coders, key=coders.get)
+    shape = (len(articles), len(names))
+
+    def units_of(keys: array) -> tuple[Any, Any]:
+        """(rows, columns) to index a matrix with; repeats are harmless."""
+        packed = np.frombuffer(keys, dtype=np.int64) if len(keys) else np.zeros(0, dtype=np.int64)
+        return packed // wide, packed % wide
+
+    everyone = None  # the units of `read`, worked out once for all span labels
+
+    def yes_no(name: str, among: array, present: array) -> Item:
+        nonlocal everyone
+        matrix = np.full(shape, MISSING, dtype=np.int8)
+        if among is read:
+            everyone = everyone if everyone is not None else units_of(read)
+            matrix[everyone] = 0
+        else:
+            matrix[units_of(among)] = 0
+        matrix[units_of(present)] = 1
+        return Item(name, "yes/no", "nominal", [ABSENT, PRESENT], _coded_rows(matrix), names)
+
     for question in questions:
-        given = by_question.get(question.id, {})
         labels = [l.id for l in question.labels]
         if question.cardinality is Cardinality.single:
-            codings = {unit: {coder: sorted(chosen)[0] for coder, chosen in coders.items() if len(chosen) == 1}
-                       for unit, coders in given.items()}
+            matrix = np.full(shape, MISSING, dtype=np.int16)
+            twice = np.zeros(shape, dtype=bool)
+            for index, label in enumerate(labels):
+                where = units_of(chosen.get((question.id, label), array("q")))
+                twice[where] |= matrix[where] >= 0
+                matrix[where] = index
+            matrix[twice] = MISSING  # two answers to a single-answer question: not counted
             level = "ordinal" if question.order is Order.ordinal else "nominal"
-            out.append(Item(question.id, "answer", level, labels, codings))
+            yield Item(question.id, "answer", level, labels, _coded_rows(matrix), names)
         else:
             for label in labels:
-                codings = {unit: {coder: PRESENT if label in chosen else ABSENT for coder, chosen in coders.items()}
-                           for unit, coders in given.items()}
-                out.append(Item(f"{question.id}/{label}", "yes/no", "nominal", [ABSENT, PRESENT], codings))
-    span_categories = [c for c in book.categories if c.kind is Kind.span]
-    if span_categories:
-        units: dict[str, set[str]] = defaultdict(set)
-        for article_id, annotator in store.units(scope):
-            units[article_id].add(annotator)
-        tagged: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        for article_id, annotator, category, label in store.answers(scope, [c.id for c in span_categories]):
-            tagged[(category, label)][article_id].add(annotator)
-        for category in span_categories:
-            for label in category.labels:
-                present = tagged.get((category.id, label.id), {})
-                codings = {unit: {coder: PRESENT if coder in present.get(unit, ()) else ABSENT for coder in coders}
-                           for unit, coders in units.items()}
-                out.append(Item(f"{category.id}/{label.id}", "yes/no", "nominal", [ABSENT, PRESENT], codings))
-    return out
+                yield yes_no(f"{question.id}/{label}", answered.get(question.id, array("q")),
+                             chosen.get((question.id, label), array("q")))
+    for category in spans:
+        for label in category.labels:
+            yield yes_no(f"{category.id}/{label.id}", read, chosen.get((category.id, label.id), array("q")))
 
 
-def alpha_table(found: Iterable[Item]) -> ResultTable:
-    """Krippendorff's alpha per item, with the data behind it."""
-    rows, unused = [], []
+def _coded_rows(matrix: Any) -> Any:
+    """Only the units someone coded."""
+    return matrix[(matrix >= 0).any(axis=1)]
+
+
+def agreement_tables(found: Iterator[Item], pairs: bool = True) -> list[ResultTable]:
+    """Krippendorff's alpha per item and, with ``pairs``, Cohen's kappa per pair of annotators."""
+    alpha_rows, kappa_rows, unused = [], [], []
     for item in found:
         if not item.used:
             unused.append(item.name)
             continue
-        r = krippendorff_alpha(item.codings, item.values, item.level)
-        rows.append((item.name, item.kind, item.level, r.alpha, r.units, r.coders, r.pairable_values, r.observed, r.note))
+        r = matrix_alpha(item.matrix, item.values, item.level)
+        alpha_rows.append((item.name, item.kind, item.level, r.alpha, r.units, r.coders, r.pairable_values,
+                           r.observed, r.note))
+        if pairs:
+            kappa_rows.extend((item.name, a, b, k.units, k.observed, k.kappa, k.note) for a, b, k in item_kappas(item))
     notes = ["units = articles coded by at least two annotators (the ones alpha uses); "
              "agree = share of agreeing annotator pairs within those articles",
              "alpha: 1 perfect, 0 no better than chance, below 0 systematic disagreement; "
              "0.667 is Krippendorff's lowest bar for tentative conclusions, 0.8 for firm ones"]
     if unused:
         notes.append(f"left out, never answered or used by anyone: {', '.join(unused)}")
-    return ResultTable("alpha", "Krippendorff's alpha",
-                       [Column("item", "question or label"), Column("kind", "kind", optional=True), Column("level", "level"),
-                        Column("alpha", "alpha", "float", 3), Column("units", "units", "int"),
-                        Column("coders", "coders", "int"), Column("values", "values", "int", optional=True),
-                        Column("observed", "agree", "share"), Column("note", "note")], rows, notes)
-
-
-def kappa_table(found: Iterable[Item]) -> ResultTable:
-    """Cohen's kappa and observed agreement for every pair of annotators on every item."""
-    rows = []
-    for item in found:
-        if not item.used:
-            continue
-        by_coder: dict[str, dict[Hashable, str]] = defaultdict(dict)
-        for unit, coders in item.codings.items():
-            for coder, value in coders.items():
-                by_coder[coder][unit] = value
-        for a, b in itertools.combinations(sorted(by_coder), 2):
-            shared = sorted(set(by_coder[a]) & set(by_coder[b]), key=str)
-            if not shared:
-                continue
-            r = cohen_kappa([by_coder[a][u] for u in shared], [by_coder[b][u] for u in shared])
-            rows.append((item.name, a, b, r.units, r.observed, r.kappa, r.note))
-    return ResultTable("kappa", "Cohen's kappa per pair of annotators",
-                       [Column("item", "question or label"), Column("annotator_a", "annotator"),
-                        Column("annotator_b", "and annotator"), Column("units", "units", "int"),
-                        Column("observed", "agree", "share"), Column("kappa", "kappa", "float", 3),
-                        Column("note", "note")], rows,
-                       ["only pairs who coded at least one article in common are listed, and only questions and labels someone used"])
+    tables = [ResultTable("alpha", "Krippendorff's alpha",
+                          [Column("item", "question or label"), Column("kind", "kind", optional=True),
+                           Column("level", "level"), Column("alpha", "alpha", "float", 3),
+                           Column("units", "units", "int"), Column("coders", "coders", "int"),
+                           Column("values", "values", "int", optional=True), Column("observed", "agree", "share"),
+                           Column("note", "note")], alpha_rows, notes)]
+    if pairs:
+        tables.append(ResultTable("kappa", "Cohen's kappa per pair of annotators",
+                                  [Column("item", "question or label"), Column("annotator_a", "annotator"),
+                                   Column("annotator_b", "and annotator"), Column("units", "units", "int"),
+                                   Column("observed", "agree", "share"), Column("kappa", "kappa", "float", 3),
+                                   Column("note", "note")], kappa_rows,
+                                  ["only pairs who coded at least one article in common are listed, "
+                                   "and only questions and labels someone used"]))
+    return tables

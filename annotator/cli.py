@@ -392,7 +392,7 @@ def stats(store: Store, by: str, counting: str, outlet_by: str, fmt: str, out_pa
 def agreement(store: Store, annotators: str | None, pairs: bool, fmt: str, out_path: Path | None, since: str | None,
               until: str | None, story: str | None, adjudicator: str, codebook_ref: str | None) -> None:
     """Inter-annotator agreement: Krippendorff's alpha per question and span label, Cohen's kappa per pair."""
-    from .agreement import alpha_table, items, kappa_table
+    from .agreement import agreement_tables, items
     from .store import TagScope
 
     book = load_codebook_or_fail(codebook_ref)
@@ -401,8 +401,7 @@ def agreement(store: Store, annotators: str | None, pairs: bool, fmt: str, out_p
         _known_annotator(store, name, "--annotators")
     scope = TagScope(codebook=book.id, annotators=coders, exclude_annotators=() if coders else (adjudicator,),
                      since=_partial_date("--since", since), until=_partial_date("--until", until), story=story)
-    found = items(store, book, scope)
-    tables = [alpha_table(found)] + ([kappa_table(found)] if pairs else [])
+    tables = agreement_tables(items(store, book, scope), pairs)
     who = ", ".join(coders) if coders else f"every annotator but the adjudicator {adjudicator!r}"
     _write_report(tables, fmt, out_path, {"database": str(store.path), "codebook": f"{book.id} {book.version}",
                                           "annotators": who})

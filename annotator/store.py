@@ -15,10 +15,11 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from itertools import filterfalse
 from pathlib import Path
 from typing import Any, Callable
 
@@ -349,14 +350,16 @@ class Store:
         ).fetchone()
         return (row[0], row[1]) if row else None
 
-    def add_articles(self, articles: Iterable[Article]) -> list[Added]:
+    def add_articles(self, articles: Iterable[Article], word_counts: Mapping[str, int] | None = None) -> list[Added]:
         """Insert articles in one transaction, deciding duplicates and versions inside it, so
         that imports running at once never store one text twice or make two current versions.
 
         An article whose text is already stored is skipped (``duplicate``). One whose
         ``source_key`` has a current article becomes its next version and makes it
         non-current; so does one whose ``supersedes`` the caller set (found under an older
-        source key) while that article is still current."""
+        source key) while that article is still current. ``word_counts`` (article id: words)
+        holds counts the caller already made (the importer's reading process); the other
+        articles are counted here."""
         outcomes: list[Added] = []
         with self._write() as db:
             for article in articles:
@@ -386,7 +389,8 @@ class Store:
                         article.story, article.text, article.text_sha256, article.raw_text,
                         json.dumps([r.model_dump() for r in article.removed]), article.source_file,
                         article.source_key, version, supersedes, article.imported_at,
-                        json.dumps(article.unverified), word_count(article.text),
+                        json.dumps(article.unverified),
+                        word_counts[article.id] if word_counts and article.id in word_counts else word_count(article.text),
                     ],
                 )
                 stored = article.model_copy(update={"supersedes": supersedes, "version": version})
@@ -696,22 +700,15 @@ class Store:
         return [r[0] for r in self.db.conn.execute(
             "SELECT DISTINCT annotator FROM annotations WHERE deleted = 0 ORDER BY annotator").fetchall()]
 
-    def answers(self, scope: TagScope, categories: Iterable[str]) -> list[tuple[str, str, str, str]]:
-        """``(article_id, annotator, category, label)`` of every live answer to the given
-        (article-level) categories in ``scope``."""
-        where, params = _scope_sql(scope, categories)
-        return self.db.conn.execute(
-            "SELECT DISTINCT n.article_id, n.annotator, n.category, n.label FROM annotations n "
-            f"JOIN articles a ON a.id = n.article_id WHERE {where} ORDER BY n.article_id, n.annotator", params,
-        ).fetchall()
-
-    def units(self, scope: TagScope) -> list[tuple[str, str]]:
-        """``(article_id, annotator)`` of every pair with a live annotation in ``scope``."""
+    def iter_codings(self, scope: TagScope) -> Iterator[tuple[str, str, str, str]]:
+        """``(article_id, annotator, category, label)`` of every live annotation in ``scope``
+        (notes included: they show who read an article), streamed from a cursor, grouped by article."""
         where, params = _scope_sql(scope)
-        return self.db.conn.execute(
-            f"SELECT DISTINCT n.article_id, n.annotator FROM annotations n JOIN articles a ON a.id = n.article_id "
-            f"WHERE {where} ORDER BY n.article_id, n.annotator", params,
-        ).fetchall()
+        cursor = self.db.conn.execute(
+            "SELECT n.article_id, n.annotator, n.category, n.label FROM articles a INDEXED BY articles_statistics "
+            f"CROSS JOIN annotations n INDEXED BY annotations_statistics ON n.article_id = a.id WHERE {where}", params)
+        while rows := cursor.fetchmany(5000):
+            yield from rows
 
     def annotator_activity(self, scope: TagScope) -> list[tuple[str, int, int, int, int, str]]:
         """``(annotator, articles annotated, articles done, tags, answers/notes, last change)`` per annotator,
@@ -808,7 +805,9 @@ def _dimension_sql(dims: Iterable[str], scope: TagScope, allowed: Iterable[str])
 def word_count(text: str) -> int:
     """Words in a text, as ``wc -w`` counts them but leaving out tokens with no letter or
     digit ("—", "..."): "don't", "Kiev’s" and "full-scale" are one word each."""
-    return sum(1 for token in text.split() if token.isalpha() or _HAS_WORD_CHAR.search(token))
+    tokens = text.split()
+    # all-letter tokens are words; of the others, those without a letter or digit are not
+    return len(tokens) - list(map(_HAS_WORD_CHAR.search, filterfalse(str.isalpha, tokens))).count(None)
 
 
 _HAS_WORD_CHAR = re.compile(r"\w")

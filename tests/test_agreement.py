@@ -7,7 +7,7 @@ import json
 import pytest
 import yaml
 
-from annotator.agreement import alpha_table, cohen_kappa, items, kappa_table, krippendorff_alpha
+from annotator.agreement import agreement_tables, cohen_kappa, items, krippendorff_alpha
 from annotator.codebook import find_codebook, load_codebook
 from annotator.importer import import_paths
 from annotator.models import Annotation
@@ -61,7 +61,7 @@ def test_reference_values_through_the_database(tmp_path):
                 store.add_annotation(Annotation(
                     article_id=article.id, text_sha256=article.text_sha256, annotator=coder, codebook_id=book.id,
                     codebook_version=book.version, category=question, label=f"v{value}"))
-    table = {r["item"]: r for r in alpha_table(items(store, book, TagScope(codebook=book.id))).records()}
+    table = {r["item"]: r for r in agreement_tables(items(store, book, TagScope(codebook=book.id)))[0].records()}
     assert round(table["nominal-q"]["alpha"], 3) == 0.743
     assert table["nominal-q"]["level"] == "nominal"
     assert round(table["ordinal-q"]["alpha"], 3) == 0.815
@@ -87,19 +87,19 @@ def test_span_labels_present_or_absent_per_article(tmp_path):
     kappa: po = 1/2, pe = 1*0.5 + 0*0.5 = 0.5, so kappa = 0."""
     store, _ = build(tmp_path / "p")
     book = find_codebook(None)
-    found = items(store, book, TagScope(codebook=book.id, exclude_annotators=("gold",)))
-    alpha = {r["item"]: r for r in alpha_table(found).records()}
+    alpha_table, kappa_table = agreement_tables(items(store, book, TagScope(codebook=book.id, exclude_annotators=("gold",))))
+    alpha = {r["item"]: r for r in alpha_table.records()}
     r = alpha["term/ukraine-west-form"]
     assert r["alpha"] == pytest.approx(0.0, abs=1e-12)
     # alice's A2 holds a tag but bob did not annotate A2: it is not pairable
     assert (r["units"], r["coders"], r["observed"]) == (2, 2, 0.5)
     r = alpha["term/kremlin-form"]  # A1 both present, B1 both absent: perfect
     assert r["alpha"] == 1.0
-    kappa = {(r["item"], r["annotator_a"], r["annotator_b"]): r for r in kappa_table(found).records()}
+    kappa = {(r["item"], r["annotator_a"], r["annotator_b"]): r for r in kappa_table.records()}
     r = kappa[("term/ukraine-west-form", "alice", "bob")]
     assert (r["units"], r["observed"], r["kappa"]) == (2, 0.5, 0.0)
     assert "persuasion/doubt" not in alpha  # nobody used it: left out, named in a note
-    assert any("persuasion/doubt" in note for note in alpha_table(found).notes)
+    assert any("persuasion/doubt" in note for note in alpha_table.notes)
 
 
 def test_too_little_data_is_said_not_guessed():
@@ -113,9 +113,30 @@ def test_too_little_data_is_said_not_guessed():
 def test_adjudicator_is_not_a_coder(tmp_path):
     store, _ = build(tmp_path / "p")
     book = find_codebook(None)
-    found = items(store, book, TagScope(codebook=book.id, exclude_annotators=("gold",)))
-    coders = {coder for item in found for by_coder in item.codings.values() for coder in by_coder}
-    assert coders == {"alice", "bob"}
-    with_gold = items(store, book, TagScope(codebook=book.id))
-    tone = next(i for i in with_gold if i.name == "tone")
-    assert any("gold" in by_coder for by_coder in tone.codings.values())
+    found = list(items(store, book, TagScope(codebook=book.id, exclude_annotators=("gold",))))
+    assert {coder for item in found for coder in item.coders} == {"alice", "bob"}
+    tone = next(i for i in items(store, book, TagScope(codebook=book.id)) if i.name == "tone")
+    assert "gold" in tone.coders
+
+
+def test_two_answers_to_a_single_answer_question_are_not_counted(tmp_path):
+    store, ids = build(tmp_path / "p")
+    book = find_codebook(None)
+    article = store.article(ids["A1"])
+    store.add_annotation(Annotation(article_id=article.id, text_sha256=article.text_sha256, annotator="bob",
+                                    codebook_id=book.id, codebook_version=book.version, category="tone", label="pro"))
+    tone = next(i for i in items(store, book, TagScope(codebook=book.id, exclude_annotators=("gold",)))
+                if i.name == "tone")
+    # A1: alice anti, bob anti+pro (not counted); A2: alice only; B1: alice pro, bob neutral
+    assert matrix_units(tone) == 3
+    assert krippendorff_alpha_from(tone).units == 1
+
+
+def matrix_units(item):
+    return item.matrix.shape[0]
+
+
+def krippendorff_alpha_from(item):
+    from annotator.agreement import matrix_alpha
+
+    return matrix_alpha(item.matrix, item.values, item.level)
