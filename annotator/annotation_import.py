@@ -1,0 +1,224 @@
+"""``annotator import-annotations``: merge a JSON-lines export into a database of the
+same corpus (another annotator's laptop, a backup).
+
+* Idempotent by annotation id: an id not in the database is added; one stored exactly
+  so is "already present"; one whose ``updated_at`` is later than the stored copy's
+  replaces it (the merge of two laptops keeps the newer edit); otherwise the stored
+  copy stays.
+* A record is refused, with its line number, when it is not JSON, misses or mistypes a
+  field (:class:`annotator.export.AnnotationFields`), names an article the database
+  does not have, was made on another text (``text_sha256``), or quotes text that is not
+  at its offsets (``text[start:end] != quote``, or prefix/suffix not beside it). The
+  other records still go in.
+* The file is checked as a whole first (a regular file, UTF-8, no NUL bytes): a bad
+  file is one error and nothing is written. Accepted records are written in batches,
+  one transaction each.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .export import AnnotationFields
+from .models import Annotation, Article
+from .readers import InputError, display_path
+
+BATCH = 1000
+_CHUNK = 1 << 20
+
+
+@dataclass
+class MergeReport:
+    """What one import did."""
+
+    added: int = 0
+    updated: int = 0
+    present: int = 0
+    kept: int = 0
+    refused: int = 0
+
+    def count(self, outcome: str) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
+    @property
+    def ok(self) -> bool:
+        return self.refused == 0
+
+    def summary(self) -> str:
+        parts = [f"{self.added} added", f"{self.updated} updated", f"{self.present} already present"]
+        if self.kept:
+            parts.append(f"{self.kept} kept as stored (the stored copy is as new or newer)")
+        parts.append(f"{self.refused} refused")
+        return "Imported annotations: " + ", ".join(parts)
+
+
+def check_file(path: Path) -> None:
+    """Raise :class:`InputError` unless ``path`` is a regular file of UTF-8 text."""
+    where = display_path(path)
+    if not path.exists():
+        raise InputError(f"{where}: no such file")
+    if path.is_dir():
+        raise InputError(f"{where}: is a folder, not a file")
+    if not path.is_file():
+        raise InputError(f"{where}: not a regular file (a pipe or device)")
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(_CHUNK):
+                if b"\0" in chunk:
+                    raise InputError(f"{where}: a binary file (NUL bytes), not JSON lines")
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    raise InputError(f"{where}: not UTF-8 text (byte {offset + exc.start})") from None
+                offset += len(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise InputError(f"{where}: not UTF-8 text (it ends inside a character)") from None
+    except OSError as exc:
+        raise InputError(f"{where}: cannot be read ({exc.strerror or exc})") from None
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def parse_line(line: str) -> dict[str, Any]:
+    """One JSONL line as an object (ValueError naming what is wrong)."""
+    try:
+        data = json.loads(line, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise ValueError("not JSON (nested too deeply)") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"not a JSON object (a {type(data).__name__})")
+    if _SURROGATE_ESCAPE.search(line):  # a pair is one character; half a pair is none
+        try:
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("a \\u escape is half a surrogate pair (not a character)") from None
+    return data
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+_PATTERN_MEANING = {"id": "not a UUID", "text_sha256": "not a SHA-256 (64 lower-case hex digits)"}
+
+
+def _validation_message(exc: ValidationError) -> str:
+    missing, problems = [], []
+    for error in exc.errors(include_url=False):
+        place = ".".join(str(p) for p in error["loc"])
+        if error["type"] == "missing":
+            missing.append(place)
+            continue
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "string_pattern_mismatch":
+            message = f"{_short(str(error['input']))} is {_PATTERN_MEANING.get(place, 'not of the right form')}"
+        problems.append(f"{place}: {message}" if place else message)
+    if missing:
+        problems.insert(0, f"missing field(s): {', '.join(missing)}")
+    return "; ".join(problems)
+
+
+def to_annotation(data: dict[str, Any]) -> Annotation:
+    """An export record as an :class:`Annotation` (ValueError naming what is wrong)."""
+    try:
+        fields = AnnotationFields.model_validate(data)
+        return Annotation(
+            uuid=fields.id, article_id=fields.article_id, text_sha256=fields.text_sha256,
+            annotator=fields.annotator, codebook_id=fields.codebook, codebook_version=fields.codebook_version,
+            category=fields.category, label=fields.label, start=fields.start, end=fields.end, quote=fields.quote,
+            prefix=fields.prefix, suffix=fields.suffix, attributes=fields.attributes, note=fields.note,
+            origin=fields.origin, created=fields.created_at, updated=fields.updated_at,
+        )
+    except ValidationError as exc:
+        raise ValueError(_validation_message(exc)) from None
+
+
+def check_against(annotation: Annotation, article: Article | None) -> None:
+    """ValueError unless ``annotation`` fits ``article``'s text exactly."""
+    if article is None:
+        raise ValueError(f"article {annotation.article_id} is not in this database")
+    if annotation.text_sha256 != article.text_sha256:
+        raise ValueError(f"text_sha256 differs from article {article.id}'s text (made on another text)")
+    if annotation.start is None:
+        if annotation.quote is not None:
+            raise ValueError("quote without start and end")
+        return
+    text, start, end = article.text, annotation.start, annotation.end
+    assert end is not None
+    if end > len(text):
+        raise ValueError(f"span {start}..{end} is outside the article's {len(text)} characters")
+    if text[start:end] != annotation.quote:
+        raise ValueError(f"quote {_short(annotation.quote)} is not the text at {start}..{end} ({_short(text[start:end])})")
+    if annotation.prefix is not None and not text[:start].endswith(annotation.prefix):
+        raise ValueError(f"prefix {_short(annotation.prefix)} is not the text before {start}")
+    if annotation.suffix is not None and not text[end:].startswith(annotation.suffix):
+        raise ValueError(f"suffix {_short(annotation.suffix)} is not the text after {end}")
+
+
+def _short(text: str | None, limit: int = 40) -> str:
+    text = text or ""
+    return json.dumps(text if len(text) <= limit else text[: limit - 1] + "…", ensure_ascii=False)
+
+
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
+    """(number, text) of each line, split at ``\n`` only (as editors number them)."""
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, 1):
+            line = raw.decode("utf-8")  # checked by check_file
+            yield number, line.removeprefix("\ufeff") if number == 1 else line
+
+
+def import_annotations(store: Any, path: Path, on_refused: Callable[[int, str], None] | None = None,
+                       batch: int = BATCH) -> MergeReport:
+    """Merge the JSONL export at ``path`` into ``store``. Raises :class:`InputError` for a
+    file that cannot be read as UTF-8 text (then nothing is written); calls
+    ``on_refused(line, reason)`` for every refused record."""
+    check_file(path)
+    report = MergeReport()
+    pending: list[Annotation] = []
+    cache: dict[str, Article | None] = {}  # exports come grouped by article: keep the last few
+
+    def article(article_id: str) -> Article | None:
+        if article_id not in cache:
+            if len(cache) >= 16:
+                cache.pop(next(iter(cache)))
+            found = store.article(article_id)
+            cache[article_id] = found if found is not None and found.id == article_id else None
+        return cache[article_id]
+
+    def flush() -> None:
+        for outcome in store.upsert_annotations(pending):
+            report.count(outcome)
+        pending.clear()
+
+    for number, line in _lines(path):
+        if not line.strip():
+            continue
+        try:
+            annotation = to_annotation(parse_line(line))
+            check_against(annotation, article(annotation.article_id))
+        except ValueError as exc:
+            report.refused += 1
+            if on_refused is not None:
+                on_refused(number, str(exc))
+            continue
+        pending.append(annotation)
+        if len(pending) >= batch:
+            flush()
+    if pending:
+        flush()
+    return report

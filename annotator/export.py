@@ -1,0 +1,259 @@
+"""Exports of the annotations: CSV, JSON lines and W3C Web Annotation (JSON-LD).
+
+Every format is written as the rows come from the store's cursor
+(:meth:`annotator.store.Store.iter_annotation_exports`), so exporting a million
+annotations takes no more memory than exporting ten. ``--out FILE`` is written
+whole or not at all (:func:`annotator.tables.output_file`).
+
+The record of one annotation is :class:`ExportRecord`; its JSON Schema is
+``schemas/annotation-export.schema.json`` (``python -m annotator.export``
+regenerates it; a test fails while it is stale). Offsets (``start``, ``end``)
+are Python code-point offsets into the article's canonical text, so
+``text[start:end] == quote``; W3C ``TextPositionSelector`` counts code points too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import uuid as uuid_module
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .models import ARTICLE_NOTE_CATEGORY, utc_now
+from .normalize import printable
+from .tables import csv_writer, write_csv_row
+
+FORMATS = ("csv", "jsonl", "w3c")
+W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schemas" / "annotation-export.schema.json"
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+_SHA256 = r"^[0-9a-f]{64}$"
+_UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+_OFFSET = ("Python code-point offset into the article's canonical text (what `annotator show ARTICLE --json` "
+           "gives as `text`); not UTF-16 units, not bytes. null for article-level tags.")
+
+
+class AnnotationFields(BaseModel):
+    """The annotation part of an export record: what ``import-annotations`` reads back."""
+
+    model_config = ConfigDict(strict=True, extra="ignore", str_strip_whitespace=False)
+
+    id: str = Field(pattern=_UUID, description="The annotation's UUID; the same in every database it is merged into.")
+    article_id: str = Field(min_length=1, description="The article (first 12 hex digits of the SHA-256 of its canonical text).")
+    annotator: str = Field(min_length=1, description="Who made the tag.")
+    codebook: str = Field(min_length=1, description="Id of the codebook the tag was made with.")
+    codebook_version: str = Field(description="Version of that codebook.")
+    category: str = Field(min_length=1, description=f"Codebook category id; `{ARTICLE_NOTE_CATEGORY}` for a note on the whole article.")
+    label: str = Field(min_length=1, description="Label id within the category (`note` for article notes).")
+    start: int | None = Field(ge=0, description="Start of the span: " + _OFFSET)
+    end: int | None = Field(ge=0, description="End of the span (exclusive): " + _OFFSET)
+    quote: str | None = Field(description="The tagged text, exactly `text[start:end]`; null for article-level tags.")
+    prefix: str | None = Field(description="Up to 32 characters before the span (as in a W3C TextQuoteSelector).")
+    suffix: str | None = Field(description="Up to 32 characters after the span.")
+    text_sha256: str = Field(pattern=_SHA256, description="SHA-256 (hex) of the canonical text the tag was made on.")
+    attributes: dict[str, str] = Field(description="Span attributes: `voice` (own / quoted / scare-quoted), and for "
+                                                   "accepted lexicon suggestions `concept` and `variant`.")
+    note: str | None = Field(description="The annotator's note, exactly as typed.")
+    origin: Literal["human", "suggestion"] = Field(description="`suggestion` when made by accepting a lexicon suggestion.")
+    created_at: str = Field(json_schema_extra={"format": "date-time"}, description="When the tag was made (ISO 8601, UTC).")
+    updated_at: str = Field(json_schema_extra={"format": "date-time"},
+                            description="When it was last changed (ISO 8601, UTC); the newer copy wins when merging.")
+
+    @field_validator("created_at", "updated_at")
+    @classmethod
+    def _iso_time(cls, value: str) -> str:
+        try:
+            datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not an ISO 8601 time") from None
+        return value
+
+
+class ExportRecord(AnnotationFields):
+    """One live annotation with its article and outlet context (a JSONL line; a CSV row)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", str_strip_whitespace=False,
+                              title="annotator export record")
+
+    publisher: str | None = Field(description="Outlet id of the outlet the article was read at; null = unknown.")
+    publisher_name: str | None = Field(description="That outlet's name.")
+    original_source: str | None = Field(description="Outlet id of the outlet that wrote it (syndication); null = unknown.")
+    original_source_name: str | None = Field(description="That outlet's name.")
+    title: str = Field(description="The article's title.")
+    url: str | None = Field(description="The article's url, when known.")
+    published: str | None = Field(pattern=r"^~?\d{4}(-\d{2}(-\d{2})?)?$",
+                                  description="Publication date as stored: YYYY, YYYY-MM or YYYY-MM-DD, `~` in front "
+                                              "when approximate (`~2025-07`); null = unknown.")
+    language: str | None = Field(description="The article's language code, when known.")
+    story: str | None = Field(description="The story (event) the article belongs to, when known.")
+
+
+def export_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of an export record."""
+    schema = ExportRecord.model_json_schema()
+    return {**schema, "$schema": JSON_SCHEMA_DIALECT,
+            "description": "One live annotation with its article and outlet context, as `annotator export --format "
+                           "jsonl` writes it (one object per line) and `annotator import-annotations` reads it. CSV "
+                           "exports have the same columns, with `voice`, `concept` and `variant` also as columns of "
+                           "their own and `attributes` as a JSON cell."}
+
+
+def render_export_schema() -> str:
+    return json.dumps(export_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+# -- CSV --------------------------------------------------------------------------------
+
+ATTRIBUTE_COLUMNS = ("voice", "concept", "variant")
+CSV_COLUMNS = tuple(c for f in ExportRecord.model_fields
+                    for c in ((*ATTRIBUTE_COLUMNS, "attributes") if f == "attributes" else (f,)))
+
+
+def write_csv(records: Iterable[dict[str, Any]], out: IO[str], terminal: bool = False) -> int:
+    """A header and one row per record (RFC 4180, ``\\r\\n``); every cell spreadsheet-safe.
+    ``terminal``: control characters are shown as escapes (never sent to a terminal)."""
+    writer = csv_writer(out)
+    write_csv_row(writer, CSV_COLUMNS)
+    count = 0
+    for record in records:
+        attributes = record["attributes"]
+        cells = {**record, **{a: attributes.get(a) for a in ATTRIBUTE_COLUMNS},
+                 "attributes": json.dumps(attributes, ensure_ascii=False, sort_keys=True)}
+        row = [cells[c] for c in CSV_COLUMNS]
+        if terminal:
+            row = [printable(v) if isinstance(v, str) else v for v in row]
+        write_csv_row(writer, row)
+        count += 1
+    return count
+
+
+# -- JSON lines -----------------------------------------------------------------------------
+
+# Characters a terminal may act on or that hide text (C1 controls, bidi and other format
+# characters, line separators): JSON output carries them as \u escapes, which decode to
+# the same strings. ensure_ascii=False already escapes C0 controls (ESC is \u001b).
+_JSON_HIDDEN = re.compile(
+    "[\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
+    "\U000e0000-\U000e007f]"
+)
+
+
+def _escape_hidden(match: re.Match[str]) -> str:
+    return json.dumps(match.group())[1:-1]  # \uXXXX (a surrogate pair for astral characters)
+
+
+def dumps(data: Any) -> str:
+    """Compact JSON, UTF-8 text kept readable, invisible and terminal-active characters escaped."""
+    text = json.dumps(data, ensure_ascii=False, separators=(", ", ": "))
+    return _JSON_HIDDEN.sub(_escape_hidden, text) if _JSON_HIDDEN.search(text) else text
+
+
+def write_jsonl(records: Iterable[dict[str, Any]], out: IO[str], terminal: bool = False) -> int:
+    """One JSON object per line (an :class:`ExportRecord`)."""
+    count = 0
+    for record in records:
+        out.write(dumps(record) + "\n")
+        count += 1
+    return count
+
+
+# -- W3C Web Annotation ---------------------------------------------------------------------
+
+GENERATOR = {"type": "Software", "name": "annotator"}
+
+
+def w3c_annotation(record: dict[str, Any]) -> dict[str, Any]:
+    """One export record as a W3C Web Annotation. Label tags have motivation ``tagging``
+    (spans) or ``classifying`` (answers about the whole article) and a TextualBody with the
+    label id; article notes are ``commenting``. What the model has no term for is kept in
+    ``annotator:`` properties."""
+    is_note = record["category"] == ARTICLE_NOTE_CATEGORY
+    is_span = record["start"] is not None
+    motivation = "commenting" if is_note else "tagging" if is_span else "classifying"
+    body: list[dict[str, Any]] = []
+    if not is_note:
+        body.append({"type": "TextualBody", "purpose": motivation, "value": record["label"]})
+    if record["note"] is not None:
+        body.append({"type": "TextualBody", "purpose": "commenting", "value": record["note"], "format": "text/plain"})
+    target: dict[str, Any] = {"source": record["url"] or f"urn:annotator:article:{record['article_id']}"}
+    if is_span:
+        quote = {"type": "TextQuoteSelector", "exact": record["quote"]}
+        quote.update({k: record[k] for k in ("prefix", "suffix") if record[k]})
+        target["selector"] = [quote, {"type": "TextPositionSelector", "start": record["start"], "end": record["end"]}]
+    return {
+        "id": f"urn:uuid:{record['id']}",
+        "type": "Annotation",
+        "motivation": motivation,
+        "creator": {"type": "Person", "name": record["annotator"]},
+        "created": record["created_at"],
+        "modified": record["updated_at"],
+        "generator": GENERATOR,
+        "body": body,
+        "target": target,
+        "annotator:article": record["article_id"],
+        "annotator:textSha256": record["text_sha256"],
+        "annotator:codebook": record["codebook"],
+        "annotator:codebookVersion": record["codebook_version"],
+        "annotator:category": record["category"],
+        "annotator:label": record["label"],
+        "annotator:attributes": record["attributes"],
+        "annotator:origin": record["origin"],
+    }
+
+
+def write_w3c(records: Iterable[dict[str, Any]], out: IO[str], terminal: bool = False) -> int:
+    """An ``AnnotationCollection`` whose ``first`` page holds every annotation in ``items``,
+    written one annotation per line as they come (``total`` follows the page)."""
+    collection = {"@context": W3C_CONTEXT, "id": f"urn:uuid:{uuid_module.uuid4()}", "type": "AnnotationCollection",
+                  "label": "annotator export", "generator": GENERATOR, "generated": utc_now()}
+    page = {"id": f"urn:uuid:{uuid_module.uuid4()}", "type": "AnnotationPage", "startIndex": 0}
+    out.write("{\n" + "".join(f"  {dumps(k)}: {dumps(v)},\n" for k, v in collection.items()))
+    out.write('  "first": {' + ", ".join(f"{dumps(k)}: {dumps(v)}" for k, v in page.items()) + ', "items": [')
+    count = 0
+    for record in records:
+        out.write(("\n    " if count == 0 else ",\n    ") + dumps(w3c_annotation(record)))
+        count += 1
+    out.write(f"\n  ]}},\n  \"total\": {count}\n}}\n")
+    return count
+
+
+WRITERS: dict[str, Callable[[Iterable[dict[str, Any]], IO[str], bool], int]] = {
+    "csv": write_csv, "jsonl": write_jsonl, "w3c": write_w3c,
+}
+
+
+def export(store: Any, fmt: str, out: IO[str], annotators: Iterable[str] | None = None,
+           codebook: str | None = None, terminal: bool = False) -> int:
+    """Write every live annotation (optionally only some annotators' or one codebook's) in
+    ``fmt`` to ``out``; returns how many. ``terminal``: ``out`` is a terminal."""
+    if fmt not in WRITERS:
+        raise ValueError(f"unknown format {fmt!r} (use one of {', '.join(FORMATS)})")
+    records: Iterator[dict[str, Any]] = store.iter_annotation_exports(annotators=annotators, codebook=codebook)
+    return WRITERS[fmt](records, out, terminal)
+
+
+# -- files ----------------------------------------------------------------------------------
+
+
+def check_out_path(path: Path) -> str | None:
+    """Why ``path`` cannot be written as an export (None when it looks writable)."""
+    directory = path.parent
+    if path.is_dir():
+        return "is a folder, not a file"
+    if not directory.is_dir():
+        return f"no such folder {directory}" if not directory.exists() else f"{directory} is not a folder"
+    if not os.access(directory, os.W_OK | os.X_OK):
+        return f"cannot write in folder {directory}"
+    return None
+
+
+if __name__ == "__main__":
+    SCHEMA_FILE.write_text(render_export_schema(), encoding="utf-8")
+    print(SCHEMA_FILE)

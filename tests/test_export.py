@@ -1,0 +1,397 @@
+"""annotator export: CSV, JSON lines and W3C Web Annotation, streamed from the store."""
+
+from __future__ import annotations
+
+import csv
+import inspect
+import io
+import json
+import re
+import tracemalloc
+from datetime import datetime
+
+import pytest
+from click.testing import CliRunner
+
+from annotator.cli import main
+from annotator.export import (CSV_COLUMNS, SCHEMA_FILE, ExportRecord, export, export_schema, render_export_schema,
+                              write_csv)
+from annotator.models import ARTICLE_NOTE_CATEGORY, ARTICLE_NOTE_LABEL, Annotation, quote_selector
+from annotator.store import EXPORT_FIELDS, _export_query
+
+HOSTILE = "[red]x[/] [@click=app.quit]q[/] \x1b[31mred\x1b[0m \x1b]0;owned\x07 \x9b2J \u202eevil\u2028end"
+
+
+def articles(store):
+    """The demo articles by publisher id."""
+    return {r.publisher: store.article(r.id) for r in store.list_articles()}
+
+
+def tag(store, article, word=None, label="kremlin-form", annotator="maria", category="term", note=None,
+        attributes=None, codebook="ru-ua-framing", created=None):
+    """Tag the first occurrence of ``word`` (an article-level tag without ``word``)."""
+    span = {}
+    if word is not None:
+        start = article.text.index(word)
+        span = {"start": start, "end": start + len(word), **quote_selector(article.text, start, start + len(word))}
+    extra = {"created": created, "updated": created} if created else {}
+    return store.add_annotation(Annotation(
+        article_id=article.id, text_sha256=article.text_sha256, annotator=annotator, codebook_id=codebook,
+        codebook_version="1", category=category, label=label, attributes=attributes or {}, note=note,
+        **span, **extra))
+
+
+def exported(store, fmt, **kwargs):
+    out = io.StringIO(newline="")
+    count = export(store, fmt, out, **kwargs)
+    return count, out.getvalue()
+
+
+def jsonl(store, **kwargs):
+    return [json.loads(line) for line in exported(store, "jsonl", **kwargs)[1].splitlines()]
+
+
+@pytest.fixture
+def tagged(demo_store):
+    """The demo store with a few tags of every kind."""
+    by = articles(demo_store)
+    press, yahoo, kyiv = by["press-tv"], by["yahoo-news"], by["kyiv-independent"]
+    tag(demo_store, press, "Kiev", attributes={"voice": "own", "concept": "capital", "variant": "kiev"})
+    tag(demo_store, press, "Moscow", label="neutral", attributes={"voice": "quoted"})
+    tag(demo_store, press, category="tone", label="negative", note="why: the framing")
+    tag(demo_store, press, category=ARTICLE_NOTE_CATEGORY, label=ARTICLE_NOTE_LABEL, note="check the date")
+    tag(demo_store, yahoo, "Kremlin", annotator="olek")
+    tag(demo_store, kyiv, "Zelensky", annotator="olek", codebook="policy-frames", label="x", category="y")
+    gone = tag(demo_store, kyiv, "Putin", annotator="maria")
+    demo_store.update_annotation(gone.uuid, deleted=True)
+    return demo_store
+
+
+# -- the record and its schema ------------------------------------------------------------------
+
+
+def test_store_fields_model_and_schema_file_agree():
+    assert EXPORT_FIELDS == tuple(ExportRecord.model_fields)
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == render_export_schema(), \
+        "schemas/annotation-export.schema.json is stale: run python -m annotator.export"
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["required"] == list(EXPORT_FIELDS) and schema["additionalProperties"] is False
+    assert "code-point" in schema["properties"]["start"]["description"]
+
+
+_KEYWORDS = {"$schema", "title", "description", "type", "properties", "required", "additionalProperties", "anyOf",
+             "pattern", "minLength", "minimum", "enum", "const", "format", "default"}
+_TYPES = {"string": str, "integer": int, "object": dict, "null": type(None), "array": list, "boolean": bool}
+
+
+def _keywords(schema):
+    if isinstance(schema, dict):
+        for key, value in schema.items():
+            yield key
+            if key == "properties":
+                for sub in value.values():
+                    yield from _keywords(sub)
+            elif key in ("anyOf",):
+                for sub in value:
+                    yield from _keywords(sub)
+            elif key == "additionalProperties":
+                yield from _keywords(value)
+
+
+def schema_errors(instance, schema, path="$"):
+    """A JSON Schema validator for the keywords the export schema uses (checked below)."""
+    if "anyOf" in schema:
+        if all(schema_errors(instance, sub, path) for sub in schema["anyOf"]):
+            return [f"{path}: matches none of anyOf"]
+        return []
+    kind = schema.get("type")
+    if kind and (not isinstance(instance, _TYPES[kind]) or (kind == "integer" and isinstance(instance, bool))):
+        return [f"{path}: not {kind}"]
+    errors = []
+    if "enum" in schema and instance not in schema["enum"]:
+        errors.append(f"{path}: not one of {schema['enum']}")
+    if "const" in schema and instance != schema["const"]:
+        errors.append(f"{path}: not {schema['const']!r}")
+    if "pattern" in schema and not re.search(schema["pattern"], instance):
+        errors.append(f"{path}: does not match {schema['pattern']}")
+    if "minLength" in schema and len(instance) < schema["minLength"]:
+        errors.append(f"{path}: too short")
+    if "minimum" in schema and instance < schema["minimum"]:
+        errors.append(f"{path}: below {schema['minimum']}")
+    if schema.get("format") == "date-time":
+        try:
+            datetime.fromisoformat(instance)
+        except ValueError:
+            errors.append(f"{path}: not a date-time")
+    if kind == "object":
+        errors += [f"{path}: missing {k}" for k in schema.get("required", []) if k not in instance]
+        extra = schema.get("additionalProperties", True)
+        for key, value in instance.items():
+            if key in schema.get("properties", {}):
+                errors += schema_errors(value, schema["properties"][key], f"{path}.{key}")
+            elif extra is False:
+                errors.append(f"{path}: unexpected {key}")
+            elif isinstance(extra, dict):
+                errors += schema_errors(value, extra, f"{path}.{key}")
+    return errors
+
+
+def test_jsonl_records_validate_against_the_schema(tagged):
+    schema = export_schema()
+    assert set(_keywords(schema)) <= _KEYWORDS  # the validator above understands every keyword used
+    records = jsonl(tagged)
+    assert len(records) == 6
+    for record in records:
+        assert schema_errors(record, schema) == [], record
+        ExportRecord.model_validate(record)
+    # and the validator is not vacuous
+    broken = dict(records[0], start="3", extra=1)
+    del broken["label"]
+    assert len(schema_errors(broken, schema)) == 3
+    assert schema_errors(dict(records[0], published="July 2025"), schema)
+    assert schema_errors(dict(records[0], origin="robot"), schema)
+
+
+def test_records_carry_article_and_outlet_context(tagged):
+    records = jsonl(tagged)
+    by_quote = {r["quote"]: r for r in records if r["quote"]}
+    press = by_quote["Kiev"]
+    article = tagged.article(press["article_id"])
+    assert press["quote"] == article.text[press["start"]:press["end"]]
+    assert press["prefix"] == article.text[press["start"] - 32:press["start"]]
+    assert press["text_sha256"] == article.text_sha256
+    assert (press["publisher"], press["publisher_name"]) == ("press-tv", "Press TV")
+    assert press["published"] == "2022-08-08" and press["url"] is None
+    assert press["attributes"] == {"voice": "own", "concept": "capital", "variant": "kiev"}
+    assert press["story"] == "kremlin-putin-zelensky-meeting" and press["language"] == "en"
+    assert press["codebook"] == "ru-ua-framing" and press["codebook_version"] == "1"
+    assert press["origin"] == "human" and press["created_at"] and press["updated_at"]
+    yahoo = by_quote["Kremlin"]
+    assert (yahoo["original_source"], yahoo["original_source_name"]) == ("the-hill", "The Hill")
+    assert yahoo["url"].startswith("https://www.yahoo.com/")
+    assert by_quote["Zelensky"]["published"] == "~2025-07"  # approximate, shown as stored
+
+
+def test_only_live_annotations_in_article_then_start_then_creation_order(tagged):
+    records = jsonl(tagged)
+    assert "Putin" not in {r["quote"] for r in records}  # soft-deleted
+    order = [r.id for r in tagged.list_articles()]
+    keys = [(order.index(r["article_id"]), -1 if r["start"] is None else r["start"], r["created_at"]) for r in records]
+    assert keys == sorted(keys)
+    press = [r for r in records if r["publisher"] == "press-tv"]
+    assert [r["category"] for r in press[:2]] == ["tone", ARTICLE_NOTE_CATEGORY]  # article-level first
+    assert [r["quote"] for r in press[2:]] == sorted([r["quote"] for r in press[2:]],
+                                                      key=lambda q: tagged.article(press[0]["article_id"]).text.index(q))
+
+
+def test_filters_by_annotator_and_codebook(tagged):
+    assert {r["annotator"] for r in jsonl(tagged, annotators=["olek"])} == {"olek"}
+    assert len(jsonl(tagged, annotators=["olek", "maria"])) == 6
+    assert jsonl(tagged, annotators=["nobody"]) == []
+    assert [r["quote"] for r in jsonl(tagged, codebook="policy-frames")] == ["Zelensky"]
+    assert len(jsonl(tagged, annotators=["olek"], codebook="ru-ua-framing")) == 1
+
+
+# -- CSV ------------------------------------------------------------------------------------------
+
+
+def test_csv_is_plain_utf8_rfc4180_with_the_header(tagged):
+    tag(tagged, articles(tagged)["telesur"], category="tone", label="negative", note="Zelensky’s “talks”\nsecond line")
+    count, text = exported(tagged, "csv")
+    assert count == 7
+    assert not text.startswith("\ufeff")
+    assert text.split("\r\n", 1)[0] == ",".join(CSV_COLUMNS)
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert len(rows) == 7 and list(rows[0]) == list(CSV_COLUMNS)
+    kiev = next(r for r in rows if r["quote"] == "Kiev")
+    assert (kiev["voice"], kiev["concept"], kiev["variant"]) == ("own", "capital", "kiev")
+    assert json.loads(kiev["attributes"]) == {"voice": "own", "concept": "capital", "variant": "kiev"}
+    assert int(kiev["end"]) - int(kiev["start"]) == 4
+    assert re.search(r",\d+,\d+,Kiev,", text)  # offsets are plain numbers, not quoted or guarded
+    assert any(r["note"] == "Zelensky’s “talks”\nsecond line" for r in rows)
+    kyiv = next(r for r in rows if r["quote"] == "Zelensky")
+    assert kyiv["published"] == "~2025-07"
+    assert {r["publisher_name"] for r in rows} >= {"Press TV", "Yahoo News"}
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_cells_that_a_spreadsheet_would_run_are_prefixed(demo_store, start):
+    article = articles(demo_store)["press-tv"]
+    tag(demo_store, article, "Kiev", annotator=f"{start}HYPERLINK(\"http://x\")", label=f"{start}1+1",
+        note=f"{start}cmd|' /C calc'!A0")
+    [row] = list(csv.DictReader(io.StringIO(exported(demo_store, "csv")[1], newline="")))
+    assert row["annotator"] == f"'{start}HYPERLINK(\"http://x\")"
+    assert row["label"] == f"'{start}1+1"
+    assert row["note"] == f"'{start}cmd|' /C calc'!A0"
+    assert row["quote"] == "Kiev" and row["start"].isdigit()
+
+
+def test_csv_on_a_terminal_shows_control_characters_as_escapes(tagged):
+    [record] = [r for r in jsonl(tagged) if r["category"] == "tone"]
+    record = dict(record, note=HOSTILE, annotator="\x1b[2Jeve")
+    out = io.StringIO()
+    write_csv([record], out, terminal=True)
+    assert "\x1b" not in out.getvalue() and "\x9b" not in out.getvalue() and "\u202e" not in out.getvalue()
+    assert "\\x1b[31mred" in out.getvalue()
+    exact = io.StringIO()
+    write_csv([record], exact)  # a file keeps the exact text
+    assert HOSTILE in exact.getvalue()
+
+
+# -- W3C Web Annotation -------------------------------------------------------------------------
+
+
+def test_w3c_collection_of_annotations_with_selectors_on_the_text(tagged):
+    count, text = exported(tagged, "w3c")
+    document = json.loads(text)
+    assert document["@context"] == "http://www.w3.org/ns/anno.jsonld"
+    assert document["type"] == "AnnotationCollection" and document["total"] == count == 6
+    page = document["first"]
+    assert page["type"] == "AnnotationPage" and page["startIndex"] == 0 and len(page["items"]) == 6
+    records = {f"urn:uuid:{r['id']}": r for r in jsonl(tagged)}
+    for item in page["items"]:
+        record = records[item["id"]]
+        assert item["type"] == "Annotation"
+        assert item["creator"] == {"type": "Person", "name": record["annotator"]}
+        assert item["created"] == record["created_at"] and item["modified"] == record["updated_at"]
+        assert item["generator"]["type"] == "Software"
+        assert item["target"]["source"] == (record["url"] or f"urn:annotator:article:{record['article_id']}")
+        for body in item["body"]:
+            assert body["type"] == "TextualBody"
+        if record["start"] is None:
+            assert "selector" not in item["target"]
+            continue
+        assert item["motivation"] == "tagging"
+        assert item["body"][0] == {"type": "TextualBody", "purpose": "tagging", "value": record["label"]}
+        quote, position = item["target"]["selector"]
+        assert quote["type"] == "TextQuoteSelector" and position["type"] == "TextPositionSelector"
+        text_of_article = tagged.article(record["article_id"]).text
+        assert quote["exact"] == text_of_article[position["start"]:position["end"]]
+        assert text_of_article[:position["start"]].endswith(quote.get("prefix", ""))
+        assert text_of_article[position["end"]:].startswith(quote.get("suffix", ""))
+    motivations = {records[i["id"]]["category"]: i for i in page["items"]}
+    assert motivations["tone"]["motivation"] == "classifying"
+    assert {"type": "TextualBody", "purpose": "commenting", "value": "why: the framing",
+            "format": "text/plain"} in motivations["tone"]["body"]
+    note = motivations[ARTICLE_NOTE_CATEGORY]
+    assert note["motivation"] == "commenting" and [b["value"] for b in note["body"]] == ["check the date"]
+
+
+def test_w3c_of_nothing_is_an_empty_collection(demo_store):
+    document = json.loads(exported(demo_store, "w3c")[1])
+    assert document["total"] == 0 and document["first"]["items"] == []
+
+
+# -- hostile text -----------------------------------------------------------------------------
+
+
+def test_hostile_text_survives_json_exactly_and_reaches_no_terminal(demo_store):
+    article = articles(demo_store)["press-tv"]
+    tag(demo_store, article, "Kiev", annotator="eve " + HOSTILE, note=HOSTILE)
+    for fmt in ("jsonl", "w3c"):
+        text = exported(demo_store, fmt)[1]
+        assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u202e]", text), fmt  # only \n raw
+        assert "[red]x[/]" in text  # markup is just text
+    [record] = jsonl(demo_store)
+    assert record["note"] == HOSTILE and record["annotator"] == "eve " + HOSTILE
+    item = json.loads(exported(demo_store, "w3c")[1])["first"]["items"][0]
+    assert item["creator"]["name"] == "eve " + HOSTILE
+    result = CliRunner().invoke(main, ["export"], catch_exceptions=False)
+    assert result.exit_code == 0 and "\x1b" not in result.stdout
+    assert json.loads(result.stdout)["note"] == HOSTILE
+
+
+# -- streaming --------------------------------------------------------------------------------
+
+
+def test_the_store_streams_rows_instead_of_building_a_list(demo_store):
+    article = articles(demo_store)["press-tv"]
+    note = "n" * 2000
+    demo_store.upsert_annotations(
+        Annotation(article_id=article.id, text_sha256=article.text_sha256, annotator=f"a{i}", codebook_id="c",
+                   codebook_version="1", category="tone", label="x", note=note + str(i))
+        for i in range(3000))
+    rows = demo_store.iter_annotation_exports(batch=100)
+    assert inspect.isgenerator(rows)
+
+    tracemalloc.start()
+    try:
+        first = next(rows)  # the query runs now, and only its first batch is read
+        _, peak_first = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        everything = [first, *rows]
+        _, peak_all = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(everything) == 3000 and first["note"].startswith(note)
+    assert peak_all > 6_000_000  # 3000 notes of 2 KB held at once ...
+    assert peak_first < peak_all / 10  # ... but the first row came without them
+
+    streamed = 0
+    tracemalloc.start()
+    try:
+        for record in demo_store.iter_annotation_exports(batch=100):
+            streamed += len(record["note"])
+        _, peak_streamed = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert streamed > 6_000_000 and peak_streamed < peak_all / 10  # flat while streaming
+
+
+@pytest.mark.parametrize("filters", [{}, {"annotators": ["a", "b"]}, {"codebook": "c"}])
+def test_export_order_needs_no_sort_of_the_whole_result(demo_store, filters):
+    sql, params = _export_query(filters.get("annotators"), filters.get("codebook"))
+    plan = " | ".join(r[3] for r in demo_store.db.conn.execute("EXPLAIN QUERY PLAN " + sql, params))
+    assert "SCAN a" in plan, plan  # driven by the articles, in rowid order
+    assert "TEMP B-TREE FOR ORDER BY" not in plan, plan  # only each article's tags are sorted ("RIGHT PART")
+
+
+# -- the command -------------------------------------------------------------------------------
+
+
+def run(*args, **kwargs):
+    return CliRunner().invoke(main, list(args), **kwargs)
+
+
+def test_command_writes_every_format_to_stdout_or_a_file(tagged, workdir):
+    for fmt in ("csv", "jsonl", "w3c"):
+        to_stdout = run("export", "--format", fmt, catch_exceptions=False)
+        assert to_stdout.exit_code == 0 and to_stdout.stderr == ""
+        to_file = run("export", "--format", fmt, "--out", f"tags.{fmt}", catch_exceptions=False)
+        assert to_file.exit_code == 0 and f"Exported 6 annotation(s) to tags.{fmt}" in to_file.stdout
+        saved = (workdir / f"tags.{fmt}").read_bytes()
+        if fmt != "w3c":  # (w3c has a fresh id and time per export)
+            assert saved == to_stdout.stdout_bytes
+        assert saved.decode("utf-8")
+    assert (workdir / "tags.csv").read_bytes().count(b"\r\n") >= 7
+    olek = run("export", "--annotator", "olek", "--codebook", "ru-ua-framing")
+    assert [json.loads(line)["quote"] for line in olek.stdout.splitlines()] == ["Kremlin"]
+    assert run("export", "--format", "xml").exit_code == 2
+
+
+def test_bad_out_paths_are_one_error_line(tagged, workdir):
+    missing = run("export", "--out", "no/such/folder/tags.csv")
+    assert missing.exit_code == 2
+    assert missing.stderr.splitlines() == ["error: --out no/such/folder/tags.csv: no such folder no/such/folder"]
+    (workdir / "folder").mkdir()
+    assert run("export", "--out", "folder").exit_code == 2
+    assert list((workdir / "folder").iterdir()) == []
+
+
+def test_a_failed_export_leaves_the_old_file_and_no_half_file(tagged, workdir, monkeypatch):
+    (workdir / "tags.json").write_text("the previous export", encoding="utf-8")
+    calls = []
+
+    def broken(record):
+        calls.append(record)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        return {"id": record["id"]}
+
+    monkeypatch.setattr("annotator.export.w3c_annotation", broken)
+    result = run("export", "--format", "w3c", "--out", "tags.json")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == ["error: --out tags.json: cannot write (No space left on device)"]
+    assert (workdir / "tags.json").read_text(encoding="utf-8") == "the previous export"
+    assert sorted(p.name for p in workdir.iterdir() if p.name.startswith(".")) == []
