@@ -245,8 +245,13 @@ def output_file(path: Path | None) -> Iterator[IO[str]]:
     directory = path.parent if str(path.parent) else Path(".")
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)  # as an ordinary new file would be, not mkstemp's 0600
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             yield out
+            out.flush()
+            os.fsync(out.fileno())  # on disk before it takes the name
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

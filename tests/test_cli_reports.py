@@ -108,3 +108,17 @@ def test_hostile_annotator_names_never_reach_the_terminal_raw(db):
     names = [r["annotator"] for r in json.loads(run("--db", db, "stats", "--by", "annotator", "--format", "json").output)
              ["tables"]["annotator_progress"]["rows"]]
     assert evil in names  # JSON keeps the exact name (control characters escaped by JSON itself)
+
+
+def test_out_file_gets_ordinary_permissions(db, tmp_path):
+    import os
+    import stat
+
+    out = tmp_path / "stats.csv"
+    umask = os.umask(0o022)
+    try:
+        assert run("--db", db, "stats", "--format", "csv", "--out", str(out)).exit_code == 0
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
