@@ -122,3 +122,25 @@ def test_out_file_gets_ordinary_permissions(db, tmp_path):
         os.umask(umask)
     assert stat.S_IMODE(out.stat().st_mode) == 0o644
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+def test_export_then_import_into_a_fresh_database_gives_the_same_statistics(db, tmp_path):
+    from annotator.importer import import_paths
+    from annotator.store import Store
+
+    project = tmp_path / "p"
+    fresh = tmp_path / "fresh.db"
+    assert import_paths(Store(fresh), [project / "articles.jsonl"], registry_path=project / "outlets.yaml").ok
+    exported = tmp_path / "tags.jsonl"
+    assert run("--db", db, "export", "--format", "jsonl", "--out", str(exported)).exit_code == 0
+    assert run("--db", str(fresh), "import-annotations", str(exported)).exit_code == 0
+
+    def report(database, command, *args):
+        data = json.loads(run("--db", database, command, *args, "--format", "json").output)
+        data.pop("database")
+        return data
+
+    for count in ("all", "adjudicated", "alice"):
+        assert report(str(fresh), "stats", "--by", "all", "--count", count) == \
+            report(db, "stats", "--by", "all", "--count", count)
+    assert report(str(fresh), "agreement") == report(db, "agreement")
