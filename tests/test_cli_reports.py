@@ -144,3 +144,21 @@ def test_export_then_import_into_a_fresh_database_gives_the_same_statistics(db, 
         assert report(str(fresh), "stats", "--by", "all", "--count", count) == \
             report(db, "stats", "--by", "all", "--count", count)
     assert report(str(fresh), "agreement") == report(db, "agreement")
+
+
+def test_the_readme_worked_example_still_imports_and_counts(demo_dir):
+    """README "Worked example": examples/demo-annotations.jsonl must fit the demo corpus as
+    imported today (its article ids are hashes of the canonical texts)."""
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "demo-annotations.jsonl"
+    assert run("import", "corpus").exit_code == 0
+    result = run("import-annotations", str(example))
+    assert result.exit_code == 0, result.output
+    assert "108 added" in result.output and "0 refused" in result.output
+    data = json.loads(run("stats", "--by", "concept", "--count", "alice", "--format", "json").output)
+    rows = {(r["outlet_id"], r["variant"], r["voice"]): r for r in data["tables"]["concept_variants"]["rows"]}
+    assert rows[("press-tv", "kiev", "all")]["share_in_concept"] == 1.0
+    assert rows[("kyiv-independent", "kyiv", "all")]["share_in_concept"] == 1.0
+    alpha = {r["item"]: r for r in json.loads(run("agreement", "--format", "json").output)["tables"]["alpha"]["rows"]}
+    assert round(alpha["tone"]["alpha"], 3) == 0.794 and alpha["tone"]["level"] == "ordinal"
