@@ -230,7 +230,9 @@ def agreement_tables(found: Iterator[Item], pairs: bool = True) -> list[ResultTa
              "agree = share of agreeing annotator pairs within those articles",
              "alpha: 1 perfect, 0 no better than chance, below 0 systematic disagreement; "
              "0.667 is Krippendorff's lowest bar for tentative conclusions, 0.8 for firm ones"]
-    if unused:
+    if unused and not alpha_rows:
+        notes.append("no question answered and no label used by anyone yet")
+    elif unused:
         notes.append(f"left out, never answered or used by anyone: {', '.join(unused)}")
     tables = [ResultTable("alpha", "Krippendorff's alpha",
                           [Column("item", "question or label"), Column("kind", "kind", optional=True),

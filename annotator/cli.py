@@ -303,10 +303,15 @@ def _partial_date(option: str, value: str | None) -> str | None:
 
     if value is None:
         return None
+    from pydantic import ValidationError
+
     try:
         return PartialDate.parse(value).value
+    except ValidationError as exc:
+        reason = exc.errors()[0]["msg"].removeprefix("Value error, ")
     except ValueError as exc:
-        fail(f"{option} {value!r}: {str(exc).splitlines()[-1].removeprefix('  Value error, ')}", 2)
+        reason = str(exc)
+    fail(f"{option} {value!r}: not a date YYYY, YYYY-MM or YYYY-MM-DD ({reason})", 2)
     return None
 
 
@@ -344,9 +349,11 @@ def _write_report(tables: list, fmt: str, out_path: Path | None, facts: dict[str
                 console.print(Text.assemble((f"{key}: ", "bold"), printable(str(value))))
             for table in tables:
                 console.print()
-                console.print(rich_table(table, console.width), soft_wrap=False)
                 if not table.rows:
-                    console.print(Text("  (nothing to count yet)", style="dim"))
+                    console.print(Text(printable(table.title), style="bold"))
+                    console.print(Text("  nothing to count yet", style="dim"))
+                    continue
+                console.print(rich_table(table, console.width), soft_wrap=False)
     except OSError as exc:
         fail(f"--out {out_path}: cannot write ({exc.strerror or exc})")
 
