@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .models import ARTICLE_NOTE_CATEGORY, utc_now
 from .normalize import printable
+from .store import EXPORT_FIELDS
 from .tables import csv_writer, write_csv_row
 
 FORMATS = ("csv", "jsonl", "w3c")
@@ -116,20 +117,28 @@ CSV_COLUMNS = tuple(c for f in ExportRecord.model_fields
                     for c in ((*ATTRIBUTE_COLUMNS, "attributes") if f == "attributes" else (f,)))
 
 
-def write_csv(records: Iterable[dict[str, Any]], out: IO[str], terminal: bool = False) -> int:
-    """A header and one row per record (RFC 4180, ``\\r\\n``); every cell spreadsheet-safe.
-    ``terminal``: control characters are shown as escapes (never sent to a terminal)."""
+def write_csv(rows: Iterable[tuple], out: IO[str], terminal: bool = False) -> int:
+    """A header and one row per export row (:meth:`Store.iter_annotation_export_rows`; RFC 4180,
+    ``\r\n``); every cell spreadsheet-safe. ``terminal``: control characters are shown as
+    escapes (never sent to a terminal). Works on the rows as tuples: a million of them."""
     writer = csv_writer(out)
     write_csv_row(writer, CSV_COLUMNS)
+    extra = len(EXPORT_FIELDS)  # published_approximate, then the attribute columns
+    where = [extra + 1 + ATTRIBUTE_COLUMNS.index(c) if c in ATTRIBUTE_COLUMNS else EXPORT_FIELDS.index(c)
+             for c in CSV_COLUMNS]
+    published, attributes = CSV_COLUMNS.index("published"), CSV_COLUMNS.index("attributes")
     count = 0
-    for record in records:
-        attributes = record["attributes"]
-        cells = {**record, **{a: attributes.get(a) for a in ATTRIBUTE_COLUMNS},
-                 "attributes": json.dumps(attributes, ensure_ascii=False, sort_keys=True)}
-        row = [cells[c] for c in CSV_COLUMNS]
+    for row in rows:
+        cells = [row[i] for i in where]
+        if row[extra] and cells[published] is not None:
+            cells[published] = "~" + cells[published]
+        stored = cells[attributes]
+        cells[attributes] = "{}" if not stored or stored == "{}" else (
+            stored if stored.isascii() and "\\u" not in stored else
+            json.dumps(json.loads(stored), ensure_ascii=False, sort_keys=True))
         if terminal:
-            row = [printable(v) if isinstance(v, str) else v for v in row]
-        write_csv_row(writer, row)
+            cells = [printable(v) if isinstance(v, str) else v for v in cells]
+        write_csv_row(writer, cells)
         count += 1
     return count
 
@@ -225,7 +234,7 @@ def write_w3c(records: Iterable[dict[str, Any]], out: IO[str], terminal: bool = 
 
 
 WRITERS: dict[str, Callable[[Iterable[dict[str, Any]], IO[str], bool], int]] = {
-    "csv": write_csv, "jsonl": write_jsonl, "w3c": write_w3c,
+    "jsonl": write_jsonl, "w3c": write_w3c,  # (csv: write_csv, on rows)
 }
 
 
@@ -233,8 +242,10 @@ def export(store: Any, fmt: str, out: IO[str], annotators: Iterable[str] | None 
            codebook: str | None = None, terminal: bool = False) -> int:
     """Write every live annotation (optionally only some annotators' or one codebook's) in
     ``fmt`` to ``out``; returns how many. ``terminal``: ``out`` is a terminal."""
-    if fmt not in WRITERS:
+    if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (use one of {', '.join(FORMATS)})")
+    if fmt == "csv":
+        return write_csv(store.iter_annotation_export_rows(annotators=annotators, codebook=codebook), out, terminal)
     records: Iterator[dict[str, Any]] = store.iter_annotation_exports(annotators=annotators, codebook=codebook)
     return WRITERS[fmt](records, out, terminal)
 

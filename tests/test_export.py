@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import main
+from annotator.store import EXPORT_FIELDS
 from annotator.export import (CSV_COLUMNS, SCHEMA_FILE, ExportRecord, export, export_schema, render_export_schema,
                               write_csv)
 from annotator.models import ARTICLE_NOTE_CATEGORY, ARTICLE_NOTE_LABEL, Annotation, quote_selector
@@ -230,12 +231,14 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_prefixed(demo_store, start):
 def test_csv_on_a_terminal_shows_control_characters_as_escapes(tagged):
     [record] = [r for r in jsonl(tagged) if r["category"] == "tone"]
     record = dict(record, note=HOSTILE, annotator="\x1b[2Jeve")
+    # a row as the store gives it: the fields, attributes as JSON, then published_approximate and attributes
+    row = (*[json.dumps(record[f]) if f == "attributes" else record[f] for f in EXPORT_FIELDS], 0, None, None, None)
     out = io.StringIO()
-    write_csv([record], out, terminal=True)
+    write_csv([row], out, terminal=True)
     assert "\x1b" not in out.getvalue() and "\x9b" not in out.getvalue() and "\u202e" not in out.getvalue()
     assert "\\x1b[31mred" in out.getvalue()
     exact = io.StringIO()
-    write_csv([record], exact)  # a file keeps the exact text
+    write_csv([row], exact)  # a file keeps the exact text
     assert HOSTILE in exact.getvalue()
 
 
