@@ -10,7 +10,6 @@ can be audited. All rules are linear in the size of the text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from .models import RemovedRange
 
@@ -29,16 +28,20 @@ _PHOTO_CREDIT = re.compile(r"\|\s*(photo|image|picture)s?\s*:", re.I)
 _SEPARATOR = re.compile(r"^[-\u2013\u2014*_]{1,3}$")
 
 
-@dataclass(frozen=True)
 class Line:
-    index: int
-    start: int  # offset of the first character
-    end: int  # offset just past the last character (the newline is at ``end``)
-    text: str
-    bare: str = field(init=False)  # stripped text, computed once: every rule reads it
+    """One line of the text (a plain class with slots: a text has many, made per import)."""
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "bare", self.text.strip())
+    __slots__ = ("index", "start", "end", "text", "bare")
+
+    def __init__(self, index: int, start: int, end: int, text: str):
+        self.index = index
+        self.start = start  # offset of the first character
+        self.end = end  # offset just past the last character (the newline is at ``end``)
+        self.text = text
+        self.bare = text.strip()  # stripped text, computed once: every rule reads it
+
+    def __repr__(self) -> str:
+        return f"Line({self.index}, {self.start}, {self.end}, {self.text!r})"
 
     @property
     def unbulleted(self) -> str:
@@ -179,6 +182,36 @@ RULES = [
 ]
 
 
+# Quick tests on the whole text, each a necessary condition for one rule to drop a line, so
+# that a text none of them fits skips the line-by-line rules (most articles). The patterns
+# start with a literal newline, which the regular expression engine finds fast; the first
+# line is tested on its own.
+_LINE_END = r"[^\S\n]*(?:\n|\Z)"
+_SEPARATOR_LINE = r"[^\S\n]*[-\u2013\u2014*_]{1,3}" + _LINE_END  # navigation-headlines
+_SHARE_LINE = r"[^\S\n]*(?:share this article|share this|share|print this article|print)" + _LINE_END
+_COMMENTS_LINE = r"[^\S\n]*(?:post with no comments\.?|no comments(?: yet)?\.?|\d+ comments?\.?)" + _LINE_END
+_MAYBE_LINE = re.compile(rf"(?i)\n(?:{_SEPARATOR_LINE}|{_SHARE_LINE}|{_COMMENTS_LINE})")
+_MAYBE_FIRST_LINE = re.compile(rf"(?i){_SEPARATOR_LINE}|{_SHARE_LINE}|{_COMMENTS_LINE}")
+_MAYBE_BREADCRUMB = re.compile(r"[/>»|›](?<=\s[/>»|›])(?=\s)")
+# trailing white space on a line, or two blank lines in a row (the whitespace rule's work)
+_UNTIDY = re.compile(r"\n(?:(?<=[^\S\n]\n)|\n\n)")
+
+
+def _may_have_chrome(text: str) -> bool:
+    """False when no rule can drop a line of ``text``. Each test is implied by a rule firing
+    (``str.lower`` maps letter by letter, as the rules' own ``lower()`` on a line does)."""
+    if BULLET in text or "|" in text:  # social-strip needs a bullet; photo-caption a credit "| Photo:"
+        return True
+    low = text.lower()
+    if "oops!" in low or "something went wrong." in low or "please try again later." in low:  # error-widget
+        return True
+    if _MIRROR_NOTICE.search(text):  # mirror-notice (its own pattern: re's case folding is not lower())
+        return True
+    if _MAYBE_LINE.search(text) or _MAYBE_FIRST_LINE.match(text):  # navigation, share buttons, comments
+        return True
+    return any(c in text for c in "/>»›") and _MAYBE_BREADCRUMB.search(text) is not None  # breadcrumb
+
+
 def strip_boilerplate(text: str, enabled: bool = True) -> tuple[str, list[RemovedRange]]:
     """Remove page chrome and surplus blank lines from normalized ``text``.
 
@@ -186,6 +219,10 @@ def strip_boilerplate(text: str, enabled: bool = True) -> tuple[str, list[Remove
     Paragraphs keep one blank line between them; lines lose trailing spaces;
     the text loses leading and trailing blank lines.
     """
+    if not (enabled and _may_have_chrome(text)) and not (
+        text.startswith("\n") or text[-1:].isspace() or _UNTIDY.search(text)
+    ):
+        return text, []  # nothing to drop and already tidy: the canonical text is the text
     lines = split_lines(text)
     dropped: dict[int, str] = {}
     if enabled:

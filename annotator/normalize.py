@@ -28,11 +28,15 @@ _CONTROLS_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufeff]")
 
 
 _ESCAPE_START_RE = re.compile("[\x1b\x90\x98\x9b\x9d\x9e\x9f]")
+# Every character one of the passes below acts on: one scan tells whether any pass is needed.
+_ANY_RE = re.compile("[\r\u2028\u2029\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]")
 
 
 def normalize_text(text: str) -> str:
     """Return the canonical form of ``text`` (see the module docstring)."""
     # Each pass runs only when there is something for it to do (fast on large clean texts).
+    if not _ANY_RE.search(text):
+        return unicodedata.normalize("NFC", text)
     if _NEWLINES_RE.search(text):
         text = _NEWLINES_RE.sub("\n", text)
     if _ESCAPE_START_RE.search(text):

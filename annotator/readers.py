@@ -130,11 +130,11 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     raised (never silent mojibake). Empty, whitespace-only and binary data (NUL
     bytes) are rejected even when ``encoding`` is forced.
     """
-    if not data.strip():
+    if not data or data.isspace():  # (not data.strip(): that would copy a large file)
         raise InputError("is empty" if not data else "is empty (only whitespace)")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-        if not data.strip():
+        if not data or data.isspace():
             raise InputError("is empty (only a byte-order mark)")
     if encoding:
         try:
@@ -152,7 +152,7 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     if nul != -1:
         raise InputError(f"is binary, not text (NUL byte at offset {nul})")
     try:
-        return _checked_text(data.decode("utf-8")), "utf-8"
+        return _checked_text(data.decode("utf-8"), nul_checked=True), "utf-8"
     except UnicodeDecodeError as exc:
         utf8_error = exc
     sample = data[:4096]
@@ -168,11 +168,13 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
                          f"at offset {exc.start}); convert it to UTF-8 or pass --encoding") from None
 
 
-def _checked_text(text: str) -> str:
-    nul = text.find("\x00")
+def _checked_text(text: str, nul_checked: bool = False) -> str:
+    """``text`` unless it holds a NUL or nothing but white space. ``nul_checked``: its bytes
+    had no NUL, and it is UTF-8, where only that byte gives a NUL character."""
+    nul = -1 if nul_checked else text.find("\x00")
     if nul != -1:
         raise InputError(f"is binary, not text (NUL character at position {nul})")
-    if not text.strip():
+    if not text or text.isspace():  # (not text.strip(): that would copy a large file)
         raise InputError("is empty (only whitespace)")
     return text
 
@@ -429,13 +431,18 @@ def _check_record(path: Path, locator: str, raw: Any, fmt: str, encoding: str, m
     except ValidationError as exc:
         return RecordError(path, locator, _validation_line(exc))
     values = fields.model_dump(exclude_none=True)
+    text_bytes = 0
     for name, value in values.items():
         for item in value if isinstance(value, list) else [value]:
-            surrogate = _SURROGATE.search(item)
-            if surrogate:
+            try:
+                size = len(item.encode("utf-8"))  # fails exactly on a lone surrogate (cheaper than searching)
+            except UnicodeEncodeError:
+                surrogate = _SURROGATE.search(item)
                 return RecordError(path, locator, f"field '{name}' holds an invalid character: a lone UTF-16 "
                                    f"surrogate \\u{ord(surrogate.group()):04x} (a broken \\u escape)")
-    if len(fields.text.encode("utf-8", "surrogatepass")) > max_bytes:
+            if name == "text":
+                text_bytes = size
+    if text_bytes > max_bytes:
         return RecordError(path, locator, f"field 'text' is over {megabytes(max_bytes)}; one article may be at most that (--max-mb)")
     return Record(path, locator, values, fmt, encoding)
 
@@ -493,7 +500,7 @@ def _read_json(path: Path, text: str, encoding: str, max_bytes: int) -> Iterator
 
 def _read_jsonl(path: Path, text: str, encoding: str, max_bytes: int) -> Iterator[Record | RecordError]:
     seen = False
-    for number, line in enumerate(text.split("\n"), 1):
+    for number, line in enumerate(_split_lines(text), 1):
         if not line.strip():
             continue
         seen = True
@@ -505,6 +512,19 @@ def _read_jsonl(path: Path, text: str, encoding: str, max_bytes: int) -> Iterato
         yield _check_record(path, f"line {number}", raw, "jsonl", encoding, max_bytes)
     if not seen:
         yield RecordError(path, "", "holds no JSON lines")
+
+
+def _split_lines(text: str) -> Iterator[str]:
+    """``text.split("\\n")`` one line at a time: the first record of a large file goes out at
+    once, and the file is not held twice in memory."""
+    start = 0
+    while True:
+        end = text.find("\n", start)
+        if end == -1:
+            yield text[start:]
+            return
+        yield text[start:end]
+        start = end + 1
 
 
 def _read_csv(path: Path, text: str, encoding: str, max_bytes: int) -> Iterator[Record | RecordError]:

@@ -1,88 +1,546 @@
-"""Synthetic corpora and databases at the scale of BRIEF §8 (for the benchmarks, not the tests).
+"""A deterministic synthetic project at the scale of BRIEF §8 (for the benchmarks, not the tests).
 
-    python bench/synth.py corpus OUT.jsonl [--articles N]
-    python bench/synth.py database OUT.db [--articles N] [--tags M] [--annotators K]
+    python bench/synth.py corpus OUT.jsonl [--articles N] [--seed S]
+    python bench/synth.py database OUT.db [--articles N] [--tags M] [--annotators K] [--seed S]
+
+The same parameters and seed give the same corpus file byte for byte and the same
+database content (:func:`fingerprint` is equal; the file's bytes may differ, as
+SQLite's may). What it makes:
+
+* **Articles**: lengths log-normal around 700 words (mean about 850 words, 5 KB),
+  clipped to 200-3,000 words; English news prose drawn from a Zipf-weighted
+  vocabulary, with quotations ("..., Peskov said."), curly apostrophes, em dashes
+  and numbers. About one term variant of the default codebook's lexicon
+  (``schemas/ru-ua-framing.yaml``) per 110 words is mixed in, its side following
+  the outlet's (Russian state outlets write "Kiev" and "special military
+  operation", Ukrainian ones "Kyiv" and "full-scale invasion"), some scare-quoted
+  or "so-called". Some articles carry page chrome the boilerplate rules remove
+  (Yahoo's error widget, teleSUR's social strip, Press TV's mirror notice, share
+  buttons, breadcrumbs, comment counters, photo credits), ``\\r\\n`` line ends or
+  decomposed accents; 0.5% more records repeat an earlier text under another url
+  (duplicates the import must skip).
+* **Outlets**: the registry ``corpus/outlets.yaml``, skewed (agencies and big
+  outlets publish more); the publisher named by id, by name, or only through the
+  url's domain; syndicated copies name their original source.
+* **Annotations**: K annotators work through the list in batches of 50 articles
+  (a third double-coded, some triple-coded, for agreement) until M tags exist. Per
+  (article, annotator) unit: the lexicon's matches tagged as term variants
+  (attributes voice, concept, variant; origin ``suggestion`` or ``human``; a few
+  given another label), persuasion-technique spans, and an answer to every
+  article question (generic frames, primary frame, tone, portrayals, leaning,
+  source reliability) leaning with the outlet; 3% soft-deleted, some notes,
+  "done" marks and rejected suggestions. Every span's quote is
+  ``text[start:end]`` of the stored text, with its 32-character prefix and suffix.
 """
 
 from __future__ import annotations
 
 import argparse
+import bisect
+import hashlib
+import itertools
 import json
+import math
 import random
+import re
+import sqlite3
 import sys
 import time
+import uuid
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-WORDS = ("the kremlin said talks between the presidents would need preparation and that officials in kiev kyiv "
-         "moscow had discussed a meeting after the special military operation invasion referendums annexation "
-         "accession donbass donbas zelensky zelenskyy ministers agreed sources reported on monday that the "
-         "negotiations were stalled while the war continued across the region").split()
-OUTLETS = ("press-tv", "yahoo-news", "daily-herald", "telesur", "kyiv-independent", "rt", "tass", "bbc")
+REGISTRY = ROOT / "corpus" / "outlets.yaml"
+CODEBOOK = "ru-ua-framing"
+GENERATOR_VERSION = 3  # part of the benchmark cache key: bump when the output changes
+BATCH = 50  # articles an annotator is assigned at a time
+EPOCH = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+IMPORTED_AT = "2026-01-04T12:00:00+00:00"
+SOURCE_FILE = "synthetic.jsonl"
+
+# Ordered by how common they are in news prose (a Zipf weight by rank is given below).
+FUNCTION_WORDS = """the of and to a in that said is for on was with as it by at from his be has have are an not
+he which but were had after this who their its they been also will would more than about over two into one other
+last year people when there new she or up all some could her we can only first time three out against since while
+before them no what during most years him our you such because if between where under any those now still told
+may these both many did should even very so says just however including another through four told further""".split()
+
+CONTENT_WORDS = """government president minister officials forces military troops talks meeting statement week
+country countries security sanctions agreement ceasefire negotiations peace border region city attack attacks
+drone drones missile missiles strike strikes energy gas oil grain exports prices economy support aid weapons
+defence defense spokesman ministry foreign leaders leader summit delegation proposal plan deal called added
+according report reported reports news agency sources state national international western european eastern
+southern northern front line lines soldiers civilians killed wounded damaged buildings infrastructure power
+plant nuclear station water supply residents refugees children families humanitarian corridor evacuation
+shelling artillery tanks air defence systems bank banks currency inflation budget billion million percent
+election elections parliament vote votes law laws court courts investigation prosecutors charges crimes
+journalists media television interview press conference video footage images satellite analysts experts
+observers mission monitors diplomats ambassador embassy relations cooperation partners allies alliance
+membership accession bid treaty guarantees demands conditions terms position positions response warned
+warning threat threats risk risks escalation tensions pressure control territory territories areas villages
+towns settlement settlements operation operations offensive counteroffensive advance advances withdrawal
+retreat positions unit units brigade battalion commander commanders general generals staff headquarters
+service services intelligence officer officers authorities local regional federal governor mayor council
+administration policy policies decision decisions measures steps process stage round rounds progress result
+results end beginning month months day days hours morning evening night today yesterday monday tuesday
+wednesday thursday friday saturday sunday january february march april june july august september october
+november december spring summer autumn winter earlier later recent recently currently already again never
+always often large small major minor important key main significant serious heavy long short high low
+strong weak possible likely unclear full partial direct indirect official unofficial public private open
+closed joint separate further additional previous next final several few many much little own same different
+make made take took give gave say see saw come came go went know knew think thought want wanted use used find
+found tell asked ask work worked seem seemed feel felt try tried leave left call keep kept let begin began
+show showed hear heard play run move live believe bring brought happen happened write provide sit stand lose
+lost pay paid meet include included continue continued set learn change changed lead led understand watch
+follow followed stop stopped create speak read allow allowed add spend grow open walk win offer offered remember
+consider considered appear buy wait serve die send sent expect expected build built stay fall cut reach
+kill remain remained suggest suggested raise pass sell require required decide decided return returned
+explain explained hope hoped develop carry break receive received agree agreed""".split()
+
+NAMES = """Putin Peskov Lavrov Shoigu Zakharova Medvedev Ushakov Dmitriev Kuleba Yermak Podolyak Sybiha Umerov
+Stoltenberg Rutte Biden Trump Blinken Rubio Witkoff Macron Scholz Merz Starmer Sunak Erdoğan Guterres Borrell
+Kallas Orbán Lukashenko Kadyrov Gerasimov Zaluzhnyi Syrskyi Reznikov Grossi Xi Modi Lula Ramaphosa""".split()
+
+PLACES = """Moscow Washington Brussels Berlin Paris London Ankara Istanbul Geneva Riyadh Minsk Warsaw Vilnius Crimea
+Donetsk Kherson Mariupol Belgorod Kursk Sumy Chernihiv Poltava Vinnytsia Pokrovsk Avdiivka Sevastopol Europe
+Russia Ukraine NATO EU UN Beijing Tehran Caracas Doha Alaska""".split()
+
+POSSESSIVES = ["Russia’s", "Ukraine’s", "Kremlin’s", "Moscow’s", "Europe’s", "NATO’s", "Washington’s", "country’s",
+               "government’s", "president’s", "army’s", "ministry’s"]
+SAY = ["said", "told reporters", "said in a statement", "wrote on Telegram", "told a news conference", "added",
+       "said on Monday", "said on Friday", "told state television", "said in an interview"]
+SECTIONS = ["News", "World", "Europe", "Politics", "Russia", "Ukraine", "Opinion", "Analysis"]
+
+# How much more often than the rest an outlet publishes, and the side its wording takes
+# (the probability that a placed variant is the Kremlin form; the rest Ukraine/West,
+# with a neutral form now and then).
+OUTLET_WEIGHTS = {"reuters": 9, "ap": 9, "tass": 8, "ria-novosti": 6, "rt": 6, "yahoo-news": 6, "bbc": 5,
+                  "interfax": 4, "sputnik": 4, "al-jazeera": 4, "kyiv-independent": 4, "ukrainska-pravda": 3,
+                  "the-hill": 3, "press-tv": 3, "telesur": 2, "daily-herald": 1}
+KREMLIN_SHARE_BY_COUNTRY = {"Russia": 0.85, "Iran": 0.7, "Venezuela": 0.6, "Ukraine": 0.05}
+KREMLIN_SHARE_DEFAULT = 0.2
 
 
-def article_text(rng: random.Random, words: int = 850) -> str:
-    """About 5 KB of paragraphs made of framing-heavy words."""
-    paragraphs = []
-    left = words
-    while left > 0:
-        n = min(left, rng.randint(40, 90))
-        sentence = " ".join(rng.choice(WORDS) for _ in range(n))
-        paragraphs.append(sentence[0].upper() + sentence[1:] + ".")
-        left -= n
-    return "\n\n".join(paragraphs)
+def _zipf_cumulative(count: int, s: float = 1.0, shift: float = 2.7) -> list[float]:
+    return list(itertools.accumulate(1.0 / (rank + shift) ** s for rank in range(count)))
 
 
-def write_corpus(out: Path, articles: int, seed: int = 1) -> None:
-    rng = random.Random(seed)
-    with out.open("w", encoding="utf-8") as fh:
-        for i in range(articles):
-            record = {"title": f"Synthetic report {i}: talks and the war", "text": article_text(rng),
-                      "url": f"https://example.org/news/{i}", "publisher": OUTLETS[i % len(OUTLETS)],
-                      "published": f"2022-{1 + i % 12:02d}-{1 + i % 28:02d}"}
-            fh.write(json.dumps(record) + "\n")
+class Generator:
+    """Articles, one after another, from one seeded random source."""
+
+    def __init__(self, seed: int):
+        from annotator.codebook import Kind, find_codebook
+        from annotator.lexicon import Matcher
+        from annotator.registry import load_registry
+
+        self.rng = random.Random(seed)
+        self.codebook = find_codebook(CODEBOOK)
+        matcher = Matcher(self.codebook)
+        # filler words never make a lexicon match by themselves ("the war" is one)
+        vocabulary = [w for w in dict.fromkeys(FUNCTION_WORDS + CONTENT_WORDS + NAMES + PLACES + POSSESSIVES)
+                      if not matcher.find(f"the {w} x") and not matcher.find(f"x {w} the")]
+        function = [w for w in vocabulary if w in set(FUNCTION_WORDS)]
+        other = [w for w in vocabulary if w not in set(FUNCTION_WORDS)]
+        self.rng.shuffle(other)  # content words get Zipf ranks after the function words, at random
+        self.vocabulary = function + other
+        self.cumulative = _zipf_cumulative(len(self.vocabulary))
+        self.outlets = load_registry(REGISTRY)
+        self.outlet_ids = [o.id for o in self.outlets]
+        self.outlet_cumulative = list(itertools.accumulate(OUTLET_WEIGHTS.get(o.id, 2) for o in self.outlets))
+        self.kremlin_share = {o.id: KREMLIN_SHARE_BY_COUNTRY.get(o.country or "", KREMLIN_SHARE_DEFAULT)
+                              for o in self.outlets}
+        self.by_id = {o.id: o for o in self.outlets}
+        # lexicon: concept -> alignment -> [(variant, terms)]; concepts weighted as news uses them
+        self.concepts: list[tuple[str, dict[str, list[list[str]]]]] = []
+        for category in self.codebook.categories:
+            if category.kind is not Kind.span:
+                continue
+            for concept in category.lexicon:
+                sides: dict[str, list[list[str]]] = {}
+                for variant in concept.variants:
+                    if variant.terms:
+                        sides.setdefault(variant.alignment, []).append(list(variant.terms))
+                self.concepts.append((concept.concept, sides))
+        heavy = {"capital": 6, "the-war": 6, "cities": 3, "region": 2, "outcome": 2, "occupied-areas": 2}
+        self.concept_cumulative = list(itertools.accumulate(heavy.get(name, 1) for name, _ in self.concepts))
+
+    # -- pieces -------------------------------------------------------------------
+
+    def _words(self, n: int) -> list[str]:
+        return self.rng.choices(self.vocabulary, cum_weights=self.cumulative, k=n)
+
+    def _term(self, kremlin_share: float) -> str:
+        rng = self.rng
+        _, sides = self.concepts[bisect.bisect_right(self.concept_cumulative, rng.random() * self.concept_cumulative[-1])]
+        roll = rng.random()
+        side = "kremlin" if roll < kremlin_share else ("neutral" if roll > 0.93 else "ukraine-west")
+        options = sides.get(side) or sides.get("neutral") or next(iter(sides.values()))
+        terms = rng.choice(options)
+        return rng.choice(terms)
+
+    def _sentence(self, n: int, terms_left: list[int], kremlin_share: float) -> tuple[str, bool]:
+        """A sentence of ``n`` words (a lexicon term replacing one word now and then)."""
+        rng = self.rng
+        words = self._words(n)
+        if terms_left[0] > 0 and n > 4 and rng.random() < 0.5:
+            at = rng.randrange(1, n - 1)
+            term = self._term(kremlin_share)
+            framing = rng.random()
+            if framing < 0.08:
+                term = f"“{term}”"
+            elif framing < 0.12:
+                term = f"so-called {term}"
+            words[at] = term
+            terms_left[0] -= 1
+        if rng.random() < 0.06:
+            words[rng.randrange(1, n)] = str(rng.choice((rng.randrange(2, 100), rng.randrange(100, 5000))))
+        if n > 12 and rng.random() < 0.08:
+            words.insert(rng.randrange(4, n - 3), "—")
+        if n > 8 and rng.random() < 0.3:
+            words[rng.randrange(2, n - 2)] += ","
+        text = " ".join(words)
+        text = text[0].upper() + text[1:]
+        if rng.random() < 0.14:  # a quotation, attributed
+            return f"“{text},” {rng.choice(NAMES)} {rng.choice(SAY)}.", True
+        return text + ".", False
+
+    def article(self, number: int) -> dict:
+        """The record of article ``number`` (a dict as in a JSONL line)."""
+        rng = self.rng
+        words = int(min(3000, max(200, rng.lognormvariate(math.log(700), 0.6))))
+        publisher = self.outlet_ids[bisect.bisect_right(self.outlet_cumulative, rng.random() * self.outlet_cumulative[-1])]
+        share = self.kremlin_share[publisher]
+        terms_left = [max(0, round(words / 110 * rng.uniform(0.3, 1.7)))]
+        paragraphs: list[str] = []
+        left = words
+        while left > 0:
+            sentences = []
+            for _ in range(1 if not paragraphs else rng.randint(1, 4)):
+                n = min(left, max(4, int(rng.gauss(21, 8))))
+                if left - n < 4:
+                    n = left
+                sentence, _ = self._sentence(n, terms_left, share)
+                sentences.append(sentence)
+                left -= n
+                if left <= 0:
+                    break
+            paragraphs.append(" ".join(sentences))
+        paragraphs = self._chrome(publisher, paragraphs)
+        text = "\n\n".join(paragraphs)
+        if rng.random() < 0.1:
+            text = text.replace("\n", "\r\n")
+        if rng.random() < 0.03:
+            text += "\n\nTalks in Ankara were hosted by Erdog\u0306an."  # decomposed: NFC makes one letter
+        title_words = self._words(rng.randint(6, 13))
+        if rng.random() < 0.4:
+            title_words[rng.randrange(1, len(title_words))] = self._term(share)
+        title = " ".join(title_words)
+        title = title[0].upper() + title[1:]
+        record: dict = {"title": title, "text": text}
+        outlet = self.by_id[publisher]
+        domain = outlet.domains[0] if outlet.domains else "example.org"
+        record["url"] = f"https://{domain}/news/{number:06d}-{'-'.join(w.lower() for w in title_words[:4])}"
+        named = rng.random()
+        if named < 0.88:
+            record["publisher"] = publisher
+        elif named < 0.93 and outlet.name:
+            record["publisher"] = outlet.name
+        # else: only the url's domain tells the outlet
+        if publisher in ("yahoo-news", "daily-herald") and rng.random() < 0.6:
+            record["original_source"] = rng.choice(["ap", "reuters", "the-hill"])
+        year = rng.choices(range(2014, 2026), weights=[1, 1, 1, 1, 1, 1, 1, 2, 10, 8, 6, 6])[0]
+        day = datetime(year, 1, 1) + timedelta(days=rng.randrange(365))
+        roll = rng.random()
+        record["published"] = ("unknown" if roll < 0.02 else f"~{day:%Y-%m}" if roll < 0.05 else f"{day:%Y-%m-%d}")
+        record["language"] = "en"
+        return record
+
+    def _chrome(self, publisher: str, paragraphs: list[str]) -> list[str]:
+        """Page chrome as scrapers leave it, for the boilerplate rules to remove (15% of articles)."""
+        rng = self.rng
+        if rng.random() >= 0.15:
+            return paragraphs
+        if publisher == "yahoo-news":
+            return paragraphs[:1] + ["• Oops!\n• Something went wrong.\n• Please try again later."] + paragraphs[1:]
+        if publisher == "telesur":
+            return ["• Live\n• Audio Only\n• facebook\n• twitter\n• google plus"] + paragraphs
+        if publisher == "press-tv":
+            return paragraphs + ["Press TV’s website can also be accessed at the following alternate addresses:",
+                                 "www.presstv.ir", "www.presstv.co.uk"]
+        kind = rng.randrange(4)
+        if kind == 0:
+            return [f"{rng.choice(SECTIONS)} / {rng.choice(SECTIONS)}"] + paragraphs
+        if kind == 1:
+            return paragraphs + ["SHARE THIS ARTICLE\nPrint"]
+        if kind == 2:
+            return paragraphs + [f"{rng.choice(PLACES)} {rng.choice(PLACES)}\n{rng.randrange(2, 90)} comments"]
+        caption = " ".join(self._words(8))
+        return paragraphs[:2] + [f"{caption.capitalize()} | Photo: {rng.choice(['Reuters', 'AFP', 'Twitter/@mod'])}"] \
+            + paragraphs[2:]
 
 
-def build_database(out: Path, articles: int, tags: int, annotators: int, seed: int = 1) -> None:
-    """Import a synthetic corpus (with the demo registry) and add ``tags`` span tags spread over it."""
-    from annotator.importer import import_paths
+def write_corpus(out: Path, articles: int, seed: int = 1) -> int:
+    """A JSONL corpus of ``articles`` articles plus 0.5% repeated texts; returns the records written."""
+    generator = Generator(seed)
+    kept: list[dict] = []  # a sample of texts to repeat under another url
+    written = 0
+    with out.open("w", encoding="utf-8", newline="\n") as fh:
+        for number in range(articles):
+            record = generator.article(number)
+            if number % 200 == 7:
+                kept.append(record)
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+            written += 1
+        for copy, record in enumerate(kept):  # syndicated copies: the same text elsewhere (duplicates)
+            other = dict(record, url=f"https://www.yahoo.com/news/copy-{copy:06d}", publisher="yahoo-news")
+            fh.write(json.dumps(other, ensure_ascii=False) + "\n")
+            written += 1
+    return written
+
+
+def import_corpus(store, corpus: Path) -> int:
+    """The corpus through the importer's own steps (read, normalize, strip chrome, hash,
+    store), with a fixed import time and source file so the content is reproducible."""
+    from annotator.importer import build_article
+    from annotator.readers import Record, read_file
+    from annotator.registry import OutletIndex, load_registry
+
+    store.upsert_outlets(load_registry(REGISTRY))
+    index = OutletIndex(store.outlets())
+    batch, stored = [], 0
+    for item in read_file(corpus):
+        if not isinstance(item, Record):
+            raise SystemExit(f"synthetic record rejected: {item.where}: {item.message}")
+        article = build_article(item, None, index)
+        article.imported_at = IMPORTED_AT
+        article.source_file = SOURCE_FILE
+        batch.append(article)
+        if len(batch) == 2000:
+            stored += sum(a.outcome == "new" for a in store.add_articles(batch))
+            batch = []
+    if batch:
+        stored += sum(a.outcome == "new" for a in store.add_articles(batch))
+    return stored
+
+
+def _iso(seconds: int) -> str:
+    return (EPOCH + timedelta(seconds=seconds)).isoformat()
+
+
+_INSERT = ("INSERT INTO annotations (uuid, article_id, text_sha256, annotator, codebook_id, codebook_version, "
+           "category, label, start, \"end\", quote, prefix, suffix, attributes, note, origin, created, updated, "
+           "deleted) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+
+# Answers lean with the outlet: (kremlin-leaning outlet weights, other outlet weights) per label.
+LEANING_ANSWERS = {
+    "tone": {"pro": (6, 1), "neutral": (3, 5), "anti": (1, 5)},
+    "leaning": {"pro-kremlin": (7, 1), "balanced": (2, 4), "pro-ukraine-west": (1, 5)},
+    "portrayal-russian-government": {"positive": (6, 1), "neutral": (3, 4), "negative": (1, 5)},
+    "portrayal-ukrainian-government": {"positive": (1, 5), "neutral": (3, 4), "negative": (6, 1)},
+    "portrayal-western-governments": {"positive": (1, 3), "neutral": (3, 5), "negative": (6, 2)},
+}
+
+
+def add_annotations(store, tags: int, annotators: int, seed: int) -> dict[str, int]:
+    """``tags`` annotations by ``annotators`` people, in large transactions (the store's API
+    commits one by one, as the TUI needs). Returns counts of what was made."""
+    from annotator.codebook import Cardinality, Kind
+    from annotator.lexicon import Matcher, guess_voice
+    from annotator.models import quote_selector
+
+    from annotator.codebook import find_codebook
+    from annotator.registry import load_registry
+
+    rng = random.Random(seed * 7919 + 11)
+    codebook = find_codebook(CODEBOOK)
+    matcher = Matcher(codebook)
+    names = [f"annotator{i:02d}" for i in range(annotators)]
+    term_labels = [label.id for label in codebook.category("term").labels]
+    persuasion = codebook.category("persuasion")
+    persuasion_labels = [label.id for label in persuasion.labels] if persuasion else []
+    persuasion_cumulative = _zipf_cumulative(len(persuasion_labels), s=1.2, shift=1.0) if persuasion else []
+    questions = [c for c in codebook.categories if c.kind is Kind.article]
+    kremlin = {outlet.id: KREMLIN_SHARE_BY_COUNTRY.get(outlet.country or "", KREMLIN_SHARE_DEFAULT) > 0.5
+               for outlet in load_registry(REGISTRY)}
+    conn = store.db.conn
+    rows: list[tuple] = []
+    status: list[tuple] = []
+    rejected: list[tuple] = []
+    counts = {"annotations": 0, "units": 0, "annotated_articles": 0, "deleted": 0, "done": 0, "rejected": 0}
+    version = codebook.version
+    clock = 0
+
+    def flush() -> None:
+        conn.execute("BEGIN")
+        conn.executemany(_INSERT, rows)
+        conn.executemany("INSERT INTO article_status (article_id, annotator, status, updated) VALUES (?,?,?,?)", status)
+        conn.executemany("INSERT OR IGNORE INTO rejected_suggestions (article_id, annotator, start, \"end\", concept, "
+                         "variant, created) VALUES (?,?,?,?,?,?,?)", rejected)
+        conn.execute("COMMIT")
+        rows.clear()
+        status.clear()
+        rejected.clear()
+
+    cursor = store.db.conn.cursor()
+    cursor.execute("SELECT id, text_sha256, text, publisher FROM articles WHERE current = 1 ORDER BY rowid")
+    made = 0
+    for position, (article_id, sha, text, publisher) in enumerate(cursor):
+        if made >= tags:
+            break
+        owner = (position // BATCH) % annotators
+        coders = [names[owner]]
+        roll = rng.random()
+        extra = 2 if roll < 0.05 else 1 if roll < 0.33 else 0
+        while len(coders) < min(annotators, 1 + extra):
+            other = names[rng.randrange(annotators)]
+            if other not in coders:
+                coders.append(other)
+        suggestions = matcher.find(text)
+        side_kremlin = kremlin.get(publisher, False)
+        counts["annotated_articles"] += 1
+        for coder in coders:
+            if made >= tags:
+                break
+            counts["units"] += 1
+            unit: list[tuple] = []
+
+            def tag(category: str, label: str, start: int | None, end: int | None, attributes: dict, origin: str,
+                    note: str | None = None) -> None:
+                nonlocal clock
+                clock += rng.randrange(2, 40)
+                quote = quote_selector(text, start, end) if start is not None else {"quote": None, "prefix": None,
+                                                                                     "suffix": None}
+                deleted = 1 if rng.random() < 0.03 else 0
+                created = _iso(clock)
+                unit.append((str(uuid.UUID(int=rng.getrandbits(128), version=4)), article_id, sha, coder, codebook.id,
+                             version, category, label, start, end, quote["quote"], quote["prefix"], quote["suffix"],
+                             json.dumps(attributes), note, origin, created, _iso(clock + 60) if deleted else created,
+                             deleted))
+
+            for s in suggestions:  # term variants: most accepted, some missed or rejected, a few relabelled
+                roll = rng.random()
+                if roll < 0.80:
+                    label, origin = s.label, ("suggestion" if rng.random() < 0.6 else "human")
+                    if rng.random() < 0.05:
+                        label, origin = rng.choice(term_labels), "human"
+                    voice = s.voice if rng.random() < 0.9 else rng.choice(["own", "quoted", "scare-quoted"])
+                    tag("term", label, s.start, s.end, {"voice": voice, "concept": s.concept, "variant": s.variant},
+                        origin, "house style" if rng.random() < 0.01 else None)
+                elif roll < 0.90:
+                    rejected.append((article_id, coder, s.start, s.end, s.concept, s.variant, _iso(clock)))
+            for _ in range(rng.choice((0, 1, 1, 2, 2, 3, 4)) if persuasion_labels else 0):
+                span = _phrase(text, rng)
+                if span is None:
+                    continue
+                start, end = span
+                label = persuasion_labels[bisect.bisect_right(persuasion_cumulative,
+                                                              rng.random() * persuasion_cumulative[-1])]
+                tag(persuasion.id, label, start, end, {"voice": guess_voice(text, start, end)}, "human")
+            frames: list[str] = []
+            for question in questions:
+                if rng.random() > 0.92 and question.id != "generic-frames":
+                    continue  # left unanswered
+                ids = [label.id for label in question.labels]
+                if question.id in LEANING_ANSWERS:
+                    weights = [LEANING_ANSWERS[question.id].get(i, (1, 1))[0 if side_kremlin else 1] for i in ids]
+                    answers = rng.choices(ids, weights=weights)
+                elif question.id == "primary-frame" and frames:
+                    answers = [rng.choice(frames)]
+                elif question.cardinality is Cardinality.multi:
+                    answers = rng.sample(ids, k=min(len(ids), rng.choice((1, 2, 2, 3))))
+                    if question.id == "generic-frames":
+                        frames = answers
+                else:
+                    answers = [rng.choice(ids)]
+                for answer in answers:
+                    tag(question.id, answer, None, None, {}, "human")
+            unit = unit[: tags - made]
+            rows.extend(unit)
+            made += len(unit)
+            counts["deleted"] += sum(r[-1] for r in unit)
+            if rng.random() < 0.85:
+                status.append((article_id, coder, "done", _iso(clock)))
+                counts["done"] += 1
+            if len(rows) >= 50_000:
+                counts["rejected"] += len(rejected)
+                flush()
+    cursor.close()
+    counts["rejected"] += len(rejected)
+    flush()
+    counts["annotations"] = made
+    return counts
+
+
+def _phrase(text: str, rng: random.Random) -> tuple[int, int] | None:
+    """A run of 3-25 words inside one paragraph, at a random place."""
+    p = rng.randrange(len(text))
+    while p > 0 and not text[p - 1].isspace():
+        p -= 1
+    line_end = text.find("\n", p)
+    window = text[p : min(len(text), p + 220, line_end if line_end != -1 else len(text))]
+    spans = [(m.start(), m.end()) for m in _WORD_RUN.finditer(window)]
+    if len(spans) < 3:
+        return None
+    n = rng.randint(3, min(25, len(spans)))
+    start, end = p + spans[0][0], p + spans[n - 1][1]
+    while end > start and text[end - 1] in ",;:":
+        end -= 1
+    return start, end
+
+
+_WORD_RUN = re.compile(r"\S+")
+
+
+def build_database(out: Path, articles: int, tags: int, annotators: int, seed: int = 1,
+                   corpus: Path | None = None, log=None) -> dict:
+    """Write the corpus (unless given), import it and add the annotations. Returns a summary
+    with the database's :func:`fingerprint`."""
     from annotator.store import Store
 
-    corpus = out.with_suffix(".jsonl")
-    write_corpus(corpus, articles, seed)
+    log = log or (lambda message: print(message, file=sys.stderr))
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{out}{suffix}").unlink(missing_ok=True)
+    corpus = corpus or out.with_suffix(".jsonl")
+    if not corpus.exists():
+        started = time.perf_counter()
+        records = write_corpus(corpus, articles, seed)
+        log(f"{corpus}: {records} records in {time.perf_counter() - started:.1f} s")
     store = Store(out)
     started = time.perf_counter()
-    report = import_paths(store, [corpus], registry_path=Path(__file__).resolve().parent.parent / "corpus" / "outlets.yaml")
-    print(f"imported {len(report.imported)} articles in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-    _add_tags(store, tags, annotators, seed)
-    print(f"{out}: {articles} articles, {tags} tags", file=sys.stderr)
+    stored = import_corpus(store, corpus)
+    log(f"{out}: {stored} articles imported in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    counts = add_annotations(store, tags, annotators, seed)
+    log(f"{out}: {counts['annotations']} annotations ({counts['units']} units on {counts['annotated_articles']} articles) "
+        f"in {time.perf_counter() - started:.1f} s")
+    store.optimize()
+    store.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    summary = {"articles": stored, **counts, "annotators": annotators, "seed": seed,
+               "generator_version": GENERATOR_VERSION, "fingerprint": fingerprint(out)}
+    return summary
 
 
-def _add_tags(store, tags: int, annotators: int, seed: int) -> None:
-    """Tags straight through SQL in large transactions (the store API commits one by one, as the TUI needs)."""
-    import uuid
-
-    rng = random.Random(seed)
-    conn = store.db.conn
-    rows = conn.execute("SELECT id, text_sha256, length(text) FROM articles WHERE current = 1").fetchall()
-    labels = [("term", "kremlin-form"), ("term", "ukraine-west-form"), ("term", "neutral-form"), ("tone", "neutral")]
-    batch = []
-    for n in range(tags):
-        article_id, sha, length = rows[rng.randrange(len(rows))]
-        category, label = rng.choice(labels)
-        start = rng.randrange(max(1, length - 20))
-        batch.append((str(uuid.UUID(int=rng.getrandbits(128))), article_id, sha, f"annotator{rng.randrange(annotators)}",
-                      "ru-ua-framing", "1", category, label, start, start + 8, "x" * 8, "", "", "{}", None, "human",
-                      "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", 0))
-        if len(batch) == 50_000 or n == tags - 1:
-            conn.execute("BEGIN")
-            conn.executemany(
-                "INSERT INTO annotations (uuid, article_id, text_sha256, annotator, codebook_id, codebook_version, "
-                "category, label, start, \"end\", quote, prefix, suffix, attributes, note, origin, created, updated, "
-                "deleted) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", batch)
-            conn.execute("COMMIT")
-            batch = []
+def fingerprint(db: Path) -> str:
+    """A digest of the database's content (articles, annotations, statuses, rejections):
+    the same seed and parameters give the same digest."""
+    digest = hashlib.sha256()
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    queries = [
+        "SELECT id, publisher, original_source, title, url, published, published_approximate, text_sha256, "
+        "removed, source_key, version, current, imported_at, word_count FROM articles ORDER BY id",
+        "SELECT * FROM annotations ORDER BY uuid",
+        "SELECT * FROM article_status ORDER BY article_id, annotator",
+        "SELECT * FROM rejected_suggestions ORDER BY article_id, annotator, start, \"end\", variant",
+    ]
+    for sql in queries:
+        for row in conn.execute(sql):
+            digest.update(repr(row).encode("utf-8", "surrogatepass"))
+    conn.close()
+    return digest.hexdigest()
 
 
 def main() -> None:
@@ -92,11 +550,14 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--tags", type=int, default=1_000_000)
     parser.add_argument("--annotators", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--corpus", type=Path, help="database: the corpus file to use (written first when missing)")
     args = parser.parse_args()
     if args.what == "corpus":
-        write_corpus(args.out, args.articles)
+        write_corpus(args.out, args.articles, args.seed)
     else:
-        build_database(args.out, args.articles, args.tags, args.annotators)
+        summary = build_database(args.out, args.articles, args.tags, args.annotators, args.seed, corpus=args.corpus)
+        print(json.dumps(summary, indent=2))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,412 @@
+"""Measurements that run in a process of their own, started by ``bench/run.py``.
+
+Each prints one JSON object on its last line of stdout.
+
+    python bench/probes.py tui DB --t0 T [--annotator NAME] [--moves N] [--tags N] [--size WxH]
+    python bench/probes.py bare --t0 T [--size WxH]
+    python bench/probes.py import-floor SOURCE_DB DEST_DB [--plain]
+    python bench/probes.py stats-floor DB
+    python bench/probes.py export-floor DB OUT
+
+``--t0`` is the parent's ``time.monotonic()`` just before it started this process
+(the clock is system-wide on Linux), so "first frame" counts the interpreter's start
+and every import, as a person starting the program waits for them.
+"""
+
+from __future__ import annotations
+
+import time
+
+STARTED = time.monotonic()  # before any other import
+
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import json  # noqa: E402
+import sqlite3  # noqa: E402
+import sys  # noqa: E402
+import threading  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+CSS = ROOT / "annotator" / "tui" / "app.tcss"
+
+
+def peak_rss_kb() -> int:
+    """This process's peak resident memory (VmHWM), in KB."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def emit(data: dict) -> None:
+    print(json.dumps(data), flush=True)
+
+
+def _size(text: str) -> tuple[int, int]:
+    width, height = text.lower().split("x")
+    return int(width), int(height)
+
+
+# -- TUI ----------------------------------------------------------------------------------
+
+
+async def _wait(predicate, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the app did not get there in time")
+        await asyncio.sleep(0.001)
+
+
+def tui(args: argparse.Namespace) -> None:
+    """The annotator on a database, started through its own command line (``annotator
+    --db DB tui``) and driven headless through Textual's Pilot: first frame, first article,
+    then "next article" ``--moves`` times and ``--tags`` tags made with the label key."""
+    import annotator.tui.app as app_module
+    from annotator import cli
+    from annotator.tui.article_view import ArticleView
+
+    imported = time.monotonic()
+    marks: dict[str, float] = {}
+    shown: dict[tuple[str, str], float] = {}  # (what, article id) -> when it was on screen
+    result: dict = {}
+
+    class Timed(app_module.AnnotatorApp):
+        # Message handlers of every class in the MRO run, so these only add a mark (no super()).
+        def on_mount(self) -> None:
+            marks.setdefault("mounted", time.monotonic())
+            self.call_after_refresh(lambda: marks.setdefault("first_frame", time.monotonic()))
+
+        def on_loaded(self, message) -> None:
+            article_id = message.article.id
+            self.call_after_refresh(lambda: shown.setdefault(("loaded", article_id), time.monotonic()))
+
+        def on_suggestions_found(self, message) -> None:
+            article_id = message.article_id
+            self.call_after_refresh(lambda: shown.setdefault(("suggestions", article_id), time.monotonic()))
+
+        def run(self, *_, **__) -> None:  # the command line calls app.run(): drive it through Pilot instead
+            marks["constructed"] = time.monotonic()
+            asyncio.run(session(self))
+
+    def on_screen(article_id: str) -> float | None:
+        loaded, found = shown.get(("loaded", article_id)), shown.get(("suggestions", article_id))
+        return max(loaded, found) if loaded is not None and found is not None else None
+
+    async def session(app: Timed) -> None:
+        async with app.run_test(size=_size(args.size)) as pilot:
+            await _wait(lambda: "first_frame" in marks)
+            await _wait(lambda: app.article is not None and on_screen(app.article.id) is not None)
+            first = app.article.id
+            marks["first_article"] = on_screen(first)
+            marks["first_article_text"] = shown[("loaded", first)]
+            steps, text_steps = [], []
+            for _ in range(args.moves):
+                before = app.article.id
+                pressed = time.monotonic()
+                await pilot.press("]")
+                await _wait(lambda: app.article.id != before and on_screen(app.article.id) is not None)
+                steps.append((on_screen(app.article.id) - pressed) * 1000)
+                text_steps.append((shown[("loaded", app.article.id)] - pressed) * 1000)
+            result["next_ms"], result["next_text_ms"] = steps, text_steps
+            result["commit_ms"], result["tag_shown_ms"], made = await _tags(app, pilot, args.tags)
+            result["tags_made"] = made
+            result["peak_rss_kb"] = peak_rss_kb()
+            await app.flush()
+        marks["closed"] = time.monotonic()
+
+    async def _tags(app: Timed, pilot, count: int) -> tuple[list[float], list[float], list[str]]:
+        """Select a word, press the label key ("1"), and time until a second connection sees
+        the tag in the database, and until the key press has been handled and shown."""
+        import re
+
+        view = app.query_one(ArticleView)
+        text = app.article.text
+        words = [m.span() for m in re.finditer(r"[A-Za-z]{5,}", text)]
+        tagged = {(t.start, t.end) for t in app.tags}
+        words = [w for w in words if w not in tagged][:: max(1, len(words) // max(1, count))][:count]
+        reader = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True, check_same_thread=False)
+        query = "SELECT count(*) FROM annotations WHERE article_id = ? AND annotator = ?"
+        commit, handled, made = [], [], []
+        for start, end in words:
+            view.select_range(start, end)
+            await pilot.pause()
+            before = reader.execute(query, [app.article.id, app.annotator]).fetchone()[0]
+            seen: list[float] = []
+            stop = threading.Event()
+
+            def watch(article_id: str = app.article.id) -> None:
+                while not stop.is_set():
+                    if reader.execute(query, [article_id, app.annotator]).fetchone()[0] > before:
+                        seen.append(time.monotonic())
+                        return
+                    time.sleep(0.0005)
+
+            watcher = threading.Thread(target=watch, daemon=True)
+            watcher.start()
+            pressed = time.monotonic()
+            await pilot.press("1")
+            done = time.monotonic()
+            watcher.join(10)
+            stop.set()
+            if seen:
+                commit.append((seen[0] - pressed) * 1000)
+                handled.append((done - pressed) * 1000)
+                made.append(app.undo_stack[-1].uuid)
+        reader.close()
+        return commit, handled, made
+
+    argv = ["--db", str(args.db), "tui", "--annotator", args.annotator]
+    app_module.AnnotatorApp = Timed  # the command line imports it from the module when it opens the TUI
+    try:
+        cli.main(argv, standalone_mode=False)
+    finally:
+        app_module.AnnotatorApp = Timed.__mro__[1]
+    made = result.get("tags_made") or []
+    if made:  # leave the benchmark database as it was
+        conn = sqlite3.connect(str(args.db))
+        conn.executemany("DELETE FROM annotations WHERE uuid = ?", [[u] for u in made])
+        conn.commit()
+        conn.close()
+    emit({
+        "imports_s": imported - args.t0,
+        "constructed_s": marks["constructed"] - args.t0,
+        "first_frame_s": marks["first_frame"] - args.t0,
+        "first_article_s": marks["first_article"] - args.t0,
+        "first_article_text_s": marks["first_article_text"] - args.t0,
+        "interpreter_s": STARTED - args.t0,
+        **{k: v for k, v in result.items() if k != "tags_made"},
+        "tags_made": len(made),
+    })
+
+
+def bare(args: argparse.Namespace) -> None:
+    """A bare Textual app with the annotator's layout, widgets of the same kinds, its
+    stylesheet and as many footer keys, and no data: what Textual itself costs."""
+    from textual.app import App, ComposeResult
+    from textual.binding import Binding
+    from textual.containers import Horizontal, Vertical, VerticalScroll
+    from textual.scroll_view import ScrollView
+    from textual.widgets import Footer, Input, OptionList, Select, Static, TextArea
+
+    imported = time.monotonic()
+    marks: dict[str, float] = {}
+    frames: list[float] = []
+
+    class Bare(App):
+        CSS_PATH = str(CSS)
+        HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (130, "-wide")]
+        BINDINGS = [Binding("right_square_bracket", "next", "Next article")] + [
+            Binding(key, "bell", name, show=True) for key, name in [("D", "Done"), ("S", "Suggestion"), ("A", "Accept"),
+                                      ("R", "Reject"), ("T", "Tag…"), ("Q", "Question"), ("ctrl+z", "Undo"),
+                                      ("question_mark", "Help")]]
+
+        def compose(self) -> ComposeResult:
+            yield Static(id="topbar")
+            with Horizontal(id="main"):
+                with Vertical(id="sidebar"):
+                    yield Input(placeholder="search titles and texts  (/)", id="search", compact=True)
+                    yield Select([], prompt="any status", id="status-filter", compact=True)
+                    yield Select([], prompt="any outlet", id="outlet-filter", compact=True)
+                    yield ScrollView(id="articles")
+                with Vertical(id="reader"):
+                    yield Static(id="article-head")
+                    yield TextArea(read_only=True, highlight_cursor_line=False, id="text")
+                with Vertical(id="side"):
+                    with VerticalScroll(id="card-scroll"):
+                        yield Static(id="outlet-card")
+                    with VerticalScroll(id="tag-panel"):
+                        yield Static(id="tags-title")
+                        yield OptionList(id="tag-list")
+                        yield Static(id="tag-keys")
+                        yield Static(id="questions")
+            yield Footer()
+
+        def on_mount(self) -> None:
+            self.theme = "textual-dark"
+            self.query_one(TextArea).focus()  # as the annotator focuses its text
+            marks["mounted"] = time.monotonic()
+            self.call_after_refresh(lambda: marks.setdefault("first_frame", time.monotonic()))
+
+        def action_next(self) -> None:
+            """The next article's text, read with plain SQL and shown as it is (no
+            highlights, no outlet card, no list): the floor of "next article"."""
+            row = self.conn.execute("SELECT rowid, title, text FROM articles WHERE current = 1 AND rowid > ? "
+                                    "ORDER BY rowid LIMIT 1", [self.last]).fetchone()
+            self.last = row[0]
+            self.query_one("#article-head", Static).update(row[1])
+            self.query_one(TextArea).load_text(row[2])
+            self.call_after_refresh(lambda: frames.append(time.monotonic()))
+
+    async def session() -> None:
+        app = Bare()
+        async with app.run_test(size=_size(args.size)) as pilot:
+            await _wait(lambda: "first_frame" in marks)
+            await pilot.pause(0.2)
+            marks["peak"] = peak_rss_kb()  # before any data is read
+            if args.db is None:
+                return
+            app.conn, app.last = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True), -1
+            await pilot.press("]")
+            await _wait(lambda: len(frames) == 1)
+            for _ in range(args.moves):
+                count, pressed = len(frames), time.monotonic()
+                await pilot.press("]")
+                await _wait(lambda: len(frames) > count)
+                steps.append((frames[-1] - pressed) * 1000)
+            app.conn.close()
+
+    steps: list[float] = []
+    asyncio.run(session())
+    emit({"imports_s": imported - args.t0, "first_frame_s": marks["first_frame"] - args.t0,
+          "interpreter_s": STARTED - args.t0, "peak_rss_kb": marks["peak"], "next_ms": steps})
+
+
+# -- floors -------------------------------------------------------------------------------
+
+
+def import_floor(args: argparse.Namespace) -> None:
+    """The import floor: the rows an import stored, inserted again with sqlite-utils
+    ``insert_all`` and no processing, in one transaction, into the annotator's schema
+    (same indices, same full-text index and its triggers, same page cache as an import).
+    With ``--plain``: into a table with no index at all (the raw write speed, for reference)."""
+    import sqlite_utils
+
+    source = sqlite3.connect(f"file:{args.source}?mode=ro", uri=True)
+    columns = [d[0] for d in source.execute("SELECT * FROM articles LIMIT 0").description]
+    rows = [dict(zip(columns, r)) for r in source.execute("SELECT * FROM articles ORDER BY rowid")]
+    outlets = [dict(zip(("id", "name", "country", "state_affiliation", "data", "updated"), r))
+               for r in source.execute("SELECT id, name, country, state_affiliation, data, updated FROM outlets")]
+    source.close()
+    if args.plain:
+        db = sqlite_utils.Database(str(args.dest))
+        db.conn.execute("PRAGMA journal_mode = WAL")
+        db.conn.execute("PRAGMA synchronous = NORMAL")
+    else:
+        from annotator.store import Store
+
+        db = Store(args.dest).db
+        db["outlets"].insert_all(outlets)
+    db.conn.execute("PRAGMA cache_size = -65536")  # the page cache the importer uses (annotator.importer.IMPORT_CACHE)
+    started = time.perf_counter()
+    db.conn.execute("BEGIN")
+    db["articles"].insert_all(rows, batch_size=500)
+    db.conn.execute("COMMIT")
+    seconds = time.perf_counter() - started
+    emit({"seconds": seconds, "rows": len(rows)})
+
+
+def commit_floor(args: argparse.Namespace) -> None:
+    """The tag-commit floor: one annotation row inserted and committed with plain sqlite3
+    (WAL, synchronous=NORMAL, as the store opens the file), timed until a second
+    connection sees it; the rows are deleted again afterwards."""
+    import uuid
+
+    conn = sqlite3.connect(str(args.db), isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    reader = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
+    article_id, sha = conn.execute("SELECT id, text_sha256 FROM articles WHERE current = 1 LIMIT 1").fetchone()
+    query = "SELECT count(*) FROM annotations WHERE article_id = ? AND annotator = 'bench-floor'"
+    times, made = [], []
+    for number in range(args.count):
+        before = reader.execute(query, [article_id]).fetchone()[0]
+        made.append(str(uuid.uuid4()))
+        started = time.monotonic()
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute(
+            "INSERT INTO annotations (uuid, article_id, text_sha256, annotator, codebook_id, codebook_version, "
+            "category, label, start, \"end\", quote, prefix, suffix, attributes, note, origin, created, updated, "
+            "deleted) VALUES (?,?,?,'bench-floor','ru-ua-framing','1','term','kremlin-form',?,?,'x','','','{}',"
+            "NULL,'human','2026-01-01T00:00:00+00:00','2026-01-01T00:00:00+00:00',0)",
+            [made[-1], article_id, sha, number, number + 1])
+        conn.execute("COMMIT")
+        while reader.execute(query, [article_id]).fetchone()[0] == before:
+            pass
+        times.append((time.monotonic() - started) * 1000)
+    conn.executemany("DELETE FROM annotations WHERE uuid = ?", [[u] for u in made])
+    emit({"commit_ms": times})
+
+
+STATS_FLOOR_SQL = (
+    "SELECT a.publisher, n.category, n.label, {voice} AS voice, count(*) "
+    "FROM annotations n JOIN articles a ON a.id = n.article_id WHERE n.deleted = 0 "
+    "GROUP BY a.publisher, n.category, n.label, voice"
+)
+
+
+def stats_floor(args: argparse.Namespace) -> None:
+    """The statistics floor: one plain SQL GROUP BY over every live tag (outlet, category,
+    label, voice: count), the numbers the statistics are made of. The voice is read from
+    its own column where the schema has one, else out of the attributes JSON."""
+    conn = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(annotations)")}
+    voice = "n.voice" if "voice" in columns else "json_extract(n.attributes, '$.voice')"
+    started = time.perf_counter()
+    rows = conn.execute(STATS_FLOOR_SQL.format(voice=voice)).fetchall()
+    emit({"seconds": time.perf_counter() - started, "rows": len(rows), "tags": sum(r[-1] for r in rows)})
+
+
+def export_floor(args: argparse.Namespace) -> None:
+    """The export floor: every live tag with its article's outlet, streamed by plain SQL
+    into Python's csv writer."""
+    import csv
+
+    conn = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
+    started = time.perf_counter()
+    count = 0
+    with open(args.out, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        cursor = conn.execute(
+            "SELECT n.uuid, n.article_id, a.publisher, a.original_source, n.annotator, n.codebook_id, "
+            "n.codebook_version, n.category, n.label, n.start, n.\"end\", n.quote, n.prefix, n.suffix, "
+            "n.attributes, n.note, n.origin, n.created, n.updated FROM annotations n "
+            "JOIN articles a ON a.id = n.article_id WHERE n.deleted = 0")
+        writer.writerow([d[0] for d in cursor.description])
+        for row in cursor:
+            writer.writerow(row)
+            count += 1
+    emit({"seconds": time.perf_counter() - started, "rows": count, "peak_rss_kb": peak_rss_kb()})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="probe", required=True)
+    p = sub.add_parser("tui")
+    p.add_argument("db", type=Path)
+    p.add_argument("--t0", type=float, required=True)
+    p.add_argument("--annotator", default="annotator00")
+    p.add_argument("--moves", type=int, default=40)
+    p.add_argument("--tags", type=int, default=20)
+    p.add_argument("--size", default="160x45")
+    p = sub.add_parser("bare")
+    p.add_argument("--t0", type=float, required=True)
+    p.add_argument("--size", default="160x45")
+    p.add_argument("--db", type=Path, help="then time showing the next article's text --moves times")
+    p.add_argument("--moves", type=int, default=40)
+    p = sub.add_parser("commit-floor")
+    p.add_argument("db", type=Path)
+    p.add_argument("--count", type=int, default=20)
+    p = sub.add_parser("import-floor")
+    p.add_argument("source", type=Path)
+    p.add_argument("dest", type=Path)
+    p.add_argument("--plain", action="store_true")
+    p = sub.add_parser("stats-floor")
+    p.add_argument("db", type=Path)
+    p = sub.add_parser("export-floor")
+    p.add_argument("db", type=Path)
+    p.add_argument("out", type=Path)
+    args = parser.parse_args()
+    {"tui": tui, "bare": bare, "import-floor": import_floor, "stats-floor": stats_floor,
+     "export-floor": export_floor, "commit-floor": commit_floor}[args.probe](args)
+
+
+if __name__ == "__main__":
+    main()
