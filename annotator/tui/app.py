@@ -44,6 +44,10 @@ from .article_list import PAGE_SIZE, ArticleList, ListRow
 from .article_view import ArticleView, Paint
 from .screens import Choice, HelpScreen, LabelKeys, NoteScreen, PickerScreen, Questions
 
+# Texts up to this many characters get their suggestions before they are shown (one
+# redraw); longer ones are shown first and underlined when the suggestions arrive.
+SUGGEST_BEFORE_SHOWING = 100_000
+
 ALIGNMENT_COLOURS = {"kremlin": "red", "ukraine-west": "dodger_blue1", "neutral": "grey70"}
 
 # (binding id, default key, action, description, shown in the footer).
@@ -341,6 +345,8 @@ class AnnotatorApp(App):
             position, in_list = self._place(article.id)
         if get_current_worker().is_cancelled:  # another article was asked for meanwhile (e.g. "]" pressed twice)
             return
+        if known is None and len(article.text) <= SUGGEST_BEFORE_SHOWING:
+            known = self.matcher.find(article.text)  # a few ms: one frame with them, not two
         self.post_message(Loaded(
             article=article,
             publisher=self.store.outlet(article.publisher),
@@ -434,6 +440,8 @@ class AnnotatorApp(App):
         self.tags, self.rejected = message.tags, message.rejected
         self.all_suggestions = message.suggestions or []
         self.suggestions_pending = message.suggestions is None
+        if message.suggestions is not None:
+            self._remember_suggestions(message.article.text_sha256, message.suggestions)
         self.status, self.position, self.in_list = message.status, message.position, message.in_list
         self.current_tag = None
         view = self.query_one(ArticleView)
@@ -451,11 +459,14 @@ class AnnotatorApp(App):
         self.progress = message.progress
         self._update_topbar()
 
-    def on_suggestions_found(self, message: SuggestionsFound) -> None:
-        self._suggestion_cache[message.text_sha256] = message.suggestions
-        self._suggestion_cache.move_to_end(message.text_sha256)
+    def _remember_suggestions(self, text_sha256: str, suggestions: list[Suggestion]) -> None:
+        self._suggestion_cache[text_sha256] = suggestions
+        self._suggestion_cache.move_to_end(text_sha256)
         while len(self._suggestion_cache) > self.SUGGESTION_CACHE:
             self._suggestion_cache.popitem(last=False)
+
+    def on_suggestions_found(self, message: SuggestionsFound) -> None:
+        self._remember_suggestions(message.text_sha256, message.suggestions)
         if self.article is None or self.article.id != message.article_id:
             return
         self.all_suggestions, self.suggestions_pending = message.suggestions, False
