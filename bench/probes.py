@@ -86,7 +86,15 @@ def tui(args: argparse.Namespace) -> None:
 
         def on_loaded(self, message) -> None:
             article_id = message.article.id
-            self.call_after_refresh(lambda: shown.setdefault(("loaded", article_id), time.monotonic()))
+            with_suggestions = message.suggestions is not None  # shown in the same frame
+
+            def mark() -> None:
+                now = time.monotonic()
+                shown.setdefault(("loaded", article_id), now)
+                if with_suggestions:
+                    shown.setdefault(("suggestions", article_id), now)
+
+            self.call_after_refresh(mark)
 
         def on_suggestions_found(self, message) -> None:
             article_id = message.article_id
