@@ -7,6 +7,7 @@ import json
 import sys
 from functools import wraps
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any, Callable
 
 import click
@@ -358,10 +359,12 @@ def _write_report(tables: list, fmt: str, out_path: Path | None, facts: dict[str
         fail(f"--out {out_path}: cannot write ({exc.strerror or exc})")
 
 
-def _known_annotator(store: Store, name: str, what: str) -> None:
-    known = store.annotators()
-    if name not in known:
-        fail(f"{what} {name!r}: no annotations by that name (annotators: {', '.join(known) or 'none yet'})", 2)
+def _known_annotators(store: Store, names: Iterable[str], what: str) -> None:
+    """Fail (exit 2) on the first name with no annotations, listing who has some."""
+    known = set(store.annotators())
+    for name in names:
+        if name not in known:
+            fail(f"{what} {name!r}: no annotations by that name (annotators: {', '.join(sorted(known)) or 'none yet'})", 2)
 
 
 @main.command()
@@ -383,8 +386,7 @@ def stats(store: Store, by: str, counting: str, outlet_by: str, fmt: str, out_pa
     if unknown or not wanted:
         fail(f"--by {by!r}: use {', '.join(BY)} or all", 2)
     choice = Counting.parse(counting, adjudicator)
-    for name in choice.annotators:
-        _known_annotator(store, name, "--count" if choice.mode == "annotators" else "--adjudicator")
+    _known_annotators(store, choice.annotators, "--count" if choice.mode == "annotators" else "--adjudicator")
     book = load_codebook_or_fail(codebook_ref)
     ctx = make_context(store, book, choice, _partial_date("--since", since), _partial_date("--until", until),
                        story, outlet_by)
@@ -404,8 +406,7 @@ def agreement(store: Store, annotators: str | None, pairs: bool, fmt: str, out_p
 
     book = load_codebook_or_fail(codebook_ref)
     coders = tuple(a.strip() for a in annotators.split(",") if a.strip()) if annotators else None
-    for name in coders or ():
-        _known_annotator(store, name, "--annotators")
+    _known_annotators(store, coders or (), "--annotators")
     scope = TagScope(codebook=book.id, annotators=coders, exclude_annotators=() if coders else (adjudicator,),
                      since=_partial_date("--since", since), until=_partial_date("--until", until), story=story)
     tables = agreement_tables(items(store, book, scope), pairs)

@@ -30,23 +30,15 @@ FORMATS = ("table", "csv", "json", "md")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def spreadsheet_safe(value: Any) -> Any:
-    """A CSV cell that a spreadsheet shows as text: strings starting with ``= + - @``,
-    tab or carriage return get a leading apostrophe. Numbers pass unchanged (a
-    negative number is a number, not a formula)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def csv_writer(out: IO[str]) -> Any:
     """A ``csv.writer`` that writes UTF-8-safe rows with ``\\r\\n`` endings (RFC 4180)."""
     return csv.writer(out, lineterminator="\r\n")
 
 
 def write_csv_row(writer: Any, values: Iterable[Any]) -> None:
-    """One CSV row with every cell made spreadsheet-safe (None is an empty cell).
-    (:func:`spreadsheet_safe` inlined: exports write millions of cells.)"""
+    """One CSV row that a spreadsheet shows as text: a string starting with ``= + - @``, tab
+    or carriage return gets a leading apostrophe (numbers pass: a negative number is not a
+    formula); None is an empty cell. One comprehension: exports write millions of cells."""
     writer.writerow(["" if v is None else "'" + v if v.__class__ is str and v.startswith(FORMULA_STARTS) else v
                      for v in values])
 
@@ -79,9 +71,6 @@ class ResultTable:
         ids = [c.id for c in self.columns]
         return [{k: _json_value(v) for k, v in zip(ids, row)} for row in self.rows]
 
-    def column(self, column_id: str) -> list[Any]:
-        index = [c.id for c in self.columns].index(column_id)
-        return [row[index] for row in self.rows]
 
 
 def _json_value(value: Any) -> Any:
