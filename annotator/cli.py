@@ -10,13 +10,19 @@ from pathlib import Path
 from collections.abc import Iterable
 from typing import Any, Callable
 
+from typing import TYPE_CHECKING
+
 import click
-from rich.console import Console
 from rich.text import Text
 
+from . import DEFAULT_DB
 from .normalize import printable
-from .readers import display_path
-from .store import DEFAULT_DB, Store, StoreError
+from .paths import display_path
+
+if TYPE_CHECKING:  # the store (pydantic models) and rich's console are imported when used
+    from rich.console import Console
+
+    from .store import Store
 
 DEMO_CORPUS = Path("corpus")
 
@@ -24,6 +30,8 @@ DEMO_CORPUS = Path("corpus")
 def _console(stderr: bool = False) -> Console:
     # soft_wrap: one message stays one line in pipes and files; tables, panels and cards
     # are printed with soft_wrap=False so they wrap inside their borders
+    from rich.console import Console
+
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
@@ -58,6 +66,8 @@ def resolve_db(db_path: Path | None) -> Path:
 
 
 def open_store(db_path: Path) -> Store:
+    from .store import Store, StoreError
+
     try:
         return Store(db_path)
     except StoreError as exc:
@@ -345,6 +355,8 @@ def _write_report(tables: list, fmt: str, out_path: Path | None, facts: dict[str
             if fmt != "table":
                 write_tables(tables, fmt, out, facts)
                 return
+            from rich.console import Console
+
             console = _console() if out is sys.stdout else Console(file=out, width=120, no_color=True, highlight=False)
             for key, value in facts.items():
                 console.print(Text.assemble((f"{key}: ", "bold"), printable(str(value))))

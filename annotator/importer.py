@@ -127,8 +127,8 @@ def import_paths(
     exclude = {_resolved(p) for p in (manifest_path, registry_path) if p is not None}
     files = find_files(paths, report, exclude)
     reader = _reader(files, manifest, index, encoding, max_article_bytes, strip_chrome, parallel)
-    cache = store.db.conn.execute("PRAGMA cache_size").fetchone()[0]
-    store.db.conn.execute(f"PRAGMA cache_size = {IMPORT_CACHE}")  # the indices' pages stay in memory
+    cache = store.conn.execute("PRAGMA cache_size").fetchone()[0]
+    store.conn.execute(f"PRAGMA cache_size = {IMPORT_CACHE}")  # the indices' pages stay in memory
     try:
         for done, path in enumerate(files, 1):
             events = _FileEvents(reader, store, report)
@@ -142,7 +142,7 @@ def import_paths(
                 on_file(done, len(files))
     finally:
         reader.stop()
-        store.db.conn.execute(f"PRAGMA cache_size = {cache}")
+        store.conn.execute(f"PRAGMA cache_size = {cache}")
     if report.imported or report.new_versions:
         store.optimize()
     _make_printable(report)

@@ -7,8 +7,6 @@ input, so one bad file or line never stops the others.
 
 from __future__ import annotations
 
-import functools
-import os
 
 import csv
 import io
@@ -26,6 +24,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from .normalize import printable
+from .paths import display_path, source_path  # noqa: F401  (re-exported: readers name files in their errors)
 
 TEXT_FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
 RECORD_FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
@@ -88,31 +87,6 @@ class RecordFields(BaseModel):
         if not value.strip():
             raise ValueError("is empty")
         return value
-
-
-def display_path(path: Path) -> str:
-    """A path as the user would type it (relative to the working folder when inside it),
-    safe to print on one line: control characters and bytes that are not UTF-8 in the
-    name are shown as escapes (``\\x1b``, ``\\n``, ``\\xe9``), never sent to the terminal."""
-    return _display_path(path, os.getcwd())
-
-
-@functools.lru_cache(maxsize=4096)  # called for every record of a file
-def _display_path(path: Path, cwd: str) -> str:
-    try:
-        text = str(path.resolve().relative_to(Path(cwd).resolve()))
-    except (ValueError, OSError, RuntimeError):
-        text = str(path)
-    return printable(text)
-
-
-def source_path(path: Path) -> str:
-    """The absolute path of a file, as printable text (a source key that does not
-    depend on the working folder the import was run from)."""
-    try:
-        return printable(str(path.resolve()))
-    except (OSError, RuntimeError):
-        return printable(str(path.absolute()))
 
 
 def megabytes(size: float) -> str:

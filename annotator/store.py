@@ -21,14 +21,16 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from itertools import filterfalse
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-import sqlite_utils
-
+from . import DEFAULT_DB
 from .models import Annotation, Article, Outlet, PartialDate, RemovedRange, utc_now
 
-DEFAULT_DB = "annotations.db"
 BUSY_TIMEOUT_MS = 10_000
+
+
+if TYPE_CHECKING:  # sqlite-utils is imported where migrations need it (Store.db)
+    import sqlite_utils
 
 
 class StoreError(Exception):
@@ -255,72 +257,84 @@ class Store:
     # -- connections and transactions -------------------------------------------------
 
     @property
-    def db(self) -> sqlite_utils.Database:
-        """This thread's connection (opened on first use)."""
-        db = getattr(self._local, "db", None)
-        if db is None:
+    def conn(self) -> sqlite3.Connection:
+        """This thread's connection (opened on first use). Every query of the store runs on it."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
             conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode.lower() != "wal" and str(self.path) != ":memory:":
+                conn.close()
                 raise StoreError(f"{self.path}: could not switch to WAL journal (got {mode})")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
-            db = sqlite_utils.Database(conn)
-            self._local.db = db
+            self._local.conn = conn
+        return conn
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """This thread's connection as a sqlite-utils ``Database`` (for migrations and
+        inspection). sqlite-utils is imported on first use: it pulls in numpy when that is
+        installed, which commands that only read must not pay for at start."""
+        db = getattr(self._local, "db", None)
+        if db is None or db.conn is not self.conn:
+            import sqlite_utils
+
+            db = self._local.db = sqlite_utils.Database(self.conn)
         return db
 
     def close(self) -> None:
         """Close this thread's connection."""
-        db = getattr(self._local, "db", None)
-        if db is not None:
-            db.close()
-            self._local.db = None
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = self._local.db = None
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite_utils.Database]:
+    def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction, taken with the write lock at once (no upgrade deadlocks)."""
-        db = self.db
-        db.conn.execute("BEGIN IMMEDIATE")
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
         try:
-            yield db
+            yield conn
         except BaseException:
-            if db.conn.in_transaction:
-                db.conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
         else:
-            db.conn.execute("COMMIT")
+            conn.execute("COMMIT")
 
     def _migrate(self) -> None:
-        version = self.db.conn.execute("PRAGMA user_version").fetchone()[0]
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path}: schema version {version} is newer than this annotator ({SCHEMA_VERSION}); upgrade annotator"
             )
         if version == SCHEMA_VERSION:
             return
-        with self._write() as db:
-            version = db.conn.execute("PRAGMA user_version").fetchone()[0]  # another process may have migrated
+        with self._write() as conn:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]  # another process may have migrated
             for number in range(version, SCHEMA_VERSION):
-                MIGRATIONS[number](db)
-            db.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                MIGRATIONS[number](self.db)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     @property
     def schema_version(self) -> int:
-        return self.db.conn.execute("PRAGMA user_version").fetchone()[0]
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
     # -- outlets ---------------------------------------------------------------------
 
     def upsert_outlets(self, outlets: Iterable[Outlet]) -> int:
         """Insert or replace registry outlets; returns how many changed."""
         changed = 0
-        with self._write() as db:
+        with self._write() as conn:
             for outlet in outlets:
                 data = outlet.model_dump_json()
-                old = db.conn.execute("SELECT data FROM outlets WHERE id = ?", [outlet.id]).fetchone()
+                old = conn.execute("SELECT data FROM outlets WHERE id = ?", [outlet.id]).fetchone()
                 if old and old[0] == data:
                     continue
-                db.conn.execute(
+                conn.execute(
                     "INSERT INTO outlets (id, name, country, state_affiliation, data, updated) VALUES (?,?,?,?,?,?) "
                     "ON CONFLICT(id) DO UPDATE SET name=excluded.name, country=excluded.country, "
                     "state_affiliation=excluded.state_affiliation, data=excluded.data, updated=excluded.updated",
@@ -331,21 +345,21 @@ class Store:
 
     def outlets(self) -> list[Outlet]:
         """Every outlet, by name."""
-        rows = self.db.conn.execute("SELECT data FROM outlets ORDER BY name COLLATE NOCASE").fetchall()
+        rows = self.conn.execute("SELECT data FROM outlets ORDER BY name COLLATE NOCASE").fetchall()
         return [Outlet.model_validate_json(r[0]) for r in rows]
 
     def outlet(self, outlet_id: str | None) -> Outlet | None:
         """One outlet by id, or None."""
         if outlet_id is None:
             return None
-        row = self.db.conn.execute("SELECT data FROM outlets WHERE id = ?", [outlet_id]).fetchone()
+        row = self.conn.execute("SELECT data FROM outlets WHERE id = ?", [outlet_id]).fetchone()
         return Outlet.model_validate_json(row[0]) if row else None
 
     # -- articles --------------------------------------------------------------------
 
     def current_version(self, source_key: str) -> tuple[str, int] | None:
         """(id, version) of the current article imported from ``source_key``."""
-        row = self.db.conn.execute(
+        row = self.conn.execute(
             "SELECT id, version FROM articles WHERE source_key = ? AND current = 1", [source_key]
         ).fetchone()
         return (row[0], row[1]) if row else None
@@ -361,24 +375,24 @@ class Store:
         holds counts the caller already made (the importer's reading process); the other
         articles are counted here."""
         outcomes: list[Added] = []
-        with self._write() as db:
+        with self._write() as conn:
             for article in articles:
-                existing = db.conn.execute(
+                existing = conn.execute(
                     "SELECT id FROM articles WHERE text_sha256 = ?", [article.text_sha256]).fetchone()
                 if existing:
                     outcomes.append(Added(article, "duplicate", existing[0]))
                     continue
-                current = db.conn.execute(
+                current = conn.execute(
                     "SELECT id, version FROM articles WHERE source_key = ? AND current = 1", [article.source_key]
                 ).fetchone()
                 if current is None and article.supersedes:
-                    current = db.conn.execute(
+                    current = conn.execute(
                         "SELECT id, version FROM articles WHERE id = ? AND current = 1", [article.supersedes]
                     ).fetchone()
                 supersedes, version = (current[0], current[1] + 1) if current else (None, 1)
                 if supersedes:
-                    db.conn.execute("UPDATE articles SET current = 0 WHERE id = ?", [supersedes])
-                db.conn.execute(
+                    conn.execute("UPDATE articles SET current = 0 WHERE id = ?", [supersedes])
+                conn.execute(
                     "INSERT INTO articles (id, publisher, original_source, title, url, published, "
                     "published_approximate, language, story, text, text_sha256, raw_text, removed, source_file, "
                     "source_key, version, supersedes, current, imported_at, unverified, word_count) "
@@ -400,32 +414,32 @@ class Store:
     def optimize(self) -> None:
         """Refresh the query planner's statistics (after large imports); skipped when busy."""
         try:
-            self.db.conn.execute("PRAGMA optimize")
+            self.conn.execute("PRAGMA optimize")
         except sqlite3.OperationalError:
             pass  # another process is writing: statistics can wait for the next import
 
     def article(self, ref: str) -> Article | None:
         """An article by id or by a unique id prefix (of at least 4 characters, any case)."""
         ref = ref.strip().lower()  # ids are lower-case hex
-        row = self.db.conn.execute("SELECT * FROM articles WHERE id = ?", [ref]).fetchone()
+        row = self.conn.execute("SELECT * FROM articles WHERE id = ?", [ref]).fetchone()
         if row is None and len(ref) >= 4:
-            rows = self.db.conn.execute(
+            rows = self.conn.execute(
                 "SELECT * FROM articles WHERE id >= ? AND id < ? LIMIT 2", [ref, ref + "\uffff"]
             ).fetchall()
             row = rows[0] if len(rows) == 1 else None
-        return _article_from_row(self.db.conn, row) if row else None
+        return _article_from_row(self.conn, row) if row else None
 
     def iter_current_articles(self, batch: int = 500) -> Iterator[Article]:
         """Every current article, fetched in batches (never all in memory)."""
         last = -1
         while True:
-            rows = self.db.conn.execute(
+            rows = self.conn.execute(
                 "SELECT rowid, * FROM articles WHERE current = 1 AND rowid > ? ORDER BY rowid LIMIT ?", [last, batch]
             ).fetchall()
             if not rows:
                 return
             for row in rows:
-                yield _article_from_row(self.db.conn, row[1:])
+                yield _article_from_row(self.conn, row[1:])
             last = rows[-1][0]
 
     def count_articles(
@@ -434,7 +448,7 @@ class Store:
     ) -> int:
         """How many articles pass the filters (see :meth:`list_articles`)."""
         where, params = _article_filter(current_only, publisher, search, annotator, status)
-        return self.db.conn.execute(f"SELECT count(*) FROM articles a {where}", params).fetchone()[0]
+        return self.conn.execute(f"SELECT count(*) FROM articles a {where}", params).fetchone()[0]
 
     def list_articles(
         self,
@@ -460,7 +474,7 @@ class Store:
             "ORDER BY a.rowid"
         )
         head = [annotator] if annotator is not None else []
-        rows = self.db.conn.execute(sql, [*head, annotator, *params, -1 if limit is None else limit, offset]).fetchall()
+        rows = self.conn.execute(sql, [*head, annotator, *params, -1 if limit is None else limit, offset]).fetchall()
         return [
             ArticleRow(
                 id=r[0], publisher=r[1], original_source=r[2], title=r[3],
@@ -474,21 +488,21 @@ class Store:
     def article_position(self, article_id: str, **filters: Any) -> int | None:
         """The 0-based position of an article in the filtered list, or None."""
         where, params = _article_filter(filters.pop("current_only", True), **filters)
-        row = self.db.conn.execute("SELECT rowid FROM articles WHERE id = ?", [article_id]).fetchone()
+        row = self.conn.execute("SELECT rowid FROM articles WHERE id = ?", [article_id]).fetchone()
         if row is None:
             return None
         extra = ("AND" if where else "WHERE") + " a.rowid < ?"
-        return self.db.conn.execute(f"SELECT count(*) FROM articles a {where} {extra}", [*params, row[0]]).fetchone()[0]
+        return self.conn.execute(f"SELECT count(*) FROM articles a {where} {extra}", [*params, row[0]]).fetchone()[0]
 
     def next_not_done(self, after_id: str | None, annotator: str, **filters: Any) -> str | None:
         """The first article after ``after_id`` (wrapping round) that ``annotator`` has not marked done."""
         filters.pop("status", None)
         where, params = _article_filter(filters.pop("current_only", True), annotator=annotator, status="not done", **filters)
-        after = self.db.conn.execute("SELECT rowid FROM articles WHERE id = ?", [after_id]).fetchone() if after_id else None
+        after = self.conn.execute("SELECT rowid FROM articles WHERE id = ?", [after_id]).fetchone() if after_id else None
         pivot = after[0] if after else -1
         joiner = "AND" if where else "WHERE"
         for condition in ("a.rowid > ?", "a.rowid < ?"):  # after the pivot first, then from the top
-            row = self.db.conn.execute(
+            row = self.conn.execute(
                 f"SELECT a.id FROM articles a {where} {joiner} {condition} ORDER BY a.rowid LIMIT 1", [*params, pivot]
             ).fetchone()
             if row:
@@ -497,24 +511,24 @@ class Store:
 
     def set_status(self, article_id: str, annotator: str, done: bool) -> None:
         """Mark an article done (or not done) for one annotator."""
-        with self._write() as db:
+        with self._write() as conn:
             if done:
-                db.conn.execute(
+                conn.execute(
                     "INSERT INTO article_status (article_id, annotator, status, updated) VALUES (?,?,'done',?) "
                     "ON CONFLICT(article_id, annotator) DO UPDATE SET status='done', updated=excluded.updated",
                     [article_id, annotator, utc_now()],
                 )
             else:
-                db.conn.execute("DELETE FROM article_status WHERE article_id = ? AND annotator = ?", [article_id, annotator])
+                conn.execute("DELETE FROM article_status WHERE article_id = ? AND annotator = ?", [article_id, annotator])
 
     def status(self, article_id: str, annotator: str) -> str:
         """new / in progress / done for one annotator."""
-        done = self.db.conn.execute(
+        done = self.conn.execute(
             "SELECT 1 FROM article_status WHERE article_id = ? AND annotator = ? AND status = 'done'", [article_id, annotator]
         ).fetchone()
         if done:
             return "done"
-        tags = self.db.conn.execute(
+        tags = self.conn.execute(
             "SELECT 1 FROM annotations WHERE article_id = ? AND annotator = ? AND deleted = 0 LIMIT 1", [article_id, annotator]
         ).fetchone()
         return "in progress" if tags else "new"
@@ -522,7 +536,7 @@ class Store:
     def progress(self, annotator: str) -> tuple[int, int]:
         """(done, total) current articles for one annotator."""
         total = self.count_articles()
-        done = self.db.conn.execute(
+        done = self.conn.execute(
             "SELECT count(*) FROM article_status s JOIN articles a ON a.id = s.article_id "
             "WHERE s.annotator = ? AND s.status = 'done' AND a.current = 1", [annotator]
         ).fetchone()[0]
@@ -530,23 +544,23 @@ class Store:
 
     def reject_suggestion(self, article_id: str, annotator: str, start: int, end: int, concept: str, variant: str) -> None:
         """Remember that ``annotator`` rejected a suggestion (not offered to them again)."""
-        with self._write() as db:
-            db.conn.execute(
+        with self._write() as conn:
+            conn.execute(
                 "INSERT OR IGNORE INTO rejected_suggestions (article_id, annotator, start, \"end\", concept, variant, created) "
                 "VALUES (?,?,?,?,?,?,?)",
                 [article_id, annotator, start, end, concept, variant, utc_now()],
             )
 
     def unreject_suggestion(self, article_id: str, annotator: str, start: int, end: int, variant: str) -> None:
-        with self._write() as db:
-            db.conn.execute(
+        with self._write() as conn:
+            conn.execute(
                 "DELETE FROM rejected_suggestions WHERE article_id = ? AND annotator = ? AND start = ? AND \"end\" = ? AND variant = ?",
                 [article_id, annotator, start, end, variant],
             )
 
     def rejected_suggestions(self, article_id: str, annotator: str) -> set[tuple[int, int, str]]:
         """(start, end, variant) of the suggestions ``annotator`` rejected in an article."""
-        rows = self.db.conn.execute(
+        rows = self.conn.execute(
             "SELECT start, \"end\", variant FROM rejected_suggestions WHERE article_id = ? AND annotator = ?",
             [article_id, annotator],
         ).fetchall()
@@ -556,20 +570,20 @@ class Store:
 
     def add_annotation(self, annotation: Annotation) -> Annotation:
         """Store a new annotation (committed on return)."""
-        with self._write() as db:
-            db.conn.execute(_INSERT_ANNOTATION, _annotation_values(annotation))
+        with self._write() as conn:
+            conn.execute(_INSERT_ANNOTATION, _annotation_values(annotation))
         return annotation
 
     def swap_annotations(self, delete: list[str], undelete: list[str], add: Annotation | None = None) -> None:
         """Soft-delete some annotations, bring back others and add one, in one transaction
         (e.g. replacing a single-choice answer: never the old gone without the new saved)."""
         now = utc_now()
-        with self._write() as db:
+        with self._write() as conn:
             for uuids, flag in ((delete, 1), (undelete, 0)):
                 for uuid in uuids:
-                    db.conn.execute("UPDATE annotations SET deleted = ?, updated = ? WHERE uuid = ?", [flag, now, uuid])
+                    conn.execute("UPDATE annotations SET deleted = ?, updated = ? WHERE uuid = ?", [flag, now, uuid])
             if add is not None:
-                db.conn.execute(_INSERT_ANNOTATION, _annotation_values(add))
+                conn.execute(_INSERT_ANNOTATION, _annotation_values(add))
 
     def upsert_annotations(self, annotations: Iterable[Annotation]) -> list[str]:
         """Merge annotations by uuid in one transaction (``import-annotations``); per annotation:
@@ -577,12 +591,12 @@ class Store:
         later than the stored one's, which it replaces) or ``kept`` (the stored one is as new or
         newer and stays). Decided inside the write transaction, so merges running at once agree."""
         outcomes: list[str] = []
-        cols = _columns(self.db.conn, "annotations")
-        with self._write() as db:
+        cols = _columns(self.conn, "annotations")
+        with self._write() as conn:
             for annotation in annotations:
-                row = db.conn.execute("SELECT * FROM annotations WHERE uuid = ?", [annotation.uuid]).fetchone()
+                row = conn.execute("SELECT * FROM annotations WHERE uuid = ?", [annotation.uuid]).fetchone()
                 if row is None:
-                    db.conn.execute(_INSERT_ANNOTATION, _annotation_values(annotation))
+                    conn.execute(_INSERT_ANNOTATION, _annotation_values(annotation))
                     outcomes.append("added")
                     continue
                 stored = _annotation_from_row(dict(zip(cols, row)))
@@ -590,7 +604,7 @@ class Store:
                     outcomes.append("present")
                 elif _is_later(annotation.updated, stored.updated):
                     values = _annotation_values(annotation)
-                    db.conn.execute(_UPDATE_ANNOTATION, [*values[1:], values[0]])
+                    conn.execute(_UPDATE_ANNOTATION, [*values[1:], values[0]])
                     outcomes.append("updated")
                 else:
                     outcomes.append("kept")
@@ -617,7 +631,7 @@ class Store:
         (``attributes`` as stored JSON, ``published`` without its ``~``), then
         ``published_approximate``, ``voice``, ``concept``, ``variant`` (for fast CSV)."""
         sql, params = _export_query(annotators, codebook)
-        cursor = self.db.conn.execute(sql, params)
+        cursor = self.conn.execute(sql, params)
         try:
             while rows := cursor.fetchmany(batch):
                 yield from rows
@@ -633,12 +647,12 @@ class Store:
         values = {k: (json.dumps(v) if k == "attributes" else int(v) if k == "deleted" else v) for k, v in changes.items()}
         values["updated"] = utc_now()
         assignments = ", ".join(f'"{k}" = ?' for k in values)
-        with self._write() as db:
-            cursor = db.conn.execute(f"UPDATE annotations SET {assignments} WHERE uuid = ?", [*values.values(), uuid])
+        with self._write() as conn:
+            cursor = conn.execute(f"UPDATE annotations SET {assignments} WHERE uuid = ?", [*values.values(), uuid])
             if cursor.rowcount != 1:
                 raise KeyError(f"no annotation {uuid}")
-            row = db.conn.execute("SELECT * FROM annotations WHERE uuid = ?", [uuid]).fetchone()
-            cols = _columns(db.conn, "annotations")
+            row = conn.execute("SELECT * FROM annotations WHERE uuid = ?", [uuid]).fetchone()
+            cols = _columns(conn, "annotations")
         return _annotation_from_row(dict(zip(cols, row)))
 
     def annotations(
@@ -655,10 +669,10 @@ class Store:
         if not include_deleted:
             clauses.append("deleted = 0")
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-        rows = self.db.conn.execute(
+        rows = self.conn.execute(
             f"SELECT * FROM annotations {where} ORDER BY created, rowid", params
         ).fetchall()
-        cols = _columns(self.db.conn, "annotations")
+        cols = _columns(self.conn, "annotations")
         return [_annotation_from_row(dict(zip(cols, r))) for r in rows]
 
 
@@ -681,7 +695,7 @@ class Store:
         sql = (f"SELECT {select} FROM articles a INDEXED BY articles_statistics CROSS JOIN annotations n "
                f"INDEXED BY annotations_statistics ON n.article_id = a.id "
                f"WHERE {where} AND n.category NOT LIKE '\\_%' ESCAPE '\\' {group}")
-        return self.db.conn.execute(sql, [*voices, *params]).fetchall()
+        return self.conn.execute(sql, [*voices, *params]).fetchall()
 
     def unit_counts(self, dims: list[str], scope: TagScope) -> list[tuple]:
         """``(*dims, units, words)``: the (article, annotator) pairs in ``scope`` with at least
@@ -698,18 +712,18 @@ class Store:
                f"FROM (SELECT a.publisher, a.original_source, a.story, a.word_count, {readers} AS k "
                f"FROM articles a INDEXED BY articles_statistics "
                f"WHERE {articles_where}) u WHERE u.k > 0 {group}")
-        return self.db.conn.execute(sql, [*tags_params, *articles_params]).fetchall()
+        return self.conn.execute(sql, [*tags_params, *articles_params]).fetchall()
 
     def annotators(self) -> list[str]:
         """Everyone with a live annotation, by name."""
-        return [r[0] for r in self.db.conn.execute(
+        return [r[0] for r in self.conn.execute(
             "SELECT DISTINCT annotator FROM annotations WHERE deleted = 0 ORDER BY annotator").fetchall()]
 
     def iter_codings(self, scope: TagScope) -> Iterator[tuple[str, str, str, str]]:
         """``(article_id, annotator, category, label)`` of every live annotation in ``scope``
         (notes included: they show who read an article), streamed from a cursor, grouped by article."""
         where, params = _scope_sql(scope)
-        cursor = self.db.conn.execute(
+        cursor = self.conn.execute(
             "SELECT n.article_id, n.annotator, n.category, n.label FROM articles a INDEXED BY articles_statistics "
             f"CROSS JOIN annotations n INDEXED BY annotations_statistics ON n.article_id = a.id WHERE {where}", params)
         while rows := cursor.fetchmany(5000):
@@ -719,12 +733,12 @@ class Store:
         """``(annotator, articles annotated, articles done, tags, answers/notes, last change)`` per annotator,
         where tags are span annotations."""
         where, params = _scope_sql(scope)
-        rows = self.db.conn.execute(
+        rows = self.conn.execute(
             "SELECT n.annotator, count(DISTINCT n.article_id), sum(n.start IS NOT NULL), sum(n.start IS NULL), "
             f"max(n.updated) FROM annotations n JOIN articles a ON a.id = n.article_id WHERE {where} "
             "GROUP BY n.annotator ORDER BY n.annotator", params,
         ).fetchall()
-        done = dict(self.db.conn.execute(
+        done = dict(self.conn.execute(
             "SELECT annotator, count(*) FROM article_status WHERE status = 'done' GROUP BY annotator").fetchall())
         return [(r[0], r[1], done.get(r[0], 0), r[2], r[3], r[4]) for r in rows]
 
@@ -732,13 +746,13 @@ class Store:
         """Every row of one of the :data:`VIEWS` (for tests and people without SQL)."""
         if view not in VIEWS:
             raise ValueError(f"no view {view!r}")
-        cursor = self.db.conn.execute(f"SELECT * FROM {view}")
+        cursor = self.conn.execute(f"SELECT * FROM {view}")
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row)) for row in cursor.fetchall()]
 
     def label_usage(self, codebook_id: str) -> list[tuple[str, str, str, int]]:
         """(category, label, codebook version, count) of the live annotations made with a codebook."""
-        rows = self.db.conn.execute(
+        rows = self.conn.execute(
             "SELECT category, label, codebook_version, count(*) FROM annotations "
             "WHERE codebook_id = ? AND deleted = 0 GROUP BY category, label, codebook_version "
             "ORDER BY category, label, codebook_version",
