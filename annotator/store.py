@@ -200,7 +200,33 @@ def _migration_4(db: sqlite_utils.Database) -> None:
         db.conn.execute(f"CREATE VIEW {name} AS {sql}")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2, _migration_3, _migration_4]
+def _migration_5(db: sqlite_utils.Database) -> None:
+    """Statistics by outlet without reading the articles: each annotation keeps its article's
+    publisher (kept by triggers, so every writer fills it), and one covering index holds the
+    live tags in the order the per-outlet tables group them (outlet, category, label, then
+    annotator and article, so each annotator's reading of an article is one run of rows)."""
+    conn = db.conn
+    conn.execute("ALTER TABLE annotations ADD COLUMN publisher TEXT")
+    conn.execute("UPDATE annotations SET publisher = (SELECT a.publisher FROM articles a WHERE a.id = annotations.article_id)")
+    for event in ("INSERT", "UPDATE OF article_id"):
+        name = "annotations_publisher_" + event.split()[0].lower()
+        conn.execute(f"""CREATE TRIGGER {name} AFTER {event} ON annotations
+                         BEGIN UPDATE annotations SET publisher = (SELECT a.publisher FROM articles a
+                                                                   WHERE a.id = NEW.article_id)
+                               WHERE rowid = NEW.rowid; END""")
+    conn.execute("""CREATE TRIGGER articles_publisher_update AFTER UPDATE OF publisher ON articles
+                    BEGIN UPDATE annotations SET publisher = NEW.publisher WHERE article_id = NEW.id; END""")
+    db["annotations"].create_index(list(OUTLET_STATISTICS_COLUMNS), index_name="annotations_by_outlet")
+
+
+# Columns of annotations kept by triggers (copies of attributes, the article's publisher), not part of the model.
+DERIVED_COLUMNS = frozenset({*STAT_ATTRIBUTES, "publisher"})
+# The covering index of schema 5, in the order per-outlet statistics group and count.
+OUTLET_STATISTICS_COLUMNS = ("codebook_id", "deleted", "publisher", "category", "label", "annotator", "article_id",
+                             *STAT_ATTRIBUTES)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2, _migration_3, _migration_4, _migration_5]
 STATUSES = ("new", "in progress", "done")
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -684,17 +710,21 @@ class Store:
         left out): ``units`` counts the (article, annotator) pairs holding such a tag, and for each
         of ``voices`` (then for no voice) the group's tags in that voice.
 
-        Driven by the articles (in outlet order) and each article's tags from one covering index."""
-        columns = _dimension_sql(dims, scope, [*_DIMENSIONS, "outlet"])
+        Without article filters and with outlets as publishers, read from the annotations'
+        own publisher column and the covering index in outlet, category, label order (no join,
+        no sort); otherwise driven by the articles (in outlet order) and each article's tags."""
+        from_articles = not _annotations_only(dims, scope)
+        columns = _dimension_sql(dims, scope, [*_DIMENSIONS, "outlet"], from_articles)
         where, params = _scope_sql(scope, categories)
         units = ("count(DISTINCT n.article_id)" if "annotator" in dims
                  else "count(DISTINCT n.article_id || char(31) || n.annotator)")
         split = [f"sum(n.voice IS ?)" for _ in voices] + (["sum(n.voice IS NULL)"] if voices else [])
         select = ", ".join([*columns, "count(*)", units, *split])
         group = f"GROUP BY {', '.join(columns)}" if columns else ""
-        sql = (f"SELECT {select} FROM articles a INDEXED BY articles_statistics CROSS JOIN annotations n "
-               f"INDEXED BY annotations_statistics ON n.article_id = a.id "
-               f"WHERE {where} AND n.category NOT LIKE '\\_%' ESCAPE '\\' {group}")
+        source = ("articles a INDEXED BY articles_statistics CROSS JOIN annotations n "
+                  "INDEXED BY annotations_statistics ON n.article_id = a.id" if from_articles
+                  else "annotations n INDEXED BY annotations_by_outlet")
+        sql = f"SELECT {select} FROM {source} WHERE {where} AND n.category NOT LIKE '\\_%' ESCAPE '\\' {group}"
         return self.conn.execute(sql, [*voices, *params]).fetchall()
 
     def unit_counts(self, dims: list[str], scope: TagScope) -> list[tuple]:
@@ -708,10 +738,11 @@ class Store:
                    f"WHERE n.article_id = a.id AND {tags_where})")
         outer = [c.replace("a.", "u.") for c in columns]
         group = f"GROUP BY {', '.join(outer)}" if outer else ""
-        sql = (f"SELECT {', '.join([*outer, 'coalesce(sum(u.k), 0)', 'coalesce(sum(u.k * u.word_count), 0)'])} "
-               f"FROM (SELECT a.publisher, a.original_source, a.story, a.word_count, {readers} AS k "
-               f"FROM articles a INDEXED BY articles_statistics "
-               f"WHERE {articles_where}) u WHERE u.k > 0 {group}")
+        # MATERIALIZED: flattened into the outer query, the per-article count would run once per use of k
+        sql = (f"WITH u AS MATERIALIZED (SELECT a.publisher, a.original_source, a.story, a.word_count, {readers} AS k "
+               f"FROM articles a INDEXED BY articles_statistics WHERE {articles_where}) "
+               f"SELECT {', '.join([*outer, 'coalesce(sum(u.k), 0)', 'coalesce(sum(u.k * u.word_count), 0)'])} "
+               f"FROM u WHERE u.k > 0 {group}")
         return self.conn.execute(sql, [*tags_params, *articles_params]).fetchall()
 
     def annotators(self) -> list[str]:
@@ -811,14 +842,24 @@ def _scope_sql(scope: TagScope, categories: Iterable[str] | None = None, part: s
     return " AND ".join(c for c, _ in chosen) or "1", [p for _, params in chosen for p in params]
 
 
-def _dimension_sql(dims: Iterable[str], scope: TagScope, allowed: Iterable[str]) -> list[str]:
+def _dimension_sql(dims: Iterable[str], scope: TagScope, allowed: Iterable[str], from_articles: bool = True) -> list[str]:
     allowed = set(allowed)
     out = []
     for dim in dims:
         if dim not in allowed:
             raise ValueError(f"cannot group by {dim!r}")
-        out.append(_OUTLET_BY[scope.outlet_by] if dim == "outlet" else _DIMENSIONS[dim])
+        if dim == "outlet":
+            out.append(_OUTLET_BY[scope.outlet_by] if from_articles else "n.publisher")
+        else:
+            out.append(_DIMENSIONS[dim])
     return out
+
+
+def _annotations_only(dims: Iterable[str], scope: TagScope) -> bool:
+    """Whether a tag count needs nothing of the articles but the publisher each annotation
+    keeps (schema 5): no article filter, no story, outlets counted as publishers."""
+    return (scope.outlet_by == "publisher" and scope.story is None and scope.since is None
+            and scope.until is None and "story" not in dims)
 
 
 def word_count(text: str) -> int:
@@ -929,7 +970,7 @@ def _annotation_values(a: Annotation) -> list[Any]:
 
 
 def _annotation_from_row(data: dict[str, Any]) -> Annotation:
-    data = {k: v for k, v in data.items() if k not in STAT_ATTRIBUTES}  # copies of attributes
+    data = {k: v for k, v in data.items() if k not in DERIVED_COLUMNS}
     data["attributes"] = json.loads(data["attributes"] or "{}")
     data["deleted"] = bool(data["deleted"])
     return Annotation.model_validate(data)

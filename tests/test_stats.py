@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from annotator.codebook import find_codebook
+from annotator.store import Store
 from annotator.stats import Counting, annotator_progress, answers_by_outlet, concept_variants, label_totals, \
     labels_by_outlet, labels_by_story, make_context
 from tests.report_fixture import build
@@ -152,3 +153,49 @@ def test_counting_several_named_annotators(project):
     named = labels_by_outlet(context(store, "alice, bob"))
     assert named.records() == labels_by_outlet(context(store)).records()  # everyone but gold = alice and bob
     assert "'alice', 'bob'" in Counting.parse("alice,bob").describe()
+
+
+def test_per_outlet_counts_read_from_the_annotations_agree_with_the_article_driven_counts(project):
+    # Without filters the tables read each annotation's own copy of its article's publisher
+    # (schema 5); a filter that keeps every article takes the article-driven path: same numbers.
+    store, _ = project
+    everything = {"since": "1900-01-01", "until": "2999-12-31"}
+    for make in (labels_by_outlet, concept_variants, answers_by_outlet, label_totals):
+        for counting in ("all", "alice", "adjudicated"):
+            fast, driven = make(context(store, counting)), make(context(store, counting, **everything))
+            assert list(fast.records()) == list(driven.records()), (make.__name__, counting)
+            assert list(fast.records()) or make is not labels_by_outlet
+
+
+def test_an_annotation_keeps_its_articles_publisher_whoever_writes_it(project):
+    store, ids = project
+    conn = store.conn
+    publisher = dict(conn.execute("SELECT id, publisher FROM articles"))
+    # every stored annotation (made by the fixture through the store) carries it
+    assert conn.execute("SELECT count(*) FROM annotations").fetchone()[0] > 0
+    assert all(p == publisher[a] for a, p in conn.execute("SELECT article_id, publisher FROM annotations"))
+    # a writer that bypasses the store (plain SQL) gets it from the trigger, and moving
+    # an annotation to another article moves its publisher with it
+    uuid = conn.execute("SELECT uuid FROM annotations WHERE article_id = ? LIMIT 1", [ids["A1"]]).fetchone()[0]
+    conn.execute("INSERT INTO annotations (uuid, article_id, annotator, category, label, origin) "
+                 "VALUES ('plain-sql', ?, 'carol', 'x', 'y', 'human')", [ids["B1"]])
+    assert conn.execute("SELECT publisher FROM annotations WHERE uuid = 'plain-sql'").fetchone()[0] == "beta-post"
+    conn.execute("UPDATE annotations SET article_id = ? WHERE uuid = ?", [ids["B1"], uuid])
+    assert conn.execute("SELECT publisher FROM annotations WHERE uuid = ?", [uuid]).fetchone()[0] == "beta-post"
+
+
+def test_a_schema_4_database_gets_the_publisher_copies_when_migrated(project):
+    store, _ = project
+    conn = store.conn
+    before = [tuple(r.values()) for r in labels_by_outlet(context(store)).records()]
+    # take the database back to schema 4: no publisher column, index or triggers
+    conn.execute("DROP INDEX annotations_by_outlet")
+    for trigger in ("annotations_publisher_insert", "annotations_publisher_update", "articles_publisher_update"):
+        conn.execute(f"DROP TRIGGER {trigger}")
+    conn.execute("ALTER TABLE annotations DROP COLUMN publisher")
+    conn.execute("PRAGMA user_version = 4")
+    store.close()
+    migrated = Store(store.path)
+    assert migrated.schema_version == 5
+    assert migrated.conn.execute("SELECT count(*) FROM annotations WHERE publisher IS NULL").fetchone()[0] == 0
+    assert [tuple(r.values()) for r in labels_by_outlet(context(migrated)).records()] == before
