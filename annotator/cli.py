@@ -126,29 +126,37 @@ def main(ctx: click.Context, db_path: Path | None, annotator_name: str | None, c
     _open_tui(store, annotator_name, codebook_ref)
 
 
-def _open_tui(store: Store, annotator_name: str | None, codebook_ref: str | None) -> None:
-    from .config import load_config, resolve_annotator
-    from .readers import InputError
+def _open_tui(store: Store | Path, annotator_name: str | None, codebook_ref: str | None) -> None:
+    """Open the TUI on ``store`` (an open store, or the database's path: created when missing).
 
-    try:
-        config = load_config()
-    except InputError as exc:
-        fail(str(exc))
-    annotator_name = inherited("annotator_name", annotator_name)
-    book = load_codebook_or_fail(codebook_ref, config)
+    The TUI draws its layout first and then reads the configuration and the codebook and
+    opens the database in a worker (``annotator.tui.opening``), so its first frame does not
+    wait for sqlite-utils, pydantic or the codebook. What goes wrong there (a bad
+    configuration, an unknown codebook, a database that cannot be used) closes the TUI and
+    is one error line here, with exit status 1."""
     from .tui.app import AnnotatorApp  # Textual is imported only here
+    from .tui.opening import OpenRequest
 
-    app = AnnotatorApp(store, resolve_annotator(annotator_name, config), book, config.keys)
+    opened = not isinstance(store, Path)
+    request = OpenRequest(
+        db_path=store.path if opened else store,  # type: ignore[union-attr]
+        annotator_name=inherited("annotator_name", annotator_name),
+        codebook_ref=codebook_ref or inherited("codebook_ref", None),
+        store=store if opened else None,
+    )
+    app = AnnotatorApp(request=request)
     app.run()
+    if app.open_error is not None:
+        fail(app.open_error)
 
 
 @main.command()
 @click.option("--annotator", "annotator_name", help="Your name on your tags (default: configuration, $ANNOTATOR_NAME, login name).")
 @click.option("--codebook", "codebook_ref", help="Codebook id (shipped in schemas/) or YAML file.")
-@creating_store_command
-def tui(store: Store, annotator_name: str | None, codebook_ref: str | None) -> None:
+@db_option
+def tui(db_path: Path | None, annotator_name: str | None, codebook_ref: str | None) -> None:
     """Open the annotation TUI."""
-    _open_tui(store, annotator_name, codebook_ref)
+    _open_tui(resolve_db(db_path), annotator_name, codebook_ref)
 
 
 def _run_import(store: Store, paths: list[Path], manifest: Path | None, registry: Path | None,

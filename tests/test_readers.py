@@ -81,3 +81,34 @@ def test_display_path_escapes_what_a_terminal_would_act_on(tmp_path, monkeypatch
     assert display_path(tmp_path / "a\x1b[2Jb\n.txt") == "a\\x1b[2Jb\\n.txt"
     assert display_path(Path("caf\udce9.txt")) == "caf\\xe9.txt"
     assert display_path(tmp_path / "[bold]x[/].txt") == "[bold]x[/].txt"  # markup is text, shown as such
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.binary(max_size=300),
+                 st.text(max_size=200).map(lambda t: t.encode("utf-8", "surrogatepass")),
+                 st.text(max_size=200).map(lambda t: b"\xef\xbb\xbf" + t.encode("utf-8", "surrogatepass"))))
+def test_utf8_lines_are_the_lines_of_the_decoded_text(data):
+    # JSON Lines files are decoded line by line; where that path is taken it must give
+    # exactly the lines decode() would, and it must leave every other file to decode()
+    from annotator.readers import utf8_lines
+
+    lines = utf8_lines(data)
+    try:
+        text, used = decode(data)
+    except InputError:
+        text, used = None, None
+    if lines is not None:
+        assert used == "utf-8" and list(lines) == text.split("\n")
+    # the usual file takes the line-by-line path
+    usual = '{"title": "Kyiv’s “offensive” 🇺🇦"}\r\n{"text": "é"}\n'.encode() + data
+    if used == "utf-8":
+        assert list(utf8_lines(b"\xef\xbb\xbf" + usual) or ["not taken"]) == decode(usual)[0].split("\n")
+
+
+def test_a_large_jsonl_file_not_in_utf8_is_still_read_in_its_encoding(tmp_path):
+    path = tmp_path / "legacy.jsonl"
+    lines = ['{"title": "Caf\u00e9 r\u00e9sum\u00e9", "text": "D\u00e9j\u00e0 vu \u00e0 Kiev, na\u00efve fa\u00e7ade"}'] * 3000
+    path.write_bytes("\n".join(lines).encode("cp1252"))
+    records = list(read_file(path))
+    assert len(records) == 3000 and all(isinstance(r, Record) for r in records)
+    assert records[-1].fields["text"] == "D\u00e9j\u00e0 vu \u00e0 Kiev, na\u00efve fa\u00e7ade" and records[0].encoding == "cp1252"

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.color import Color
 from rich.console import Group, RenderableType
@@ -32,17 +32,17 @@ from textual.widgets import Footer, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from ..codebook import Category, Codebook, Kind
-from ..lexicon import Matcher, Suggestion, guess_voice
-from ..models import (ARTICLE_NOTE_CATEGORY as NOTE_CATEGORY, ARTICLE_NOTE_LABEL as NOTE_LABEL, Annotation, Article,
-                      Origin, Outlet, quote_selector)
 from ..normalize import clean_line, normalize_text
-from ..orphans import find_orphans, orphan_summary
-from ..render import reflow, outlet_card_grid, safe
-from ..store import STATUSES, Store
 from .article_list import PAGE_SIZE, ArticleList, ListRow
 from .article_view import ArticleView, Paint
+from .opening import OpenError, OpenRequest, Session, open_session
 from .screens import Choice, HelpScreen, LabelKeys, NoteScreen, PickerScreen, Questions
+
+if TYPE_CHECKING:  # imported at run time only once the session is open (see .opening): not before the first frame
+    from ..codebook import Category, Codebook
+    from ..lexicon import Matcher, Suggestion
+    from ..models import Annotation, Article, Outlet
+    from ..store import Store
 
 # Texts up to this many characters get their suggestions before they are shown (one
 # redraw); longer ones are shown first and underlined when the suggestions arrive.
@@ -78,6 +78,9 @@ ACTIONS: list[tuple[str, str, str, str, bool]] = [
     ("statistics", "G", "statistics", "Stats", False),
     ("help", "question_mark", "help", "Help", True),
 ]
+
+# Actions that need the open session (the label keys' "tag" too): not run before it is.
+SESSION_ACTIONS = frozenset({action for _, _, action, _, _ in ACTIONS} | {"tag"})
 
 # What each action does, grouped as the help screen shows them.
 ACTION_HELP: dict[str, tuple[str, str]] = {
@@ -169,8 +172,24 @@ class ListReset(Message):
 
 
 @dataclass
+class Opened(Message):
+    """The session is open (worker), with the lexicon's matcher for its codebook."""
+
+    session: Session
+    matcher: Matcher
+
+
+@dataclass
 class OpenFailed(Message):
     message: str
+
+
+def safe(value: object, style: str = "") -> Text:
+    """:func:`annotator.render.safe` (untrusted text as ``Text``), imported on first use:
+    the render module imports the models and the store, which the first frame must not wait for."""
+    from ..render import safe as render_safe
+
+    return render_safe(value, style)
 
 
 def _readable_on(colour: str) -> str:
@@ -211,13 +230,27 @@ class AnnotatorApp(App):
     ]
     SUGGESTION_CACHE = 16  # articles whose suggestions are kept (moving back and forth is instant)
 
-    def __init__(self, store: Store, annotator: str, codebook: Codebook, keymap: dict[str, str] | None = None):
+    def __init__(self, store: Store | None = None, annotator: str | None = None, codebook: Codebook | None = None,
+                 keymap: dict[str, str] | None = None, *, request: OpenRequest | None = None):
+        """Either an open ``store``, the ``annotator`` and the ``codebook`` (tests, scripts), or a
+        ``request`` from the command line, opened in a worker once the first frame is drawn
+        (see :mod:`.opening`). Until the session is open (``ready``) the app shows its layout
+        and "opening…", its keys are greyed out, and ``store``, ``annotator``, ``codebook`` are None."""
         super().__init__()
-        self.store = store
-        self.annotator = annotator
-        self.codebook = codebook
-        self.keymap = dict(keymap or {})
-        self.matcher = Matcher(codebook)
+        if request is None:
+            if store is None or annotator is None or codebook is None:
+                raise TypeError("AnnotatorApp needs a store, an annotator and a codebook, or a request")
+            self._given: Session | None = Session(store, annotator, codebook, dict(keymap or {}))
+        else:
+            self._given = None
+        self.request = request
+        self.store: Store | None = None
+        self.annotator: str | None = None
+        self.codebook: Codebook | None = None
+        self.keymap: dict[str, str] = {}
+        self.matcher: Matcher | None = None
+        self.ready = False  # the session is open
+        self.open_error: str | None = None  # why it could not be opened (the app exits; the command line says it)
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="annotator-writer")
         self.article: Article | None = None
         self.publisher: Outlet | None = None
@@ -234,7 +267,7 @@ class AnnotatorApp(App):
         self.undo_stack: list[Change] = []
         self.redo_stack: list[Change] = []
         self.filters: dict[str, Any] = {"search": None, "status": None, "publisher": None}
-        self.span_keys = codebook.span_keys()
+        self.span_keys: dict[str, tuple[Category, Any]] = {}
         self.bound_label_keys: dict[str, tuple[Category, Any]] = {}
         self._suggestion_cache: OrderedDict[str, list[Suggestion]] = OrderedDict()
         self._outlet_names: dict[str, str] = {}  # outlet id -> name, filled by load_outlets
@@ -249,7 +282,7 @@ class AnnotatorApp(App):
         with Horizontal(id="main"):
             with Vertical(id="sidebar"):
                 yield Input(placeholder="search titles and texts  (/)", id="search", compact=True)
-                yield Select([(Text(s), s) for s in STATUSES], prompt="any status", id="status-filter", compact=True)
+                yield Select([], prompt="any status", id="status-filter", compact=True)  # filled once open
                 yield Select([], prompt="any outlet", id="outlet-filter", compact=True)
                 yield ArticleList(id="articles")
             with Vertical(id="reader"):
@@ -272,6 +305,40 @@ class AnnotatorApp(App):
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
+        self.query_one("#article-head", Static).update(
+            Text("Opening the database, the codebook and the configuration…", style="dim italic"))
+        self.query_one("#tags-title", Static).update(self._tags_title())
+        self._update_topbar()
+        self.query_one(ArticleView).focus()
+        self.call_after_refresh(self._start_opening)  # after the first frame: it must not wait for the imports
+
+    def _start_opening(self) -> None:
+        self._open_session()
+
+    @work(thread=True, exclusive=True, group="session")
+    def _open_session(self) -> None:
+        """Open the configuration, codebook and store (imports sqlite-utils, pydantic, the
+        codebook's YAML: a few tenths of a second) and prepare the lexicon's matcher."""
+        try:
+            session = self._given or open_session(self.request)  # type: ignore[arg-type]
+        except OpenError as exc:
+            self.call_from_thread(self._open_failed, str(exc))
+            return
+        from ..lexicon import Matcher
+
+        self.post_message(Opened(session, Matcher(session.codebook)))
+
+    def _open_failed(self, message: str) -> None:
+        self.open_error = message
+        self.exit(return_code=1)
+
+    def on_opened(self, message: Opened) -> None:
+        from ..store import STATUSES
+
+        session = message.session
+        self.store, self.annotator, self.codebook = session.store, session.annotator, session.codebook
+        self.keymap, self.matcher = dict(session.keymap), message.matcher
+        self.span_keys = self.codebook.span_keys()
         known = {binding_id for binding_id, *_ in ACTIONS}
         unknown = sorted(set(self.keymap) - known)
         if unknown:
@@ -291,14 +358,22 @@ class AnnotatorApp(App):
             self.bind(_normalize_key_list(key), f"tag('{category.id}', '{label.id}')", description=_plain(label.name),
                       show=False)
             self.bound_label_keys[key] = (category, label)
+        self.query_one("#status-filter", Select).set_options([(Text(s), s) for s in STATUSES])
         self.query_one(LabelKeys).set_groups(self._label_key_groups())
+        self.query_one("#article-head", Static).update(Text(""))
+        self.ready = True
+        self.refresh_bindings()
         self.query_one("#tags-title", Static).update(self._tags_title())
         self._show_questions()
         self._update_topbar()
-        self.query_one(ArticleView).focus()
         self.load_outlets()
         self.reset_list(open_first=True)
         self.report_orphans()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self.ready and action in SESSION_ACTIONS:
+            return None  # greyed out in the footer until the session is open
+        return super().check_action(action, parameters)
 
     # -- reading (workers) -------------------------------------------------------------
 
@@ -312,6 +387,8 @@ class AnnotatorApp(App):
     @work(thread=True, group="orphans")
     def report_orphans(self) -> None:
         """Say how many tags use labels this codebook version no longer has (they are kept)."""
+        from ..orphans import find_orphans, orphan_summary
+
         orphans = find_orphans(self.codebook, self.store.label_usage(self.codebook.id))
         if orphans:
             self.call_from_thread(self.notify, orphan_summary(self.codebook, orphans), severity="warning",
@@ -601,6 +678,12 @@ class AnnotatorApp(App):
         self._update_topbar()
 
     def _update_topbar(self) -> None:
+        if not self.ready:
+            where = self.request.db_path if self.request is not None else "the database"
+            bar = Text.assemble(("annotator", "bold"), (" · opening ", "dim"), Text(clean_line(str(where))),
+                                ("…", "dim"))
+            self.query_one("#topbar", Static).update(bar, layout=False)  # one line, always
+            return
         done, total = self.progress
         bar = Text.assemble(("annotator", "bold"), " · ", ("annotator: ", "dim"))
         bar.append_text(safe(self.annotator, style="bold cyan"))
@@ -614,7 +697,7 @@ class AnnotatorApp(App):
                 key = self.get_key_display(Binding(self.key_for("next_article"), ""))
                 bar.append(f" · this article is not in the filtered list: {key} opens the next", style="yellow")
         bar.append(f" · {self.get_key_display(Binding(self.key_for('help'), ''))} help", style="dim")
-        self.query_one("#topbar", Static).update(bar)
+        self.query_one("#topbar", Static).update(bar, layout=False)  # one line, always
 
     def _head_text(self) -> Text:
         a = self.article
@@ -647,6 +730,8 @@ class AnnotatorApp(App):
 
     def _outlet_card(self) -> RenderableType:
         """The publisher's card and, where it differs, the original source's."""
+        from ..render import outlet_card_grid
+
         a = self.article
         if a is None:
             return Text("")
@@ -675,7 +760,7 @@ class AnnotatorApp(App):
     def _label_key_groups(self) -> list[tuple[Text, list[tuple[str, Text]]]]:
         groups = []
         for category in self.codebook.categories:
-            if category.kind is not Kind.span:
+            if category.kind != "span":
                 continue
             entries = [(label.key if label.key in self.bound_label_keys else "", safe(label.name, style=label.color))
                        for label in category.labels]
@@ -693,12 +778,14 @@ class AnnotatorApp(App):
         title = Text.assemble(("Article questions", "bold"), (f"  {key} answers", "dim"))
         rows = []
         for category in self.codebook.categories:
-            if category.kind is not Kind.article:
+            if category.kind != "article":
                 continue
             chosen = {t.label for t in self.tags if t.category == category.id}
             rows.append((safe(category.name), [(safe(label.name, style=label.color), label.id in chosen)
                                                for label in category.labels]))
-        notes = [t for t in self.tags if t.category == NOTE_CATEGORY and t.note]
+        from ..models import ARTICLE_NOTE_CATEGORY
+
+        notes = [t for t in self.tags if t.category == ARTICLE_NOTE_CATEGORY and t.note]
         note = None
         if notes:
             note = Text("Note: ", style="bold")
@@ -719,7 +806,7 @@ class AnnotatorApp(App):
                 line.append(" (")
                 line.append_text(safe(voice, style="dim"))
                 line.append(")")
-            if t.origin is Origin.suggestion:
+            if t.origin == "suggestion":
                 line.append(" ★", style="dim")
             if t.note:
                 line.append(" ✎ ", style="dim")
@@ -767,7 +854,9 @@ class AnnotatorApp(App):
         return True
 
     def _new_tag(self, category_id: str, label_id: str, start: int | None = None, end: int | None = None,
-                 origin: Origin = Origin.human, attributes: dict[str, str] | None = None, note: str | None = None) -> Annotation:
+                 origin: str = "human", attributes: dict[str, str] | None = None, note: str | None = None) -> Annotation:
+        from ..models import Annotation, quote_selector
+
         assert self.article is not None
         quote = quote_selector(self.article.text, start, end) if start is not None else {}
         return Annotation(
@@ -799,6 +888,8 @@ class AnnotatorApp(App):
     def _voice_for(self, category: Category, start: int, end: int) -> dict[str, str]:
         if "voice" not in category.attributes or self.article is None:
             return {}
+        from ..lexicon import guess_voice
+
         attribute = self.codebook.attribute("voice")
         guess = guess_voice(self.article.text, start, end)
         if attribute and guess in {v.id for v in attribute.values}:
@@ -849,7 +940,7 @@ class AnnotatorApp(App):
         choices = [Choice(Text.assemble(safe(c.name, style="dim"), " › ", safe(l.name, style=l.color),
                                         (f"  [{l.key}]" if l.key else "", "dim")),
                           (c.id, l.id), f"{c.name} {l.name} {l.id} {l.description}")
-                   for c in self.codebook.categories if c.kind is Kind.span for l in c.labels]
+                   for c in self.codebook.categories if c.kind == "span" for l in c.labels]
         result = await self.push_screen_wait(PickerScreen("Tag the selection as…", choices))
         if result is not None:
             await self.action_tag(*result)
@@ -905,6 +996,8 @@ class AnnotatorApp(App):
 
     @work(group="dialog", exclusive=True)
     async def action_note_article(self) -> None:
+        from ..models import ARTICLE_NOTE_CATEGORY as NOTE_CATEGORY, ARTICLE_NOTE_LABEL as NOTE_LABEL
+
         if self.article is None:
             return
         existing = next((t for t in self.tags if t.category == NOTE_CATEGORY), None)
@@ -926,7 +1019,7 @@ class AnnotatorApp(App):
             return
         choices = []
         for c in self.codebook.categories:
-            if c.kind is not Kind.article:
+            if c.kind != "article":
                 continue
             chosen = {t.label for t in self.tags if t.category == c.id}
             for l in c.labels:
@@ -987,7 +1080,7 @@ class AnnotatorApp(App):
         if "voice" in category.attributes:
             attributes["voice"] = suggestion.voice
         tag = self._new_tag(category.id, suggestion.label, suggestion.start, suggestion.end,
-                            origin=Origin.suggestion, attributes=attributes)
+                            origin="suggestion", attributes=attributes)
         if await self._do(self._create(tag, f"accept {suggestion.variant}")):
             self.current_tag = tag.uuid
             self.action_next_suggestion() if self.suggestions else self._refresh_article()
@@ -1174,6 +1267,8 @@ class AnnotatorApp(App):
         return Group(*parts)
 
     def _guideline_help(self) -> Text:
+        from ..render import reflow
+
         out = Text()
         focus = self._focused_label()
         if focus is not None:
@@ -1202,7 +1297,7 @@ class AnnotatorApp(App):
         for category in self.codebook.categories:
             out.append("\n")
             out.append_text(safe(category.name, style="bold underline"))
-            out.append(" (span: select text, press a key)\n" if category.kind is Kind.span else " (article question: Q)\n",
+            out.append(" (span: select text, press a key)\n" if category.kind == "span" else " (article question: Q)\n",
                        style="dim")
             for label in category.labels:
                 if label.key:
@@ -1231,6 +1326,8 @@ class AnnotatorApp(App):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        if not self.ready:
+            return
         for binding_id, _, action, description, _ in ACTIONS:
             if binding_id in ("focus_text",):
                 continue
