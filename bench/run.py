@@ -168,6 +168,8 @@ def project(cache: Path, articles: int, tags: int, annotators: int, seed: int, r
     key = f"a{articles}-t{tags}-k{annotators}-s{seed}-g{synth.GENERATOR_VERSION}-{schema_digest()[:10]}"
     db, corpus, meta = cache / f"synth-{key}.db", cache / f"corpus-a{articles}-s{seed}-g{synth.GENERATOR_VERSION}.jsonl", \
         cache / f"synth-{key}.json"
+    if not rebuild and not (db.exists() and meta.exists()):
+        migrate_older_build(cache, key, db, meta, log)
     if rebuild or not (db.exists() and meta.exists()):
         meta.unlink(missing_ok=True)
         if rebuild:
@@ -189,6 +191,58 @@ def project(cache: Path, articles: int, tags: int, annotators: int, seed: int, r
     summary["database_mb"] = round(db.stat().st_size / 1048576)
     summary["corpus_mb"] = round(corpus.stat().st_size / 1048576)
     return db, corpus, summary
+
+
+def migrate_older_build(cache: Path, key: str, db: Path, meta: Path, log) -> None:
+    """After a schema change, a copy of the same project built under an older schema,
+    migrated by the store the way a user's database is, instead of a new build (minutes at
+    full scale). Kept only when the migrated schema is exactly a new database's; the
+    content digest is taken again (the migration may add columns)."""
+    same_project = key.rsplit("-", 1)[0]
+    older = sorted((p for p in cache.glob(f"synth-{same_project}-*.db")
+                    if p != db and p.with_suffix(".json").exists()), key=lambda p: p.stat().st_mtime)
+    if not older:
+        return
+    source = older[-1]
+    log(f"migrating a copy of {source.name} to the current schema")
+    from annotator.store import Store
+
+    scratch = db.with_suffix(".migrating")
+    shutil.copyfile(source, scratch)
+    try:
+        store = Store(scratch)
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.close()
+        if schema_rows(scratch) != new_schema_rows():
+            log("the migrated schema differs from a new database's: building instead")
+            return
+        summary = json.loads(source.with_suffix(".json").read_text())
+        summary["fingerprint"] = synth.fingerprint(scratch)
+        summary["migrated_from"] = source.name
+        scratch.replace(db)
+        meta.write_text(json.dumps(summary, indent=2))
+    finally:
+        for leftover in (scratch, Path(f"{scratch}-wal"), Path(f"{scratch}-shm")):
+            leftover.unlink(missing_ok=True)
+
+
+def schema_rows(path: Path) -> list[tuple]:
+    """Every table, index, trigger and view of a database, as SQLite keeps them."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return conn.execute("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%' "
+                            "ORDER BY type, name").fetchall()
+    finally:
+        conn.close()
+
+
+def new_schema_rows() -> list[tuple]:
+    """:func:`schema_rows` of a new database."""
+    from annotator.store import Store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        Store(Path(tmp) / "schema.db").close()
+        return schema_rows(Path(tmp) / "schema.db")
 
 
 def schema_digest() -> str:
