@@ -160,7 +160,7 @@ def test_per_outlet_counts_read_from_the_annotations_agree_with_the_article_driv
     # (schema 5); a filter that keeps every article takes the article-driven path: same numbers.
     store, _ = project
     everything = {"since": "1900-01-01", "until": "2999-12-31"}
-    for make in (labels_by_outlet, concept_variants, answers_by_outlet, label_totals):
+    for make in (labels_by_outlet, concept_variants, answers_by_outlet, label_totals, annotator_progress):
         for counting in ("all", "alice", "adjudicated"):
             fast, driven = make(context(store, counting)), make(context(store, counting, **everything))
             assert list(fast.records()) == list(driven.records()), (make.__name__, counting)
