@@ -344,21 +344,26 @@ def commit_floor(args: argparse.Namespace) -> None:
 
 
 STATS_FLOOR_SQL = (
-    "SELECT a.publisher, n.category, n.label, {voice} AS voice, count(*) "
-    "FROM annotations n JOIN articles a ON a.id = n.article_id WHERE n.deleted = 0 "
-    "GROUP BY a.publisher, n.category, n.label, voice"
+    "SELECT {publisher}, n.category, n.label, {voice} AS voice, count(*) "
+    "FROM annotations n {articles} WHERE n.deleted = 0 "
+    "GROUP BY {publisher}, n.category, n.label, voice"
 )
 
 
 def stats_floor(args: argparse.Namespace) -> None:
     """The statistics floor: one plain SQL GROUP BY over every live tag (outlet, category,
-    label, voice: count), the numbers the statistics are made of. The voice is read from
-    its own column where the schema has one, else out of the attributes JSON."""
+    label, voice: count), the numbers the statistics are made of. The voice and the outlet
+    are read from the annotation's own columns where the schema has them (4 and 5), else out
+    of the attributes JSON and the joined article."""
     conn = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
     columns = {row[1] for row in conn.execute("PRAGMA table_info(annotations)")}
     voice = "n.voice" if "voice" in columns else "json_extract(n.attributes, '$.voice')"
+    if "publisher" in columns:  # schema 5: each annotation keeps its article's publisher
+        publisher, articles = "n.publisher", ""
+    else:
+        publisher, articles = "a.publisher", "JOIN articles a ON a.id = n.article_id"
     started = time.perf_counter()
-    rows = conn.execute(STATS_FLOOR_SQL.format(voice=voice)).fetchall()
+    rows = conn.execute(STATS_FLOOR_SQL.format(voice=voice, publisher=publisher, articles=articles)).fetchall()
     emit({"seconds": time.perf_counter() - started, "rows": len(rows), "tags": sum(r[-1] for r in rows)})
 
 
