@@ -366,13 +366,13 @@ def _write_file(store: Store, path: Path, events: _FileEvents, report: ImportRep
                                 f"could not be stored, nothing from it was written ({exc})"))
         return
     for added in outcomes:  # decided in the store's transaction: another import may have run meanwhile
-        place = events.where[added.article.id]
+        place = events.where[added.article_id]
         if added.outcome == "duplicate":
             report.duplicates.append((place, added.other))
         elif added.outcome == "version":
-            report.new_versions.append((place, added.article.id, added.other))
+            report.new_versions.append((place, added.article_id, added.other))
         else:
-            report.imported.append((place, added.article.id))
+            report.imported.append((place, added.article_id))
 
 
 class _ReadFailed(Exception):

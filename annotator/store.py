@@ -234,11 +234,13 @@ SCHEMA_VERSION = len(MIGRATIONS)
 @dataclass(frozen=True)
 class Added:
     """What :meth:`Store.add_articles` did with one article: ``new``, ``version`` (of
-    ``other``) or ``duplicate`` (of ``other``, which holds the same text)."""
+    ``other``) or ``duplicate`` (of ``other``, which holds the same text). Only ids: an
+    import of 100,000 articles does not keep their texts until it ends."""
 
-    article: Article
+    article_id: str
     outcome: str
     other: str | None
+    version: int | None = None  # the stored article's version (None for a duplicate)
 
 
 @dataclass(frozen=True)
@@ -406,7 +408,7 @@ class Store:
                 existing = conn.execute(
                     "SELECT id FROM articles WHERE text_sha256 = ?", [article.text_sha256]).fetchone()
                 if existing:
-                    outcomes.append(Added(article, "duplicate", existing[0]))
+                    outcomes.append(Added(article.id, "duplicate", existing[0]))
                     continue
                 current = conn.execute(
                     "SELECT id, version FROM articles WHERE source_key = ? AND current = 1", [article.source_key]
@@ -427,14 +429,13 @@ class Store:
                         article.id, article.publisher, article.original_source, article.title, article.url,
                         article.published.value, int(article.published.approximate), article.language,
                         article.story, article.text, article.text_sha256, article.raw_text,
-                        json.dumps([r.model_dump() for r in article.removed]), article.source_file,
-                        article.source_key, version, supersedes, article.imported_at,
-                        json.dumps(article.unverified),
+                        json.dumps([r.model_dump() for r in article.removed]) if article.removed else "[]",
+                        article.source_file, article.source_key, version, supersedes, article.imported_at,
+                        json.dumps(article.unverified) if article.unverified else "[]",
                         word_counts[article.id] if word_counts and article.id in word_counts else word_count(article.text),
                     ],
                 )
-                stored = article.model_copy(update={"supersedes": supersedes, "version": version})
-                outcomes.append(Added(stored, "version" if supersedes else "new", supersedes))
+                outcomes.append(Added(article.id, "version" if supersedes else "new", supersedes, version))
         return outcomes
 
     def optimize(self) -> None:
@@ -652,17 +653,46 @@ class Store:
 
     def iter_annotation_export_rows(
         self, annotators: Iterable[str] | None = None, codebook: str | None = None, batch: int = 1000,
+        rowid: int | None = None,
     ) -> Iterator[tuple]:
         """The rows behind :meth:`iter_annotation_exports` as tuples: :data:`EXPORT_FIELDS`
         (``attributes`` as stored JSON, ``published`` without its ``~``), then
-        ``published_approximate``, ``voice``, ``concept``, ``variant`` (for fast CSV)."""
-        sql, params = _export_query(annotators, codebook)
+        ``published_approximate``, ``voice``, ``concept``, ``variant`` (for CSV). ``rowid``:
+        only the annotation with that rowid."""
+        sql, params = _export_query(annotators, codebook, rowid)
         cursor = self.conn.execute(sql, params)
         try:
             while rows := cursor.fetchmany(batch):
                 yield from rows
         finally:
             cursor.close()
+
+    def iter_annotation_csv_parts(
+        self, annotators: Iterable[str] | None = None, codebook: str | None = None, batch: int = 2000,
+    ) -> Iterator[tuple[dict[int, bytes | None], list[tuple]]]:
+        """The rows of :meth:`iter_annotation_export_rows`, in the same order, with their
+        cells joined by SQLite (see :data:`CSV_SEPARATOR`), for the fast CSV export. Yields
+        ``(articles, rows)`` per ``batch`` rows; a row is ``(article rowid, head, attributes,
+        tail, annotation rowid)``: ``head`` the cells up to ``variant``, ``attributes`` as
+        stored, ``tail`` the cells from ``note`` to ``updated_at``. ``articles`` maps the
+        articles whose rows start in this batch to their cells (``publisher`` to ``story``),
+        read once per article. One read snapshot; memory stays flat."""
+        articles_sql, annotations_sql, params = _export_csv_queries(annotators, codebook)
+        conn = self.conn
+        annotations = conn.execute(annotations_sql, params)  # first: the articles' query joins its snapshot
+        articles = conn.execute(articles_sql, params)
+        try:
+            while rows := annotations.fetchmany(batch):
+                last = rows[-1][0]
+                parts: dict[int, bytes | None] = {}
+                for rowid, cells in articles:
+                    parts[rowid] = cells
+                    if rowid >= last:
+                        break
+                yield parts, rows
+        finally:
+            annotations.close()
+            articles.close()
 
     def update_annotation(self, uuid: str, **changes: Any) -> Annotation:
         """Change fields of an annotation (label, attributes, note, deleted, ...); returns it as stored."""
@@ -1014,9 +1044,8 @@ EXPORT_FIELDS = (
 )
 
 
-def _export_query(annotators: Iterable[str] | None, codebook: str | None) -> tuple[str, list[Any]]:
-    """The SQL of :meth:`Store.iter_annotation_exports`. ``CROSS JOIN`` keeps the articles
-    as the outer loop (rowid order) so only each article's annotations are sorted."""
+def _export_filter(annotators: Iterable[str] | None, codebook: str | None) -> tuple[list[str], list[Any]]:
+    """The WHERE clauses (on ``annotations n``) and parameters of an export."""
     clauses, params = ["n.deleted = 0"], []
     if annotators is not None:
         names = list(annotators)
@@ -1025,6 +1054,18 @@ def _export_query(annotators: Iterable[str] | None, codebook: str | None) -> tup
     if codebook is not None:
         clauses.append("n.codebook_id = ?")
         params.append(codebook)
+    return clauses, params
+
+
+def _export_query(annotators: Iterable[str] | None, codebook: str | None,
+                  rowid: int | None = None) -> tuple[str, list[Any]]:
+    """The SQL of :meth:`Store.iter_annotation_exports` (``rowid``: only that annotation).
+    ``CROSS JOIN`` keeps the articles as the outer loop (rowid order) so only each
+    article's annotations are sorted."""
+    clauses, params = _export_filter(annotators, codebook)
+    if rowid is not None:
+        clauses.append("n.rowid = ?")
+        params.append(rowid)
     sql = (
         "SELECT n.uuid, n.article_id, n.annotator, n.codebook_id, n.codebook_version, n.category, n.label, "
         "n.start, n.\"end\", n.quote, n.prefix, n.suffix, n.text_sha256, n.attributes, n.note, n.origin, "
@@ -1043,3 +1084,65 @@ def _export_record(row: tuple) -> dict[str, Any]:
     if record["published"] is not None and row[len(EXPORT_FIELDS)]:
         record["published"] = "~" + record["published"]
     return record
+
+
+# The fast CSV export (annotator.export.write_csv_fast): SQLite joins the cells of each
+# row, separated by CSV_SEPARATOR, into UTF-8 bytes, so Python handles three values per
+# row instead of 31 and only checks them for CSV quoting and the spreadsheet guard (most
+# rows need neither). printf() writes NULL as '' but ends a value at a NUL character, so
+# it only takes cells that cannot hold one: ids and hashes, offsets, times, the origin,
+# and quote, prefix and suffix (cut from the article's text, which import keeps free of
+# control characters). Free text (names, labels, attribute values, notes, the article's
+# fields) is joined with || (a NUL kept; a NULL where none is expected makes the whole
+# part NULL, and that row is exported from its cells instead).
+CSV_SEPARATOR = "\x1f"
+CSV_HEAD_CELLS = ("n.uuid p", "n.article_id p", "n.annotator c", "n.codebook_id c", "n.codebook_version c",
+                  "n.category c", "n.label c", "n.start p", 'n."end" p', "n.quote p", "n.prefix p", "n.suffix p",
+                  "n.text_sha256 p", "n.voice n", "n.concept n", "n.variant n")
+CSV_TAIL_CELLS = ("n.note n", "n.origin p", "n.created p", "n.updated p")
+CSV_ARTICLE_CELLS = ("a.publisher n", "p.name n", "a.original_source n", "o.name n", "a.title n", "a.url n",
+                     "CASE WHEN a.published_approximate AND a.published IS NOT NULL THEN '~' || a.published "
+                     "ELSE a.published END n", "a.language n", "a.story n")
+
+
+def _joined_cells(cells: Sequence[str]) -> str:
+    """SQL of one BLOB: the cells (``"EXPR KIND"``; kind ``p``: by printf, ``c``: by ||,
+    ``n``: by || with NULL as '') joined by :data:`CSV_SEPARATOR`."""
+    parts: list[str] = []
+    formats: list[str] = []
+    values: list[str] = []
+    for i, cell in enumerate(cells):
+        expr, kind = cell.rsplit(" ", 1)
+        separator = CSV_SEPARATOR if i < len(cells) - 1 else ""
+        if kind == "p":
+            formats.append("%s" + separator)
+            values.append(expr)
+            continue
+        if formats:
+            parts.append(f"printf('{''.join(formats)}', {', '.join(values)})")
+            formats, values = [], []
+        parts.append(f"ifnull({expr}, '')" if kind == "n" else expr)
+        if separator:
+            parts.append(f"'{separator}'")
+    if formats:
+        parts.append(f"printf('{''.join(formats)}', {', '.join(values)})")
+    return f"CAST({' || '.join(parts)} AS BLOB)"
+
+
+def _export_csv_queries(annotators: Iterable[str] | None, codebook: str | None) -> tuple[str, str, list[Any]]:
+    """The two queries of :meth:`Store.iter_annotation_csv_parts` (same parameters): the
+    articles that have exported annotations, in rowid order, and the annotations in the
+    order of :func:`_export_query`. Neither reads an article's text."""
+    clauses, params = _export_filter(annotators, codebook)
+    where = " AND ".join(clauses)
+    articles = (
+        f"SELECT a.rowid, {_joined_cells(CSV_ARTICLE_CELLS)} FROM articles a "
+        "LEFT JOIN outlets p ON p.id = a.publisher LEFT JOIN outlets o ON o.id = a.original_source "
+        f"WHERE EXISTS (SELECT 1 FROM annotations n WHERE n.article_id = a.id AND {where}) ORDER BY a.rowid"
+    )
+    annotations = (
+        f"SELECT a.rowid, {_joined_cells(CSV_HEAD_CELLS)}, n.attributes, {_joined_cells(CSV_TAIL_CELLS)}, n.rowid "
+        "FROM articles a CROSS JOIN annotations n ON n.article_id = a.id "
+        f"WHERE {where} ORDER BY a.rowid, n.start, n.created, n.rowid"
+    )
+    return articles, annotations, params
