@@ -69,6 +69,11 @@ def tui(args: argparse.Namespace) -> None:
     """The annotator on a database, started through its own command line (``annotator
     --db DB tui``) and driven headless through Textual's Pilot: first frame, first article,
     then "next article" ``--moves`` times and ``--tags`` tags made with the label key."""
+    # As on a user's machine, the annotator's modules are imported from their compiled
+    # bytecode (pip compiles an installation; a checkout writes __pycache__ on its first
+    # run), like Textual's here: this environment sets PYTHONDONTWRITEBYTECODE, which made
+    # every start compile the annotator's sources again (~40 ms). The first run writes them.
+    sys.dont_write_bytecode = False
     import annotator.tui.app as app_module
     from annotator import cli
     from annotator.tui.article_view import ArticleView
@@ -228,8 +233,8 @@ def bare(args: argparse.Namespace) -> None:
                     yield Static(id="article-head")
                     yield TextArea(read_only=True, highlight_cursor_line=False, id="text")
                 with Vertical(id="side"):
-                    with VerticalScroll(id="card-scroll"):
-                        yield Static(id="outlet-card")
+                    with Vertical(id="card-scroll"):
+                        yield ScrollView(id="outlet-card")  # the annotator's card is a Line-API scroll view
                     with VerticalScroll(id="tag-panel"):
                         yield Static(id="tags-title")
                         yield OptionList(id="tag-list")

@@ -35,8 +35,10 @@ from textual.worker import get_current_worker
 from ..normalize import clean_line, normalize_text
 from .article_list import PAGE_SIZE, ArticleList, ListRow
 from .article_view import ArticleView, Paint
+from .cached import CachedRichVisual, update_static
+from .outlet_card import OutletCard
 from .opening import OpenError, OpenRequest, Session, open_session
-from .screens import Choice, HelpScreen, LabelKeys, NoteScreen, PickerScreen, Questions
+from .screens import ArticleHead, Choice, HelpScreen, LabelKeys, NoteScreen, PickerScreen, Questions
 
 if TYPE_CHECKING:  # imported at run time only once the session is open (see .opening): not before the first frame
     from ..codebook import Category, Codebook
@@ -229,6 +231,7 @@ class AnnotatorApp(App):
         for binding_id, key, action, description, show in ACTIONS
     ]
     SUGGESTION_CACHE = 16  # articles whose suggestions are kept (moving back and forth is instant)
+    CARD_CACHE = 64  # outlet cards kept drawn
 
     def __init__(self, store: Store | None = None, annotator: str | None = None, codebook: Codebook | None = None,
                  keymap: dict[str, str] | None = None, *, request: OpenRequest | None = None):
@@ -274,6 +277,9 @@ class AnnotatorApp(App):
         self._visible: tuple[tuple, list[Suggestion]] = ((), [])
         self._styles: dict[tuple, Style] = {}
         self._suggestion_paints: tuple[object, list[Paint]] = (None, [])
+        self._cards: OrderedDict[object, CachedRichVisual] = OrderedDict()
+        self._card_key: object = None
+        self._questions_shown: object = None
 
     # -- layout ----------------------------------------------------------------------
 
@@ -286,11 +292,11 @@ class AnnotatorApp(App):
                 yield Select([], prompt="any outlet", id="outlet-filter", compact=True)
                 yield ArticleList(id="articles")
             with Vertical(id="reader"):
-                yield Static(id="article-head")
+                yield ArticleHead(id="article-head")
                 yield ArticleView(id="text")
             with Vertical(id="side"):
-                with VerticalScroll(id="card-scroll"):
-                    yield Static(id="outlet-card")
+                with Vertical(id="card-scroll"):
+                    yield OutletCard(id="outlet-card")
                 with VerticalScroll(id="tag-panel"):
                     yield Static(id="tags-title")
                     yield OptionList(id="tag-list")
@@ -305,7 +311,7 @@ class AnnotatorApp(App):
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
-        self.query_one("#article-head", Static).update(
+        self.query_one(ArticleHead).set_content(
             Text("Opening the database, the codebook and the configuration…", style="dim italic"))
         self.query_one("#tags-title", Static).update(self._tags_title())
         self._update_topbar()
@@ -360,7 +366,7 @@ class AnnotatorApp(App):
             self.bound_label_keys[key] = (category, label)
         self.query_one("#status-filter", Select).set_options([(Text(s), s) for s in STATUSES])
         self.query_one(LabelKeys).set_groups(self._label_key_groups())
-        self.query_one("#article-head", Static).update(Text(""))
+        self.query_one(ArticleHead).set_content(Text(""))
         self.ready = True
         self.refresh_bindings()
         self.query_one("#tags-title", Static).update(self._tags_title())
@@ -383,6 +389,7 @@ class AnnotatorApp(App):
         self._outlet_names = {o.id: o.name for o in outlets}  # for list pages; read once, not per page
         options = [(safe(o.name), o.id) for o in outlets] + [(Text("unknown outlet"), "")]
         self.call_from_thread(self.query_one("#outlet-filter", Select).set_options, options)
+        self.call_from_thread(self._prepare_cards, outlets)
 
     @work(thread=True, group="orphans")
     def report_orphans(self) -> None:
@@ -436,8 +443,10 @@ class AnnotatorApp(App):
             in_list=in_list,
         ))
         worker = get_current_worker()
-        if not worker.is_cancelled:
-            self.post_message(ProgressRead(self.store.progress(self.annotator)))
+        if not worker.is_cancelled:  # another program may have changed it; said only when it did (a redraw)
+            progress = self.store.progress(self.annotator)
+            if progress != self.progress:
+                self.post_message(ProgressRead(progress))
         if known is None and not worker.is_cancelled:
             self.post_message(SuggestionsFound(article.id, article.text_sha256, self.matcher.find(article.text)))
 
@@ -467,7 +476,7 @@ class AnnotatorApp(App):
         articles = self.query_one(ArticleList)
         articles.reset(message.total)
         if message.total == 0:
-            self.query_one("#article-head", Static).update(Text("No articles match the filters.", style="italic"))
+            self.query_one(ArticleHead).set_content(Text("No articles match the filters.", style="italic"))
             return
         if message.open_first:
             articles.cursor = 0
@@ -528,8 +537,7 @@ class AnnotatorApp(App):
         articles.update_row(message.article.id, status=message.status, tags=len(message.tags))
         if message.position is not None and articles.total:
             articles.cursor = min(message.position, articles.total - 1)
-        self.query_one("#outlet-card", Static).update(self._outlet_card())
-        self.query_one("#card-scroll").scroll_home(animate=False)
+        self._show_outlet_card()
         self._refresh_article()
 
     def on_progress_read(self, message: ProgressRead) -> None:
@@ -671,9 +679,9 @@ class AnnotatorApp(App):
             (current if t.uuid == self.current_tag else paints).append(paint)
         # suggestions under tags, the current tag on top
         self.query_one(ArticleView).set_paints(paints + current, base=self._suggestion_paints[1])
-        self.query_one("#article-head", Static).update(self._head_text())
+        self.query_one(ArticleHead).set_content(*self._head_text())
         self._show_questions()
-        self.query_one("#tags-title", Static).update(self._tags_title())
+        update_static(self.query_one("#tags-title", Static), self._tags_title())
         self._fill_tag_list()
         self._update_topbar()
 
@@ -682,7 +690,7 @@ class AnnotatorApp(App):
             where = self.request.db_path if self.request is not None else "the database"
             bar = Text.assemble(("annotator", "bold"), (" · opening ", "dim"), Text(clean_line(str(where))),
                                 ("…", "dim"))
-            self.query_one("#topbar", Static).update(bar, layout=False)  # one line, always
+            update_static(self.query_one("#topbar", Static), bar)  # one line (CSS): never a layout
             return
         done, total = self.progress
         bar = Text.assemble(("annotator", "bold"), " · ", ("annotator: ", "dim"))
@@ -697,15 +705,15 @@ class AnnotatorApp(App):
                 key = self.get_key_display(Binding(self.key_for("next_article"), ""))
                 bar.append(f" · this article is not in the filtered list: {key} opens the next", style="yellow")
         bar.append(f" · {self.get_key_display(Binding(self.key_for('help'), ''))} help", style="dim")
-        self.query_one("#topbar", Static).update(bar, layout=False)  # one line, always
+        update_static(self.query_one("#topbar", Static), bar)  # one line (CSS): never a layout
 
-    def _head_text(self) -> Text:
+    def _head_text(self) -> tuple[Text, Text]:
+        """(title, facts: date, outlets, status, suggestions) of the open article."""
         a = self.article
         if a is None:
-            return Text("")
+            return Text(""), Text("")
+        title = safe(a.title, style="bold")
         head = Text()
-        head.append_text(safe(a.title, style="bold"))
-        head.append("\n")
         head.append_text(safe(f"{a.published}", style="dim"))
         if "published" in a.unverified:
             head.append(" (unverified)", style="yellow")
@@ -726,36 +734,81 @@ class AnnotatorApp(App):
             head.append(f"  {count} suggestion{'' if count == 1 else 's'}", style="dim")
             if count:
                 head.append(f" ({self.get_key_display(Binding(self.key_for('next_suggestion'), ''))})", style="dim")
-        return head
+        return title, head
 
-    def _outlet_card(self) -> RenderableType:
-        """The publisher's card and, where it differs, the original source's."""
+    def _show_outlet_card(self) -> None:
+        """The card of the open article's outlets; drawn again only when they change. Its
+        parts (each outlet's grid, the headings) are kept drawn, so an outlet seen before
+        costs nothing to show again (and :meth:`_prepare_cards` draws every registry
+        outlet's grid ahead, once the session is open)."""
+        a = self.article
+        key = None if a is None else (
+            a.publisher, a.original_source, "original_source" in a.unverified,
+            self.publisher.model_dump_json() if self.publisher is not None else None,
+            self.original.model_dump_json() if self.original is not None else None)
+        if key == self._card_key:
+            return
+        self._card_key = key
+        self.query_one(OutletCard).show(tuple(self._card_part(k, make) for k, make in self._outlet_card_parts()))
+
+    def _card_part(self, key: object, make: Callable[[], RenderableType]) -> CachedRichVisual:
+        """One part of the outlet card, drawn once and kept (the last :data:`CARD_CACHE`)."""
+        part = self._cards.pop(key, None)
+        if part is None:
+            part = CachedRichVisual(self.query_one(OutletCard), make())
+        self._cards[key] = part
+        while len(self._cards) > self.CARD_CACHE:
+            self._cards.popitem(last=False)
+        return part
+
+    def _prepare_cards(self, outlets: list[Outlet]) -> None:
+        """Draw every outlet's grid for the card now (UI thread, once, before the first
+        article is shown), so that no "next article" waits for a card's table layout."""
+        from ..render import outlet_card_grid
+
+        card = self.query_one(OutletCard)
+        for outlet in outlets[:self.CARD_CACHE // 2]:
+            part = self._card_part(("grid", outlet.model_dump_json()), partial(outlet_card_grid, outlet))
+            card.prepare(part)
+
+    def _outlet_card_parts(self) -> list[tuple[object, Callable[[], RenderableType]]]:
+        """The publisher's card and, where it differs, the original source's: (key, make) per part."""
         from ..render import outlet_card_grid
 
         a = self.article
         if a is None:
-            return Text("")
-        parts: list[RenderableType] = [Text(" Publisher ", style="bold reverse")]
+            return [(("text", ""), Text)]
+
+        def grid(outlet: Outlet) -> tuple[object, Callable[[], RenderableType]]:
+            return ("grid", outlet.model_dump_json()), partial(outlet_card_grid, outlet)
+
+        def unknown(outlet_id: str) -> tuple[object, Callable[[], RenderableType]]:
+            return ("unknown", outlet_id), lambda: Text.assemble(
+                safe(outlet_id, style="bold"), ("\nNot in the outlet registry: nothing is known about it yet.", "dim"))
+
+        parts: list[tuple[object, Callable[[], RenderableType]]] = [
+            (("head", "publisher"), lambda: Text(" Publisher ", style="bold reverse"))]
         if self.publisher is not None:
-            parts.append(outlet_card_grid(self.publisher))
+            parts.append(grid(self.publisher))
         elif a.publisher:
-            parts.append(Text.assemble(safe(a.publisher, style="bold"),
-                                       ("\nNot in the outlet registry: nothing is known about it yet.", "dim")))
+            parts.append(unknown(a.publisher))
         else:
-            parts.append(Text.assemble(("unknown", "bold italic"),
-                                       ("\nThe import did not say where this article was published.", "dim")))
+            parts.append((("no publisher",), lambda: Text.assemble(
+                ("unknown", "bold italic"), ("\nThe import did not say where this article was published.", "dim"))))
         if a.original_source and a.original_source != a.publisher:
-            head = Text("\n")
-            head.append(" Original source ", style="bold reverse")
-            if "original_source" in a.unverified:
-                head.append(" (unverified)", style="yellow")
-            parts.append(head)
-            if self.original is not None:
-                parts.append(outlet_card_grid(self.original))
-            else:
-                parts.append(Text.assemble(safe(a.original_source, style="bold"),
-                                           ("\nNot in the outlet registry: nothing is known about it yet.", "dim")))
-        return Group(*parts)
+            unverified = "original_source" in a.unverified
+
+            def head() -> Text:
+                text = Text("\n")
+                text.append(" Original source ", style="bold reverse")
+                if unverified:
+                    text.append(" (unverified)", style="yellow")
+                return text
+
+            parts.append((("head", "original", unverified), head))
+            parts.append(grid(self.original) if self.original is not None else unknown(a.original_source))
+        return parts
+
 
     def _label_key_groups(self) -> list[tuple[Text, list[tuple[str, Text]]]]:
         groups = []
@@ -774,18 +827,20 @@ class AnnotatorApp(App):
         return title
 
     def _show_questions(self) -> None:
-        key = self.get_key_display(Binding(self.key_for("answer_question"), ""))
-        title = Text.assemble(("Article questions", "bold"), (f"  {key} answers", "dim"))
-        rows = []
-        for category in self.codebook.categories:
-            if category.kind != "article":
-                continue
-            chosen = {t.label for t in self.tags if t.category == category.id}
-            rows.append((safe(category.name), [(safe(label.name, style=label.color), label.id in chosen)
-                                               for label in category.labels]))
         from ..models import ARTICLE_NOTE_CATEGORY
 
+        key = self.get_key_display(Binding(self.key_for("answer_question"), ""))
+        questions = [c for c in self.codebook.categories if c.kind == "article"]
+        chosen = {(t.category, t.label) for t in self.tags}
         notes = [t for t in self.tags if t.category == ARTICLE_NOTE_CATEGORY and t.note]
+        shown = (key, tuple((c.id, l.id) in chosen for c in questions for l in c.labels), notes[0].note if notes else None)
+        if shown == self._questions_shown:
+            return  # the same answers (and note) as the article before: nothing to draw
+        self._questions_shown = shown
+        title = Text.assemble(("Article questions", "bold"), (f"  {key} answers", "dim"))
+        rows = [(safe(category.name), [(safe(label.name, style=label.color), (category.id, label.id) in chosen)
+                                       for label in category.labels])
+                for category in questions]
         note = None
         if notes:
             note = Text("Note: ", style="bold")
@@ -818,8 +873,7 @@ class AnnotatorApp(App):
                 line = Text("  ") + line
             options.append(Option(line, id=t.uuid))
         tag_list = self.query_one("#tag-list", OptionList)
-        tag_list.clear_options()
-        tag_list.add_options(options)
+        tag_list.set_options(options)  # 10 lines high whatever the number of tags (see app.tcss)
         tag_list.display = bool(options)
 
     # -- writing ---------------------------------------------------------------------
@@ -1134,8 +1188,7 @@ class AnnotatorApp(App):
         if not 0 <= index < articles.total:
             self.notify("That was the last article." if step > 0 else "This is the first article.")
             return
-        articles.cursor = index
-        self.open_at(index)
+        self.open_at(index)  # the list's cursor moves with the article, in the same frame (on_loaded)
 
     def _in_filtered_list(self) -> bool:
         """Does the open article pass the filters (tagging or "done" may move it out of a status filter)?"""
@@ -1209,7 +1262,7 @@ class AnnotatorApp(App):
         self.query_one(ArticleView).focus()
 
     def action_focus_card(self) -> None:
-        self.query_one("#card-scroll").focus()
+        self.query_one(OutletCard).focus()
 
     def action_toggle_list(self) -> None:
         sidebar = self.query_one("#sidebar")

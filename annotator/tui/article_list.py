@@ -21,6 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..normalize import clean_line
+from .cached import SteadyScrollView
 
 PAGE_SIZE = 100
 ROW_HEIGHT = 2  # title; outlet, date and tags
@@ -39,7 +40,7 @@ class ListRow:
     published: str = ""
 
 
-class ArticleList(ScrollView, can_focus=True):
+class ArticleList(SteadyScrollView, can_focus=True):
     """All articles that pass the filters, paged in on demand."""
 
     BINDINGS = [
@@ -55,7 +56,7 @@ class ArticleList(ScrollView, can_focus=True):
     ArticleList { height: 1fr; }
     """
 
-    cursor: reactive[int] = reactive(0, always_update=True)
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)  # watch_cursor draws the two rows
 
     @dataclass
     class NeedPage(Message):
@@ -76,13 +77,33 @@ class ArticleList(ScrollView, can_focus=True):
         self.generation = 0  # bumps when the filters change; stale pages are ignored
         self._rows: dict[int, ListRow] = {}
         self._requested: set[int] = set()
-        self.current_id: str | None = None
+        self._current_id: str | None = None
+        self._strips: dict[tuple[int, int], tuple[tuple, Strip]] = {}  # (row, part) -> (what it shows, strip)
+        self._drawn_cursor = 0
+
+    @property
+    def current_id(self) -> str | None:
+        """The open article (its title is drawn in bold)."""
+        return self._current_id
+
+    @current_id.setter
+    def current_id(self, article_id: str | None) -> None:
+        if article_id != self._current_id:
+            for index, row in self._rows.items():
+                if row.id in (article_id, self._current_id):
+                    self._refresh_row(index)
+            self._current_id = article_id
+
+    def _refresh_row(self, index: int) -> None:
+        """Draw one row again (not the whole list: moving to the next article changes two rows)."""
+        self.refresh_lines(index * ROW_HEIGHT, ROW_HEIGHT)
 
     def reset(self, total: int) -> None:
         """Forget all rows: the filters changed and there are now ``total`` articles."""
         self.generation += 1
         self.total = total
         self._rows.clear()
+        self._strips.clear()
         self._requested.clear()
         self.virtual_size = Size(self.size.width, total * ROW_HEIGHT)
         self.cursor = min(self.cursor, max(total - 1, 0))
@@ -97,15 +118,18 @@ class ArticleList(ScrollView, can_focus=True):
         if len(self._rows) > PAGE_SIZE * 20:  # keep memory flat on huge lists
             keep = range(max(0, self.cursor - PAGE_SIZE * 5), self.cursor + PAGE_SIZE * 5)
             self._rows = {k: v for k, v in self._rows.items() if k in keep}
+            self._strips = {k: v for k, v in self._strips.items() if k[0] in keep}
             self._requested = {p for p in self._requested if p in keep}
-        self.refresh()
+        self.refresh_lines(offset * ROW_HEIGHT, len(rows) * ROW_HEIGHT)
 
     def update_row(self, article_id: str, **changes) -> None:
         """Change a shown row in place (e.g. its status after "done")."""
         for index, row in self._rows.items():
             if row.id == article_id:
-                self._rows[index] = ListRow(**{**row.__dict__, **changes})
-                self.refresh()
+                new = ListRow(**{**row.__dict__, **changes})
+                if new != row:
+                    self._rows[index] = new
+                    self._refresh_row(index)
 
     def row_at(self, index: int) -> ListRow | None:
         return self._rows.get(index)
@@ -117,6 +141,11 @@ class ArticleList(ScrollView, can_focus=True):
         if index >= self.total:
             return Strip.blank(width)
         row = self._rows.get(index)
+        if row is not None:
+            shows = (row, width, index == self.cursor, self.has_focus and index == self.cursor, row.id == self._current_id)
+            kept = self._strips.get((index, part))
+            if kept is not None and kept[0] == shows:
+                return kept[1]
         if row is None:
             page = index - index % PAGE_SIZE
             if page not in self._requested:
@@ -143,15 +172,21 @@ class ArticleList(ScrollView, can_focus=True):
             Style(bgcolor="grey23") if index == self.cursor else Style())
         text.truncate(width, pad=True)
         segments = [Segment(s.text, (s.style or Style()) + style) for s in text.render(self.app.console)]
-        return Strip(segments).crop(0, width)
+        strip = Strip(segments).crop(0, width)
+        self._strips[(index, part)] = (shows, strip)
+        return strip
 
     def watch_cursor(self, cursor: int) -> None:
         top, height = cursor * ROW_HEIGHT, self.size.height
         if top < self.scroll_offset.y:
             self.scroll_to(y=top, animate=False)
         elif top + ROW_HEIGHT > self.scroll_offset.y + height:
-            self.scroll_to(y=top + ROW_HEIGHT - height, animate=False)
-        self.refresh()
+            # a third of a page at once: moving article by article scrolls every few articles, not at each
+            self.scroll_to(y=top + ROW_HEIGHT - height + (height // 3) // ROW_HEIGHT * ROW_HEIGHT, animate=False)
+        if cursor != self._drawn_cursor:
+            self._refresh_row(self._drawn_cursor)
+            self._refresh_row(cursor)
+            self._drawn_cursor = cursor
 
     def action_move(self, delta: int) -> None:
         if self.total:
@@ -176,6 +211,10 @@ class ArticleList(ScrollView, can_focus=True):
 
     def on_blur(self) -> None:
         self.refresh()
+
+    def notify_style_update(self) -> None:
+        self._strips.clear()  # the theme or the styles changed: rows are drawn again
+        super().notify_style_update()
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, self.total * ROW_HEIGHT)

@@ -251,6 +251,18 @@ class ArticleView(TextArea):
         self._layers: list[_Layer] = []  # drawn in order: later layers over earlier ones
         self._base_source: object = None
 
+    _steady: tuple | None = None
+
+    def _size_updated(self, size, virtual_size, container_size, layout: bool = True) -> bool:
+        """Keep the scroll bar as it is through a layout that changed neither the view's size
+        nor the text's (Textual's scroll views update and redraw their scroll bars at every
+        layout of the screen: at each article opened, the text's bar was drawn three times)."""
+        steady = (size, container_size, self.virtual_size)
+        if steady == self._steady:
+            return False
+        self._steady = steady
+        return super()._size_updated(size, virtual_size, container_size, layout)
+
     def _set_document(self, text: str, language: str | None) -> None:
         """Textual 8.2.8's ``TextArea._set_document`` for plain text, with the fast wrapped document."""
         self._highlight_query = None

@@ -28,8 +28,18 @@ class _LinesWidget(Widget):
     def render(self) -> Text:
         return Text("\n").join(self._lines(self.content_size.width or 40))
 
+    _laid_out: tuple[int, int] | None = None  # (width, height) the last layout gave it
+
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._lines(width or 40))
+        height = len(self._lines(width or 40))
+        self._laid_out = (width, height)
+        return height
+
+    def _changed(self) -> None:
+        """Draw again; lay the screen out again only when the number of lines changed."""
+        width = self.content_size.width
+        same = width and self._laid_out == (width, len(self._lines(width)))
+        self.refresh(layout=not same)
 
 
 class LabelKeys(_LinesWidget):
@@ -47,7 +57,7 @@ class LabelKeys(_LinesWidget):
     def set_groups(self, groups: list[tuple[Text, list[tuple[str, Text]]]]) -> None:
         """(category name, [(key or "", label name)]) for every span category."""
         self._groups = groups
-        self.refresh(layout=True)
+        self._changed()
 
     def _lines(self, width: int) -> list[Text]:
         columns = max(1, width // self.COLUMN)
@@ -68,6 +78,38 @@ class LabelKeys(_LinesWidget):
 
 
 
+class ArticleHead(_LinesWidget):
+    """The article's title and its facts (date, outlets, status, suggestions) in a fixed
+    height of :data:`LINES` lines: opening another article never moves the text below it
+    (which would lay the whole screen out again). The facts come first (at most two lines);
+    the title takes the lines left, cut with an ellipsis when it needs more."""
+
+    LINES = 3
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._title = Text()
+        self._facts = Text()
+
+    def set_content(self, title: Text, facts: Text | None = None) -> None:
+        self._title, self._facts = title, facts if facts is not None else Text()
+        self.refresh()  # the height is fixed (CSS): nothing to lay out
+
+    def _wrapped(self, text: Text, width: int, most: int) -> list[Text]:
+        lines = list(text.wrap(self.app.console, width)) if text.plain else []
+        if len(lines) > most:
+            lines = lines[:most]
+            last = lines[-1]
+            last.rstrip()
+            last.truncate(max(width - 1, 0))
+            last.append("…")
+        return lines
+
+    def _lines(self, width: int) -> list[Text]:
+        facts = self._wrapped(self._facts, width, 2 if self._title.plain else self.LINES)
+        return self._wrapped(self._title, width, max(1, self.LINES - len(facts))) + facts
+
+
 class Questions(_LinesWidget):
     """The article-level questions: each on one line, with its choices when they fit
     (the chosen ones marked), else the answer and how many choices there are."""
@@ -85,7 +127,7 @@ class Questions(_LinesWidget):
     def set_rows(self, title: Text, rows: list[tuple[Text, list[tuple[Text, bool]]]], note: Text | None) -> None:
         """(question, [(choice, chosen)]) for every article-level category; a note on the article."""
         self._title, self._rows, self._note = title, rows, note
-        self.refresh(layout=True)
+        self._changed()
 
     def _lines(self, width: int) -> list[Text]:
         lines = [self._title.copy()] if self._rows or self._note else []
