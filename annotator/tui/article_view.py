@@ -40,6 +40,8 @@ from textual.expand_tabs import get_tab_widths
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
+from .cached import sync_scroll_bars
+
 LONG_LINE = 2000  # lines longer than this are shown broken at spaces ...
 ROW = 1000  # ... into pieces of at most about this many characters
 LONG_PAINT = 2000  # paints longer than this are checked on every line (few); the rest by bisection
@@ -307,6 +309,7 @@ class ArticleView(TextArea):
         self._line_starts = starts
         self.selection = Selection.cursor((0, 0))
         self.scroll_home(animate=False)
+        sync_scroll_bars(self)  # drawn with the text, not in a frame after it
 
     def set_paints(self, paints: list[Paint], base: list[Paint] | None = None) -> None:
         """Draw these ranges from now on: ``base`` first (suggestions), then ``paints`` (tags,

@@ -82,3 +82,18 @@ class SteadyScrollView(ScrollView):
             return False
         self._steady = steady
         return super()._size_updated(size, virtual_size, container_size, layout)
+
+    def sync_scroll_bars(self) -> None:
+        """The content's size changed (set by the widget itself): update the scroll bars now,
+        so that they are drawn in the coming frame with the content, not in one after it."""
+        sync_scroll_bars(self)
+
+
+def sync_scroll_bars(view: ScrollView) -> None:
+    """:meth:`SteadyScrollView.sync_scroll_bars` for any scroll view with a ``_steady`` record."""
+    steady = getattr(view, "_steady", None)
+    if steady is not None:
+        size, container_size, _ = steady
+        view._steady = (size, container_size, view.virtual_size)  # type: ignore[attr-defined]
+    if view.is_mounted:
+        view._scroll_update(view.virtual_size)

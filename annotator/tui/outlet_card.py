@@ -67,7 +67,10 @@ class OutletCard(SteadyScrollView, can_focus=True):
     def _size_to_card(self) -> None:
         width = self.scrollable_content_region.width
         if width > 0:
-            self.virtual_size = Size(width, len(self._strips()))
+            virtual_size = Size(width, len(self._strips()))
+            if virtual_size != self.virtual_size:
+                self.virtual_size = virtual_size
+                self.sync_scroll_bars()
 
     def text_lines(self) -> list[str]:
         """Every line of the card as plain text, those scrolled out of view too (for tests)."""
