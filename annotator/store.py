@@ -676,23 +676,37 @@ class Store:
         tail, annotation rowid)``: ``head`` the cells up to ``variant``, ``attributes`` as
         stored, ``tail`` the cells from ``note`` to ``updated_at``. ``articles`` maps the
         articles whose rows start in this batch to their cells (``publisher`` to ``story``),
-        read once per article. One read snapshot; memory stays flat."""
-        articles_sql, annotations_sql, params = _export_csv_queries(annotators, codebook)
+        read once per article. One read snapshot (a transaction of its own unless one is
+        open); the articles with exported tags are listed, in rowid order, in a temporary
+        table (:data:`EXPORT_ARTICLES`) of this connection. Memory stays flat."""
+        fill_sql, articles_sql, annotations_sql, params = _export_csv_queries(annotators, codebook)
         conn = self.conn
-        annotations = conn.execute(annotations_sql, params)  # first: the articles' query joins its snapshot
-        articles = conn.execute(articles_sql, params)
+        own = not conn.in_transaction
+        if own:
+            conn.execute("BEGIN")
         try:
-            while rows := annotations.fetchmany(batch):
-                last = rows[-1][0]
-                parts: dict[int, bytes | None] = {}
-                for rowid, cells in articles:
-                    parts[rowid] = cells
-                    if rowid >= last:
-                        break
-                yield parts, rows
+            conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {EXPORT_ARTICLES.split('.')[1]} "
+                         "(rowid INTEGER PRIMARY KEY, id TEXT NOT NULL)")
+            conn.execute(f"DELETE FROM {EXPORT_ARTICLES}")
+            conn.execute(fill_sql, params)
+            annotations = conn.execute(annotations_sql, params)
+            articles = conn.execute(articles_sql)
+            try:
+                while rows := annotations.fetchmany(batch):
+                    last = rows[-1][0]
+                    parts: dict[int, bytes | None] = {}
+                    for rowid, cells in articles:
+                        parts[rowid] = cells
+                        if rowid >= last:
+                            break
+                    yield parts, rows
+            finally:
+                annotations.close()
+                articles.close()
+            conn.execute(f"DELETE FROM {EXPORT_ARTICLES}")
         finally:
-            annotations.close()
-            articles.close()
+            if own and conn.in_transaction:
+                conn.execute("COMMIT")  # it only read (and wrote the temporary table)
 
     def update_annotation(self, uuid: str, **changes: Any) -> Annotation:
         """Change fields of an annotation (label, attributes, note, deleted, ...); returns it as stored."""
@@ -1063,7 +1077,9 @@ def _export_query(annotators: Iterable[str] | None, codebook: str | None,
     ``CROSS JOIN`` keeps the articles as the outer loop (rowid order) so only each
     article's annotations are sorted."""
     clauses, params = _export_filter(annotators, codebook)
+    join = "articles a CROSS JOIN annotations n ON n.article_id = a.id"
     if rowid is not None:
+        join = "annotations n JOIN articles a ON a.id = n.article_id"  # one row: found by its rowid
         clauses.append("n.rowid = ?")
         params.append(rowid)
     sql = (
@@ -1071,7 +1087,7 @@ def _export_query(annotators: Iterable[str] | None, codebook: str | None,
         "n.start, n.\"end\", n.quote, n.prefix, n.suffix, n.text_sha256, n.attributes, n.note, n.origin, "
         "n.created, n.updated, a.publisher, p.name, a.original_source, o.name, a.title, a.url, a.published, "
         "a.language, a.story, a.published_approximate, n.voice, n.concept, n.variant "
-        "FROM articles a CROSS JOIN annotations n ON n.article_id = a.id "
+        f"FROM {join} "
         "LEFT JOIN outlets p ON p.id = a.publisher LEFT JOIN outlets o ON o.id = a.original_source "
         f"WHERE {' AND '.join(clauses)} ORDER BY a.rowid, n.start, n.created, n.rowid"
     )
@@ -1129,20 +1145,31 @@ def _joined_cells(cells: Sequence[str]) -> str:
     return f"CAST({' || '.join(parts)} AS BLOB)"
 
 
-def _export_csv_queries(annotators: Iterable[str] | None, codebook: str | None) -> tuple[str, str, list[Any]]:
-    """The two queries of :meth:`Store.iter_annotation_csv_parts` (same parameters): the
-    articles that have exported annotations, in rowid order, and the annotations in the
-    order of :func:`_export_query`. Neither reads an article's text."""
+# The articles with exported tags (rowid, id), listed by the fast CSV export: scanned in
+# rowid order it gives the export's order without reading the articles table (its rows are
+# on the pages of the articles' texts: some 400 MB for 100,000 articles).
+EXPORT_ARTICLES = "temp.annotator_export_articles"
+
+
+def _export_csv_queries(annotators: Iterable[str] | None,
+                        codebook: str | None) -> tuple[str, str, str, list[Any]]:
+    """The SQL of :meth:`Store.iter_annotation_csv_parts`: the statement that lists the
+    articles with exported annotations in :data:`EXPORT_ARTICLES` (from the index of article
+    ids, with ``params``), the query of those articles' cells in rowid order, and the query
+    of the annotations (``params``) in the order of :func:`_export_query`, which needs
+    only each article's annotations sorted. None reads an article's text."""
     clauses, params = _export_filter(annotators, codebook)
     where = " AND ".join(clauses)
+    fill = (f"INSERT INTO {EXPORT_ARTICLES} SELECT a.rowid, a.id FROM articles a "
+            f"WHERE a.id IN (SELECT n.article_id FROM annotations n WHERE {where})")
     articles = (
-        f"SELECT a.rowid, {_joined_cells(CSV_ARTICLE_CELLS)} FROM articles a "
-        "LEFT JOIN outlets p ON p.id = a.publisher LEFT JOIN outlets o ON o.id = a.original_source "
-        f"WHERE EXISTS (SELECT 1 FROM annotations n WHERE n.article_id = a.id AND {where}) ORDER BY a.rowid"
+        f"SELECT t.rowid, {_joined_cells(CSV_ARTICLE_CELLS)} FROM {EXPORT_ARTICLES} t "
+        "CROSS JOIN articles a ON a.rowid = t.rowid "
+        "LEFT JOIN outlets p ON p.id = a.publisher LEFT JOIN outlets o ON o.id = a.original_source ORDER BY t.rowid"
     )
     annotations = (
-        f"SELECT a.rowid, {_joined_cells(CSV_HEAD_CELLS)}, n.attributes, {_joined_cells(CSV_TAIL_CELLS)}, n.rowid "
-        "FROM articles a CROSS JOIN annotations n ON n.article_id = a.id "
-        f"WHERE {where} ORDER BY a.rowid, n.start, n.created, n.rowid"
+        f"SELECT t.rowid, {_joined_cells(CSV_HEAD_CELLS)}, n.attributes, {_joined_cells(CSV_TAIL_CELLS)}, n.rowid "
+        f"FROM {EXPORT_ARTICLES} t CROSS JOIN annotations n ON n.article_id = t.id "
+        f"WHERE {where} ORDER BY t.rowid, n.start, n.created, n.rowid"
     )
-    return articles, annotations, params
+    return fill, articles, annotations, params
