@@ -281,6 +281,7 @@ class AnnotatorApp(App):
         self._card_key: object = None
         self._questions_shown: object = None
         self._gc_frozen = False
+        self._widgets: dict[Any, Any] = {}
 
     # -- layout ----------------------------------------------------------------------
 
@@ -305,6 +306,18 @@ class AnnotatorApp(App):
                     yield Questions(id="questions")
         yield Footer()
 
+    def _main(self, selector: Any, expect_type: Any = None) -> Any:
+        """A widget of the main screen, looked up once (its layout never changes; a CSS query
+        per use was a tenth of the time of opening an article). Found on the main screen
+        even while a dialog is open over it."""
+        key = (selector, expect_type)
+        widget = self._widgets.get(key)
+        if widget is None or not widget.is_attached:
+            screen = self.screen_stack[0] if self.screen_stack else self.screen
+            widget = screen.query_one(selector) if expect_type is None else screen.query_one(selector, expect_type)
+            self._widgets[key] = widget
+        return widget
+
     def key_for(self, binding_id: str) -> str:
         """The key string in effect for an action (the configured one, else the default)."""
         default = next(key for bid, key, *_ in ACTIONS if bid == binding_id)
@@ -312,11 +325,11 @@ class AnnotatorApp(App):
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
-        self.query_one(ArticleHead).set_content(
+        self._main(ArticleHead).set_content(
             Text("Opening the database, the codebook and the configuration…", style="dim italic"))
-        self.query_one("#tags-title", Static).update(self._tags_title())
+        self._main("#tags-title", Static).update(self._tags_title())
         self._update_topbar()
-        self.query_one(ArticleView).focus()
+        self._main(ArticleView).focus()
         self.call_after_refresh(self._start_opening)  # after the first frame: it must not wait for the imports
 
     def _start_opening(self) -> None:
@@ -365,12 +378,12 @@ class AnnotatorApp(App):
             self.bind(_normalize_key_list(key), f"tag('{category.id}', '{label.id}')", description=_plain(label.name),
                       show=False)
             self.bound_label_keys[key] = (category, label)
-        self.query_one("#status-filter", Select).set_options([(Text(s), s) for s in STATUSES])
-        self.query_one(LabelKeys).set_groups(self._label_key_groups())
-        self.query_one(ArticleHead).set_content(Text(""))
+        self._main("#status-filter", Select).set_options([(Text(s), s) for s in STATUSES])
+        self._main(LabelKeys).set_groups(self._label_key_groups())
+        self._main(ArticleHead).set_content(Text(""))
         self.ready = True
         self.refresh_bindings()
-        self.query_one("#tags-title", Static).update(self._tags_title())
+        self._main("#tags-title", Static).update(self._tags_title())
         self._show_questions()
         self._update_topbar()
         self.load_outlets()
@@ -389,7 +402,7 @@ class AnnotatorApp(App):
         outlets = self.store.outlets()
         self._outlet_names = {o.id: o.name for o in outlets}  # for list pages; read once, not per page
         options = [(safe(o.name), o.id) for o in outlets] + [(Text("unknown outlet"), "")]
-        self.call_from_thread(self.query_one("#outlet-filter", Select).set_options, options)
+        self.call_from_thread(self._main("#outlet-filter", Select).set_options, options)
         self.call_from_thread(self._prepare_cards, outlets)
 
     @work(thread=True, group="orphans")
@@ -414,7 +427,7 @@ class AnnotatorApp(App):
         page = [ListRow(r.id, r.title, names.get(r.publisher or "", "unknown outlet"), r.status, r.annotations,
                         str(r.published_date) if r.published else "")
                 for r in rows]
-        self.call_from_thread(self.query_one(ArticleList).set_page, generation, offset, page)
+        self.call_from_thread(self._main(ArticleList).set_page, generation, offset, page)
 
     def _read_article(self, article_id: str, position: int | None = None) -> None:
         """Read an article and all that is shown beside it, and post it; then the done count
@@ -474,10 +487,10 @@ class AnnotatorApp(App):
     # -- messages --------------------------------------------------------------------
 
     def on_list_reset(self, message: ListReset) -> None:
-        articles = self.query_one(ArticleList)
+        articles = self._main(ArticleList)
         articles.reset(message.total)
         if message.total == 0:
-            self.query_one(ArticleHead).set_content(Text("No articles match the filters.", style="italic"))
+            self._main(ArticleHead).set_content(Text("No articles match the filters.", style="italic"))
             return
         if message.open_first:
             articles.cursor = 0
@@ -507,17 +520,17 @@ class AnnotatorApp(App):
         if self.article is None or self.article.id != article_id:
             return
         self.position, self.in_list = position, in_list
-        articles = self.query_one(ArticleList)
+        articles = self._main(ArticleList)
         if position is not None and articles.total:
             articles.cursor = min(position, articles.total - 1)
         self._update_topbar()
 
     def on_article_list_need_page(self, message: ArticleList.NeedPage) -> None:
-        self.load_page(self.query_one(ArticleList).generation, message.offset)
+        self.load_page(self._main(ArticleList).generation, message.offset)
 
     def on_article_list_chosen(self, message: ArticleList.Chosen) -> None:
         self.open_article(message.article_id, message.index)
-        self.query_one(ArticleView).focus()
+        self._main(ArticleView).focus()
 
     def on_open_failed(self, message: OpenFailed) -> None:
         self.notify(message.message, severity="error", markup=False)
@@ -531,9 +544,9 @@ class AnnotatorApp(App):
             self._remember_suggestions(message.article.text_sha256, message.suggestions)
         self.status, self.position, self.in_list = message.status, message.position, message.in_list
         self.current_tag = None
-        view = self.query_one(ArticleView)
+        view = self._main(ArticleView)
         view.show_text(message.article.text)
-        articles = self.query_one(ArticleList)
+        articles = self._main(ArticleList)
         articles.current_id = message.article.id
         articles.update_row(message.article.id, status=message.status, tags=len(message.tags))
         if message.position is not None and articles.total:
@@ -582,12 +595,12 @@ class AnnotatorApp(App):
             self.reset_list()  # it moved into or out of the filtered list
         if self.current_tag and not any(t.uuid == self.current_tag for t in self.tags):
             self.current_tag = None
-        self.query_one(ArticleList).update_row(message.article_id, status=message.status, tags=len(message.tags))
+        self._main(ArticleList).update_row(message.article_id, status=message.status, tags=len(message.tags))
         self._refresh_article()
 
     @on(ArticleView.SelectionChanged)
     def _selection_moved(self, event: ArticleView.SelectionChanged) -> None:
-        view = self.query_one(ArticleView)
+        view = self._main(ArticleView)
         start, end = view.selected_range
         if start == end:
             inside = [t for t in self.span_tags if t.start <= start < t.end]  # type: ignore[operator]
@@ -603,7 +616,7 @@ class AnnotatorApp(App):
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
-        self.query_one(ArticleList).focus()
+        self._main(ArticleList).focus()
 
     @on(Select.Changed, "#status-filter")
     def _status_changed(self, event: Select.Changed) -> None:
@@ -620,7 +633,7 @@ class AnnotatorApp(App):
         tag = next((t for t in self.tags if t.uuid == event.option.id), None)
         if tag is None:
             return
-        view = self.query_one(ArticleView)
+        view = self._main(ArticleView)
         if tag.start is not None:
             self.current_tag = tag.uuid
             view.select_range(tag.start, tag.end)  # type: ignore[arg-type]
@@ -691,10 +704,10 @@ class AnnotatorApp(App):
                                                       t.uuid == self.current_tag))
             (current if t.uuid == self.current_tag else paints).append(paint)
         # suggestions under tags, the current tag on top
-        self.query_one(ArticleView).set_paints(paints + current, base=self._suggestion_paints[1])
-        self.query_one(ArticleHead).set_content(*self._head_text())
+        self._main(ArticleView).set_paints(paints + current, base=self._suggestion_paints[1])
+        self._main(ArticleHead).set_content(*self._head_text())
         self._show_questions()
-        update_static(self.query_one("#tags-title", Static), self._tags_title())
+        update_static(self._main("#tags-title", Static), self._tags_title())
         self._fill_tag_list()
         self._update_topbar()
 
@@ -703,7 +716,7 @@ class AnnotatorApp(App):
             where = self.request.db_path if self.request is not None else "the database"
             bar = Text.assemble(("annotator", "bold"), (" · opening ", "dim"), Text(clean_line(str(where))),
                                 ("…", "dim"))
-            update_static(self.query_one("#topbar", Static), bar)  # one line (CSS): never a layout
+            update_static(self._main("#topbar", Static), bar)  # one line (CSS): never a layout
             return
         done, total = self.progress
         bar = Text.assemble(("annotator", "bold"), " · ", ("annotator: ", "dim"))
@@ -713,12 +726,12 @@ class AnnotatorApp(App):
         bar.append(f" · done {done}/{total}", style="green" if total and done == total else "")
         if self.position is not None and self.article is not None:
             if self._in_filtered_list():
-                bar.append(f" · article {self.position + 1}/{self.query_one(ArticleList).total}", style="dim")
+                bar.append(f" · article {self.position + 1}/{self._main(ArticleList).total}", style="dim")
             else:
                 key = self.get_key_display(Binding(self.key_for("next_article"), ""))
                 bar.append(f" · this article is not in the filtered list: {key} opens the next", style="yellow")
         bar.append(f" · {self.get_key_display(Binding(self.key_for('help'), ''))} help", style="dim")
-        update_static(self.query_one("#topbar", Static), bar)  # one line (CSS): never a layout
+        update_static(self._main("#topbar", Static), bar)  # one line (CSS): never a layout
 
     def _head_text(self) -> tuple[Text, Text]:
         """(title, facts: date, outlets, status, suggestions) of the open article."""
@@ -762,13 +775,13 @@ class AnnotatorApp(App):
         if key == self._card_key:
             return
         self._card_key = key
-        self.query_one(OutletCard).show(tuple(self._card_part(k, make) for k, make in self._outlet_card_parts()))
+        self._main(OutletCard).show(tuple(self._card_part(k, make) for k, make in self._outlet_card_parts()))
 
     def _card_part(self, key: object, make: Callable[[], RenderableType]) -> CachedRichVisual:
         """One part of the outlet card, drawn once and kept (the last :data:`CARD_CACHE`)."""
         part = self._cards.pop(key, None)
         if part is None:
-            part = CachedRichVisual(self.query_one(OutletCard), make())
+            part = CachedRichVisual(self._main(OutletCard), make())
         self._cards[key] = part
         while len(self._cards) > self.CARD_CACHE:
             self._cards.popitem(last=False)
@@ -779,7 +792,7 @@ class AnnotatorApp(App):
         article is shown), so that no "next article" waits for a card's table layout."""
         from ..render import outlet_card_grid
 
-        card = self.query_one(OutletCard)
+        card = self._main(OutletCard)
         for outlet in outlets[:self.CARD_CACHE // 2]:
             part = self._card_part(("grid", outlet.model_dump_json()), partial(outlet_card_grid, outlet))
             card.prepare(part)
@@ -858,7 +871,7 @@ class AnnotatorApp(App):
         if notes:
             note = Text("Note: ", style="bold")
             note.append_text(safe(clean_line(notes[0].note or ""), style="italic"))
-        self.query_one(Questions).set_rows(title, rows, note)
+        self._main(Questions).set_rows(title, rows, note)
 
     def _fill_tag_list(self) -> None:
         options = []
@@ -885,7 +898,7 @@ class AnnotatorApp(App):
             else:
                 line = Text("  ") + line
             options.append(Option(line, id=t.uuid))
-        tag_list = self.query_one("#tag-list", OptionList)
+        tag_list = self._main("#tag-list", OptionList)
         tag_list.set_options(options)  # 10 lines high whatever the number of tags (see app.tcss)
         tag_list.display = bool(options)
 
@@ -971,7 +984,7 @@ class AnnotatorApp(App):
             return
         category = self.codebook.category(category_id)
         assert category is not None
-        view = self.query_one(ArticleView)
+        view = self._main(ArticleView)
         start, end = view.selected_range
         while start < end and self.article.text[start].isspace():
             start += 1
@@ -1000,7 +1013,7 @@ class AnnotatorApp(App):
         """Choose a span label from a searchable list and tag the selection."""
         if self.article is None:
             return
-        start, end = self.query_one(ArticleView).selected_range
+        start, end = self._main(ArticleView).selected_range
         if not self.article.text[start:end].strip():
             self.notify("Select some text first (shift+arrows or the mouse), then choose its label.")
             return
@@ -1116,7 +1129,7 @@ class AnnotatorApp(App):
     # -- actions: suggestions ----------------------------------------------------------
 
     def _suggestion_at_selection(self) -> Suggestion | None:
-        start, end = self.query_one(ArticleView).selected_range
+        start, end = self._main(ArticleView).selected_range
         return next((s for s in self.suggestions if s.start == start and s.end == end), None)
 
     def action_next_suggestion(self) -> None:
@@ -1127,7 +1140,7 @@ class AnnotatorApp(App):
         if not suggestions:
             self.notify("No suggestions left in this article.")
             return
-        view = self.query_one(ArticleView)
+        view = self._main(ArticleView)
         start, _ = view.selected_range
         following = next((s for s in suggestions if s.start > start), suggestions[0])
         view.select_range(following.start, following.end)
@@ -1172,7 +1185,7 @@ class AnnotatorApp(App):
         if not tags:
             self.notify("No tags in this article yet.")
             return
-        view = self.query_one(ArticleView)
+        view = self._main(ArticleView)
         cursor = view.selected_range[0]
         if step > 0:
             tag = next((t for t in tags if t.start > cursor), tags[0])  # type: ignore[operator]
@@ -1189,7 +1202,7 @@ class AnnotatorApp(App):
         self._jump_tag(-1)
 
     def _move_article(self, step: int) -> None:
-        articles = self.query_one(ArticleList)
+        articles = self._main(ArticleList)
         if not articles.total:
             return
         if self.position is None:
@@ -1268,22 +1281,22 @@ class AnnotatorApp(App):
             self.redo_stack.append(change)
 
     def action_search(self) -> None:
-        self.query_one("#sidebar").display = True
-        self.query_one("#search", Input).focus()
+        self._main("#sidebar").display = True
+        self._main("#search", Input).focus()
 
     def action_focus_text(self) -> None:
-        self.query_one(ArticleView).focus()
+        self._main(ArticleView).focus()
 
     def action_focus_card(self) -> None:
-        self.query_one(OutletCard).focus()
+        self._main(OutletCard).focus()
 
     def action_toggle_list(self) -> None:
-        sidebar = self.query_one("#sidebar")
+        sidebar = self._main("#sidebar")
         sidebar.display = not sidebar.display
         if sidebar.display:
-            self.query_one(ArticleList).focus()
+            self._main(ArticleList).focus()
         else:
-            self.query_one(ArticleView).focus()
+            self._main(ArticleView).focus()
 
     def action_statistics(self) -> None:
         from .stats_screen import StatsScreen

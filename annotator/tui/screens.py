@@ -25,20 +25,30 @@ class _LinesWidget(Widget):
     def _lines(self, width: int) -> list[Text]:
         raise NotImplementedError
 
-    def render(self) -> Text:
-        return Text("\n").join(self._lines(self.content_size.width or 40))
-
     _laid_out: tuple[int, int] | None = None  # (width, height) the last layout gave it
+    _version = 0  # bumped by every change of content
+    _drawn: tuple[tuple[int, int], list[Text]] | None = None  # ((version, width), lines)
+
+    def _lines_at(self, width: int) -> list[Text]:
+        """``_lines(width)``, made once per content and width (measured, then drawn)."""
+        key = (self._version, width)
+        if self._drawn is None or self._drawn[0] != key:
+            self._drawn = (key, self._lines(width))
+        return self._drawn[1]
+
+    def render(self) -> Text:
+        return Text("\n").join(self._lines_at(self.content_size.width or 40))
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        height = len(self._lines(width or 40))
+        height = len(self._lines_at(width or 40))
         self._laid_out = (width, height)
         return height
 
     def _changed(self) -> None:
         """Draw again; lay the screen out again only when the number of lines changed."""
+        self._version += 1
         width = self.content_size.width
-        same = width and self._laid_out == (width, len(self._lines(width)))
+        same = width and self._laid_out == (width, len(self._lines_at(width)))
         self.refresh(layout=not same)
 
 
@@ -93,6 +103,7 @@ class ArticleHead(_LinesWidget):
 
     def set_content(self, title: Text, facts: Text | None = None) -> None:
         self._title, self._facts = title, facts if facts is not None else Text()
+        self._version += 1
         self.refresh()  # the height is fixed (CSS): nothing to lay out
 
     def _wrapped(self, text: Text, width: int, most: int) -> list[Text]:
