@@ -8,6 +8,7 @@ the screen shows a change only after it is committed.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -232,6 +233,7 @@ class AnnotatorApp(App):
     ]
     SUGGESTION_CACHE = 16  # articles whose suggestions are kept (moving back and forth is instant)
     CARD_CACHE = 64  # outlet cards kept drawn
+    PROGRESS_EVERY = 10.0  # seconds between reads of the done count when moving (another program may change it)
 
     def __init__(self, store: Store | None = None, annotator: str | None = None, codebook: Codebook | None = None,
                  keymap: dict[str, str] | None = None, *, request: OpenRequest | None = None):
@@ -281,6 +283,7 @@ class AnnotatorApp(App):
         self._card_key: object = None
         self._questions_shown: object = None
         self._gc_frozen = False
+        self._progress_read = float("-inf")
         self._widgets: dict[Any, Any] = {}
 
     # -- layout ----------------------------------------------------------------------
@@ -457,7 +460,11 @@ class AnnotatorApp(App):
             in_list=in_list,
         ))
         worker = get_current_worker()
-        if not worker.is_cancelled:  # another program may have changed it; said only when it did (a redraw)
+        # The done count changes with this TUI's own writes (read again with them, see _reload_tags);
+        # read here only to see another program's, at most every PROGRESS_EVERY seconds: at 1M tags
+        # it is a 17 ms query, which on a busy machine took its time from the next article's frame
+        if not worker.is_cancelled and time.monotonic() - self._progress_read >= self.PROGRESS_EVERY:
+            self._progress_read = time.monotonic()
             progress = self.store.progress(self.annotator)
             if progress != self.progress:
                 self.post_message(ProgressRead(progress))
