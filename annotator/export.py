@@ -160,14 +160,16 @@ def write_csv(rows: Iterable[tuple], out: IO[str], terminal: bool = False) -> in
     return count
 
 
-# The fast path works on the cells SQLite joined with CSV_SEPARATOR, as UTF-8 bytes. The
-# characters it looks for are ASCII, and no byte of a longer UTF-8 character is ASCII.
-_SEP = CSV_SEPARATOR.encode()
+# The fast path works on the cells SQLite joined with CSV_SEPARATOR (0xFF, in no UTF-8
+# text), as UTF-8 bytes. The characters it looks for are ASCII, and no byte of a longer
+# UTF-8 character is ASCII.
+_SEP = CSV_SEPARATOR
 # What a cell must not hold to pass as it is: characters that need CSV quotes (-> \x1e)
-# and, at its start, ones a spreadsheet takes for a formula (-> \x1d; \r is both).
-_MARKS = bytes.maketrans(b'",\n\r=+-@\t', b"\x1e\x1e\x1e\x1e\x1d\x1d\x1d\x1d\x1d")
+# and, first, ones a spreadsheet takes for a formula (-> \x1d; \r is both). Bytes 1D and
+# 1E of the text become 1C, so a mark is always one of these characters.
+_MARKS = bytes.maketrans(b'",\n\r=+-@\t\x1d\x1e', b"\x1e\x1e\x1e\x1e\x1d\x1d\x1d\x1d\x1d\x1c\x1c")
 _FORMULA = tuple(start.encode() for start in FORMULA_STARTS)
-_NUMBER = re.compile(rb"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")  # an INTEGER column's value as SQLite prints it
+_NUMBER = re.compile(rb"-[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")  # a negative number as SQLite prints it
 _HEAD, _TAIL, _ARTICLE = len(CSV_HEAD_CELLS), len(CSV_TAIL_CELLS), len(CSV_ARTICLE_CELLS)
 _OFFSETS = (CSV_COLUMNS.index("start"), CSV_COLUMNS.index("end"))  # numbers: never guarded
 
@@ -181,31 +183,33 @@ def _csv_bytes(cell: bytes) -> bytes:
     return cell
 
 
-def _fix_cells(parts: list[bytes], count: int, numbers: tuple[int, ...] = ()) -> set[int]:
-    """Turn each of ``parts`` (``count`` cells joined by the separator) into CSV cells still
-    joined by the separator: the cells that need quotes or the guard are rewritten, found
-    in one pass over all the parts joined (a plain part costs no Python step). Returns the
-    parts that do not hold exactly ``count`` cells (a cell with the separator in it), left
-    as they are. ``numbers``: the cells that hold numbers (never guarded)."""
+def _fix_cells(parts: list[bytes], numbers: tuple[int, ...] = ()) -> None:
+    """Turn each of ``parts`` (cells joined by the separator) into CSV cells still joined by
+    the separator: the cells that need quotes or the guard are rewritten, found in one
+    pass over all the parts joined (a part with none costs no Python step).
+    ``numbers``: the cells of numbers (a negative number is not guarded)."""
     joined = _SEP + _SEP.join(parts)  # every cell, the first too, comes after a separator
     marked = joined.translate(_MARKS)
-    spans = []
-    for mark in (b"\x1e", _SEP + b"\x1d"):  # a character that needs quotes; a formula character first
-        at = marked.find(mark)
-        while at >= 0:
-            begin = marked.rfind(_SEP, 0, at + 1) + 1
-            end = marked.find(_SEP, begin)
-            end = len(marked) if end < 0 else end
-            spans.append((begin, end))
-            at = marked.find(mark, end)
-    uneven: set[int] = set()
-    if joined.count(_SEP) != len(parts) * count:
-        uneven = {i for i, part in enumerate(parts) if part.count(_SEP) != count - 1}
-    if not spans:
-        return uneven
+    quote: dict[int, int] = {}  # begin -> end of each cell that needs quotes
+    at = marked.find(b"\x1e")
+    while at >= 0:
+        begin = marked.rfind(_SEP, 0, at) + 1
+        end = marked.find(_SEP, at)
+        quote[begin] = end = len(marked) if end < 0 else end
+        at = marked.find(b"\x1e", end)
+    guard: dict[int, int] = {}  # begin -> end of each other cell that starts with a formula character
+    at = marked.find(_SEP + b"\x1d")
+    while at >= 0:
+        end = marked.find(_SEP, at + 1)
+        end = len(marked) if end < 0 else end
+        if at + 1 not in quote:
+            guard[at + 1] = end
+        at = marked.find(_SEP + b"\x1d", end)
+    if not quote and not guard:
+        return
     starts = list(map(add, accumulate(map(len, parts), initial=1), counter()))  # of each part in joined
     row, pieces, done = -1, [], 0
-    for begin, end in sorted(set(spans)):
+    for begin, end in sorted((*quote.items(), *guard.items())):
         if begin >= starts[row + 1]:
             if row >= 0:
                 pieces.append(joined[done:starts[row + 1] - 1])
@@ -213,23 +217,23 @@ def _fix_cells(parts: list[bytes], count: int, numbers: tuple[int, ...] = ()) ->
             row = bisect_right(starts, begin) - 1
             pieces, done = [], starts[row]
         cell = joined[begin:end]
-        if numbers and _NUMBER.fullmatch(cell) and joined.count(_SEP, starts[row], begin) in numbers:
+        if begin in quote:
+            cell = (b"\"'" if cell.startswith(_FORMULA) else b'"') + cell.replace(b'"', b'""') + b'"'
+        elif numbers and _NUMBER.fullmatch(cell) and joined.count(_SEP, starts[row], begin) in numbers:
             continue
-        pieces += (joined[done:begin], _csv_bytes(cell))
+        else:
+            cell = b"'" + cell
+        pieces += (joined[done:begin], cell)
         done = end
     pieces.append(joined[done:starts[row + 1] - 1])
     parts[row] = b"".join(pieces)
-    for i in uneven:
-        parts[i] = joined[starts[i]:starts[i + 1] - 1]
-    return uneven
 
 
 def _attributes_csv(stored: Any) -> bytes | None:
     """The attributes cell between two separators (None: the row is exported from its cells)."""
     if stored is not None and not isinstance(stored, str):
         return None
-    cell = _csv_bytes(_attributes_text(stored).encode())
-    return None if _SEP in cell else _SEP + cell + _SEP
+    return _SEP + _csv_bytes(_attributes_text(stored).encode()) + _SEP
 
 
 def _exact_csv_line(store: Any, rowid: int) -> bytes:
@@ -256,8 +260,8 @@ def write_csv_fast(store: Any, out: IO[str], annotators: Iterable[str] | None = 
     """The bytes :func:`write_csv` writes (not for a terminal), from the rows as SQLite
     joins their cells (:meth:`Store.iter_annotation_csv_parts`), a batch at a time: the
     cells that need quotes or the guard (a comma in a quote, say) are found and fixed
-    where they are, the other cells pass as they come; a row that cannot be split (a cell
-    holding the separator, a NULL where none belongs) is read again as cells."""
+    where they are, the other cells pass as they come. A row with a NULL where SQLite's
+    join does not expect one is read again as cells."""
     writer = csv_writer(out)
     write_csv_row(writer, CSV_COLUMNS)
     write = _bytes_writer(out)
@@ -267,10 +271,10 @@ def write_csv_fast(store: Any, out: IO[str], annotators: Iterable[str] | None = 
     for new_articles, rows in store.iter_annotation_csv_parts(annotators, codebook):
         articles = {last: articles[last]} if last in articles else {}  # its rows may go on in this batch
         last = rows[-1][0]
-        ids, parts = list(new_articles), [b"" if cells is None else cells for cells in new_articles.values()]
-        uneven = _fix_cells(parts, _ARTICLE)
-        for i, (rowid, cells) in enumerate(zip(ids, parts)):
-            articles[rowid] = None if i in uneven or new_articles[rowid] is None else _SEP + cells + b"\r\n"
+        parts = [b"" if cells is None else cells for cells in new_articles.values()]
+        _fix_cells(parts)
+        for (rowid, cells), fixed in zip(new_articles.items(), parts):
+            articles[rowid] = None if cells is None else _SEP + fixed + b"\r\n"
         article_ids, heads, stored, tails, rowids = (list(column) for column in zip(*rows))
         if len(attributes) > 10_000:
             attributes.clear()
@@ -278,15 +282,16 @@ def write_csv_fast(store: Any, out: IO[str], annotators: Iterable[str] | None = 
             attributes[value] = _attributes_csv(value)
         cells = list(map(attributes.__getitem__, stored))
         ends = list(map(articles.get, article_ids))
-        exact = set()
-        if None in heads or None in tails or None in cells or None in ends:
-            exact = {i for i, row in enumerate(zip(heads, cells, tails, ends)) if None in row}
+        exact: list[int] = []
+        if not (all(heads) and all(tails) and all(cells) and all(ends)):  # a part is never empty: None
+            exact = [i for i, row in enumerate(zip(heads, cells, tails, ends)) if None in row]
             for i in exact:
                 heads[i] = tails[i] = b""
-        exact.update(_fix_cells(heads, _HEAD, _OFFSETS), _fix_cells(tails, _TAIL))
+        _fix_cells(heads, _OFFSETS)
+        _fix_cells(tails)
         flat = list(chain.from_iterable(zip(heads, cells, tails, ends)))
         done = 0
-        for i in sorted(exact):  # rare: written between the rows around them
+        for i in exact:  # rare: written between the rows around them
             write(b"".join(flat[4 * done:4 * i]).replace(_SEP, b","))
             write(_exact_csv_line(store, rowids[i]))
             done = i + 1

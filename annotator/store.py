@@ -668,7 +668,7 @@ class Store:
             cursor.close()
 
     def iter_annotation_csv_parts(
-        self, annotators: Iterable[str] | None = None, codebook: str | None = None, batch: int = 2000,
+        self, annotators: Iterable[str] | None = None, codebook: str | None = None, batch: int = 500,
     ) -> Iterator[tuple[dict[int, bytes | None], list[tuple]]]:
         """The rows of :meth:`iter_annotation_export_rows`, in the same order, with their
         cells joined by SQLite (see :data:`CSV_SEPARATOR`), for the fast CSV export. Yields
@@ -1105,13 +1105,16 @@ def _export_record(row: tuple) -> dict[str, Any]:
 # The fast CSV export (annotator.export.write_csv_fast): SQLite joins the cells of each
 # row, separated by CSV_SEPARATOR, into UTF-8 bytes, so Python handles three values per
 # row instead of 31 and only checks them for CSV quoting and the spreadsheet guard (most
-# rows need neither). printf() writes NULL as '' but ends a value at a NUL character, so
+# rows need neither). The separator is the byte 0xFF, which no UTF-8 text holds (and the
+# sqlite3 module only stores UTF-8 text), so no cell can be taken for two. printf()
+# writes NULL as '' but ends a value at a NUL character, so
 # it only takes cells that cannot hold one: ids and hashes, offsets, times, the origin,
 # and quote, prefix and suffix (cut from the article's text, which import keeps free of
 # control characters). Free text (names, labels, attribute values, notes, the article's
 # fields) is joined with || (a NUL kept; a NULL where none is expected makes the whole
 # part NULL, and that row is exported from its cells instead).
-CSV_SEPARATOR = "\x1f"
+CSV_SEPARATOR = b"\xff"
+_SQL_SEPARATOR = f"CAST(x'{CSV_SEPARATOR.hex()}' AS TEXT)"
 CSV_HEAD_CELLS = ("n.uuid p", "n.article_id p", "n.annotator c", "n.codebook_id c", "n.codebook_version c",
                   "n.category c", "n.label c", "n.start p", 'n."end" p', "n.quote p", "n.prefix p", "n.suffix p",
                   "n.text_sha256 p", "n.voice n", "n.concept n", "n.variant n")
@@ -1125,23 +1128,27 @@ def _joined_cells(cells: Sequence[str]) -> str:
     """SQL of one BLOB: the cells (``"EXPR KIND"``; kind ``p``: by printf, ``c``: by ||,
     ``n``: by || with NULL as '') joined by :data:`CSV_SEPARATOR`."""
     parts: list[str] = []
-    formats: list[str] = []
+    formats: list[bytes] = []
     values: list[str] = []
+
+    def printf() -> str:  # the format as a BLOB literal made TEXT: it holds the separator byte
+        return f"printf(CAST(x'{b''.join(formats).hex()}' AS TEXT), {', '.join(values)})"
+
     for i, cell in enumerate(cells):
         expr, kind = cell.rsplit(" ", 1)
-        separator = CSV_SEPARATOR if i < len(cells) - 1 else ""
+        last = i == len(cells) - 1
         if kind == "p":
-            formats.append("%s" + separator)
+            formats.append(b"%s" if last else b"%s" + CSV_SEPARATOR)
             values.append(expr)
             continue
         if formats:
-            parts.append(f"printf('{''.join(formats)}', {', '.join(values)})")
+            parts.append(printf())
             formats, values = [], []
         parts.append(f"ifnull({expr}, '')" if kind == "n" else expr)
-        if separator:
-            parts.append(f"'{separator}'")
+        if not last:
+            parts.append(_SQL_SEPARATOR)
     if formats:
-        parts.append(f"printf('{''.join(formats)}', {', '.join(values)})")
+        parts.append(printf())
     return f"CAST({' || '.join(parts)} AS BLOB)"
 
 

@@ -16,9 +16,9 @@ from click.testing import CliRunner
 from annotator.cli import main
 from annotator.store import EXPORT_FIELDS
 from annotator.export import (CSV_COLUMNS, SCHEMA_FILE, ExportRecord, export, export_schema, render_export_schema,
-                              write_csv)
+                              write_csv, write_csv_fast)
 from annotator.models import ARTICLE_NOTE_CATEGORY, ARTICLE_NOTE_LABEL, Annotation, quote_selector
-from annotator.store import EXPORT_FIELDS, _export_query
+from annotator.store import EXPORT_ARTICLES, EXPORT_FIELDS, _export_csv_queries, _export_query
 
 HOSTILE = "[red]x[/] [@click=app.quit]q[/] \x1b[31mred\x1b[0m \x1b]0;owned\x07 \x9b2J \u202eevil\u2028end"
 
@@ -240,6 +240,88 @@ def test_csv_on_a_terminal_shows_control_characters_as_escapes(tagged):
     exact = io.StringIO()
     write_csv([row], exact)  # a file keeps the exact text
     assert HOSTILE in exact.getvalue()
+
+
+# Cells that CSV must quote, that a spreadsheet would run, that C code would cut short, and
+# characters the fast writer uses internally (separator and marks).
+NASTY = ["", "=1+1", "+x", "-x", "@x", "\tx", "\rx", "x\r\ny", 'a"b', "a,b", '"', ",", "\n", "'", " lead",
+         "\x00nul", "nul\x00", "\x1c\x1d\x1e\x1f", "\x1d=", "ÿ\u00ff", "=a,\"b\"", "-5", "é,\"", HOSTILE]
+
+
+def cell_by_cell(store, **filters):
+    out = io.StringIO(newline="")
+    write_csv(store.iter_annotation_export_rows(**filters), out)
+    return out.getvalue()
+
+
+def fast(store, **filters):
+    out = io.StringIO(newline="")
+    count = write_csv_fast(store, out, **filters)
+    return count, out.getvalue()
+
+
+def test_fast_csv_is_the_cell_by_cell_csv_for_hostile_cells_in_every_column(demo_store):
+    by = articles(demo_store)
+    press, yahoo = by["press-tv"], by["yahoo-news"]
+    for i, nasty in enumerate(NASTY):
+        other = NASTY[(i + 7) % len(NASTY)]
+        # quote, prefix and suffix are cut from an article's text, which never holds a NUL (the
+        # fast writer's printf() would end them there); every other text column may hold one
+        cut, cut_other = nasty.replace("\x00", ""), other.replace("\x00", "")
+        demo_store.upsert_annotations([Annotation(
+            article_id=(press if i % 2 else yahoo).id, text_sha256=press.text_sha256, annotator=nasty or "a",
+            codebook_id=nasty or "c", codebook_version=other, category=nasty or "t", label=other or "l",
+            start=i, end=i + 1, quote=cut, prefix=cut_other, suffix=cut, note=nasty,
+            attributes={"voice": nasty, "concept": other, "variant": nasty, nasty: other}, created=f"2025-01-{i + 1:02}")])
+    conn = demo_store.conn
+    conn.execute("UPDATE outlets SET name = ? WHERE id = 'press-tv'", ["=HYPERLINK(\"x\"),\n\x00"])
+    conn.execute("UPDATE articles SET title = ?, url = ?, story = ?, language = ? WHERE id = ?",
+                 ["-title, \"quoted\"", "@url\x1f", "\tstory\x00", "+", press.id])
+    conn.execute("UPDATE annotations SET codebook_id = NULL WHERE label = 'x\r\ny'")  # the SQL join gives NULL
+    conn.execute("UPDATE annotations SET start = -5, \"end\" = -2 WHERE annotator = 'a\"b'")  # numbers: not guarded
+    conn.execute("UPDATE annotations SET attributes = '{\"voice\": \"\\u00fc\", \"b\": \"\u00e9\"}' WHERE annotator = ','")
+    expected = cell_by_cell(demo_store)
+    count, text = fast(demo_store)
+    assert count == len(NASTY) and text == expected
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert {r["start"] for r in rows} >= {"-5"} and "'-x" in {r["annotator"] for r in rows}
+    assert any(r["note"] == "nul\x00" for r in rows) and any(r["title"] == "'-title, \"quoted\"" for r in rows)
+    for filters in ({"annotators": ["=1+1", "-x"]}, {"codebook": "@x"}, {"annotators": []}):
+        assert fast(demo_store, **filters)[1] == cell_by_cell(demo_store, **filters)
+
+
+def test_fast_csv_of_many_rows_over_batches_is_the_cell_by_cell_csv(demo_store):
+    by = articles(demo_store)
+    import random
+    rng = random.Random(6)
+    pool = [*NASTY, "plain", "two words", "Kiev", "x" * 300]
+    demo_store.upsert_annotations(
+        Annotation(article_id=article.id, text_sha256=article.text_sha256, annotator=rng.choice(["maria", "olek", "=x"]),
+                   codebook_id="c", codebook_version="1", category="term", label=rng.choice(pool),
+                   start=rng.randrange(50), end=60, quote=rng.choice(pool).replace("\x00", ""),
+                   prefix=rng.choice(pool).replace("\x00", ""), suffix=rng.choice(pool).replace("\x00", ""),
+                   note=rng.choice([None, *pool]), attributes={"voice": rng.choice(pool)},
+                   created=f"2025-01-01T00:00:{rng.randrange(60):02}")
+        for article in by.values() for _ in range(700))
+    expected = cell_by_cell(demo_store)
+    assert fast(demo_store)[1] == expected and expected.count("\r\n") > 2000
+    assert not demo_store.conn.in_transaction  # the export's read snapshot is over
+    assert demo_store.conn.execute(f"SELECT count(*) FROM {EXPORT_ARTICLES}").fetchone()[0] == 0
+
+
+def test_fast_csv_reads_no_article_rows_but_the_tagged_ones_and_sorts_per_article(tagged):
+    parts = tagged.iter_annotation_csv_parts()
+    next(parts)  # the list of tagged articles exists now
+    try:
+        fill, articles_sql, annotations_sql, params = _export_csv_queries(None, None)
+        plan = lambda sql, p: " | ".join(r[3] for r in tagged.conn.execute("EXPLAIN QUERY PLAN " + sql, p))
+        assert "SCAN a" not in plan(fill, params) and "USING COVERING INDEX sqlite_autoindex_articles" in plan(fill, params)
+        annotations = plan(annotations_sql, params)
+        assert "SCAN t" in annotations and "SCAN a" not in annotations and " a " not in annotations
+        assert "TEMP B-TREE FOR ORDER BY" not in annotations, annotations  # only each article's tags are sorted
+        assert "SEARCH a USING INTEGER PRIMARY KEY" in plan(articles_sql, [])
+    finally:
+        parts.close()
 
 
 # -- W3C Web Annotation -------------------------------------------------------------------------
