@@ -348,3 +348,25 @@ def test_the_tui_modules_do_not_import_the_store_models_or_codebook():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parent.parent).stdout
     assert out.strip() == "[]"
+
+
+async def test_the_tag_list_jumps_to_a_tag_with_the_keys_or_a_click(demo_store):
+    from annotator.tui.tag_list import TagList
+
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await tag_span(pilot, "Kiev", "1")
+        await tag_span(pilot, "Moscow", "2")
+        spans = [(t.start, t.end) for t in app.span_tags]
+        tags = app.query_one(TagList)
+        assert tags.row_count == 2 and "Kiev" in widget_text(tags) and "Moscow" in widget_text(tags)
+        app.query_one(ArticleView).select_range(0, 0)
+        tags.focus()
+        await pilot.pause()
+        await press(pilot, "down", "enter")  # the second tag in the text's order
+        assert app.query_one(ArticleView).selected_range == spans[1] and app.query_one(ArticleView).has_focus
+        assert app.current_tag == app.span_tags[1].uuid
+        await pilot.click(TagList, offset=(4, 0))  # the first one, by the mouse
+        await settle(app, pilot)
+        assert app.query_one(ArticleView).selected_range == spans[0]

@@ -29,8 +29,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.keys import _normalize_key_list
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Select, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Footer, Input, Select, Static
 from textual.worker import get_current_worker
 
 from ..normalize import clean_line, normalize_text
@@ -39,6 +38,7 @@ from .article_view import ArticleView, Paint
 from .cached import CachedRichVisual, update_static
 from .outlet_card import OutletCard
 from .opening import OpenError, OpenRequest, Session, open_session
+from .tag_list import TagList
 from .screens import ArticleHead, Choice, HelpScreen, LabelKeys, NoteScreen, PickerScreen, Questions
 
 if TYPE_CHECKING:  # imported at run time only once the session is open (see .opening): not before the first frame
@@ -304,7 +304,7 @@ class AnnotatorApp(App):
                     yield OutletCard(id="outlet-card")
                 with VerticalScroll(id="tag-panel"):
                     yield Static(id="tags-title")
-                    yield OptionList(id="tag-list")
+                    yield TagList(id="tag-list")
                     yield LabelKeys(id="tag-keys")
                     yield Questions(id="questions")
         yield Footer()
@@ -635,9 +635,9 @@ class AnnotatorApp(App):
         self.filters["publisher"] = event.value if isinstance(event.value, str) else None  # "": unknown outlet
         self.reset_list()
 
-    @on(OptionList.OptionSelected, "#tag-list")
-    def _tag_chosen(self, event: OptionList.OptionSelected) -> None:
-        tag = next((t for t in self.tags if t.uuid == event.option.id), None)
+    @on(TagList.Chosen)
+    def _tag_chosen(self, event: TagList.Chosen) -> None:
+        tag = next((t for t in self.tags if t.uuid == event.tag_id), None)
         if tag is None:
             return
         view = self._main(ArticleView)
@@ -904,9 +904,9 @@ class AnnotatorApp(App):
                 line = Text("▶ ", style="bold") + line
             else:
                 line = Text("  ") + line
-            options.append(Option(line, id=t.uuid))
-        tag_list = self._main("#tag-list", OptionList)
-        tag_list.set_options(options)  # 10 lines high whatever the number of tags (see app.tcss)
+            options.append((t.uuid, line))
+        tag_list = self._main(TagList)
+        tag_list.set_rows(options)  # 10 lines high whatever the number of tags (see app.tcss)
         tag_list.display = bool(options)
 
     # -- writing ---------------------------------------------------------------------

@@ -1,0 +1,122 @@
+"""The open article's tags beside it: one line each, up/down to move, enter (or a click) to
+jump to a tag in the text.
+
+A Line-API scroll view with its lines drawn once: Textual's ``OptionList`` builds a Visual,
+measures and pads every option again for every article opened (a tenth of "next article").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.strip import Strip
+
+from .cached import SteadyScrollView
+
+
+class TagList(SteadyScrollView, can_focus=True):
+    """Rows of (tag id, line); ``Chosen`` when one is picked."""
+
+    BINDINGS = [
+        Binding("up", "move(-1)", "Up", show=False),
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("home", "move(-1000000)", "First", show=False),
+        Binding("end", "move(1000000)", "Last", show=False),
+        Binding("enter", "choose", "Jump to tag", show=False),
+    ]
+    DEFAULT_CSS = """
+    TagList { height: 10; scrollbar-gutter: stable; }
+    """
+
+    highlighted: reactive[int | None] = reactive(None, repaint=False)
+
+    @dataclass
+    class Chosen(Message):
+        tag_id: str
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._rows: list[tuple[str, Text]] = []
+        self._strips: dict[tuple, Strip] = {}
+
+    def set_rows(self, rows: list[tuple[str, Text]]) -> None:
+        """The tags to show: (id, line), in order."""
+        self._rows = rows
+        self._strips.clear()
+        self.set_reactive(TagList.highlighted, 0 if rows and self.has_focus else None)
+        self.set_scroll(None, 0)
+        width = self.scrollable_content_region.width or self.size.width
+        if Size(width, len(rows)) != self.virtual_size:
+            self.virtual_size = Size(width, len(rows))
+            self.sync_scroll_bars()
+        self.refresh()
+
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    def render_line(self, y: int) -> Strip:
+        index = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        base = self.visual_style.rich_style
+        if not 0 <= index < len(self._rows):
+            return Strip.blank(width, base)
+        highlighted = index == self.highlighted and self.has_focus
+        key = (index, width, highlighted)
+        strip = self._strips.get(key)
+        if strip is None:
+            _, line = self._rows[index]
+            text = line.copy()
+            text.no_wrap, text.overflow, text.end = True, "ellipsis", ""
+            text.truncate(width, overflow="ellipsis", pad=True)
+            extra = Style(reverse=True) if highlighted else Style()
+            segments = [Segment(s.text, base + (s.style or Style()) + extra) for s in text.render(self.app.console)]
+            strip = self._strips[key] = Strip(segments).crop(0, width)
+        return strip
+
+    def watch_highlighted(self, old: int | None, new: int | None) -> None:
+        for index in (old, new):
+            if index is not None:
+                self.refresh_lines(index)
+        if new is not None:
+            top, height = self.scroll_offset.y, self.scrollable_content_region.height
+            if new < top:
+                self.scroll_to(y=new, animate=False)
+            elif new >= top + height:
+                self.scroll_to(y=new - height + 1, animate=False)
+
+    def action_move(self, step: int) -> None:
+        if self._rows:
+            current = self.highlighted if self.highlighted is not None else -1 if step > 0 else len(self._rows)
+            self.highlighted = max(0, min(len(self._rows) - 1, current + step))
+
+    def action_choose(self) -> None:
+        if self.highlighted is not None and 0 <= self.highlighted < len(self._rows):
+            self.post_message(self.Chosen(self._rows[self.highlighted][0]))
+
+    def on_click(self, event) -> None:
+        index = self.scroll_offset.y + event.y
+        if 0 <= index < len(self._rows):
+            self.highlighted = index
+            self.action_choose()
+
+    def on_focus(self) -> None:
+        if self.highlighted is None and self._rows:
+            self.highlighted = 0
+        self._strips.clear()
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self._strips.clear()
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        self._strips.clear()
+        super().notify_style_update()
