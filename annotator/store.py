@@ -1161,14 +1161,14 @@ EXPORT_ARTICLES = "temp.annotator_export_articles"
 def _export_csv_queries(annotators: Iterable[str] | None,
                         codebook: str | None) -> tuple[str, str, str, list[Any]]:
     """The SQL of :meth:`Store.iter_annotation_csv_parts`: the statement that lists the
-    articles with exported annotations in :data:`EXPORT_ARTICLES` (from the index of article
-    ids, with ``params``), the query of those articles' cells in rowid order, and the query
+    articles with exported annotations in :data:`EXPORT_ARTICLES` (a scan of the index of
+    article ids, each probing the annotations' index; ``params``), the query of those articles' cells in rowid order, and the query
     of the annotations (``params``) in the order of :func:`_export_query`, which needs
     only each article's annotations sorted. None reads an article's text."""
     clauses, params = _export_filter(annotators, codebook)
     where = " AND ".join(clauses)
     fill = (f"INSERT INTO {EXPORT_ARTICLES} SELECT a.rowid, a.id FROM articles a "
-            f"WHERE a.id IN (SELECT n.article_id FROM annotations n WHERE {where})")
+            f"WHERE EXISTS (SELECT 1 FROM annotations n WHERE n.article_id = a.id AND {where})")
     articles = (
         f"SELECT t.rowid, {_joined_cells(CSV_ARTICLE_CELLS)} FROM {EXPORT_ARTICLES} t "
         "CROSS JOIN articles a ON a.rowid = t.rowid "
