@@ -8,6 +8,7 @@ the screen shows a change only after it is committed.
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -233,6 +234,7 @@ class AnnotatorApp(App):
     ]
     SUGGESTION_CACHE = 16  # articles whose suggestions are kept (moving back and forth is instant)
     CARD_CACHE = 64  # outlet cards kept drawn
+    PREFETCHED = 8  # articles read ahead and kept (text, outlets, suggestions)
     PROGRESS_EVERY = 10.0  # seconds between reads of the done count when moving (another program may change it)
 
     def __init__(self, store: Store | None = None, annotator: str | None = None, codebook: Codebook | None = None,
@@ -284,6 +286,8 @@ class AnnotatorApp(App):
         self._questions_shown: object = None
         self._gc_frozen = False
         self._progress_read = float("-inf")
+        self._prefetched: OrderedDict[str, tuple] = OrderedDict()  # article id -> _read_ahead (worker threads)
+        self._prefetching: dict[str, threading.Event] = {}
         self._widgets: dict[Any, Any] = {}
 
     # -- layout ----------------------------------------------------------------------
@@ -436,11 +440,17 @@ class AnnotatorApp(App):
         """Read an article and all that is shown beside it, and post it; then the done count
         and its suggestions, which take longer (worker threads only). ``position`` is its
         place in the filtered list when the caller knows it."""
-        article = self.store.article(article_id)
-        if article is None:
+        pending = self._prefetching.get(article_id)
+        if pending is not None:  # being read ahead (the next article): wait for it rather than read it twice
+            pending.wait(1.0)
+        ahead = self._prefetched.get(article_id)
+        if ahead is None:
+            ahead = self._read_ahead(article_id)
+        if ahead is None:
             self.post_message(OpenFailed(f"article {article_id} is gone"))
             return
-        known = self._suggestion_cache.get(article.text_sha256)
+        article, publisher, original, known = ahead
+        known = known if known is not None else self._suggestion_cache.get(article.text_sha256)
         in_list = True
         if position is None:
             position, in_list = self._place(article.id)
@@ -450,8 +460,8 @@ class AnnotatorApp(App):
             known = self.matcher.find(article.text)  # a few ms: one frame with them, not two
         self.post_message(Loaded(
             article=article,
-            publisher=self.store.outlet(article.publisher),
-            original=self.store.outlet(article.original_source),
+            publisher=publisher,
+            original=original,
             tags=self.store.annotations(article.id, self.annotator),
             suggestions=known,
             rejected=self.store.rejected_suggestions(article.id, self.annotator),
@@ -470,6 +480,39 @@ class AnnotatorApp(App):
                 self.post_message(ProgressRead(progress))
         if known is None and not worker.is_cancelled:
             self.post_message(SuggestionsFound(article.id, article.text_sha256, self.matcher.find(article.text)))
+
+    def _read_ahead(self, article_id: str) -> tuple[Article, Outlet | None, Outlet | None, list[Suggestion] | None] | None:
+        """What of an article does not change while it is open elsewhere: the article (an id
+        is one version), its outlets, its suggestions (worker threads only)."""
+        article = self.store.article(article_id)
+        if article is None:
+            return None
+        known = self._suggestion_cache.get(article.text_sha256)
+        if known is None and len(article.text) <= SUGGEST_BEFORE_SHOWING:
+            known = self.matcher.find(article.text)
+        return article, self.store.outlet(article.publisher), self.store.outlet(article.original_source), known
+
+    def _prefetch_next(self, position: int | None, generation: int) -> None:
+        """After an article is drawn: read the next one ahead (most moves are "next article")."""
+        if position is not None and generation == self._main(ArticleList).generation:
+            self._prefetch(position + 1, generation)
+
+    @work(thread=True, exclusive=True, group="prefetch")
+    def _prefetch(self, index: int, generation: int) -> None:
+        rows = self.store.list_articles(offset=index, limit=1, annotator=self.annotator, **self.filters)
+        if not rows or rows[0].id in self._prefetched or rows[0].id in self._prefetching:
+            return
+        article_id = rows[0].id
+        done = self._prefetching[article_id] = threading.Event()
+        try:
+            ahead = self._read_ahead(article_id)
+            if ahead is not None:
+                self._prefetched[article_id] = ahead
+                while len(self._prefetched) > self.PREFETCHED:
+                    self._prefetched.popitem(last=False)
+        finally:
+            self._prefetching.pop(article_id, None)
+            done.set()
 
     @work(thread=True, exclusive=True, group="open")
     def open_article(self, article_id: str, position: int | None = None) -> None:
@@ -560,6 +603,9 @@ class AnnotatorApp(App):
             articles.cursor = min(message.position, articles.total - 1)
         self._show_outlet_card()
         self._refresh_article()
+        # the next article is read ahead once this one is on the screen (not while it is drawn)
+        self.call_after_refresh(self._prefetch_next, message.position if message.in_list else None,
+                                self._main(ArticleList).generation)
         if not self._gc_frozen:  # once the first article is shown: see _freeze_heap
             self._gc_frozen = True
             self.call_after_refresh(self._freeze_heap)
