@@ -229,11 +229,13 @@ def _fix_cells(parts: list[bytes], numbers: tuple[int, ...] = ()) -> None:
     parts[row] = b"".join(pieces)
 
 
-def _attributes_csv(stored: Any) -> bytes | None:
-    """The attributes cell between two separators (None: the row is exported from its cells)."""
+def _attributes_csv(store: Any, stored: Any) -> bytes | None:
+    """The cells from ``voice`` to ``attributes`` between separators (None: the row is
+    exported from its cells)."""
     if stored is not None and not isinstance(stored, str):
         return None
-    return _SEP + _csv_bytes(_attributes_text(stored).encode()) + _SEP
+    cells = [b"" if value is None else _csv_bytes(value.encode()) for value in store.attribute_columns(stored)]
+    return _SEP.join([b"", *cells, _csv_bytes(_attributes_text(stored).encode()), b""])
 
 
 def _exact_csv_line(store: Any, rowid: int) -> bytes:
@@ -266,7 +268,7 @@ def write_csv_fast(store: Any, out: IO[str], annotators: Iterable[str] | None = 
     write_csv_row(writer, CSV_COLUMNS)
     write = _bytes_writer(out)
     articles: dict[int, bytes | None] = {}  # rowid -> separator, its cells, line end (None: from cells)
-    attributes: dict[Any, bytes | None] = {}  # few distinct values (voice, concept, variant)
+    attributes: dict[Any, bytes | None] = {}  # few distinct values: their cells, voice to attributes
     written, last = 0, None
     for new_articles, rows in store.iter_annotation_csv_parts(annotators, codebook):
         articles = {last: articles[last]} if last in articles else {}  # its rows may go on in this batch
@@ -279,7 +281,7 @@ def write_csv_fast(store: Any, out: IO[str], annotators: Iterable[str] | None = 
         if len(attributes) > 10_000:
             attributes.clear()
         for value in set(stored).difference(attributes):
-            attributes[value] = _attributes_csv(value)
+            attributes[value] = _attributes_csv(store, value)
         cells = list(map(attributes.__getitem__, stored))
         ends = list(map(articles.get, article_ids))
         exact: list[int] = []

@@ -667,14 +667,21 @@ class Store:
         finally:
             cursor.close()
 
+    def attribute_columns(self, attributes: str | None) -> tuple[str | None, ...]:
+        """The ``voice``, ``concept`` and ``variant`` columns that an annotation with these
+        stored ``attributes`` holds: what the triggers of schema 4 copy out of them (the
+        same SQL), so the fast CSV export reads them once per distinct attributes value."""
+        copy = ", ".join(f"CAST(json_extract(?1, '$.{name}') AS TEXT)" for name in STAT_ATTRIBUTES)
+        return tuple(self.conn.execute(f"SELECT {copy}", [attributes]).fetchone())
+
     def iter_annotation_csv_parts(
         self, annotators: Iterable[str] | None = None, codebook: str | None = None, batch: int = 500,
     ) -> Iterator[tuple[dict[int, bytes | None], list[tuple]]]:
         """The rows of :meth:`iter_annotation_export_rows`, in the same order, with their
         cells joined by SQLite (see :data:`CSV_SEPARATOR`), for the fast CSV export. Yields
         ``(articles, rows)`` per ``batch`` rows; a row is ``(article rowid, head, attributes,
-        tail, annotation rowid)``: ``head`` the cells up to ``variant``, ``attributes`` as
-        stored, ``tail`` the cells from ``note`` to ``updated_at``. ``articles`` maps the
+        tail, annotation rowid)``: ``head`` the cells up to ``text_sha256``, ``attributes`` as
+        stored (``voice``, ``concept``, ``variant`` follow from it: :meth:`attribute_columns`), ``tail`` the cells from ``note`` to ``updated_at``. ``articles`` maps the
         articles whose rows start in this batch to their cells (``publisher`` to ``story``),
         read once per article. One read snapshot (a transaction of its own unless one is
         open); the articles with exported tags are listed, in rowid order, in a temporary
@@ -1117,7 +1124,7 @@ CSV_SEPARATOR = b"\xff"
 _SQL_SEPARATOR = f"CAST(x'{CSV_SEPARATOR.hex()}' AS TEXT)"
 CSV_HEAD_CELLS = ("n.uuid p", "n.article_id p", "n.annotator c", "n.codebook_id c", "n.codebook_version c",
                   "n.category c", "n.label c", "n.start p", 'n."end" p', "n.quote p", "n.prefix p", "n.suffix p",
-                  "n.text_sha256 p", "n.voice n", "n.concept n", "n.variant n")
+                  "n.text_sha256 p")  # then voice, concept, variant: see Store.attribute_columns
 CSV_TAIL_CELLS = ("n.note n", "n.origin p", "n.created p", "n.updated p")
 CSV_ARTICLE_CELLS = ("a.publisher n", "p.name n", "a.original_source n", "o.name n", "a.title n", "a.url n",
                      "CASE WHEN a.published_approximate AND a.published IS NOT NULL THEN '~' || a.published "
