@@ -1117,9 +1117,9 @@ def _export_record(row: tuple) -> dict[str, Any]:
 # writes NULL as '' but ends a value at a NUL character, so
 # it only takes cells that cannot hold one: ids and hashes, offsets, times, the origin,
 # and quote, prefix and suffix (cut from the article's text, which import keeps free of
-# control characters). Free text (names, labels, attribute values, notes, the article's
-# fields) is joined with || (a NUL kept; a NULL where none is expected makes the whole
-# part NULL, and that row is exported from its cells instead).
+# control characters). Free text (names, labels, notes, the article's fields) is joined
+# with || (a NUL kept; a NULL where none is expected makes the whole part NULL, and that
+# row is exported from its cells instead). Attribute columns come from the attributes.
 CSV_SEPARATOR = b"\xff"
 _SQL_SEPARATOR = f"CAST(x'{CSV_SEPARATOR.hex()}' AS TEXT)"
 CSV_HEAD_CELLS = ("n.uuid p", "n.article_id p", "n.annotator c", "n.codebook_id c", "n.codebook_version c",
