@@ -26,6 +26,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.keys import _normalize_key_list
 from textual.message import Message
@@ -319,11 +320,22 @@ class AnnotatorApp(App):
         even while a dialog is open over it."""
         key = (selector, expect_type)
         widget = self._widgets.get(key)
-        if widget is None or not widget.is_attached:
-            screen = self.screen_stack[0] if self.screen_stack else self.screen
+        if widget is None:  # (kept while the app closes: a late message then changes a detached widget)
+            if not self.screen_stack:
+                raise NoMatches(f"no screen to find {selector!r} on")
+            screen = self.screen_stack[0]
             widget = screen.query_one(selector) if expect_type is None else screen.query_one(selector, expect_type)
             self._widgets[key] = widget
         return widget
+
+    def _on_main(self, selector: Any, update: Callable[[Any], None]) -> None:
+        """Apply a worker's result to a widget of the main screen (UI thread; the widgets are
+        looked up here, not in the worker: once the app is closing they are gone)."""
+        try:
+            widget = self._main(selector)
+        except NoMatches:
+            return
+        update(widget)
 
     def key_for(self, binding_id: str) -> str:
         """The key string in effect for an action (the configured one, else the default)."""
@@ -409,7 +421,7 @@ class AnnotatorApp(App):
         outlets = self.store.outlets()
         self._outlet_names = {o.id: o.name for o in outlets}  # for list pages; read once, not per page
         options = [(safe(o.name), o.id) for o in outlets] + [(Text("unknown outlet"), "")]
-        self.call_from_thread(self._main("#outlet-filter", Select).set_options, options)
+        self.call_from_thread(self._on_main, "#outlet-filter", lambda select: select.set_options(options))
         self.call_from_thread(self._prepare_cards, outlets)
 
     @work(thread=True, group="orphans")
@@ -434,7 +446,7 @@ class AnnotatorApp(App):
         page = [ListRow(r.id, r.title, names.get(r.publisher or "", "unknown outlet"), r.status, r.annotations,
                         str(r.published_date) if r.published else "")
                 for r in rows]
-        self.call_from_thread(self._main(ArticleList).set_page, generation, offset, page)
+        self.call_from_thread(self._on_main, ArticleList, lambda articles: articles.set_page(generation, offset, page))
 
     def _read_article(self, article_id: str, position: int | None = None) -> None:
         """Read an article and all that is shown beside it, and post it; then the done count
@@ -494,7 +506,11 @@ class AnnotatorApp(App):
 
     def _prefetch_next(self, position: int | None, generation: int) -> None:
         """After an article is drawn: read the next one ahead (most moves are "next article")."""
-        if position is not None and generation == self._main(ArticleList).generation:
+        try:
+            articles = self._main(ArticleList)
+        except NoMatches:  # closing
+            return
+        if position is not None and generation == articles.generation and self.is_running:
             self._prefetch(position + 1, generation)
 
     @work(thread=True, exclusive=True, group="prefetch")
