@@ -612,13 +612,12 @@ class AnnotatorApp(App):
         self.current_tag = None
         view = self._main(ArticleView)
         view.show_text(message.article.text)
-        articles = self._main(ArticleList)
-        articles.current_id = message.article.id
-        articles.update_row(message.article.id, status=message.status, tags=len(message.tags))
-        if message.position is not None and articles.total:
-            articles.cursor = min(message.position, articles.total - 1)
         self._show_outlet_card()
-        self._refresh_article()
+        self._refresh_article(place=False)
+        # the article first: its place (the list's cursor and row, "article N/M" in the bar) in the
+        # frame after it, which then redraws those few lines only, not the whole screen with them
+        self.call_after_refresh(self._show_place, message.article.id, message.status, len(message.tags),
+                                message.position)
         # the next article is read ahead once this one is on the screen (not while it is drawn)
         self.call_after_refresh(self._prefetch_next, message.position if message.in_list else None,
                                 self._main(ArticleList).generation)
@@ -634,6 +633,16 @@ class AnnotatorApp(App):
         import gc
 
         gc.freeze()
+
+    def _show_place(self, article_id: str, status: str, tags: int, position: int | None) -> None:
+        if self.article is None or self.article.id != article_id:
+            return  # another article opened meanwhile: it shows its own place
+        articles = self._main(ArticleList)
+        articles.current_id = article_id
+        articles.update_row(article_id, status=status, tags=tags)
+        if position is not None and articles.total:
+            articles.cursor = min(position, articles.total - 1)
+        self._update_topbar()
 
     def on_progress_read(self, message: ProgressRead) -> None:
         self.progress = message.progress
@@ -760,7 +769,7 @@ class AnnotatorApp(App):
             self._styles[key] = style
         return style
 
-    def _refresh_article(self) -> None:
+    def _refresh_article(self, place: bool = True) -> None:
         visible = self.suggestions
         if self._suggestion_paints[0] is not visible:  # thousands in a long article: made once
             self._suggestion_paints = (visible, [Paint(s.start, s.end, self._style("suggestion", s.alignment))
@@ -778,7 +787,8 @@ class AnnotatorApp(App):
         self._show_questions()
         update_static(self._main("#tags-title", Static), self._tags_title())
         self._fill_tag_list()
-        self._update_topbar()
+        if place:
+            self._update_topbar()
 
     def _update_topbar(self) -> None:
         if not self.ready:
