@@ -207,7 +207,7 @@ def bare(args: argparse.Namespace) -> None:
     from textual.binding import Binding
     from textual.containers import Horizontal, Vertical, VerticalScroll
     from textual.scroll_view import ScrollView
-    from textual.widgets import Footer, Input, OptionList, Select, Static, TextArea
+    from textual.widgets import Footer, Input, Select, Static, TextArea
 
     imported = time.monotonic()
     marks: dict[str, float] = {}
@@ -237,7 +237,7 @@ def bare(args: argparse.Namespace) -> None:
                         yield ScrollView(id="outlet-card")  # the annotator's card is a Line-API scroll view
                     with VerticalScroll(id="tag-panel"):
                         yield Static(id="tags-title")
-                        yield OptionList(id="tag-list")
+                        yield ScrollView(id="tag-list")  # the annotator's tag list is a Line-API scroll view
                         yield Static(id="tag-keys")
                         yield Static(id="questions")
             yield Footer()

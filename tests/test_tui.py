@@ -301,8 +301,13 @@ async def test_the_layout_shows_at_once_and_the_session_opens_after_it(demo_stor
         await pilot.press("]", "D", "question_mark")
         await pilot.pause()
         assert app.article is None and not app.screen.query("#help-keys")
+        from textual.widgets import Input
+
+        app.query_one("#search", Input).value = "homework"  # typed while opening: applied once open
+        await pilot.pause()
         release.set()
         await settle(app, pilot)
+        assert app.query_one(ArticleList).total == 2  # press-tv and yahoo-news
         assert app.ready and app.annotator == "maria" and app.codebook.id == "mini"
         assert app.article is not None and app.article.publisher == "press-tv"
         assert "maria" in widget_text(app.query_one("#topbar"))

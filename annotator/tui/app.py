@@ -690,7 +690,8 @@ class AnnotatorApp(App):
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
         self.filters["search"] = event.value.strip() or None
-        self.reset_list()
+        if self.ready:  # (before: the list is read with the filters once the session is open)
+            self.reset_list()
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
@@ -699,12 +700,14 @@ class AnnotatorApp(App):
     @on(Select.Changed, "#status-filter")
     def _status_changed(self, event: Select.Changed) -> None:
         self.filters["status"] = event.value if isinstance(event.value, str) else None  # not the blank sentinel
-        self.reset_list()
+        if self.ready:
+            self.reset_list()
 
     @on(Select.Changed, "#outlet-filter")
     def _outlet_changed(self, event: Select.Changed) -> None:
         self.filters["publisher"] = event.value if isinstance(event.value, str) else None  # "": unknown outlet
-        self.reset_list()
+        if self.ready:
+            self.reset_list()
 
     @on(TagList.Chosen)
     def _tag_chosen(self, event: TagList.Chosen) -> None:
