@@ -69,11 +69,6 @@ def tui(args: argparse.Namespace) -> None:
     """The annotator on a database, started through its own command line (``annotator
     --db DB tui``) and driven headless through Textual's Pilot: first frame, first article,
     then "next article" ``--moves`` times and ``--tags`` tags made with the label key."""
-    # As on a user's machine, the annotator's modules are imported from their compiled
-    # bytecode (pip compiles an installation; a checkout writes __pycache__ on its first
-    # run), like Textual's here: this environment sets PYTHONDONTWRITEBYTECODE, which made
-    # every start compile the annotator's sources again (~40 ms). The first run writes them.
-    sys.dont_write_bytecode = False
     import annotator.tui.app as app_module
     from annotator import cli
     from annotator.tui.article_view import ArticleView

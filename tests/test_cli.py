@@ -144,11 +144,16 @@ def test_import_refuses_an_encoding_that_is_not_for_text(demo_dir):
 
 def test_annotator_given_before_tui_is_the_name_on_the_tags(demo_dir, monkeypatch):
     import annotator.tui.app as tui_app
+    from annotator.tui.opening import open_session
 
     run()
     opened = {}
-    monkeypatch.setattr(tui_app.AnnotatorApp, "run", lambda self: opened.update(name=self.annotator,
-                                                                               codebook=self.codebook.id))
+
+    def fake_run(self):  # what the TUI opens after its first frame
+        session = open_session(self.request)
+        opened.update(name=session.annotator, codebook=session.codebook.id)
+
+    monkeypatch.setattr(tui_app.AnnotatorApp, "run", fake_run)
     result = CliRunner().invoke(main, ["--annotator", "bob", "--codebook", "policy-frames", "tui"])
     assert result.exit_code == 0, result.output
     assert opened == {"name": "bob", "codebook": "policy-frames"}
