@@ -438,6 +438,16 @@ class Store:
                 outcomes.append(Added(article.id, "version" if supersedes else "new", supersedes, version))
         return outcomes
 
+    @contextmanager
+    def page_cache(self, kib: int) -> Iterator[None]:
+        """This thread's connection keeps up to ``kib`` KiB of pages in memory meanwhile (a large import)."""
+        before = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        self.conn.execute(f"PRAGMA cache_size = {-int(kib)}")
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA cache_size = {before}")
+
     def optimize(self) -> None:
         """Refresh the query planner's statistics (after large imports); skipped when busy."""
         try:
