@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from rich.style import Style
 from rich.text import Text
+from textual.strip import Strip
 from textual._cells import cell_len
 from textual._wrap import compute_wrap_offsets
 from textual.document._document import Document
@@ -252,6 +253,8 @@ class ArticleView(TextArea):
         self._line_starts: list[int] = [0]
         self._layers: list[_Layer] = []  # drawn in order: later layers over earlier ones
         self._base_source: object = None
+        self._rows: dict[int, list[Strip]] = {}  # line index -> its screen rows, drawn (see _render_line)
+        self._rows_key: tuple | None = None
 
     _steady: tuple | None = None
 
@@ -297,6 +300,7 @@ class ArticleView(TextArea):
     def show_text(self, text: str) -> None:
         """Replace the text (and clear the paints)."""
         self._layers, self._base_source = [], None
+        self._rows.clear()
         self._canonical = text
         self._shown = shown_text(text)
         self.load_text(self._shown)
@@ -321,6 +325,7 @@ class ArticleView(TextArea):
             base_layer = self._layers[0]
         self._layers = [base_layer, _Layer(paints)]
         self._line_cache.clear()
+        self._rows.clear()
         self.refresh()
 
     # -- offsets -------------------------------------------------------------------
@@ -346,6 +351,53 @@ class ArticleView(TextArea):
         self.scroll_cursor_visible(center=True, animate=False)
 
     # -- drawing -------------------------------------------------------------------
+
+    def _render_line(self, y: int) -> Strip:
+        """One screen row. Textual's TextArea styles, divides into rows and renders a whole
+        (wrapped) line again for each of its rows; a line that neither the selection nor the
+        cursor touches is drawn here once for all its rows, the same way (a paragraph of six
+        rows: one pass, not six). Other lines are Textual's."""
+        wrapped = self.wrapped_document
+        y_offset = y + self.scroll_offset[1]
+        info = wrapped._offset_to_line_info
+        if (y_offset >= len(info) or self.show_line_numbers or not self.soft_wrap or self._highlights
+                or self.suggestion):
+            return super()._render_line(y)
+        line_index, section = info[y_offset]
+        start, end = self.selection
+        top, bottom = (start, end) if start <= end else (end, start)
+        bracket = self._matching_bracket_location
+        if (end[0] == line_index or (start != end and top[0] <= line_index <= bottom[0])
+                or (bracket is not None and bracket[0] == line_index)):
+            return super()._render_line(y)
+        theme = self._theme
+        base_style = theme.base_style if theme and theme.base_style is not None else self.rich_style
+        target_width = self.scrollable_content_region.size.width - self.gutter_width
+        key = (target_width, theme, base_style, self.document, self.highlight_cursor_line)
+        if key != self._rows_key:
+            self._rows.clear()
+            self._rows_key = key
+        rows = self._rows.get(line_index)
+        if rows is None:
+            line = self.get_line(line_index)
+            if "\t" in line.plain:
+                return super()._render_line(y)
+            line.tab_size = self.indent_width
+            line.set_length(len(line) + 1)  # space at end for the cursor, as Textual draws it
+            offsets = wrapped.get_offsets(line_index)
+            if offsets:
+                sections = list(line.divide(offsets))
+                for part in sections:
+                    part.end = ""
+            else:
+                sections = [line]
+            console = self.app.console
+            line_style = theme.base_style if theme else None
+            rows = [Strip(part.render(console), cell_length=part.cell_len)
+                    .extend_cell_length(target_width, line_style).apply_style(base_style)
+                    for part in sections]
+            self._rows[line_index] = rows
+        return rows[section] if section < len(rows) else super()._render_line(y)
 
     def get_line(self, line_index: int) -> Text:
         line = super().get_line(line_index)
