@@ -135,10 +135,29 @@ class Questions(_LinesWidget):
         self._rows: list[tuple[Text, list[tuple[Text, bool]]]] = []
         self._note: Text | None = None
 
-    def set_rows(self, title: Text, rows: list[tuple[Text, list[tuple[Text, bool]]]], note: Text | None) -> None:
-        """(question, [(choice, chosen)]) for every article-level category; a note on the article."""
-        self._title, self._rows, self._note = title, rows, note
+    KEPT = 64  # drawn contents kept (see set_rows)
+
+    def set_rows(self, title: Text, rows: list[tuple[Text, list[tuple[Text, bool]]]], note: Text | None,
+                 key: object = None) -> None:
+        """(question, [(choice, chosen)]) for every article-level category; a note on the article.
+        Contents given the same ``key`` (not None) are the same: their lines, once made for a
+        width, are kept (the last :data:`KEPT`) and shown again without being made again."""
+        self._title, self._rows, self._note, self._key = title, rows, note, key
         self._changed()
+
+    _key: object = None
+
+    def _lines_at(self, width: int) -> list[Text]:
+        if self._key is None:
+            return super()._lines_at(width)
+        kept = self.__dict__.setdefault("_kept", {})
+        lines = kept.pop((self._key, width), None)
+        if lines is None:
+            lines = self._lines(width)
+        kept[(self._key, width)] = lines
+        while len(kept) > self.KEPT:
+            del kept[next(iter(kept))]
+        return lines
 
     def _lines(self, width: int) -> list[Text]:
         lines = [self._title.copy()] if self._rows or self._note else []
