@@ -375,3 +375,41 @@ async def test_the_tag_list_jumps_to_a_tag_with_the_keys_or_a_click(demo_store):
         await pilot.click(TagList, offset=(4, 0))  # the first one, by the mouse
         await settle(app, pilot)
         assert app.query_one(ArticleView).selected_range == spans[0]
+
+
+async def test_the_text_draws_each_row_as_textual_does():
+    """ArticleView draws a wrapped line once for all its rows: the same strips as Textual's
+    TextArea, with paints, a selection, the cursor, wide characters and tabs."""
+    import random
+
+    from rich.style import Style
+    from textual.app import App
+    from textual.widgets import TextArea
+
+    from annotator.tui.article_view import Paint
+
+    class Viewer(App):
+        def compose(self):
+            yield ArticleView()
+
+    rng = random.Random(3)
+    words = ["alpha", "be", "gamma", "délta", "名前", "x" * 30, "epsilon,", "z."]
+    async with Viewer().run_test(size=(60, 50)) as pilot:
+        view = pilot.app.query_one(ArticleView)
+        for trial in range(6):
+            text = "\n".join(" ".join(rng.choice(words) for _ in range(rng.randint(0, 60))) for _ in range(10))
+            if trial == 3:
+                text = text.replace("be ", "tab\there ", 3)
+            view.show_text(text)
+            view.set_paints([Paint(a, a + rng.randint(1, 40), Style(bgcolor="red", bold=i % 2 == 0))
+                             for i, a in enumerate(rng.sample(range(len(text)), 25))],
+                            base=[Paint(a, a + 5, Style(underline=True)) for a in rng.sample(range(len(text)), 15)])
+            if trial % 2:
+                view.select_range(40, 300)
+            if trial >= 4:
+                view.focus()
+            await pilot.pause()
+            for y in range(view.size.height):
+                ours, textuals = view._render_line(y), TextArea._render_line(view, y)
+                assert list(ours) == list(textuals) and ours.cell_length == textuals.cell_length, (trial, y)
+            assert view._rows  # (the rows above were drawn by ArticleView, not only by Textual)
