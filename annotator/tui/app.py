@@ -285,7 +285,7 @@ class AnnotatorApp(App):
         self._cards: OrderedDict[object, CachedRichVisual] = OrderedDict()
         self._card_key: object = None
         self._questions_shown: object = None
-        self._question_parts: OrderedDict[object, tuple] = OrderedDict()  # answers shown -> set_rows' arguments
+        self._question_rows: OrderedDict[object, tuple] = OrderedDict()  # (question, answers) -> its row
         self._gc_frozen = False
         self._progress_read = float("-inf")
         self._prefetched: OrderedDict[str, tuple] = OrderedDict()  # article id -> _read_ahead (worker threads)
@@ -946,23 +946,27 @@ class AnnotatorApp(App):
         if shown == self._questions_shown:
             return  # the same answers (and note) as the article before: nothing to draw
         self._questions_shown = shown
-        # the same answers come back article after article: their lines are made once (also by width)
-        shown = (id(self.codebook), shown)
-        parts = self._question_parts.pop(shown, None)
-        if parts is None:
-            title = Text.assemble(("Article questions", "bold"), (f"  {key} answers", "dim"))
-            rows = [(safe(category.name), [(safe(label.name, style=label.color), (category.id, label.id) in chosen)
-                                           for label in category.labels])
-                    for category in questions]
-            note = None
-            if notes:
-                note = Text("Note: ", style="bold")
-                note.append_text(safe(clean_line(notes[0].note or ""), style="italic"))
-            parts = (title, rows, note)
-        self._question_parts[shown] = parts
-        while len(self._question_parts) > Questions.KEPT:
-            self._question_parts.popitem(last=False)
-        self._main(Questions).set_rows(*parts, key=shown)
+        title = Text.assemble(("Article questions", "bold"), (f"  {key} answers", "dim"))
+        # each question comes back with the same answers article after article: its row (and, in
+        # Questions, its line at a width) is made once per (question, answers)
+        rows, row_keys = [], []
+        for category in questions:
+            flags = tuple((category.id, label.id) in chosen for label in category.labels)
+            row_key = (id(self.codebook), category.id, flags)
+            row = self._question_rows.get(row_key)
+            if row is None:
+                if len(self._question_rows) >= Questions.KEPT:
+                    self._question_rows.popitem(last=False)
+                row = self._question_rows[row_key] = (
+                    safe(category.name), [(safe(label.name, style=label.color), on)
+                                          for label, on in zip(category.labels, flags)])
+            rows.append(row)
+            row_keys.append(row_key)
+        note = None
+        if notes:
+            note = Text("Note: ", style="bold")
+            note.append_text(safe(clean_line(notes[0].note or ""), style="italic"))
+        self._main(Questions).set_rows(title, rows, note, row_keys=row_keys)
 
     def _fill_tag_list(self) -> None:
         options = []

@@ -135,48 +135,32 @@ class Questions(_LinesWidget):
         self._rows: list[tuple[Text, list[tuple[Text, bool]]]] = []
         self._note: Text | None = None
 
-    KEPT = 64  # drawn contents kept (see set_rows)
+    KEPT = 256  # rows kept drawn (see set_rows)
 
     def set_rows(self, title: Text, rows: list[tuple[Text, list[tuple[Text, bool]]]], note: Text | None,
-                 key: object = None) -> None:
+                 row_keys: list[object] | None = None) -> None:
         """(question, [(choice, chosen)]) for every article-level category; a note on the article.
-        Contents given the same ``key`` (not None) are the same: their lines, once made for a
-        width, are kept (the last :data:`KEPT`) and shown again without being made again."""
-        self._title, self._rows, self._note, self._key = title, rows, note, key
+        Rows given the same key (``row_keys``, one per row) are the same: a row's line, once made
+        for a width, is kept (the last :data:`KEPT`) and shown again without being made again."""
+        self._title, self._rows, self._note, self._row_keys = title, rows, note, row_keys
         self._changed()
 
-    _key: object = None
-
-    def _lines_at(self, width: int) -> list[Text]:
-        if self._key is None:
-            return super()._lines_at(width)
-        kept = self.__dict__.setdefault("_kept", {})
-        lines = kept.pop((self._key, width), None)
-        if lines is None:
-            lines = self._lines(width)
-        kept[(self._key, width)] = lines
-        while len(kept) > self.KEPT:
-            del kept[next(iter(kept))]
-        return lines
+    _row_keys: list[object] | None = None
 
     def _lines(self, width: int) -> list[Text]:
         lines = [self._title.copy()] if self._rows or self._note else []
-        for name, choices in self._rows:
-            chosen = [label for label, on in choices if on]
-            line = Text(no_wrap=True, overflow="ellipsis", end="")
-            line.append_text(Text.assemble(name.copy(), style="bold" if chosen else ""))
-            line.append(": ")
-            all_choices = Text(" · ", style="dim").join(
-                Text.assemble(label.copy(), style="bold reverse" if on else "dim") for label, on in choices)
-            if line.cell_len + all_choices.cell_len <= width:
-                line.append_text(all_choices)
-            else:
-                if chosen:
-                    line.append_text(Text(", ").join(Text.assemble(label.copy(), style="bold") for label in chosen))
-                else:
-                    line.append("—", style="dim")
-                line.append(f" ({len(choices)} choices)", style="dim")
-            line.truncate(width, overflow="ellipsis")
+        kept: dict = self.__dict__.setdefault("_kept", {})
+        for index, (name, choices) in enumerate(self._rows):
+            key = (self._row_keys[index], width) if self._row_keys is not None else None
+            line = kept.get(key) if key is not None else None
+            if line is not None:
+                lines.append(line)
+                continue
+            line = self._line(name, choices, width)
+            if key is not None:
+                if len(kept) >= self.KEPT:
+                    del kept[next(iter(kept))]
+                kept[key] = line
             lines.append(line)
         if self._note is not None:
             note = self._note.copy()
@@ -185,6 +169,24 @@ class Questions(_LinesWidget):
             lines.append(note)
         return lines
 
+    @staticmethod
+    def _line(name: Text, choices: list[tuple[Text, bool]], width: int) -> Text:
+        chosen = [label for label, on in choices if on]
+        line = Text(no_wrap=True, overflow="ellipsis", end="")
+        line.append_text(Text.assemble(name.copy(), style="bold" if chosen else ""))
+        line.append(": ")
+        all_choices = Text(" · ", style="dim").join(
+            Text.assemble(label.copy(), style="bold reverse" if on else "dim") for label, on in choices)
+        if line.cell_len + all_choices.cell_len <= width:
+            line.append_text(all_choices)
+        else:
+            if chosen:
+                line.append_text(Text(", ").join(Text.assemble(label.copy(), style="bold") for label in chosen))
+            else:
+                line.append("—", style="dim")
+            line.append(f" ({len(choices)} choices)", style="dim")
+        line.truncate(width, overflow="ellipsis")
+        return line
 
 
 class HelpScreen(ModalScreen[None]):
