@@ -111,7 +111,7 @@ class _FastWrappedDocument(WrappedDocument):
             if not line:
                 offsets: list[int] = []
                 line_tab_widths.append([])
-            elif line.isprintable() and cell_len(line) == len(line):  # no tabs, one cell each
+            elif line.isprintable() and (line.isascii() or cell_len(line) == len(line)):  # no tabs, one cell each
                 offsets = simple_wrap_offsets(line, width) if width else []
                 line_tab_widths.append([0])
             else:
