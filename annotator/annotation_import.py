@@ -29,7 +29,8 @@ from pydantic import ValidationError
 
 from .export import AnnotationFields
 from .models import Annotation, Article
-from .readers import InputError, display_path
+from .paths import display_path
+from .readers import InputError
 
 BATCH = 1000
 _CHUNK = 1 << 20

@@ -8,9 +8,7 @@ import sys
 from functools import wraps
 from pathlib import Path
 from collections.abc import Iterable
-from typing import Any, Callable
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 from rich.text import Text

@@ -15,7 +15,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .readers import InputError, display_path
+from .paths import display_path
+from .readers import InputError
 from .registry import load_yaml
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")

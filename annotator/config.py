@@ -20,7 +20,8 @@ from pathlib import Path
 
 from .codebook import DEFAULT_CODEBOOK_ID
 from .normalize import clean_line
-from .readers import InputError, display_path
+from .paths import display_path
+from .readers import InputError
 
 PROJECT_CONFIG = "annotator.toml"
 

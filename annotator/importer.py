@@ -24,9 +24,9 @@ from .boilerplate import strip_boilerplate
 from .manifest import MANIFEST_NAMES, Manifest, ManifestEntry, load_manifest
 from .models import Article, PartialDate
 from .normalize import clean_line, normalize_text, printable
+from .paths import display_path, source_path
 from .readers import (
-    DEFAULT_MAX_ARTICLE_BYTES, ENCODING_NAMES, SUPPORTED, InputError, Record, RecordError, display_path, read_file,
-    source_path,
+    DEFAULT_MAX_ARTICLE_BYTES, ENCODING_NAMES, SUPPORTED, InputError, Record, RecordError, read_file,
 )
 from .registry import REGISTRY_NAMES, OutletIndex, load_registry
 from .store import Store, StoreError, word_count

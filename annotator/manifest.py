@@ -23,7 +23,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from .models import PartialDate
-from .readers import InputError, display_path
+from .paths import display_path
+from .readers import InputError
 from .registry import load_yaml, pydantic_error_line
 
 MANIFEST_NAMES = ("manifest.yaml", "manifest.yml", "manifest.csv")

@@ -7,7 +7,6 @@ input, so one bad file or line never stops the others.
 
 from __future__ import annotations
 
-
 import codecs
 import csv
 import io
@@ -25,7 +24,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from .normalize import printable
-from .paths import display_path, source_path  # noqa: F401  (re-exported: readers name files in their errors)
+from .paths import display_path
 
 TEXT_FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
 RECORD_FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}

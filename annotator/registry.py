@@ -9,7 +9,8 @@ import yaml
 from pydantic import ValidationError
 
 from .models import Outlet, normalize_domain
-from .readers import InputError, display_path
+from .paths import display_path
+from .readers import InputError
 
 REGISTRY_NAMES = ("outlets.yaml", "outlets.yml")
 

@@ -827,7 +827,7 @@ class Store:
         where, params = _scope_sql(scope)
         # one pass over the table (an index would cost a row lookup per annotation); the
         # articles (by the publisher each annotation keeps) only when a filter needs them
-        articles = ("" if _annotations_only([], scope) else
+        articles = ("" if not _filters_articles(scope) else
                     "JOIN articles a INDEXED BY articles_statistics ON a.publisher IS n.publisher AND a.id = n.article_id")
         rows = self.conn.execute(
             "SELECT n.annotator, count(DISTINCT n.article_id), sum(n.start IS NOT NULL), sum(n.start IS NULL), "
@@ -920,11 +920,15 @@ def _dimension_sql(dims: Iterable[str], scope: TagScope, allowed: Iterable[str],
     return out
 
 
+def _filters_articles(scope: TagScope) -> bool:
+    """Whether a scope picks articles by their story or date (a join with the articles)."""
+    return scope.story is not None or scope.since is not None or scope.until is not None
+
+
 def _annotations_only(dims: Iterable[str], scope: TagScope) -> bool:
     """Whether a tag count needs nothing of the articles but the publisher each annotation
     keeps (schema 5): no article filter, no story, outlets counted as publishers."""
-    return (scope.outlet_by == "publisher" and scope.story is None and scope.since is None
-            and scope.until is None and "story" not in dims)
+    return scope.outlet_by == "publisher" and not _filters_articles(scope) and "story" not in dims
 
 
 def word_count(text: str) -> int:

@@ -8,7 +8,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from annotator.normalize import printable
-from annotator.readers import InputError, Record, RecordError, decode, display_path, read_file
+from annotator.paths import display_path
+from annotator.readers import InputError, Record, RecordError, decode, read_file
 
 
 @given(st.binary(max_size=3000))
