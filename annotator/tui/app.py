@@ -350,10 +350,7 @@ class AnnotatorApp(App):
         self._main("#tags-title", Static).update(self._tags_title())
         self._update_topbar()
         self._main(ArticleView).focus()
-        self.call_after_refresh(self._start_opening)  # after the first frame: it must not wait for the imports
-
-    def _start_opening(self) -> None:
-        self._open_session()
+        self.call_after_refresh(self._open_session)  # after the first frame: it must not wait for the imports
 
     @work(thread=True, exclusive=True, group="session")
     def _open_session(self) -> None:
@@ -469,8 +466,6 @@ class AnnotatorApp(App):
             position, in_list = self._place(article.id)
         if get_current_worker().is_cancelled:  # another article was asked for meanwhile (e.g. "]" pressed twice)
             return
-        if known is None and len(article.text) <= SUGGEST_BEFORE_SHOWING:
-            known = self.matcher.find(article.text)  # a few ms: one frame with them, not two
         self.post_message(Loaded(
             article=article,
             publisher=publisher,

@@ -72,10 +72,6 @@ class OutletCard(SteadyScrollView, can_focus=True):
                 self.virtual_size = virtual_size
                 self.sync_scroll_bars()
 
-    def text_lines(self) -> list[str]:
-        """Every line of the card as plain text, those scrolled out of view too (for tests)."""
-        return [strip.text for strip in self._strips()]
-
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         strips = self._strips()
