@@ -262,6 +262,12 @@ class Codebook(_Model):
     def attribute(self, attribute_id: str) -> Attribute | None:
         return next((a for a in self.attributes if a.id == attribute_id), None)
 
+    def variant(self, category_id: str, concept: str, variant_id: str) -> Variant | None:
+        """A lexicon variant of a concept (its ``name`` is what people read)."""
+        category = self.category(category_id)
+        entry = next((c for c in category.lexicon if c.concept == concept), None) if category else None
+        return next((v for v in entry.variants if v.id == variant_id), None) if entry else None
+
     def span_keys(self) -> dict[str, tuple[Category, Label]]:
         """Key -> (category, label) for every keyed span label."""
         return {

@@ -219,6 +219,12 @@ def _migration_5(db: sqlite_utils.Database) -> None:
     db["annotations"].create_index(list(OUTLET_STATISTICS_COLUMNS), index_name="annotations_by_outlet")
 
 
+def _migration_6(db: sqlite_utils.Database) -> None:
+    """Where each annotator left off: the article they opened last (the TUI reopens it)."""
+    db.conn.execute("CREATE TABLE reading_places (annotator TEXT PRIMARY KEY, article_id TEXT NOT NULL, "
+                    "opened TEXT NOT NULL)")
+
+
 # Columns of annotations kept by triggers (copies of attributes, the article's publisher), not part of the model.
 DERIVED_COLUMNS = frozenset({*STAT_ATTRIBUTES, "publisher"})
 # The covering index of schema 5, in the order per-outlet statistics group and count.
@@ -226,7 +232,8 @@ OUTLET_STATISTICS_COLUMNS = ("codebook_id", "deleted", "publisher", "category", 
                              *STAT_ATTRIBUTES)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2, _migration_3, _migration_4, _migration_5]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2, _migration_3, _migration_4, _migration_5,
+                                                            _migration_6]
 STATUSES = ("new", "in progress", "done")
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -578,6 +585,29 @@ class Store:
             "WHERE s.annotator = ? AND s.status = 'done' AND a.current = 1", [annotator]
         ).fetchone()[0]
         return done, total
+
+    def has_annotations(self, annotator: str) -> bool:
+        """Has this annotator ever made a tag, an answer or a note (deleted ones count)?"""
+        return self.conn.execute("SELECT 1 FROM annotations WHERE annotator = ? LIMIT 1", [annotator]).fetchone() is not None
+
+    def note_opened(self, annotator: str, article_id: str) -> None:
+        """Remember the article an annotator opened last (where they left off)."""
+        with self._write() as conn:
+            conn.execute("INSERT INTO reading_places (annotator, article_id, opened) VALUES (?,?,?) "
+                         "ON CONFLICT(annotator) DO UPDATE SET article_id = excluded.article_id, opened = excluded.opened",
+                         [annotator, article_id, utc_now()])
+
+    def last_opened(self, annotator: str) -> str | None:
+        """The current version of the article an annotator opened last, if it is still there."""
+        row = self.conn.execute(
+            "SELECT a.id, a.current, a.source_key FROM reading_places p JOIN articles a ON a.id = p.article_id "
+            "WHERE p.annotator = ?", [annotator]).fetchone()
+        if row is None:
+            return None
+        if row[1]:
+            return row[0]
+        newer = self.conn.execute("SELECT id FROM articles WHERE source_key = ? AND current = 1", [row[2]]).fetchone()
+        return newer[0] if newer else None
 
     def reject_suggestion(self, article_id: str, annotator: str, start: int, end: int, concept: str, variant: str) -> None:
         """Remember that ``annotator`` rejected a suggestion (not offered to them again)."""

@@ -67,6 +67,11 @@ def widget_text(widget) -> str:
     return " ".join(" ".join(strip.text for strip in widget.render_lines(Region(0, 0, width, height))).split())
 
 
+def card_text(app: AnnotatorApp) -> str:
+    """Everything the outlet card holds (scrolled or not), as plain text with white space made one space."""
+    return " ".join(" ".join(strip.text for strip in app.query_one("#outlet-card")._strips()).split())
+
+
 def screen_segments(app: AnnotatorApp) -> list[str]:
     """The texts of every segment Textual would write to the terminal for the whole screen."""
     update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
@@ -88,9 +93,9 @@ async def test_opens_first_article_beside_its_outlet_card(demo_store):
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert app.article.publisher == "press-tv"
-        card = widget_text(app.query_one("#outlet-card"))
+        card = card_text(app)
         assert "Islamic Republic of Iran Broadcasting" in card and "Ofcom" in card
-        assert "maria" in str(app.query_one("#topbar").render())
+        assert "maria" in str(app.query_one("#topbar-info").render())
         assert app.query_one(ArticleList).total == 5
 
 
@@ -217,7 +222,7 @@ async def test_moving_between_articles_and_done(demo_store):
         await pilot.press("}")  # next not done skips nothing here: the second is not done
         await settle(app, pilot)
         assert app.article.id == second
-        assert "done 1/5" in str(app.query_one("#topbar").render())
+        assert "done 1/5" in str(app.query_one("#topbar-info").render())
 
 
 async def test_jump_between_tags(demo_store):
@@ -310,8 +315,8 @@ async def test_the_layout_shows_at_once_and_the_session_opens_after_it(demo_stor
         assert app.query_one(ArticleList).total == 2  # press-tv and yahoo-news
         assert app.ready and app.annotator == "maria" and app.codebook.id == "mini"
         assert app.article is not None and app.article.publisher == "press-tv"
-        assert "maria" in widget_text(app.query_one("#topbar"))
-        assert "Islamic Republic of Iran Broadcasting" in widget_text(app.query_one("#outlet-card"))
+        assert "maria" in widget_text(app.query_one("#topbar-info"))
+        assert "Islamic Republic of Iran Broadcasting" in card_text(app)
         await press(pilot, "]")
         assert app.position == 1
 

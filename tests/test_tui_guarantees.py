@@ -26,7 +26,7 @@ from annotator.tui.app import ACTIONS, AnnotatorApp
 from annotator.tui.article_list import ArticleList
 from annotator.tui.article_view import ArticleView, shown_text, simple_wrap_offsets
 
-from .test_tui import MINI, SIZE, live, make_app, press, screen_segments, screen_text, select_text, settle, tag_span, widget_text
+from .test_tui import MINI, SIZE, card_text, live, make_app, press, screen_segments, screen_text, select_text, settle, tag_span, widget_text
 
 EVIL = "[/x] [@click=app.quit]click me[/] [bold red]red[/] [$accent]acc [RED]R[/RED]"
 ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x1b[31m\x9b31m\x1bP1;2|x\x1b\\"
@@ -184,13 +184,13 @@ async def test_markup_and_escapes_anywhere_never_act(workdir):
         await settle(app, pilot)
         assert app.is_running and app.return_value is None
         head = widget_text(app.query_one("#article-head"))
-        card = widget_text(app.query_one("#outlet-card"))
+        card = card_text(app)
         for literal in ("[/x]", "[@click=app.quit]click me[/]", "[bold red]red[/]", "[$accent]acc", "[RED]R[/RED]"):
             assert literal in head, literal
         for literal in ("Evil [/x]", "[@click=app.quit]Owner[/]", "[bold red]Land", "[/x]Authority", "[bold]Rater[/]",
                         "[/]Wire[RED]", "unverified"):
             assert literal in card, literal
-        assert "[@click=app.quit]eve[/]" in widget_text(app.query_one("#topbar"))
+        assert "[@click=app.quit]eve[/]" in widget_text(app.query_one("#topbar-info"))
         assert "[/x]" in widget_text(app.query_one("#tag-keys"))
         # the label key "D" clashes with "done": said so (the name shown literally), and not bound
         assert any("[$accent]Acc" in n.message for n in app._notifications)
@@ -247,7 +247,7 @@ async def test_outlet_card_publisher_and_original_source_with_ratings_and_unveri
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await press(pilot, "]")  # Yahoo News, probably from The Hill (unverified)
-        card = widget_text(app.query_one("#outlet-card"))
+        card = card_text(app)
         assert "Publisher" in card and "Yahoo News" in card and "Apollo Global Management" in card
         assert "Original source (unverified)" in card and "The Hill" in card and "Nexstar" in card
         assert "AllSides" in card and "Lean Left" in card and "as of ~2025" in card and "source:" in card
@@ -261,7 +261,7 @@ async def test_outlet_card_publisher_and_original_source_with_ratings_and_unveri
         for _ in range(2):
             await pilot.press("]")
         await settle(app, pilot)
-        card = widget_text(app.query_one("#outlet-card"))
+        card = card_text(app)
         assert "teleSUR" in card and "multi-state" in card and "sanctions unverified" in card
         assert "Original source" not in card  # the same outlet: one card
         head = widget_text(app.query_one("#article-head"))
@@ -483,7 +483,7 @@ async def test_keys_from_annotator_toml(demo_store, workdir):
     app = make_app(demo_store, annotator=resolve_annotator(None, config), keymap=config.keys)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        assert "toml-user" in widget_text(app.query_one("#topbar"))
+        assert "toml-user" in widget_text(app.query_one("#topbar-info"))
         assert any("no_such_action" in n.message for n in app._notifications)
         first = app.article.id
         await pilot.press("]")  # replaced: does nothing now
@@ -547,7 +547,7 @@ async def test_filters_by_status_outlet_and_search(demo_store):
         await _select_first_word(app, pilot)
         await press(pilot, "1")
         assert articles.total == 2 and app.status == "in progress"
-        assert "not in the filtered list" in widget_text(app.query_one("#topbar"))
+        assert "not in the filtered list" in widget_text(app.query_one("#topbar-info"))
         await press(pilot, "]")
         assert app.article.id == new[2] and app.status == "new" and app.position == 1
         await _choose(pilot, app, "#status-filter", "any status")

@@ -40,6 +40,7 @@ from .article_view import ArticleView, Paint
 from .cached import CachedRichVisual, update_static
 from .outlet_card import OutletCard
 from .opening import OpenError, OpenRequest, Session, open_session
+from .side_tabs import COMPACT_HEIGHT, COMPACT_WIDTH, PANES, SideTabs
 from .tag_list import TagList
 from .screens import ArticleHead, Choice, HelpScreen, LabelKeys, NoteScreen, PickerScreen, Questions
 
@@ -58,6 +59,7 @@ ALIGNMENT_COLOURS = {"kremlin": "red", "ukraine-west": "dodger_blue1", "neutral"
 # (binding id, default key, action, description, shown in the footer).
 # The binding id is what annotator.toml's [keys] table names (e.g. next_article = "n").
 ACTIONS: list[tuple[str, str, str, str, bool]] = [
+    ("help", "question_mark", "help", "Help", True),  # first: a narrow footer is cut from the right
     ("next_article", "]", "next_article", "Next article", True),
     ("prev_article", "[", "prev_article", "Previous article", False),
     ("next_undone", "}", "next_undone", "Next not done", False),
@@ -81,7 +83,7 @@ ACTIONS: list[tuple[str, str, str, str, bool]] = [
     ("toggle_list", "f2", "toggle_list", "List", False),
     ("focus_card", "O", "focus_card", "Outlet card", False),
     ("statistics", "G", "statistics", "Stats", False),
-    ("help", "question_mark", "help", "Help", True),
+    ("side_pane", "f3", "side_pane", "Side pane", False),
 ]
 
 # Actions that need the open session (the label keys' "tag" too): not run before it is.
@@ -96,6 +98,7 @@ ACTION_HELP: dict[str, tuple[str, str]] = {
     "prev_tag": ("Moving", "select your previous tag"),
     "search": ("Moving", "search titles and texts (the list on the left)"),
     "toggle_list": ("Moving", "show or hide the article list"),
+    "side_pane": ("Moving", "on a small terminal: show the outlet card, your tags or the article questions"),
     "focus_text": ("Moving", "back to the article text"),
     "focus_card": ("Moving", "into the outlet card, to scroll it with the arrows (escape: back)"),
     "pick_label": ("Tagging", "tag the selection with a label picked from a searchable list"),
@@ -174,6 +177,7 @@ class ListReset(Message):
     total: int
     select_id: str | None = None
     open_first: bool = False
+    resume_id: str | None = None  # open this article (where the annotator left off) rather than the first
 
 
 @dataclass
@@ -182,6 +186,7 @@ class Opened(Message):
 
     session: Session
     matcher: Matcher
+    has_tagged: bool  # the annotator has made a tag before (else the hint line says how to select text)
 
 
 @dataclass
@@ -228,7 +233,9 @@ class AnnotatorApp(App):
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "annotator"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (130, "-wide")]
+    # -narrow/-short: the side pane shows one part at a time (see .side_tabs); -wide: the list shows
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (COMPACT_WIDTH, "-medium"), (130, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (COMPACT_HEIGHT, "-tall")]
     BINDINGS = [
         Binding(key, action, description, show=show, id=binding_id)
         for binding_id, key, action, description, show in ACTIONS
@@ -291,11 +298,15 @@ class AnnotatorApp(App):
         self._prefetched: OrderedDict[str, tuple] = OrderedDict()  # article id -> _read_ahead (worker threads)
         self._prefetching: dict[str, threading.Event] = {}
         self._widgets: dict[Any, Any] = {}
+        self.pane = "card"  # the part of the side pane shown on a small terminal (see .side_tabs)
+        self.has_tagged = False
 
     # -- layout ----------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(id="topbar")
+        with Horizontal(id="topbar"):
+            yield Static(id="topbar-info")
+            yield Static(id="topbar-help")
         with Horizontal(id="main"):
             with Vertical(id="sidebar"):
                 yield Input(placeholder="search titles and texts  (/)", id="search", compact=True)
@@ -305,14 +316,19 @@ class AnnotatorApp(App):
             with Vertical(id="reader"):
                 yield ArticleHead(id="article-head")
                 yield ArticleView(id="text")
-            with Vertical(id="side"):
-                with Vertical(id="card-scroll"):
+                yield Static(id="hint")
+            # on small terminals one part of the side pane at a time (see .side_tabs); else all three stacked
+            with Vertical(id="side", classes="-pane-card"):
+                yield SideTabs(id="side-tabs")
+                with Vertical(id="card-scroll", classes="side-part part-card"):
                     yield OutletCard(id="outlet-card")
-                with VerticalScroll(id="tag-panel"):
+                with Vertical(id="tag-panel", classes="side-part part-tags"):
                     yield Static(id="tags-title")
                     yield TagList(id="tag-list")
-                    yield LabelKeys(id="tag-keys")
+                with VerticalScroll(id="question-panel", classes="side-part part-questions"):
                     yield Questions(id="questions")
+                with VerticalScroll(id="keys-panel", classes="side-part part-tags"):
+                    yield LabelKeys(id="tag-keys")
         yield Footer()
 
     def _main(self, selector: Any, expect_type: Any = None) -> Any:
@@ -363,7 +379,7 @@ class AnnotatorApp(App):
             return
         from ..lexicon import Matcher
 
-        self.post_message(Opened(session, Matcher(session.codebook)))
+        self.post_message(Opened(session, Matcher(session.codebook), session.store.has_annotations(session.annotator)))
 
     def _open_failed(self, message: str) -> None:
         self.open_error = message
@@ -375,6 +391,7 @@ class AnnotatorApp(App):
         session = message.session
         self.store, self.annotator, self.codebook = session.store, session.annotator, session.codebook
         self.keymap, self.matcher = dict(session.keymap), message.matcher
+        self.has_tagged = message.has_tagged
         self.span_keys = self.codebook.span_keys()
         known = {binding_id for binding_id, *_ in ACTIONS}
         unknown = sorted(set(self.keymap) - known)
@@ -404,7 +421,9 @@ class AnnotatorApp(App):
         self._show_questions()
         self._update_topbar()
         self.load_outlets()
-        self.reset_list(open_first=True)
+        self.reset_list(open_first=True, resume=True)
+        self._update_side_tabs()
+        self._update_hint()
         self.report_orphans()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -433,9 +452,12 @@ class AnnotatorApp(App):
                                   timeout=10, markup=False)
 
     @work(thread=True, exclusive=True, group="list")
-    def reset_list(self, select_id: str | None = None, open_first: bool = False) -> None:
+    def reset_list(self, select_id: str | None = None, open_first: bool = False, resume: bool = False) -> None:
+        """Count the articles that pass the filters; open the first (``open_first``), or the one this
+        annotator opened last (``resume``: where they left off), or keep the open one."""
         total = self.store.count_articles(annotator=self.annotator, **self.filters)
-        self.post_message(ListReset(total, select_id, open_first))
+        resume_id = self.store.last_opened(self.annotator) if resume and total else None
+        self.post_message(ListReset(total, select_id, open_first, resume_id))
 
     @work(thread=True, group="pages")
     def load_page(self, generation: int, offset: int) -> None:
@@ -552,13 +574,28 @@ class AnnotatorApp(App):
         articles = self._main(ArticleList)
         articles.reset(message.total)
         if message.total == 0:
-            self._main(ArticleHead).set_content(Text("No articles match the filters.", style="italic"))
+            self._show_nothing()
             return
-        if message.open_first:
+        if message.resume_id is not None:
+            self.open_article(message.resume_id)
+        elif message.open_first or self.article is None:  # (None: the filters matched nothing before)
             articles.cursor = 0
             self.open_at(0)
-        elif self.article is not None:
+        else:
             self._locate_current()
+
+    def _show_nothing(self) -> None:
+        """No article passes the filters: the screen says so, and shows no other article under it."""
+        self.workers.cancel_group(self, "open")
+        self.article = self.publisher = self.original = None
+        self.tags, self.all_suggestions, self.rejected, self.position = [], [], set(), None
+        self.current_tag = None
+        self._main(ArticleView).show_text("")
+        self._show_outlet_card()
+        self._refresh_article()
+        self._main(ArticleHead).set_content(Text("No article matches the filters.", style="italic"), Text.assemble(
+            ("Change the search, status or outlet in the list (", "dim"), (self._key("toggle_list"), "bold"),
+            (" shows it).", "dim")))
 
     @work(thread=True, exclusive=True, group="locate")
     def _locate_current(self) -> None:
@@ -598,7 +635,10 @@ class AnnotatorApp(App):
         self.notify(message.message, severity="error", markup=False)
 
     def on_loaded(self, message: Loaded) -> None:
+        if not self._main(ArticleList).total:
+            return  # the filters changed to match nothing while it was read
         self.article, self.publisher, self.original = message.article, message.publisher, message.original
+        self._writer.submit(self._note_opened, self.annotator, message.article.id)
         self.tags, self.rejected = message.tags, message.rejected
         self.all_suggestions = message.suggestions or []
         self.suggestions_pending = message.suggestions is None
@@ -620,6 +660,13 @@ class AnnotatorApp(App):
         if not self._gc_frozen:  # once the first article is shown: see _freeze_heap
             self._gc_frozen = True
             self.call_after_refresh(self._freeze_heap)
+
+    def _note_opened(self, annotator: str, article_id: str) -> None:
+        """Remember where this annotator is (writer thread): the next start opens it again."""
+        try:
+            self.store.note_opened(annotator, article_id)
+        except Exception:  # a locked or read-only database: only the place to reopen is not kept
+            pass
 
     @staticmethod
     def _freeze_heap() -> None:
@@ -670,6 +717,7 @@ class AnnotatorApp(App):
         if self.current_tag and not any(t.uuid == self.current_tag for t in self.tags):
             self.current_tag = None
         self._main(ArticleList).update_row(message.article_id, status=message.status, tags=len(message.tags))
+        self.has_tagged = self.has_tagged or bool(message.tags)
         self._refresh_article()
 
     @on(ArticleView.SelectionChanged)
@@ -682,6 +730,8 @@ class AnnotatorApp(App):
             if new != self.current_tag:
                 self.current_tag = new
                 self._refresh_article()
+                return
+        self._update_hint()
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
@@ -691,6 +741,8 @@ class AnnotatorApp(App):
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
+        """Enter in the search box opens the first match (the list keeps the others)."""
+        self.reset_list(open_first=True)
         self._main(ArticleList).focus()
 
     @on(Select.Changed, "#status-filter")
@@ -786,21 +838,23 @@ class AnnotatorApp(App):
         self._show_questions()
         update_static(self._main("#tags-title", Static), self._tags_title())
         self._fill_tag_list()
+        self._update_side_tabs()
+        self._update_hint()
         if place:
             self._update_topbar()
 
     def _update_topbar(self) -> None:
+        help_key = Text(f"{self.get_key_display(Binding(self.key_for('help'), ''))} help", style="bold")
+        update_static(self._main("#topbar-help", Static), help_key)  # its own cell: a long bar never hides it
         if not self.ready:
             where = self.request.db_path if self.request is not None else "the database"
             bar = Text.assemble(("annotator", "bold"), (" · opening ", "dim"), Text(clean_line(str(where))),
-                                ("…", "dim"))
-            update_static(self._main("#topbar", Static), bar)  # one line (CSS): never a layout
+                                ("…", "dim"), no_wrap=True, overflow="ellipsis")
+            update_static(self._main("#topbar-info", Static), bar)  # one line (CSS): never a layout
             return
         done, total = self.progress
-        bar = Text.assemble(("annotator", "bold"), " · ", ("annotator: ", "dim"))
+        bar = Text(no_wrap=True, overflow="ellipsis")
         bar.append_text(safe(self.annotator, style="bold cyan"))
-        bar.append(" · codebook ", style="dim")
-        bar.append_text(safe(f"{self.codebook.id} {self.codebook.version}"))
         bar.append(f" · done {done}/{total}", style="green" if total and done == total else "")
         if self.position is not None and self.article is not None:
             if self._in_filtered_list():
@@ -808,8 +862,11 @@ class AnnotatorApp(App):
             else:
                 key = self.get_key_display(Binding(self.key_for("next_article"), ""))
                 bar.append(f" · this article is not in the filtered list: {key} opens the next", style="yellow")
-        bar.append(f" · {self.get_key_display(Binding(self.key_for('help'), ''))} help", style="dim")
-        update_static(self._main("#topbar", Static), bar)  # one line (CSS): never a layout
+        elif self.ready and not self._main(ArticleList).total:
+            bar.append(" · no article matches the filters", style="yellow")
+        bar.append(" · codebook ", style="dim")
+        bar.append_text(safe(f"{self.codebook.id} {self.codebook.version}"))
+        update_static(self._main("#topbar-info", Static), bar)  # one line (CSS): never a layout
 
     def _head_text(self) -> tuple[Text, Text]:
         """(title, facts: date, outlets, status, suggestions) of the open article."""
@@ -989,8 +1046,138 @@ class AnnotatorApp(App):
                 line = Text("  ") + line
             options.append((t.uuid, line))
         tag_list = self._main(TagList)
-        tag_list.set_rows(options)  # 10 lines high whatever the number of tags (see app.tcss)
-        tag_list.display = bool(options)
+        tag_list.set_rows(options)  # 10 lines high whatever the number of tags: nothing below it moves
+
+    # -- the side pane's parts (small terminals) and the hint line --------------------
+
+    def _key(self, binding_id: str) -> str:
+        """The key of an action as shown (the configured one)."""
+        return self.get_key_display(Binding(self.key_for(binding_id), ""))
+
+    def _compact(self) -> bool:
+        """Is the side pane showing one part at a time (a small terminal)?"""
+        screen = self.screen_stack[0] if self.screen_stack else None
+        return screen is not None and (screen.has_class("-narrow") or screen.has_class("-short"))
+
+    def action_side_pane(self) -> None:
+        """Show the next part of the side pane (outlet card, tags, questions) on a small terminal."""
+        if not self._compact():
+            self.notify("The outlet card, your tags and the article questions are all shown: "
+                        "this key switches between them on smaller terminals.", timeout=3)
+            return
+        self._show_pane(PANES[(PANES.index(self.pane) + 1) % len(PANES)])
+
+    def _show_pane(self, pane: str) -> None:
+        self.pane = pane
+        side = self._main("#side")
+        for name in PANES:
+            side.set_class(name == pane, f"-pane-{name}")
+        self._update_side_tabs()
+
+    def on_side_tabs_switch(self, message: SideTabs.Switch) -> None:
+        self._show_pane(message.pane)
+
+    def _update_side_tabs(self) -> None:
+        counts = {}
+        if self.ready and self.article is not None:
+            counts["tags"] = str(len(self.span_tags))
+            questions = [c for c in self.codebook.categories if c.kind == "article"]
+            answered = {t.category for t in self.tags}
+            counts["questions"] = f"{sum(c.id in answered for c in questions)}/{len(questions)}"
+        self._main(SideTabs).show(self.pane, counts, self._key("side_pane"))
+
+    def _hint_text(self) -> Text:
+        """What the keys do here and now: for a selection, a suggestion, the tag under the
+        cursor; until this annotator's first tag, how to select text."""
+        if not self.ready:
+            return Text("")
+        if self.article is None:
+            if not self._main(ArticleList).total:
+                return Text.assemble(("No article matches the filters: ", "yellow"),
+                                     f"{self._key('search')} search, {self._key('toggle_list')} the list and its filters")
+            return Text("")
+        hint = Text(no_wrap=True, overflow="ellipsis")
+        start, end = self._main(ArticleView).selected_range
+        suggestion = self._suggestion_at_selection() if start != end else None
+        tag = self._current() if start == end or suggestion is None else None
+        if suggestion is not None:
+            hint.append("Suggestion ", style="bold")
+            hint.append_text(self._suggestion_text(suggestion))
+            hint.append(f" · {self._key('accept_suggestion')} accepts · {self._key('reject_suggestion')} rejects · "
+                        f"{self._key('next_suggestion')} next", style="dim")
+        elif start != end and (tag is None or (tag.start, tag.end) != (start, end)):
+            hint.append(f"{end - start} characters selected: ", style="bold")
+            hint.append("a label key tags them", style="dim")
+            keys = [(key, label) for key, (_, label) in self.bound_label_keys.items()]
+            if keys:
+                hint.append(" (", style="dim")
+                for number, (key, label) in enumerate(keys[:6]):
+                    if number:
+                        hint.append(" · ", style="dim")
+                    hint.append(f"{key} ", style="bold")
+                    hint.append_text(safe(label.name, style=label.color))
+                hint.append(" …)" if len(keys) > 6 else ")", style="dim")
+            hint.append(f" · {self._key('pick_label')} any label", style="dim")
+        elif tag is not None:
+            hint.append_text(self._tag_name(tag))
+            hint.append(" ")
+            hint.append_text(safe(clean_line(tag.quote or "")[:30], style="italic"))
+            voice = self._voice_name(tag)
+            if voice:
+                hint.append(f" ({voice})", style="dim")
+            hint.append(f" · {self._key('relabel_tag')} label · {self._key('cycle_voice')} voice · "
+                        f"{self._key('delete_tag')} delete · {self._key('note_tag')} note", style="dim")
+        elif not self.has_tagged:
+            hint.append("To tag: ", style="bold")
+            hint.append("select words with shift+arrows or the mouse, then press a label key · "
+                        f"{self._key('next_suggestion')}: next suggestion · {self._key('help')}: help")
+        else:
+            count = len(self.suggestions)
+            hint.append(f"shift+arrows select · {self._key('next_suggestion')} next suggestion ({count}) · "
+                        f"{self._key('answer_question')} questions · {self._key('toggle_done')} done · "
+                        f"{self._key('next_article')} next article", style="dim")
+        return hint
+
+    def _update_hint(self) -> None:
+        update_static(self._main("#hint", Static), self._hint_text())  # one line (CSS): never a layout
+
+    def _label_words(self, category_id: str, label_id: str, with_category: bool = False) -> str:
+        """A label as the codebook names it, as plain one-line text (for messages): "Tone › Pro"."""
+        category = self.codebook.category(category_id)
+        label = self.codebook.label(category_id, label_id)
+        name = clean_line(label.name) if label is not None else f"{clean_line(label_id)} (not in codebook)"
+        return f"{clean_line(category.name)} › {name}" if with_category and category is not None else name
+
+    def _variant_words(self, suggestion: Suggestion) -> str:
+        variant = self.codebook.variant(suggestion.category, suggestion.concept, suggestion.variant)
+        return clean_line(variant.name if variant is not None and variant.name else suggestion.variant)
+
+    def _tag_name(self, tag: Annotation) -> Text:
+        """A tag's label as the codebook names it (its id, marked, when the codebook has no such label)."""
+        label = self.codebook.label(tag.category, tag.label)
+        if label is None:
+            return safe(f"{tag.label} (not in codebook)", style="red")
+        return safe(label.name, style=label.color)
+
+    def _voice_name(self, tag: Annotation) -> str:
+        voice = tag.attributes.get("voice")
+        attribute = self.codebook.attribute("voice")
+        if not voice:
+            return ""
+        name = next((v.name for v in attribute.values if v.id == voice), voice) if attribute else voice
+        return clean_line(name)
+
+    def _suggestion_text(self, suggestion: Suggestion) -> Text:
+        """A suggestion in the codebook's words: concept, the variant's name, the label it would tag."""
+        variant = self.codebook.variant(suggestion.category, suggestion.concept, suggestion.variant)
+        label = self.codebook.label(suggestion.category, suggestion.label)
+        text = safe(suggestion.concept.replace("-", " "), style="dim")
+        text.append(": ", style="dim")
+        text.append_text(safe(variant.name if variant is not None and variant.name else suggestion.variant,
+                              style=f"bold {ALIGNMENT_COLOURS.get(suggestion.alignment, 'yellow')}"))
+        text.append(" → ", style="dim")
+        text.append_text(safe(label.name if label is not None else suggestion.label))
+        return text
 
     # -- writing ---------------------------------------------------------------------
 
@@ -1094,7 +1281,7 @@ class AnnotatorApp(App):
         if match is not None:
             attributes.update(concept=match.concept, variant=match.variant)
         tag = self._new_tag(category.id, label_id, start, end, attributes=attributes)
-        if await self._do(self._create(tag, f"tag {label_id}")):
+        if await self._do(self._create(tag, f"tag {self._label_words(category_id, label_id)}")):
             self.current_tag = tag.uuid  # the span stays selected: another key adds a second label
             self._refresh_article()
 
@@ -1127,7 +1314,7 @@ class AnnotatorApp(App):
         choices = [Choice(safe(l.name, style=l.color), l.id, f"{l.name} {l.id} {l.description}") for l in category.labels]
         result = await self.push_screen_wait(PickerScreen("Change the label to…", choices))
         if result is not None and result != tag.label:
-            await self._do(self._update(tag, f"relabel to {result}", label=result))
+            await self._do(self._update(tag, f"relabel to {self._label_words(tag.category, result)}", label=result))
 
     async def action_delete_tag(self) -> None:
         tag = self._current_or_say()
@@ -1148,9 +1335,9 @@ class AnnotatorApp(App):
         values = [v.id for v in attribute.values]
         now = tag.attributes.get("voice")
         following = values[(values.index(now) + 1) % len(values)] if now in values else values[0]
-        if await self._do(self._update(tag, f"voice {following}", attributes={**tag.attributes, "voice": following})):
-            name = next((v.name for v in attribute.values if v.id == following), following)
-            self.notify(f"Voice: {clean_line(name)}", markup=False, timeout=2)
+        name = clean_line(next((v.name for v in attribute.values if v.id == following), following))
+        if await self._do(self._update(tag, f"voice {name}", attributes={**tag.attributes, "voice": following})):
+            self.notify(f"Voice: {name}", markup=False, timeout=2)
 
     @work(group="dialog", exclusive=True)
     async def action_note_tag(self) -> None:
@@ -1194,8 +1381,11 @@ class AnnotatorApp(App):
             chosen = {t.label for t in self.tags if t.category == c.id}
             for l in c.labels:
                 mark = "● " if l.id in chosen else "○ "
-                choices.append(Choice(Text.assemble(mark, safe(c.name, style="dim"), " › ", safe(l.name, style=l.color)),
-                                      (c.id, l.id), f"{c.name} {l.name} {l.id}"))
+                line = Text.assemble(mark, safe(c.name, style="dim"), " › ", safe(l.name, style=l.color))
+                if l.description:  # "Pro" alone does not say pro what
+                    line.append("\n    ")
+                    line.append_text(safe(clean_line(l.description), style="dim"))
+                choices.append(Choice(line, (c.id, l.id), f"{c.name} {l.name} {l.id} {l.description or ''}"))
         if not choices:
             self.notify("This codebook has no article-level questions.")
             return
@@ -1207,14 +1397,19 @@ class AnnotatorApp(App):
         assert category is not None
         existing = [t for t in self.tags if t.category == category.id]
         same = next((t for t in existing if t.label == result[1]), None)
+        answer = self._label_words(category.id, result[1], with_category=True)
         if same is not None:  # choosing an answer again takes it back
-            await self._do(self._update(same, "clear answer", deleted=True))
-            return
-        new = self._new_tag(category.id, result[1])
-        if category.cardinality.value == "single" and existing:
-            await self._do(self._replace(existing, new, f"answer {result[1]}"))
+            done = await self._do(self._update(same, f"clear answer {answer}", deleted=True))
         else:
-            await self._do(self._create(new, f"answer {result[1]}"))
+            new = self._new_tag(category.id, result[1])
+            if category.cardinality.value == "single" and existing:
+                done = await self._do(self._replace(existing, new, f"answer {answer}"))
+            else:
+                done = await self._do(self._create(new, f"answer {answer}"))
+        if done:  # shown where it can be seen: the questions' part of the side pane, and said
+            if self._compact():
+                self._show_pane("questions")
+            self.notify(("Took back: " if same is not None else "Answered: ") + answer, markup=False, timeout=3)
 
     # -- actions: suggestions ----------------------------------------------------------
 
@@ -1234,10 +1429,7 @@ class AnnotatorApp(App):
         start, _ = view.selected_range
         following = next((s for s in suggestions if s.start > start), suggestions[0])
         view.select_range(following.start, following.end)
-        accept = self.get_key_display(Binding(self.key_for("accept_suggestion"), ""))
-        reject = self.get_key_display(Binding(self.key_for("reject_suggestion"), ""))
-        self.notify(f"{following.concept}: {following.variant} ({following.alignment}) — {accept} accepts, "
-                    f"{reject} rejects", markup=False, timeout=3)
+        self._update_hint()  # the hint line names it and its keys (a toast would cover the label keys)
 
     async def action_accept_suggestion(self) -> None:
         suggestion = self._suggestion_at_selection()
@@ -1251,7 +1443,7 @@ class AnnotatorApp(App):
             attributes["voice"] = suggestion.voice
         tag = self._new_tag(category.id, suggestion.label, suggestion.start, suggestion.end,
                             origin="suggestion", attributes=attributes)
-        if await self._do(self._create(tag, f"accept {suggestion.variant}")):
+        if await self._do(self._create(tag, f"accept {self._variant_words(suggestion)}")):
             self.current_tag = tag.uuid
             self.action_next_suggestion() if self.suggestions else self._refresh_article()
 
@@ -1261,7 +1453,7 @@ class AnnotatorApp(App):
             self.notify("Jump to a suggestion first (S).")
             return
         a, s = self.article.id, suggestion
-        change = Change(f"reject {s.variant}",
+        change = Change(f"reject {self._variant_words(s)}",
                         lambda: self.store.reject_suggestion(a, self.annotator, s.start, s.end, s.concept, s.variant),
                         lambda: self.store.unreject_suggestion(a, self.annotator, s.start, s.end, s.variant),
                         article_id=a)
@@ -1291,9 +1483,25 @@ class AnnotatorApp(App):
     def action_prev_tag(self) -> None:
         self._jump_tag(-1)
 
+    def _filter_words(self) -> str:
+        """The filters in effect, as a user set them ("" when none)."""
+        parts = []
+        if self.filters["search"]:
+            parts.append(f"search “{clean_line(self.filters['search'])[:40]}”")
+        if self.filters["status"]:
+            parts.append(f"status {self.filters['status']}")
+        if self.filters["publisher"] is not None:
+            name = self._outlet_names.get(self.filters["publisher"], self.filters["publisher"]) or "unknown outlet"
+            parts.append(f"outlet {clean_line(name)}")
+        return ", ".join(parts)
+
     def _move_article(self, step: int) -> None:
         articles = self._main(ArticleList)
+        filters = self._filter_words()
         if not articles.total:
+            self.notify(f"No article matches the filters ({filters}): change them in the list "
+                        f"({self._key('toggle_list')})." if filters else "There are no articles in this database.",
+                        markup=False)
             return
         if self.position is None:
             index = articles.cursor + step
@@ -1302,7 +1510,9 @@ class AnnotatorApp(App):
         else:
             index = self.position + step
         if not 0 <= index < articles.total:
-            self.notify("That was the last article." if step > 0 else "This is the first article.")
+            where = f" of the {articles.total} matching the filters ({filters})" if filters else ""
+            self.notify((f"That was the last article{where}." if step > 0 else f"This is the first article{where}."),
+                        markup=False)
             return
         self.open_at(index)  # the list's cursor moves with the article, in the same frame (on_loaded)
 
@@ -1383,6 +1593,7 @@ class AnnotatorApp(App):
     def action_toggle_list(self) -> None:
         sidebar = self._main("#sidebar")
         sidebar.display = not sidebar.display
+        self._main("#main").set_class(sidebar.display, "-list-open")  # (narrow: the list takes the side pane's place)
         if sidebar.display:
             self._main(ArticleList).focus()
         else:

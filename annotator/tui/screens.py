@@ -152,16 +152,14 @@ class Questions(_LinesWidget):
         kept: dict = self.__dict__.setdefault("_kept", {})
         for index, (name, choices) in enumerate(self._rows):
             key = (self._row_keys[index], width) if self._row_keys is not None else None
-            line = kept.get(key) if key is not None else None
-            if line is not None:
-                lines.append(line)
-                continue
-            line = self._line(name, choices, width)
-            if key is not None:
-                if len(kept) >= self.KEPT:
-                    del kept[next(iter(kept))]
-                kept[key] = line
-            lines.append(line)
+            row_lines = kept.get(key) if key is not None else None
+            if row_lines is None:
+                row_lines = self._row_lines(name, choices, width)
+                if key is not None:
+                    if len(kept) >= self.KEPT:
+                        del kept[next(iter(kept))]
+                    kept[key] = row_lines
+            lines.extend(row_lines)
         if self._note is not None:
             note = self._note.copy()
             note.no_wrap, note.overflow = True, "ellipsis"
@@ -170,23 +168,30 @@ class Questions(_LinesWidget):
         return lines
 
     @staticmethod
-    def _line(name: Text, choices: list[tuple[Text, bool]], width: int) -> Text:
+    def _row_lines(name: Text, choices: list[tuple[Text, bool]], width: int) -> list[Text]:
+        """One line ("Tone: Pro · Neutral · Anti", the chosen ones marked) when it fits; else the
+        question on one line and its choices (or the answer and how many choices) on the next."""
         chosen = [label for label, on in choices if on]
-        line = Text(no_wrap=True, overflow="ellipsis", end="")
-        line.append_text(Text.assemble(name.copy(), style="bold" if chosen else ""))
-        line.append(": ")
+        head = Text(no_wrap=True, overflow="ellipsis", end="")
+        head.append_text(Text.assemble(name.copy(), style="bold" if chosen else ""))
+        head.append(": ")
         all_choices = Text(" · ", style="dim").join(
             Text.assemble(label.copy(), style="bold reverse" if on else "dim") for label, on in choices)
-        if line.cell_len + all_choices.cell_len <= width:
-            line.append_text(all_choices)
+        if head.cell_len + all_choices.cell_len <= width:
+            head.append_text(all_choices)
+            return [head]
+        head.truncate(width, overflow="ellipsis")
+        second = Text("  ", no_wrap=True, overflow="ellipsis", end="")
+        if all_choices.cell_len + 2 <= width:
+            second.append_text(all_choices)
         else:
             if chosen:
-                line.append_text(Text(", ").join(Text.assemble(label.copy(), style="bold") for label in chosen))
+                second.append_text(Text(", ").join(Text.assemble(label.copy(), style="bold reverse") for label in chosen))
             else:
-                line.append("—", style="dim")
-            line.append(f" ({len(choices)} choices)", style="dim")
-        line.truncate(width, overflow="ellipsis")
-        return line
+                second.append("not answered", style="dim italic")
+            second.append(f" ({len(choices)} choices)", style="dim")
+        second.truncate(width, overflow="ellipsis")
+        return [head, second]
 
 
 class HelpScreen(ModalScreen[None]):
