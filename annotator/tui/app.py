@@ -1101,7 +1101,6 @@ class AnnotatorApp(App):
         suggestion = self._suggestion_at_selection() if start != end else None
         tag = self._current() if start == end or suggestion is None else None
         if suggestion is not None:
-            hint.append("Suggestion ", style="bold")
             hint.append_text(self._suggestion_text(suggestion))
             hint.append(f" · {self._key('accept_suggestion')} accepts · {self._key('reject_suggestion')} rejects · "
                         f"{self._key('next_suggestion')} next", style="dim")
@@ -1168,15 +1167,14 @@ class AnnotatorApp(App):
         return clean_line(name)
 
     def _suggestion_text(self, suggestion: Suggestion) -> Text:
-        """A suggestion in the codebook's words: concept, the variant's name, the label it would tag."""
+        """A suggestion in the codebook's words: the variant's name, the label it would tag, its concept."""
         variant = self.codebook.variant(suggestion.category, suggestion.concept, suggestion.variant)
         label = self.codebook.label(suggestion.category, suggestion.label)
-        text = safe(suggestion.concept.replace("-", " "), style="dim")
-        text.append(": ", style="dim")
-        text.append_text(safe(variant.name if variant is not None and variant.name else suggestion.variant,
-                              style=f"bold {ALIGNMENT_COLOURS.get(suggestion.alignment, 'yellow')}"))
+        text = safe(variant.name if variant is not None and variant.name else suggestion.variant,
+                    style=f"bold {ALIGNMENT_COLOURS.get(suggestion.alignment, 'yellow')}")
         text.append(" → ", style="dim")
         text.append_text(safe(label.name if label is not None else suggestion.label))
+        text.append_text(safe(f" ({suggestion.concept.replace('-', ' ')})", style="dim"))
         return text
 
     # -- writing ---------------------------------------------------------------------

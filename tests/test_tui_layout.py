@@ -1,0 +1,191 @@
+"""What a new annotator meets: every terminal size usable, the view always matching the
+filters, the place kept between sessions, and messages in the codebook's words."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.codebook import find_codebook
+from annotator.tui.app import AnnotatorApp
+from annotator.tui.article_view import ArticleView
+
+from .test_tui import SIZE, live, make_app, press, screen_text, select_text, settle, widget_text
+
+
+def framing_app(store, annotator: str = "maria") -> AnnotatorApp:
+    """The app with the shipped default codebook (its lexicon, questions and descriptions)."""
+    return AnnotatorApp(store, annotator, find_codebook("ru-ua-framing"), {})
+
+
+def notices(app: AnnotatorApp) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+def visible(app: AnnotatorApp, selector: str) -> bool:
+    """Is the widget shown on the screen (displayed, with every container above it displayed)?"""
+    widget = app.query_one(selector)
+    return widget.display and all(node.display for node in widget.ancestors if hasattr(node, "display")) \
+        and widget.region.area > 0
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 35), (180, 50)])
+async def test_the_help_key_and_the_text_are_on_screen_at_every_size(demo_store, size):
+    app = framing_app(demo_store)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        lines = screen_text(app).splitlines()
+        assert lines[0].rstrip().endswith("? help")  # the top bar's last cell, never cut off
+        assert "? Help" in lines[-1]  # first in the footer
+        assert app.query_one(ArticleView).region.width >= 30
+        first_words = app.article.text.split("\n\n")[1].split()[:4]
+        assert " ".join(first_words) in " ".join(screen_text(app).split())
+
+
+async def test_at_80x24_the_side_pane_shows_card_tags_and_questions_in_turn(demo_store):
+    app = framing_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert visible(app, "#outlet-card") and not visible(app, "#questions") and not visible(app, "#tag-keys")
+        assert "Outlet" in widget_text(app.query_one("#side-tabs"))
+        await press(pilot, "f3")
+        assert visible(app, "#tag-keys") and not visible(app, "#outlet-card")
+        assert "Kremlin form" in widget_text(app.query_one("#tag-keys"))
+        await press(pilot, "f3")
+        assert visible(app, "#questions") and "Tone" in widget_text(app.query_one("#questions"))
+        await press(pilot, "f3")
+        assert visible(app, "#outlet-card")
+        # the list, once shown, takes the side pane's place instead of squeezing the card
+        await press(pilot, "f2")
+        assert visible(app, "#articles") and not visible(app, "#side")
+        assert app.query_one(ArticleView).region.width >= 30
+        await press(pilot, "f2")
+        assert visible(app, "#outlet-card") and app.query_one("#outlet-card").region.width >= 28
+
+
+async def test_an_answer_is_confirmed_where_it_can_be_seen_at_80x24(demo_store):
+    app = framing_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("Q")
+        await pilot.pause()
+        await press(pilot, *"tone anti", "enter")
+        assert [t.label for t in live(demo_store, category="tone")] == ["anti"]
+        assert visible(app, "#questions")  # the side pane turned to the questions
+        assert "Anti" in widget_text(app.query_one("#questions"))
+        assert "Answered: Tone › Anti" in notices(app)  # names, not "answer tone/anti"
+
+
+async def test_on_a_tall_screen_the_questions_stay_in_view_as_tags_are_added(demo_store):
+    app = framing_app(demo_store)
+    async with app.run_test(size=(180, 50)) as pilot:
+        await settle(app, pilot)
+        questions_at = app.query_one("#questions").region
+        assert visible(app, "#questions") and "Overall leaning" in screen_text(app)
+        for _ in range(6):
+            await press(pilot, "S", "A")
+        assert len(live(demo_store)) == 6
+        assert app.query_one("#questions").region == questions_at  # nothing above it grew
+        assert "Overall leaning" in screen_text(app)
+
+
+async def test_the_tag_list_shows_when_it_has_the_keyboard(demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await press(pilot, "S", "A")
+        tag_list = app.query_one("#tag-list")
+        unfocused = tag_list.styles.background
+        tag_list.focus()
+        await settle(app, pilot)
+        assert tag_list.has_focus and tag_list.styles.background != unfocused
+
+
+async def test_a_filter_matching_nothing_empties_the_view_and_one_matching_again_fills_it(demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await press(pilot, "slash", *"zzzqqq")
+        assert app.article is None and app.query_one(ArticleView).text == ""
+        assert "No article matches the filters" in widget_text(app.query_one("#article-head"))
+        await press(pilot, "escape", "right_square_bracket")
+        assert any("No article matches the filters (search “zzzqqq”)" in n for n in notices(app))
+        await press(pilot, "slash", *["backspace"] * 6, *"Sochi")
+        assert app.article is not None and "Sochi" in app.article.text
+        head = widget_text(app.query_one("#article-head"))
+        assert "No article matches" not in head and app.article.title.split()[0] in head
+
+
+async def test_enter_in_the_search_opens_the_first_match(demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        first = app.article.id
+        await press(pilot, "slash", *"Lavrov", "enter")
+        assert app.article.id != first and "Lavrov" in app.article.text
+        await press(pilot, "right_square_bracket")
+        assert any("last article of the 1 matching the filters (search “Lavrov”)" in n for n in notices(app))
+
+
+async def test_the_tui_reopens_where_the_annotator_left_off(demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await press(pilot, "right_square_bracket", "right_square_bracket")
+        left_at = app.article.id
+        await app.action_quit()
+    again = make_app(demo_store)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(again, pilot)
+        assert again.article.id == left_at and again.position == 2
+    other = make_app(demo_store, annotator="li")  # each annotator's own place
+    async with other.run_test(size=SIZE) as pilot:
+        await settle(other, pilot)
+        assert other.position == 0
+
+
+async def test_suggestions_and_undo_are_said_in_the_codebooks_words(demo_store):
+    app = framing_app(demo_store)
+    async with app.run_test(size=(180, 50)) as pilot:
+        await settle(app, pilot)
+        await press(pilot, "S")
+        suggestion = app._suggestion_at_selection()
+        variant = app.codebook.variant(suggestion.category, suggestion.concept, suggestion.variant)
+        label = app.codebook.label(suggestion.category, suggestion.label)
+        hint = widget_text(app.query_one("#hint"))
+        assert variant.name in hint and label.name in hint and "A accepts" in hint
+        assert notices(app) == []  # no toast over the label keys
+        await press(pilot, "A")
+        assert notices(app) == []
+        await press(pilot, "ctrl+z")
+        assert f"Undid: accept {variant.name}" in notices(app)
+        assert not any(suggestion.variant in n and suggestion.variant != variant.name for n in notices(app))
+
+
+async def test_the_question_picker_shows_what_each_answer_means(demo_store):
+    app = framing_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("Q")
+        await pilot.pause()
+        await pilot.press(*"tone")
+        await pilot.pause()
+        shown = widget_text(app.screen.query_one("#picker-options"))
+        tone = app.codebook.category("tone")
+        assert tone.labels[0].description.split()[0] in shown
+
+
+async def test_the_hint_says_how_to_select_text_until_the_first_tag(demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert "shift+arrows" in widget_text(app.query_one("#hint"))
+        await select_text(app, pilot, "Kremlin")
+        assert "7 characters selected" in widget_text(app.query_one("#hint"))
+        await press(pilot, "1")
+        assert "Kremlin form" in widget_text(app.query_one("#hint"))  # the tag under the cursor
+        await press(pilot, "right_square_bracket")
+        assert "To tag" not in widget_text(app.query_one("#hint"))
+    again = make_app(demo_store)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(again, pilot)
+        assert "To tag" not in widget_text(again.query_one("#hint"))
