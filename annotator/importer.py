@@ -28,7 +28,7 @@ from .paths import display_path, source_path
 from .readers import (
     DEFAULT_MAX_ARTICLE_BYTES, ENCODING_NAMES, SUPPORTED, InputError, Record, RecordError, read_file,
 )
-from .registry import REGISTRY_NAMES, OutletIndex, load_registry
+from .registry import REGISTRY_NAMES, SHIPPED_REGISTRY, OutletIndex, load_registry
 from .store import Store, StoreError, word_count
 
 ARTICLE_FIELDS = ("title", "url", "publisher", "original_source", "published", "language", "story")
@@ -106,7 +106,8 @@ def import_paths(
     they hold at least :data:`PARALLEL_BYTES`).
 
     Without ``manifest_path``/``registry_path``, a ``manifest.yaml`` (or ``.csv``) and an
-    ``outlets.yaml`` at the top of a given folder are used.
+    ``outlets.yaml`` at the top of a given folder are used. With no registry at all, the
+    outlets of the shipped registry the database lacks are added (stored ones are kept).
     """
     report = ImportReport()
     registry_path = registry_path or _auto_file(paths, REGISTRY_NAMES)
@@ -115,6 +116,11 @@ def import_paths(
             report.outlets_updated = store.upsert_outlets(load_registry(registry_path))
         except InputError as exc:
             report.rejected.append((display_path(registry_path), str(exc).removeprefix(display_path(registry_path) + ": ")))
+    else:
+        try:
+            report.outlets_updated = store.upsert_outlets(load_registry(SHIPPED_REGISTRY), replace=False)
+        except InputError as exc:  # a damaged installation
+            report.rejected.append(("shipped outlet registry", str(exc)))
     index = OutletIndex(store.outlets())
     manifest_path = manifest_path or _auto_file(paths, MANIFEST_NAMES)
     manifest = Manifest(Path("-"))

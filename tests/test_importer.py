@@ -28,6 +28,7 @@ from annotator.importer import import_paths
 from annotator.models import Annotation, quote_selector
 from annotator.normalize import normalize_text
 from annotator.readers import decode, InputError
+from annotator.registry import SHIPPED_REGISTRY
 from annotator.store import Store
 
 from .conftest import CORPUS
@@ -555,7 +556,7 @@ def manifest_setup(workdir: Path, entries: str) -> None:
 
 def test_manifest_with_an_unknown_outlet(workdir):
     manifest_setup(workdir, "  - {file: a.txt, publisher: nowhere-news}\n  - {file: b.txt, publisher: press-tv}\n")
-    result = cli("import", "--registry", str(CORPUS / "outlets.yaml"), "corpus")
+    result = cli("import", "--registry", str(SHIPPED_REGISTRY), "corpus")
     assert result.exit_code == 1
     line = the_line(rejections(result), "corpus/a.txt")
     assert "manifest field 'publisher': unknown outlet 'nowhere-news'" in line
