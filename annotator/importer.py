@@ -401,6 +401,8 @@ def build_article(record: Record, entry: ManifestEntry | None, index: OutletInde
     for key in (*ARTICLE_FIELDS, "unverified"):
         if key not in fields and manifest_fields.get(key) not in (None, []):
             fields[key] = manifest_fields[key]
+    for key, value in record.inferred.items():  # what a page's metadata says comes last
+        fields.setdefault(key, value)
     full = normalize_text(fields["text"])
     text, removed = strip_boilerplate(full, enabled=strip_chrome)
     if not text.strip():
@@ -464,7 +466,7 @@ def _resolve_outlet(index: OutletIndex, value: str | None, field_name: str, entr
 def take_title(full: str, text: str, removed: list[RemovedRange], given: str,
                markdown: bool = False) -> tuple[str, str, list[RemovedRange]]:
     """The article's title, and its canonical text without the title line (README "Boilerplate
-    line"): without a ``given`` title, the first line with a letter is the title; with
+    rules", title): without a ``given`` title, the first line with a letter is the title; with
     one, that line goes only when it reads the same. The line stays when it is all the text,
     or longer than a title may be (nothing shown to annotators is lost)."""
     found = find_title_line(text, markdown)
