@@ -1,4 +1,4 @@
-"""A deterministic synthetic project at the scale of BRIEF §8 (for the benchmarks, not the tests).
+"""A deterministic synthetic project at the scale the tool is designed for (for the benchmarks, not the tests).
 
     python bench/synth.py corpus OUT.jsonl [--articles N] [--seed S]
     python bench/synth.py database OUT.db [--articles N] [--tags M] [--annotators K] [--seed S]
