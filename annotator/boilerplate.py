@@ -287,3 +287,80 @@ def restore(canonical_source: str, removed: list[RemovedRange]) -> str:
         cursor = r.end
     out.append(canonical_source[cursor:])
     return "".join(out)
+
+
+# -- the title line -------------------------------------------------------------------
+
+MAX_TITLE = 300  # characters of a title taken from the text
+
+
+def find_title_line(text: str, markdown: bool = False) -> tuple[int, int, str] | None:
+    """The first line of ``text`` with a letter in it: ``(start, end, title)``, the title
+    being the line on one line (Markdown heading marks removed), or None."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        if end == -1:
+            end = len(text)
+        candidate = text[start:end].strip()
+        if markdown:
+            candidate = candidate.lstrip("#").strip().strip("*_").strip()
+        if any(ch.isalpha() for ch in candidate):
+            return start, end, " ".join(candidate.split())
+        start = end + 1
+    return None
+
+
+def same_title(a: str, b: str) -> bool:
+    """Two titles read the same: the same words, whatever the case and spacing."""
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def drop_title_line(
+    full: str, canonical: str, removed: list[RemovedRange], line: tuple[int, int]
+) -> tuple[str, list[RemovedRange]]:
+    """Leave the line ``[start, end)`` of ``canonical`` out of it, with the newlines that
+    separate it from the next line (or, after other lines, from the previous one), and record
+    it as removed (rule ``title``; the blank line after it as ``whitespace``). ``removed``
+    holds the ranges of ``full`` that ``canonical`` already leaves out; the result's ranges
+    still index ``full``, so :func:`restore` gives the new canonical text."""
+    start, end = line
+    if start == 0:  # the canonical text's lines are apart by one newline, or two (a paragraph)
+        spans = [(start, end + 1, "title")]
+        if canonical.startswith("\n\n", end):
+            spans.append((end + 1, end + 2, "whitespace"))
+    else:  # after other lines: the newlines before it go, the break after it stays
+        before = len(canonical[:start]) - len(canonical[:start].rstrip("\n"))
+        spans = [(start - before, start, "whitespace"), (start, end, "title")]
+    new_ranges = [r for s, e, rule in spans if s < e for r in _full_ranges(full, removed, s, e, rule)]
+    cut = sorted((s, e) for s, e, _ in spans if s < e)
+    text = canonical[: cut[0][0]] + canonical[cut[-1][1] :]
+    return text, _merged(sorted([*removed, *new_ranges], key=lambda r: r.start))
+
+
+def _full_ranges(full: str, removed: list[RemovedRange], start: int, end: int, rule: str) -> list[RemovedRange]:
+    """The ranges of ``full`` that the canonical range ``[start, end)`` comes from."""
+    ranges: list[RemovedRange] = []
+    position = 0  # in the canonical text
+    cursor = 0  # in the full text
+    for gap in [*sorted(removed, key=lambda r: r.start), RemovedRange(start=len(full), end=len(full), rule="")]:
+        piece_start, piece_end = cursor, gap.start  # a kept piece of the full text
+        length = piece_end - piece_start
+        lo, hi = max(start, position), min(end, position + length)
+        if lo < hi:
+            ranges.append(RemovedRange(start=piece_start + lo - position, end=piece_start + hi - position, rule=rule))
+        position += length
+        cursor = max(cursor, gap.end)
+        if position >= end:
+            break
+    return ranges
+
+
+def _merged(ranges: list[RemovedRange]) -> list[RemovedRange]:
+    out: list[RemovedRange] = []
+    for r in ranges:
+        if out and out[-1].end == r.start and out[-1].rule == r.rule:
+            out[-1] = RemovedRange(start=out[-1].start, end=r.end, rule=r.rule)
+        else:
+            out.append(r)
+    return out

@@ -101,7 +101,7 @@ def print_json(data: Any) -> None:
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @db_option
 @click.option("--annotator", "annotator_name", help="Your name on your tags (default: configuration, $ANNOTATOR_NAME, login name).")
-@click.option("--codebook", "codebook_ref", help="Codebook id (shipped in schemas/) or YAML file.")
+@click.option("--codebook", "codebook_ref", help="Codebook id (one shipped with annotator: see `annotator codebook list`) or YAML file.")
 @click.pass_context
 def main(ctx: click.Context, db_path: Path | None, annotator_name: str | None, codebook_ref: str | None) -> None:
     """Tag how news articles frame events, beside what is known about their outlet.
@@ -150,7 +150,7 @@ def _open_tui(store: Store | Path, annotator_name: str | None, codebook_ref: str
 
 @main.command()
 @click.option("--annotator", "annotator_name", help="Your name on your tags (default: configuration, $ANNOTATOR_NAME, login name).")
-@click.option("--codebook", "codebook_ref", help="Codebook id (shipped in schemas/) or YAML file.")
+@click.option("--codebook", "codebook_ref", help="Codebook id (one shipped with annotator: see `annotator codebook list`) or YAML file.")
 @db_option
 def tui(db_path: Path | None, annotator_name: str | None, codebook_ref: str | None) -> None:
     """Open the annotation TUI."""
@@ -198,7 +198,7 @@ def _run_import(store: Store, paths: list[Path], manifest: Path | None, registry
 @main.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--manifest", type=click.Path(path_type=Path), help="YAML or CSV manifest of per-file facts.")
-@click.option("--registry", type=click.Path(path_type=Path), help="Outlet registry YAML (default: outlets.yaml in a given folder).")
+@click.option("--registry", type=click.Path(path_type=Path), help="Outlet registry YAML (default: outlets.yaml in a given folder, else the shipped registry).")
 @click.option("--encoding", help="Decode every file with this encoding instead of detecting it.")
 @click.option("--max-mb", type=click.FloatRange(min=0.001), default=5, show_default=True, help="Largest article text accepted, in MB.")
 @creating_store_command
@@ -299,7 +299,7 @@ def show(store: Store, article: str, as_json: bool) -> None:
 
 def codebook_option(func: Callable) -> Callable:
     """``--codebook ID|FILE`` (default: configuration, else the shipped default)."""
-    return click.option("--codebook", "codebook_ref", help="Codebook id (shipped in schemas/) or YAML file.")(func)
+    return click.option("--codebook", "codebook_ref", help="Codebook id (one shipped with annotator: see `annotator codebook list`) or YAML file.")(func)
 
 
 def load_codebook_or_fail(ref: str | None, config=None):

@@ -20,7 +20,7 @@ from .readers import InputError
 from .registry import load_yaml
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-CODEBOOK_DIR = Path(__file__).resolve().parent.parent / "schemas"
+CODEBOOK_DIR = Path(__file__).resolve().parent / "data" / "codebooks"  # shipped inside the package
 DEFAULT_CODEBOOK_ID = "ru-ua-framing"
 
 
@@ -328,7 +328,7 @@ def codebook_error_lines(name: str, exc: ValidationError) -> str:
 
 
 def codebook_files(directory: Path = CODEBOOK_DIR) -> list[Path]:
-    """The codebook YAML files shipped in ``schemas/``."""
+    """The codebook YAML files shipped with the package (``annotator/data/codebooks/``)."""
     return sorted(p for p in directory.glob("*.yaml") if p.is_file())
 
 

@@ -20,15 +20,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .boilerplate import strip_boilerplate
+from .boilerplate import MAX_TITLE, drop_title_line, find_title_line, same_title, strip_boilerplate
 from .manifest import MANIFEST_NAMES, Manifest, ManifestEntry, load_manifest
-from .models import Article, PartialDate
+from .models import Article, PartialDate, RemovedRange
 from .normalize import clean_line, normalize_text, printable
 from .paths import display_path, source_path
 from .readers import (
     DEFAULT_MAX_ARTICLE_BYTES, ENCODING_NAMES, SUPPORTED, InputError, Record, RecordError, read_file,
 )
-from .registry import REGISTRY_NAMES, OutletIndex, load_registry
+from .registry import REGISTRY_NAMES, SHIPPED_REGISTRY, OutletIndex, load_registry
 from .store import Store, StoreError, word_count
 
 ARTICLE_FIELDS = ("title", "url", "publisher", "original_source", "published", "language", "story")
@@ -106,7 +106,8 @@ def import_paths(
     they hold at least :data:`PARALLEL_BYTES`).
 
     Without ``manifest_path``/``registry_path``, a ``manifest.yaml`` (or ``.csv``) and an
-    ``outlets.yaml`` at the top of a given folder are used.
+    ``outlets.yaml`` at the top of a given folder are used. With no registry at all, the
+    outlets of the shipped registry the database lacks are added (stored ones are kept).
     """
     report = ImportReport()
     registry_path = registry_path or _auto_file(paths, REGISTRY_NAMES)
@@ -115,6 +116,11 @@ def import_paths(
             report.outlets_updated = store.upsert_outlets(load_registry(registry_path))
         except InputError as exc:
             report.rejected.append((display_path(registry_path), str(exc).removeprefix(display_path(registry_path) + ": ")))
+    else:
+        try:
+            report.outlets_updated = store.upsert_outlets(load_registry(SHIPPED_REGISTRY), replace=False)
+        except InputError as exc:  # a damaged installation
+            report.rejected.append(("shipped outlet registry", str(exc)))
     index = OutletIndex(store.outlets())
     manifest_path = manifest_path or _auto_file(paths, MANIFEST_NAMES)
     manifest = Manifest(Path("-"))
@@ -395,11 +401,13 @@ def build_article(record: Record, entry: ManifestEntry | None, index: OutletInde
     for key in (*ARTICLE_FIELDS, "unverified"):
         if key not in fields and manifest_fields.get(key) not in (None, []):
             fields[key] = manifest_fields[key]
+    for key, value in record.inferred.items():  # what a page's metadata says comes last
+        fields.setdefault(key, value)
     full = normalize_text(fields["text"])
     text, removed = strip_boilerplate(full, enabled=strip_chrome)
     if not text.strip():
         raise InputError("no text is left after removing page chrome and whitespace")
-    title = clean_line(fields.get("title") or "") or first_meaningful_line(text, markdown=record.fmt == "md")
+    title, text, removed = take_title(full, text, removed, clean_line(fields.get("title") or ""), record.fmt == "md")
     url = clean_line(fields["url"]) if fields.get("url") else None
     publisher = _resolve_outlet(index, fields.get("publisher"), "publisher", entry)
     if publisher is None and url:
@@ -455,22 +463,17 @@ def _resolve_outlet(index: OutletIndex, value: str | None, field_name: str, entr
     return found
 
 
-def first_meaningful_line(text: str, markdown: bool = False) -> str:
-    """The first line with a letter in it, as a title (markdown heading marks removed)."""
-    for line in _lines(text):
-        candidate = line.strip()
-        if markdown:
-            candidate = candidate.lstrip("#").strip().strip("*_").strip()
-        if any(ch.isalpha() for ch in candidate):
-            return clean_line(candidate)[:300]
-    return "(untitled)"
-
-
-def _lines(text: str) -> Iterator[str]:
-    start = 0
-    while start < len(text):
-        end = text.find("\n", start)
-        if end == -1:
-            end = len(text)
-        yield text[start:end]
-        start = end + 1
+def take_title(full: str, text: str, removed: list[RemovedRange], given: str,
+               markdown: bool = False) -> tuple[str, str, list[RemovedRange]]:
+    """The article's title, and its canonical text without the title line (README "Boilerplate
+    rules", title): without a ``given`` title, the first line with a letter is the title; with
+    one, that line goes only when it reads the same. The line stays when it is all the text,
+    or longer than a title may be (nothing shown to annotators is lost)."""
+    found = find_title_line(text, markdown)
+    if found is None:
+        return given or "(untitled)", text, removed
+    start, end, line_title = found
+    title = given or line_title[:MAX_TITLE]
+    if same_title(line_title, title) and (text[:start].strip() or text[end:].strip()):
+        text, removed = drop_title_line(full, text, removed, (start, end))
+    return title, text, removed

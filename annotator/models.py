@@ -30,7 +30,7 @@ class _Model(BaseModel):
 
 
 class StateAffiliation(str, Enum):
-    """How an outlet relates to a state (BRIEF §5)."""
+    """How an outlet relates to a state."""
 
     state_owned = "state-owned"
     state_funded_public_broadcaster = "state-funded public broadcaster"

@@ -1,4 +1,4 @@
-"""Text normalization: the one canonical form every offset refers to (BRIEF §7).
+"""Text normalization: the one canonical form every offset refers to.
 
 * Unicode NFC;
 * ``\\r\\n``, ``\\r``, U+2028, U+2029, U+0085, ``\\v`` and ``\\f`` become ``\\n``;

@@ -17,7 +17,7 @@ import stat
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +55,7 @@ class Record(_Located):
     fields: dict[str, Any]
     fmt: str
     encoding: str = "utf-8"
+    inferred: dict[str, Any] = field(default_factory=dict)  # from an HTML page's metadata: the manifest wins
 
 
 @dataclass
@@ -370,34 +371,15 @@ def read_file(
     if fmt in ("txt", "md"):
         yield Record(path, "", {"text": text}, fmt, used)
     elif fmt == "html":
-        yield _read_html(path, text, used)
+        from .html_import import read_html
+
+        yield read_html(path, text, used)
     elif fmt == "json":
         yield from _read_json(path, text, used, max_article_bytes)
     elif fmt == "jsonl":
         yield from _read_jsonl(path, _split_lines(text), used, max_article_bytes)
     else:
         yield from _read_csv(path, text, used, max_article_bytes)
-
-
-def _read_html(path: Path, html: str, encoding: str) -> Record | RecordError:
-    import trafilatura  # imported here: only HTML imports pay for it
-
-    try:
-        text = trafilatura.extract(html, include_comments=False, include_tables=True, include_images=False)
-        meta = trafilatura.extract_metadata(html)
-    except Exception as exc:  # trafilatura/lxml raise many types on broken markup
-        return RecordError(path, "", f"HTML could not be parsed ({type(exc).__name__}: {printable(str(exc))[:200]})")
-    if not text or not text.strip():
-        return RecordError(path, "", "no main text found in the HTML")
-    fields: dict[str, Any] = {"text": text}
-    if meta is not None:
-        if meta.title:
-            fields["title"] = meta.title
-        if meta.url:
-            fields["url"] = meta.url
-        if meta.language:
-            fields["language"] = meta.language
-    return Record(path, "", fields, "html", encoding)
 
 
 def _check_record(path: Path, locator: str, raw: Any, fmt: str, encoding: str, max_bytes: int) -> Record | RecordError:

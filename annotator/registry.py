@@ -13,6 +13,8 @@ from .paths import display_path
 from .readers import InputError
 
 REGISTRY_NAMES = ("outlets.yaml", "outlets.yml")
+# The outlet registry shipped with the package: used when an import names no registry.
+SHIPPED_REGISTRY = Path(__file__).resolve().parent / "data" / "outlets.yaml"
 
 
 def pydantic_error_line(source: str, exc: ValidationError, prefix: str = "") -> str:

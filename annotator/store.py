@@ -360,14 +360,15 @@ class Store:
 
     # -- outlets ---------------------------------------------------------------------
 
-    def upsert_outlets(self, outlets: Iterable[Outlet]) -> int:
-        """Insert or replace registry outlets; returns how many changed."""
+    def upsert_outlets(self, outlets: Iterable[Outlet], replace: bool = True) -> int:
+        """Insert or replace registry outlets; returns how many changed. ``replace=False``
+        only adds the outlets the database does not hold yet."""
         changed = 0
         with self._write() as conn:
             for outlet in outlets:
                 data = outlet.model_dump_json()
                 old = conn.execute("SELECT data FROM outlets WHERE id = ?", [outlet.id]).fetchone()
-                if old and old[0] == data:
+                if old and (old[0] == data or not replace):
                     continue
                 conn.execute(
                     "INSERT INTO outlets (id, name, country, state_affiliation, data, updated) VALUES (?,?,?,?,?,?) "

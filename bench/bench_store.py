@@ -1,4 +1,4 @@
-"""What the TUI asks of the store on each key press, timed on a large database (BRIEF §8).
+"""What the TUI asks of the store on each key press, timed on a large database.
 
     python bench/synth.py database /tmp/big.db            # 100,000 articles, 1,000,000 tags
     python bench/bench_store.py /tmp/big.db

@@ -1,4 +1,4 @@
-"""Every benchmark of issue 6 (BRIEF §8) in one command, each figure beside its floor and goal.
+"""Every benchmark in one command, each figure beside its floor and goal.
 
     python bench/run.py --articles 100000 --tags 1000000 --runs 5 --out bench/results
 

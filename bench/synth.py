@@ -1,4 +1,4 @@
-"""A deterministic synthetic project at the scale of BRIEF §8 (for the benchmarks, not the tests).
+"""A deterministic synthetic project at the scale the tool is designed for (for the benchmarks, not the tests).
 
     python bench/synth.py corpus OUT.jsonl [--articles N] [--seed S]
     python bench/synth.py database OUT.db [--articles N] [--tags M] [--annotators K] [--seed S]
@@ -11,7 +11,7 @@ SQLite's may). What it makes:
   clipped to 200-3,000 words; English news prose drawn from a Zipf-weighted
   vocabulary, with quotations ("..., Peskov said."), curly apostrophes, em dashes
   and numbers. About one term variant of the default codebook's lexicon
-  (``schemas/ru-ua-framing.yaml``) per 110 words is mixed in, its side following
+  (``annotator/data/codebooks/ru-ua-framing.yaml``) per 110 words is mixed in, its side following
   the outlet's (Russian state outlets write "Kiev" and "special military
   operation", Ukrainian ones "Kyiv" and "full-scale invasion"), some scare-quoted
   or "so-called". Some articles carry page chrome the boilerplate rules remove
@@ -19,7 +19,7 @@ SQLite's may). What it makes:
   buttons, breadcrumbs, comment counters, photo credits), ``\\r\\n`` line ends or
   decomposed accents; 0.5% more records repeat an earlier text under another url
   (duplicates the import must skip).
-* **Outlets**: the registry ``corpus/outlets.yaml``, skewed (agencies and big
+* **Outlets**: the shipped registry ``annotator/data/outlets.yaml``, skewed (agencies and big
   outlets publish more); the publisher named by id, by name, or only through the
   url's domain; syndicated copies name their original source.
 * **Annotations**: K annotators work through the list in batches of 50 articles
@@ -53,7 +53,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-REGISTRY = ROOT / "corpus" / "outlets.yaml"
+REGISTRY = ROOT / "annotator" / "data" / "outlets.yaml"
 CODEBOOK = "ru-ua-framing"
 GENERATOR_VERSION = 3  # part of the benchmark cache key: bump when the output changes
 BATCH = 50  # articles an annotator is assigned at a time

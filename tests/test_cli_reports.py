@@ -155,7 +155,7 @@ def test_the_readme_worked_example_still_imports_and_counts(demo_dir):
     assert run("import", "corpus").exit_code == 0
     result = run("import-annotations", str(example))
     assert result.exit_code == 0, result.output
-    assert "108 added" in result.output and "0 refused" in result.output
+    assert "106 added" in result.output and "0 refused" in result.output
     data = json.loads(run("stats", "--by", "concept", "--count", "alice", "--format", "json").output)
     rows = {(r["outlet_id"], r["variant"], r["voice"]): r for r in data["tables"]["concept_variants"]["rows"]}
     assert rows[("press-tv", "kiev", "all")]["share_in_concept"] == 1.0

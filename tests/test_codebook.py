@@ -147,7 +147,7 @@ def test_every_span_label_has_a_key_the_tui_can_bind(book):
     assert [l.key for l in book.category("term").labels] == ["1", "2", "3"]
 
 
-def test_lexicon_covers_every_concept_of_the_brief(book):
+def test_lexicon_covers_every_term_variant_concept(book):
     lexicon = {c.concept: c for c in book.category("term").lexicon}
     assert set(lexicon) == {"capital", "cities", "region", "bakhmut", "the-war", "war-aims", "ukraine-government",
                             "occupied-areas", "votes-2022", "outcome", "president-name"}

@@ -12,6 +12,7 @@ import pytest
 
 import annotator.importer as importer
 from annotator.importer import import_paths
+from annotator.registry import SHIPPED_REGISTRY
 from annotator.store import Store
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -48,7 +49,7 @@ def _reports_and_content(tmp_path: Path, folder: Path) -> list[tuple]:
     results = []
     for parallel in (False, True):
         db = tmp_path / f"{parallel}.db"
-        report = import_paths(Store(db), [folder], registry_path=CORPUS / "outlets.yaml", parallel=parallel)
+        report = import_paths(Store(db), [folder], registry_path=SHIPPED_REGISTRY, parallel=parallel)
         results.append((report.imported, report.new_versions, report.duplicates, report.rejected, report.notes,
                         _content(db)))
     return results

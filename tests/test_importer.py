@@ -28,6 +28,7 @@ from annotator.importer import import_paths
 from annotator.models import Annotation, quote_selector
 from annotator.normalize import normalize_text
 from annotator.readers import decode, InputError
+from annotator.registry import SHIPPED_REGISTRY
 from annotator.store import Store
 
 from .conftest import CORPUS
@@ -344,8 +345,8 @@ def test_byte_order_mark_is_removed_from_text_and_title(workdir):
     result = cli("import", "bom.txt", "bom.json", "bom16.txt", "bom.csv")
     assert result.exit_code == 0, result.output
     got = {r["title"]: r["text"] for r in rows(workdir)}
-    assert got == {"BOM title": "BOM title\nBody text here.", "JSON title": "JSON body.",
-                   "UTF-16 title": "UTF-16 title\nUTF-16 body.", "CSV title": "CSV body."}
+    assert got == {"BOM title": "Body text here.", "JSON title": "JSON body.",
+                   "UTF-16 title": "UTF-16 body.", "CSV title": "CSV body."}
     assert not any("\ufeff" in r["title"] + r["text"] for r in rows(workdir))
 
 
@@ -356,7 +357,7 @@ def test_crlf_becomes_lf_and_offsets_are_into_the_normalized_text(workdir):
     store = Store(workdir / "t.db")
     [row] = rows(workdir)
     article = store.article(row["id"])
-    assert article.text == "CRLF title\n\nFirst line.\nSecond line with Moscow.\nOld Mac line."
+    assert article.text == "First line.\nSecond line with Moscow.\nOld Mac line."  # the title line is in the head
     assert "\r" not in article.text and article.raw_text == raw
     assert restore(normalize_text(article.raw_text), article.removed) == article.text
     start = article.text.index("Moscow")
@@ -377,7 +378,7 @@ def test_escape_sequences_and_control_characters_are_stripped(workdir):
             assert not any(ord(c) < 32 and c not in "\n\t" or 0x7F <= ord(c) <= 0x9F for c in value), repr(value)
     got = {r["source_file"]: r for r in rows(workdir)}
     assert got["esc.txt"]["title"] == "Red title"
-    assert got["esc.txt"]["text"] == "Red title\nBody blink, C1 csi,  bell backspace del nul-free\nnext line."
+    assert got["esc.txt"]["text"] == "Body blink, C1 csi,  bell backspace del nul-free\nnext line."
     assert got["esc.json"]["title"] == "JSON title"
     assert got["esc.json"]["text"] == "Text red and  controls."
 
@@ -555,7 +556,7 @@ def manifest_setup(workdir: Path, entries: str) -> None:
 
 def test_manifest_with_an_unknown_outlet(workdir):
     manifest_setup(workdir, "  - {file: a.txt, publisher: nowhere-news}\n  - {file: b.txt, publisher: press-tv}\n")
-    result = cli("import", "--registry", str(CORPUS / "outlets.yaml"), "corpus")
+    result = cli("import", "--registry", str(SHIPPED_REGISTRY), "corpus")
     assert result.exit_code == 1
     line = the_line(rejections(result), "corpus/a.txt")
     assert "manifest field 'publisher': unknown outlet 'nowhere-news'" in line

@@ -1,0 +1,52 @@
+"""The product cites public sources only: no internal planning document, no issue number
+as a source, no path of a development machine, in anything a user installs or reads
+(package, shipped registry and codebooks, README, schemas, demo corpus, examples,
+benchmark reports)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO
+
+SHIPPED = [
+    "annotator/**/*.py", "annotator/**/*.yaml", "annotator/**/*.tcss", "schemas/*", "corpus/*.yaml",
+    "README.md", "pyproject.toml", "examples/*", "bench/*.md", "bench/*.py", "bench/*.json", ".ci/*",
+]
+# The words are split so that a plain grep of the repository for them finds only real hits.
+_DOC, _SHARED, _HOME = "BRI" + "EF", "sha" + "red/", "/wo" + "rk/"
+INTERNAL = re.compile(
+    rf"(?-i:{_DOC}|DEVELOPERS)|\b(the|product|this|our) {_DOC}\b|{_DOC} §|{_SHARED}|{_HOME}|\bissue \d+", re.IGNORECASE)
+
+
+def shipped_files() -> list[Path]:
+    files = {path for pattern in SHIPPED for path in REPO.glob(pattern) if path.is_file()}
+    return sorted(path for path in files if "__pycache__" not in path.parts)
+
+
+def test_the_scan_covers_the_shipped_files():
+    names = {path.relative_to(REPO).as_posix() for path in shipped_files()}
+    assert {"README.md", "annotator/data/outlets.yaml", "annotator/data/codebooks/ru-ua-framing.yaml",
+            "annotator/normalize.py", "schemas/outlet.schema.json", "corpus/manifest.yaml"} <= names
+
+
+@pytest.mark.parametrize("pattern_hit", [f"see {_DOC} §5", f"as the {_DOC.lower()} says", f"{_HOME}{_SHARED}x.md",
+                                         "DEVELOPERS.md", "(issue 6)"])
+def test_the_pattern_catches_internal_references(pattern_hit):
+    assert INTERNAL.search(pattern_hit)
+
+
+def test_ordinary_words_are_not_internal_references():
+    assert not INTERNAL.search(f"a {_DOC.lower()} note; {_DOC.lower()}ly; the network and its work")
+
+
+def test_no_shipped_file_cites_an_internal_reference():
+    found = []
+    for path in shipped_files():
+        for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+            if INTERNAL.search(line):
+                found.append(f"{path.relative_to(REPO)}:{number}: {line.strip()[:120]}")
+    assert not found, "\n".join(found)
