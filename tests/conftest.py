@@ -1,4 +1,5 @@
-"""Shared fixtures: a scratch working folder with the demo corpus, and a store."""
+"""Shared fixtures: a scratch working folder with the demo corpus, and a store; reading
+the screen a TUI test shows."""
 
 from __future__ import annotations
 
@@ -48,3 +49,18 @@ def demo_store(demo_dir: Path) -> Store:
     report = import_paths(s, [demo_dir / "corpus"])
     assert report.ok, report.rejected
     return s
+
+
+def screen_rows(app, widget=None) -> list[str]:
+    """What the terminal shows, one string per row, as Textual's compositor draws the whole
+    screen now (the real frame: other screens, borders, scroll bars and all). With
+    ``widget``: only the rows and columns of its content region (inside padding and
+    scroll bars), so that another panel's words do not count."""
+    from textual.strip import Strip
+
+    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    rows = [Strip.join(chunks) for chunks in update.strips]  # a row comes in chunks of strips
+    if widget is not None:
+        region = widget.scrollable_content_region
+        rows = [row.crop(region.x, region.right) for row in rows[region.y:region.bottom]]
+    return [row.text for row in rows]

@@ -88,7 +88,10 @@ def simple_wrap_offsets(line: str, width: int) -> list[int]:
 class _FastWrappedDocument(WrappedDocument):
     """Textual's wrapped document, with an O(1) height (Textual sums every line's wraps
     per call) and a fast wrap for plain lines (Textual steps word by word in Python:
-    seconds for a 2 MB article)."""
+    seconds for a 2 MB article). ``generation`` counts the wraps: whatever was drawn
+    from an earlier wrap is stale."""
+
+    generation = 0
 
     @property
     def height(self) -> int:
@@ -134,6 +137,7 @@ class _FastWrappedDocument(WrappedDocument):
         self._line_index_to_offsets = line_index_to_offsets
         self._tab_width_cache = line_tab_widths
         self._wrapped_as = (width, tab_width, id(self.document), self.document.line_count)
+        self.generation += 1
 
     def get_target_document_column(self, line_index: int, x_offset: int, y_offset: int) -> int:
         """The column under a screen cell (mouse clicks, moving up and down).
@@ -162,6 +166,7 @@ class _FastWrappedDocument(WrappedDocument):
     def wrap_range(self, *args, **kwargs) -> None:  # an edit (never made here): forget the cached wrap
         self._wrapped_as = None
         super().wrap_range(*args, **kwargs)
+        self.generation += 1
 
 
 @dataclass(frozen=True)
@@ -278,6 +283,16 @@ class ArticleView(TextArea):
         self.move_cursor((0, 0))
         self._rewrap_and_refresh_virtual_size()
 
+    def _rewrap_and_refresh_virtual_size(self) -> None:
+        """Textual wraps again on the Resize event, after the frame at the new size was drawn
+        (from the old wrap), and repaints only if the text's height in rows changed: a new
+        wrap of the same height stayed drawn the old way (words cut off at the right edge)."""
+        wrapped = self.wrapped_document
+        drawn = (wrapped, wrapped.generation)
+        super()._rewrap_and_refresh_virtual_size()
+        if (self.wrapped_document, self.wrapped_document.generation) != drawn:
+            self.refresh()
+
     @property
     def text(self) -> str:  # type: ignore[override]
         """The shown text (Textual asks for it on every line it draws: cached)."""
@@ -373,7 +388,11 @@ class ArticleView(TextArea):
         theme = self._theme
         base_style = theme.base_style if theme and theme.base_style is not None else self.rich_style
         target_width = self.scrollable_content_region.size.width - self.gutter_width
-        key = (target_width, theme, base_style, self.document, self.highlight_cursor_line)
+        # the rows follow the wrap, not the width: on a resize Textual draws the new size
+        # before it wraps again (on the Resize event), and the width alone would keep the
+        # rows divided at the old wrap for good (lines lost or repeated after F2)
+        key = (wrapped, wrapped.generation, target_width, theme, base_style, self.document,
+               self.highlight_cursor_line)
         if key != self._rows_key:
             self._rows.clear()
             self._rows_key = key

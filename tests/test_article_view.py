@@ -1,0 +1,140 @@
+"""The article text never goes missing: whatever the width changes, the rows drawn are the
+current wrapping of the whole text, each line once."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings, strategies as st
+from textual.app import App, ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+from annotator.codebook import load_codebook
+from annotator.tui.app import AnnotatorApp
+from annotator.tui.article_view import LONG_LINE, ArticleView
+
+from .conftest import SEED_FILES, screen_rows
+from .test_tui import MINI, settle
+
+
+class _ViewApp(App):
+    """The article view beside a side panel that can be shown, hidden and resized (as F2 does)."""
+
+    CSS = "#side { width: 20; } #text { width: 1fr; height: 1fr; }"
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield Static("side", id="side")
+            yield ArticleView(id="text")
+
+    def on_mount(self) -> None:
+        self.query_one(ArticleView).show_text(self._text)
+
+
+async def _drawn_rows(app: App, pilot) -> list[str]:
+    """Every row the view draws for its whole document: the screen as it is (nothing scrolled
+    or redrawn first), then the rest a page at a time."""
+    view = app.query_one(ArticleView)
+    total = view.wrapped_document.height
+    rows: dict[int, str] = {}
+    top = None
+    while len(rows) < total:
+        if top is not None:
+            view.scroll_to(y=top, animate=False, immediate=True)
+            await pilot.pause()
+        scroll_y = round(view.scroll_y)
+        for index, row in enumerate(screen_rows(app, view)):
+            if scroll_y + index < total:
+                rows.setdefault(scroll_y + index, row)
+        top = 0 if top is None and scroll_y else scroll_y + max(1, view.scrollable_content_region.height)
+        assert top <= total + view.size.height, "scrolling never reached the end of the text"
+    return [rows[index] for index in range(total)]
+
+
+def _ink(text: str) -> str:
+    """The visible characters in order: wrapping only adds or drops white space (tabs become spaces)."""
+    return "".join(text.split())
+
+
+_word = st.one_of(
+    st.text(st.characters(codec="utf-8", categories=("L", "N", "P", "S")), min_size=1, max_size=12),
+    st.sampled_from(["supercalifragilisticexpialidocious" * 3, "戦争と平和の報道", "🇺🇦", "👩\u200d👩\u200d👧", "x" * 130]),
+)
+_separator = st.sampled_from([" ", " ", " ", "  ", "\t", "\n", "\n\n", " \t "])
+_line_over_limit = st.just(" ".join(["long"] * (LONG_LINE // 5 + 50)))
+
+
+@st.composite
+def _articles(draw) -> str:
+    pieces = [draw(_word)]
+    for _ in range(draw(st.integers(5, 80))):
+        pieces += [draw(_separator), draw(_word)]
+    if draw(st.booleans()):
+        pieces.insert(draw(st.integers(0, len(pieces))), "\n" + draw(_line_over_limit) + "\n")
+    return "".join(pieces)
+
+
+_width_change = st.one_of(
+    st.tuples(st.just("terminal"), st.integers(40, 130), st.integers(8, 30)),
+    st.tuples(st.just("side width"), st.integers(0, 30)),
+    st.tuples(st.just("toggle side")),
+)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(text=_articles(), changes=st.lists(_width_change, min_size=1, max_size=4))
+@example(text=" ".join(f"w{i:03d}" for i in range(30)), changes=[("side width", 10)])  # same rows, new breaks
+def test_every_character_is_drawn_once_after_any_width_changes(text, changes):
+    async def run() -> None:
+        app = _ViewApp(text)
+        async with app.run_test(size=(100, 20)) as pilot:
+            await pilot.pause()
+            await _drawn_rows(app, pilot)  # drawn (and kept) at the first width
+            side = app.query_one("#side")
+            for change in changes:
+                if change[0] == "terminal":
+                    await pilot.resize_terminal(change[1], change[2])
+                elif change[0] == "side width":
+                    side.styles.width = change[1]
+                else:
+                    side.display = not side.display
+                await pilot.pause()
+                drawn = await _drawn_rows(app, pilot)
+                assert _ink("".join(drawn)) == _ink(text), change
+
+    asyncio.run(run())
+
+
+def _press_tv_article(store):
+    return next(article for article in store.iter_current_articles()
+                if (article.source_file or "").endswith(SEED_FILES["press_tv"]))
+
+
+@pytest.mark.parametrize("size", [(180, 50), (120, 35)])
+async def test_f2_keeps_every_word_of_the_text_on_screen(demo_store, size):
+    article = _press_tv_article(demo_store)
+    paragraphs = [line for line in article.text.splitlines() if line.strip()]
+    app = AnnotatorApp(demo_store, "maria", load_codebook(MINI))
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        for _ in range(10):
+            if app.article.id == article.id:
+                break
+            await pilot.press("]")
+            await settle(app, pilot)
+        assert app.article.id == article.id
+        view = app.query_one(ArticleView)
+        for when in ("before F2", "after F2", "after F2 again"):
+            shown = " ".join(screen_rows(app, view)).split()
+            # the screen shows the text from its start, each word once, in order, up to the last row
+            assert shown == article.text.split()[:len(shown)], when
+            assert len(shown) >= len(" ".join(paragraphs[:3]).split()), when  # at least three paragraphs
+            await pilot.press("f2")
+            await settle(app, pilot)
+
