@@ -32,6 +32,7 @@ from .tables import Column, ResultTable
 
 PRESENT, ABSENT = "present", "absent"
 MISSING = -1
+MIN_UNITS = 2  # alpha and kappa need two units coded by two annotators: with one, chance is the data itself
 
 
 @dataclass
@@ -77,17 +78,20 @@ def matrix_alpha(matrix: Any, values: Sequence[str], level: str) -> AlphaResult:
         return AlphaResult(None, 0, 0, 0, None,
                            f"too little data: {int((per_unit > 0).sum())} article(s), none coded by two annotators")
     rows = matrix[pairable]
+    units = int(pairable.sum())
     counts = np.stack([(rows == v).sum(axis=1) for v in range(len(values))], axis=1).astype(float)
     m = per_unit[pairable].astype(float)
     observed = float((counts * (counts - 1)).sum() / (m * (m - 1)).sum())
     coders = int(coded[pairable].any(axis=0).sum())
     n_values = int(m.sum())
     used = [values[v] for v in range(len(values)) if counts[:, v].any()]
+    if units < MIN_UNITS:  # one unit: its values are all the data, so expected = observed disagreement, alpha = 0
+        return AlphaResult(None, units, coders, n_values, observed,
+                           f"too little data: {units} article coded by two annotators (alpha needs {MIN_UNITS})")
     if len(used) < 2:
-        return AlphaResult(None, int(pairable.sum()), coders, n_values, observed,
-                           f"undefined: every annotator gave {used[0]!r}")
+        return AlphaResult(None, units, coders, n_values, observed, f"undefined: every annotator gave {used[0]!r}")
     alpha = float(krippendorff.alpha(value_counts=counts, level_of_measurement=level))
-    return AlphaResult(alpha, int(pairable.sum()), coders, n_values, observed)
+    return AlphaResult(alpha, units, coders, n_values, observed)
 
 
 def krippendorff_alpha(codings: dict[Hashable, dict[str, str]], values: Sequence[str], level: str) -> AlphaResult:
@@ -133,6 +137,8 @@ def _kappa(x: Any, y: Any, n_values: int) -> KappaResult:
     if n == 0:
         return KappaResult(None, 0, None, "no unit coded by both")
     observed = float((x == y).mean())
+    if n < MIN_UNITS:  # expected agreement is then the observed one (or 0 for 1): kappa would be 0 or undefined
+        return KappaResult(None, n, observed, f"too little data: {n} article coded by both (kappa needs {MIN_UNITS})")
     expected = float((np.bincount(x, minlength=n_values) * np.bincount(y, minlength=n_values)).sum()) / (n * n)
     if expected >= 1.0 - 1e-12:
         return KappaResult(None, n, observed, "undefined: both gave one value throughout")
