@@ -3,7 +3,10 @@ library and prints. Textual is imported only when the TUI is opened."""
 
 from __future__ import annotations
 
+import errno
+import io
 import json
+import os
 import sys
 from functools import wraps
 from pathlib import Path
@@ -30,7 +33,12 @@ def _console(stderr: bool = False) -> Console:
     # are printed with soft_wrap=False so they wrap inside their borders
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    class QuietConsole(Console):
+        def on_broken_pipe(self) -> None:  # rich's own ends with status 1; ours as every command does
+            self.quiet = True
+            quiet_exit_on_closed_pipe()
+
+    return QuietConsole(stderr=stderr, highlight=False, soft_wrap=True)
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -39,6 +47,40 @@ def fail(message: str, code: int = 1) -> None:
     for line in message.splitlines() or [""]:
         console.print(Text("error: ", style="bold red") + Text(printable(line)))
     sys.exit(code)
+
+
+READER_GONE = 128 + 13  # 128 + SIGPIPE: the status a shell shows for `yes | head -1`'s yes
+
+
+def reader_gone(exc: BaseException) -> bool:
+    """True when ``exc`` says standard output's reader has gone (`annotator stats | head -1`)."""
+    return isinstance(exc, BrokenPipeError) or (isinstance(exc, OSError) and exc.errno == errno.EPIPE)
+
+
+def quiet_exit_on_closed_pipe() -> None:
+    """End quietly, as Unix tools do when their reader goes: no message, exit status 141.
+    Standard output is pointed at /dev/null so that flushing it at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass  # not a real file (tests): nothing is flushed to a pipe at exit
+    sys.exit(READER_GONE)
+
+
+class AnnotatorGroup(click.Group):
+    """The ``annotator`` group: a closed standard output ends every command quietly."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # what is still buffered fails here, not in the interpreter's exit
+            return result
+        except OSError as exc:
+            if reader_gone(exc):
+                quiet_exit_on_closed_pipe()
+            raise
 
 
 def db_option(func: Callable) -> Callable:
@@ -98,7 +140,7 @@ def print_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=AnnotatorGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @db_option
 @click.option("--annotator", "annotator_name", help="Your name on your tags (default: configuration, $ANNOTATOR_NAME, login name).")
 @click.option("--codebook", "codebook_ref", help="Codebook id (shipped in schemas/) or YAML file.")
@@ -374,7 +416,9 @@ def _write_report(tables: list, fmt: str, out_path: Path | None, facts: dict[str
                     continue
                 console.print(rich_table(table, console.width), soft_wrap=False)
     except OSError as exc:
-        fail(f"--out {out_path}: cannot write ({exc.strerror or exc})")
+        if out_path is None and reader_gone(exc):
+            raise
+        fail(f"--out {display_path(out_path) if out_path else '-'}: cannot write ({exc.strerror or exc})")
 
 
 def _known_annotators(store: Store, names: Iterable[str], what: str) -> None:
@@ -444,8 +488,6 @@ def agreement(store: Store, annotators: str | None, pairs: bool, fmt: str, out_p
 def export_command(store: Store, fmt: str, out_path: Path | None, annotators: tuple[str, ...],
                    codebook_id: str | None) -> None:
     """Export every live annotation with its article and outlet context."""
-    import io
-    import os
     import sqlite3
 
     from .export import check_out_path, export
@@ -467,19 +509,15 @@ def export_command(store: Store, fmt: str, out_path: Path | None, annotators: tu
         try:
             export(store, fmt, out, who, codebook_id, terminal=sys.stdout.isatty())
             out.flush()
-        except BrokenPipeError:  # `annotator export | head`: the reader has gone
-            try:
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            except (OSError, ValueError, io.UnsupportedOperation):
-                pass
-            sys.exit(1)
         finally:
             if out is not sys.stdout:
                 try:
-                    out.detach()
+                    out.detach()  # leaves sys.stdout's buffer open
                 except (OSError, ValueError):
-                    pass
+                    pass  # the reader has gone: the error that said so is on its way up
     except OSError as exc:
+        if out_path is None and reader_gone(exc):
+            raise  # `annotator export | head`: ends quietly (AnnotatorGroup)
         fail(f"--out {display_path(out_path) if out_path else '-'}: cannot write ({exc.strerror or exc})")
     except sqlite3.Error as exc:
         fail(f"{store.path}: reading the annotations failed ({exc})")
