@@ -326,17 +326,48 @@ def show(store: Store, article: str, as_json: bool) -> None:
         fail(f"no article {article!r} (see `annotator articles` for ids)")
     assert found is not None
     publisher, original = store.outlet(found.publisher), store.outlet(found.original_source)
+    tags = store.annotations(found.id)  # live ones
     if as_json:
         data = found.model_dump(mode="json")
         data["publisher_outlet"] = publisher.model_dump(mode="json") if publisher else None
         data["original_source_outlet"] = original.model_dump(mode="json") if original else None
-        data["annotations"] = [a.model_dump(mode="json") for a in store.annotations(found.id)]
+        data["tags"] = [a.model_dump(mode="json") for a in tags]
         print_json(data)
         return
-    from .render import article_view
+    from .render import article_view, tags_table
 
     console = _console()
     console.print(article_view(found, publisher, original, console.width), soft_wrap=False)
+    console.print()
+    console.print(tags_table(tags, codebook_names(), console.width), soft_wrap=False)
+
+
+def codebook_names() -> Callable[[str], Any]:
+    """``names(codebook_id)``: the :class:`annotator.naming.Names` of the codebook tags were made
+    with: the configured (or ``--codebook``) one when its id matches, else the shipped one
+    of that id; ids as they are when neither is at hand."""
+    from .codebook import find_codebook
+    from .naming import Names
+    from .readers import InputError
+
+    found: dict[str, Names] = {}
+    try:
+        configured = load_codebook_or_fail(None, quiet=True)
+    except InputError:
+        configured = None
+
+    def names(codebook_id: str) -> Names:
+        if codebook_id not in found:
+            book = configured if configured is not None and configured.id == codebook_id else None
+            if book is None:
+                try:
+                    book = find_codebook(codebook_id)
+                except InputError:
+                    book = None
+            found[codebook_id] = Names(book if book is not None and book.id == codebook_id else None)
+        return found[codebook_id]
+
+    return names
 
 
 def codebook_option(func: Callable) -> Callable:
@@ -344,9 +375,10 @@ def codebook_option(func: Callable) -> Callable:
     return click.option("--codebook", "codebook_ref", help="Codebook id (shipped in schemas/) or YAML file.")(func)
 
 
-def load_codebook_or_fail(ref: str | None, config=None):
+def load_codebook_or_fail(ref: str | None, config=None, quiet: bool = False):
     """The codebook named by ``ref``, else by ``--codebook`` on the group, else by the
-    configuration (``config`` when already read); an error line and exit when it fails."""
+    configuration (``config`` when already read); an error line and exit when it fails
+    (``quiet``: :class:`annotator.readers.InputError` is raised instead)."""
     from .codebook import find_codebook
     from .config import load_config
     from .readers import InputError
@@ -354,6 +386,8 @@ def load_codebook_or_fail(ref: str | None, config=None):
     try:
         return find_codebook(ref or inherited("codebook_ref", None) or (config or load_config()).codebook)
     except InputError as exc:
+        if quiet:
+            raise
         fail(str(exc))
 
 
