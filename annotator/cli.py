@@ -83,12 +83,19 @@ class AnnotatorGroup(click.Group):
             raise
 
 
-def db_option(func: Callable) -> Callable:
-    """``--db FILE`` for every command (a subcommand's own --db wins over the group's)."""
-    return click.option(
-        "--db", "db_path", type=click.Path(path_type=Path), default=None,
-        help=f"The annotations database (default ./{DEFAULT_DB}, created on first use).",
-    )(func)
+DB_HELP = {
+    "reads": f"The annotations database (default ./{DEFAULT_DB}); it must exist.",
+    "creates": f"The annotations database (default ./{DEFAULT_DB}); created when missing.",
+    "group": f"The annotations database (default ./{DEFAULT_DB}). With no command it is created when missing "
+             "if ./corpus is there to import into it; each command's --help says what it does.",
+}
+
+
+def db_option(func: Callable | None = None, *, use: str = "reads") -> Callable:
+    """``--db FILE`` for every command (a subcommand's own --db wins over the group's); ``use``
+    says in its help what the command does with a missing file (reads, creates, group)."""
+    option = click.option("--db", "db_path", type=click.Path(path_type=Path), default=None, help=DB_HELP[use])
+    return option(func) if func is not None else option
 
 
 def inherited(name: str, value: Any) -> Any:
@@ -120,7 +127,7 @@ def store_command(func: Callable, creates: bool = False) -> Callable:
     ``create`` data make a missing database; the others say it is missing (a typo in
     ``--db`` must not leave an empty database behind)."""
 
-    @db_option
+    @db_option(use="creates" if creates else "reads")
     @wraps(func)
     def wrapper(db_path: Path | None, **kwargs: Any) -> Any:
         path = resolve_db(db_path)
@@ -141,14 +148,15 @@ def print_json(data: Any) -> None:
 
 
 @click.group(cls=AnnotatorGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@db_option
+@db_option(use="group")
 @click.option("--annotator", "annotator_name", help="Your name on your tags (default: configuration, $ANNOTATOR_NAME, login name).")
 @click.option("--codebook", "codebook_ref", help="Codebook id (shipped in schemas/) or YAML file.")
 @click.pass_context
 def main(ctx: click.Context, db_path: Path | None, annotator_name: str | None, codebook_ref: str | None) -> None:
     """Tag how news articles frame events, beside what is known about their outlet.
 
-    With no command: imports ./corpus into an empty database, then opens the TUI.
+    With no command: when the database has no articles yet, imports ./corpus into it
+    (creating it); then opens the TUI, or lists the articles when not run in a terminal.
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -193,7 +201,7 @@ def _open_tui(store: Store | Path, annotator_name: str | None, codebook_ref: str
 @main.command()
 @click.option("--annotator", "annotator_name", help="Your name on your tags (default: configuration, $ANNOTATOR_NAME, login name).")
 @click.option("--codebook", "codebook_ref", help="Codebook id (shipped in schemas/) or YAML file.")
-@db_option
+@db_option(use="creates")
 def tui(db_path: Path | None, annotator_name: str | None, codebook_ref: str | None) -> None:
     """Open the annotation TUI."""
     _open_tui(resolve_db(db_path), annotator_name, codebook_ref)
@@ -297,7 +305,7 @@ def _print_articles(store: Store, as_json: bool, all_versions: bool) -> None:
 @click.option("--all-versions", is_flag=True, help="Include older versions of re-imported articles.")
 @store_command
 def articles(store: Store, as_json: bool, all_versions: bool) -> None:
-    """List the articles: id, publisher, original source, title, date, words, tags."""
+    """List the current articles (every version with --all-versions): id, outlets, title, date, words, tags."""
     _print_articles(store, as_json, all_versions)
 
 
@@ -320,11 +328,8 @@ def outlets(store: Store, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the whole record as JSON.")
 @store_command
 def show(store: Store, article: str, as_json: bool) -> None:
-    """Show one article (id or unique id prefix) beside its outlet card."""
-    found = store.article(article)
-    if found is None:
-        fail(f"no article {article!r} (see `annotator articles` for ids)")
-    assert found is not None
+    """Show one article (id, or a unique id prefix of 4+ characters) beside its outlet card(s), then its tags."""
+    found = find_article(store, article)
     publisher, original = store.outlet(found.publisher), store.outlet(found.original_source)
     tags = store.annotations(found.id)  # live ones
     if as_json:
@@ -368,6 +373,26 @@ def codebook_names() -> Callable[[str], Any]:
         return found[codebook_id]
 
     return names
+
+
+MIN_PREFIX = 4  # characters of an article id that find it (Store.article)
+
+
+def find_article(store: Store, ref: str):
+    """The article ``ref`` names (an id or a unique prefix of one), else an error line saying
+    why: a prefix too short, one that fits several articles, or no article at all."""
+    found = store.article(ref)
+    if found is not None:
+        return found
+    shown = printable(ref.strip())
+    if len(ref.strip()) < MIN_PREFIX:
+        fail(f"article {shown!r}: an id prefix needs at least {MIN_PREFIX} characters "
+             "(see `annotator articles` for ids)", 2)
+    matching = store.article_ids_starting(ref, limit=4)
+    if len(matching) > 1:
+        listed = ", ".join(matching[:3]) + (", …" if len(matching) > 3 else "")
+        fail(f"article {shown!r}: ambiguous, the start of several article ids ({listed}); give more characters", 2)
+    fail(f"no article {shown!r} (see `annotator articles` for ids)")
 
 
 def codebook_option(func: Callable) -> Callable:
@@ -521,7 +546,7 @@ def agreement(store: Store, annotators: str | None, pairs: bool, fmt: str, out_p
 @store_command
 def export_command(store: Store, fmt: str, out_path: Path | None, annotators: tuple[str, ...],
                    codebook_id: str | None) -> None:
-    """Export every live annotation with its article and outlet context."""
+    """Export every live annotation with its article and outlet context (JSON lines unless --format says otherwise)."""
     import sqlite3
 
     from .export import check_out_path, export
@@ -561,7 +586,7 @@ def export_command(store: Store, fmt: str, out_path: Path | None, annotators: tu
 @click.argument("file", type=click.Path(path_type=Path))
 @store_command
 def import_annotations_command(store: Store, file: Path) -> None:
-    """Merge a JSON-lines export (annotator export --format jsonl) into this database."""
+    """Merge a JSON-lines export (annotator export --format jsonl) into this database of the same articles."""
     from .annotation_import import import_annotations
     from .readers import InputError
 
@@ -641,7 +666,7 @@ def codebook_list() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @store_command
 def codebook_orphans(store: Store, ref: str | None, as_json: bool) -> None:
-    """Count tags whose label the codebook (id or file) no longer has; they are kept, never dropped."""
+    """Count tags whose label the codebook (id or file; default: the configured one) no longer has; they are kept."""
     from .orphans import find_orphans, orphan_summary
 
     book = load_codebook_or_fail(ref)
@@ -667,7 +692,7 @@ def codebook_orphans(store: Store, ref: str | None, as_json: bool) -> None:
 @codebook_option
 @store_command
 def suggest(store: Store, article: str | None, all_articles: bool, as_json: bool, codebook_ref: str | None) -> None:
-    """List lexicon suggestions (term variants) in an article."""
+    """List lexicon suggestions (term variants) in one ARTICLE (id or prefix), or in every article with --all."""
     from .lexicon import Matcher
 
     matcher = Matcher(load_codebook_or_fail(codebook_ref))
@@ -678,9 +703,7 @@ def suggest(store: Store, article: str | None, all_articles: bool, as_json: bool
             for s in matcher.find(found.text):
                 click.echo(json.dumps({"article": found.id, **s.as_dict()}, ensure_ascii=False))
         return
-    found = store.article(article)
-    if found is None:
-        fail(f"no article {article!r} (see `annotator articles` for ids)")
+    found = find_article(store, article)
     suggestions = matcher.find(found.text)
     if as_json:
         print_json([s.as_dict() for s in suggestions])

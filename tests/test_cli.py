@@ -157,3 +157,39 @@ def test_annotator_given_before_tui_is_the_name_on_the_tags(demo_dir, monkeypatc
     result = CliRunner().invoke(main, ["--annotator", "bob", "--codebook", "policy-frames", "tui"])
     assert result.exit_code == 0, result.output
     assert opened == {"name": "bob", "codebook": "policy-frames"}
+
+
+def test_help_says_which_commands_create_a_missing_database():
+    runner = CliRunner(env={"COLUMNS": "200"})
+    for command in (["articles"], ["outlets"], ["show"], ["stats"], ["agreement"], ["export"], ["suggest"],
+                    ["import-annotations"], ["codebook", "orphans"]):
+        text = " ".join(runner.invoke(main, [*command, "--help"]).output.split())
+        assert "created" not in text and "it must exist" in text, command
+    for command in (["import"], ["tui"]):
+        text = " ".join(runner.invoke(main, [*command, "--help"]).output.split())
+        assert "created when missing" in text, command
+
+
+def test_a_short_or_ambiguous_article_prefix_says_so(workdir):
+    import hashlib
+
+    # two texts whose ids (the SHA-256 of the canonical text) share their first 4 hex digits
+    seen: dict[str, str] = {}
+    for n in range(100_000):
+        text = f"Article number {n} about the war."
+        prefix = hashlib.sha256(text.encode()).hexdigest()[:4]
+        if prefix in seen:
+            texts = [seen[prefix], text]
+            break
+        seen[prefix] = text
+    (workdir / "a.jsonl").write_text("\n".join(json.dumps({"title": t, "text": t}) for t in texts), encoding="utf-8")
+    assert run("import", "a.jsonl").exit_code == 0
+    ids = [r["id"] for r in json.loads(run("articles", "--json").output)]
+    assert {i[:4] for i in ids} == {prefix}  # the ids are the hashes' first digits, as the README says
+    for command in ("show", "suggest"):
+        short = CliRunner().invoke(main, [command, prefix[:2]])
+        assert short.exit_code == 2 and "at least 4 characters" in short.stderr, command
+        ambiguous = CliRunner().invoke(main, [command, prefix])
+        assert ambiguous.exit_code == 2 and "ambiguous" in ambiguous.stderr, command
+        assert ids[0] in ambiguous.stderr and ids[1] in ambiguous.stderr
+        assert CliRunner().invoke(main, [command, ids[1][:8], "--json"]).exit_code == 0
