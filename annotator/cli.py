@@ -131,11 +131,37 @@ def store_command(func: Callable, creates: bool = False) -> Callable:
     @wraps(func)
     def wrapper(db_path: Path | None, **kwargs: Any) -> Any:
         path = resolve_db(db_path)
-        if not creates and not path.exists():
+        existed = path.exists()
+        if not creates and not existed:
             fail(f"{path}: no such database (`annotator import PATH` or `annotator` in a folder with corpus/ makes one)")
-        return func(store=open_store(path), **kwargs)
+        store = open_store(path)
+        click.get_current_context().meta["new_database"] = not existed
+        try:
+            return func(store=store, **kwargs)
+        finally:
+            if not existed:
+                discard_if_empty(store)
 
     return wrapper
+
+
+def holds_nothing(store: Store) -> bool:
+    """True when the database has no article (of any version), no outlet and no tag."""
+    return store.count_articles(current_only=False) == 0 and not store.outlets() and not store.annotators()
+
+
+def discard_if_empty(store: Store) -> bool:
+    """Remove a database this command created when nothing was stored in it (every input
+    rejected, a wrong option): no empty file is left behind. True when removed."""
+    try:
+        if not holds_nothing(store):
+            return False
+    except Exception:  # noqa: BLE001 - unreadable: not ours to judge, leave it
+        return False
+    store.close()
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{store.path}{suffix}").unlink(missing_ok=True)
+    return True
 
 
 def creating_store_command(func: Callable) -> Callable:
@@ -161,10 +187,26 @@ def main(ctx: click.Context, db_path: Path | None, annotator_name: str | None, c
     if ctx.invoked_subcommand is not None:
         return
     db_path = resolve_db(db_path)
+    existed = db_path.exists()
+    what_to_do = (f"run `annotator` in the repository folder (it has {DEMO_CORPUS}/), import articles first with "
+                  "`annotator import PATH`, or name another database with --db FILE")
+    if not existed and not DEMO_CORPUS.is_dir():
+        fail(f"no database {db_path} here and no ./{DEMO_CORPUS} folder to build it from: {what_to_do}")
     store = open_store(db_path)
+    try:
+        _first_run(store, db_path, what_to_do, annotator_name, codebook_ref)
+    finally:
+        if not existed:
+            discard_if_empty(store)
+
+
+def _first_run(store: Store, db_path: Path, what_to_do: str, annotator_name: str | None,
+               codebook_ref: str | None) -> None:
+    """``annotator`` with no command: import ./corpus into a database without articles, then
+    open the TUI (or list the articles when not in a terminal)."""
     if store.count_articles() == 0:
         if not DEMO_CORPUS.is_dir():
-            fail(f"{db_path} has no articles and there is no ./{DEMO_CORPUS} folder; use `annotator import PATH`")
+            fail(f"{db_path} has no articles and there is no ./{DEMO_CORPUS} folder: {what_to_do}")
         if not _run_import(store, [DEMO_CORPUS], None, None, None, 5) and store.count_articles() == 0:
             sys.exit(1)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
@@ -268,6 +310,8 @@ def import_command(store: Store, paths: tuple[Path, ...], manifest: Path | None,
         if not getattr(known, "_is_text_encoding", True):  # rot13, base64, zlib: not a text encoding
             fail(f"--encoding {encoding!r}: not a text encoding", 2)
     ok = _run_import(store, list(paths), manifest, registry, encoding, max_mb)
+    if click.get_current_context().meta.get("new_database") and holds_nothing(store):
+        _console(stderr=True).print(Text(f"nothing was stored, so {display_path(store.path)} was not created"))
     sys.exit(0 if ok else 1)
 
 

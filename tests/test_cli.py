@@ -193,3 +193,40 @@ def test_a_short_or_ambiguous_article_prefix_says_so(workdir):
         assert ambiguous.exit_code == 2 and "ambiguous" in ambiguous.stderr, command
         assert ids[0] in ambiguous.stderr and ids[1] in ambiguous.stderr
         assert CliRunner().invoke(main, [command, ids[1][:8], "--json"]).exit_code == 0
+
+
+def _database_files(folder):
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("annotations.db"))
+
+
+def test_first_run_without_a_corpus_leaves_nothing_and_says_what_to_do(workdir):
+    result = CliRunner().invoke(main, [])
+    assert result.exit_code == 1
+    assert "annotator import PATH" in result.stderr and "--db" in result.stderr and "repository folder" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert _database_files(workdir) == []
+
+
+def test_first_run_on_a_corpus_of_bad_files_leaves_no_database(workdir):
+    (workdir / "corpus").mkdir()
+    (workdir / "corpus" / "empty.txt").write_text("", encoding="utf-8")
+    (workdir / "corpus" / "binary.txt").write_bytes(b"\x00\x01\x02binary")
+    result = CliRunner().invoke(main, [])
+    assert result.exit_code == 1 and "rejected" in result.output
+    assert _database_files(workdir) == []
+
+
+def test_an_import_that_stores_nothing_leaves_no_new_database(workdir):
+    (workdir / "empty.txt").write_text("", encoding="utf-8")
+    (workdir / "good.txt").write_text("A title\n\nSome text about the war.", encoding="utf-8")
+    rejected = CliRunner().invoke(main, ["import", "empty.txt"])
+    assert rejected.exit_code == 1 and "was not created" in rejected.stderr
+    assert _database_files(workdir) == []
+    for wrong in (["--manifest", "missing.yaml"], ["--encoding", "rot13"], ["--registry", "nope.yaml"]):
+        assert CliRunner().invoke(main, ["import", "good.txt", *wrong]).exit_code == 2, wrong
+        assert _database_files(workdir) == [], wrong
+    assert CliRunner().invoke(main, ["import", "good.txt"]).exit_code == 0
+    assert "annotations.db" in _database_files(workdir)
+    again = CliRunner().invoke(main, ["import", "empty.txt"])  # the database existed: it stays
+    assert again.exit_code == 1 and "was not created" not in again.stderr
+    assert "annotations.db" in _database_files(workdir)
