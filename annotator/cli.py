@@ -311,7 +311,8 @@ def import_command(store: Store, paths: tuple[Path, ...], manifest: Path | None,
             fail(f"--encoding {encoding!r}: not a text encoding", 2)
     ok = _run_import(store, list(paths), manifest, registry, encoding, max_mb)
     if click.get_current_context().meta.get("new_database") and holds_nothing(store):
-        _console(stderr=True).print(Text(f"nothing was stored, so {display_path(store.path)} was not created"))
+        _console().print(Text("note: ", style="cyan") + Text(f"nothing was stored, so {display_path(store.path)} "
+                                                            "was not created"))
     sys.exit(0 if ok else 1)
 
 
