@@ -1,176 +1,29 @@
 """The ``annotator`` command line (click). Thin: it parses arguments, calls the
-library and prints. Textual is imported only when the TUI is opened."""
+library and prints. Textual is imported only when the TUI is opened. The helpers every
+command shares are in :mod:`annotator.cli_common`; stats, agreement and export in
+:mod:`annotator.cli_reports`."""
 
 from __future__ import annotations
 
-import errno
-import io
 import json
-import os
 import sys
-from functools import wraps
 from pathlib import Path
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING
 
 import click
 from rich.text import Text
 
-from . import DEFAULT_DB
+from .cli_common import (AnnotatorGroup, make_console, codebook_names, codebook_option, creating_store_command,
+                         db_option, discard_if_empty, fail, find_article, holds_nothing, inherited,
+                         load_codebook_or_fail, open_store, print_json, resolve_db, store_command)
+from .cli_reports import agreement, export_command, stats
 from .normalize import printable
 from .paths import display_path
 
-if TYPE_CHECKING:  # the store (pydantic models) and rich's console are imported when used
-    from rich.console import Console
-
+if TYPE_CHECKING:  # the store (pydantic models) is imported when used
     from .store import Store
 
 DEMO_CORPUS = Path("corpus")
-
-
-def _console(stderr: bool = False) -> Console:
-    # soft_wrap: one message stays one line in pipes and files; tables, panels and cards
-    # are printed with soft_wrap=False so they wrap inside their borders
-    from rich.console import Console
-
-    class QuietConsole(Console):
-        def on_broken_pipe(self) -> None:  # rich's own ends with status 1; ours as every command does
-            self.quiet = True
-            quiet_exit_on_closed_pipe()
-
-    return QuietConsole(stderr=stderr, highlight=False, soft_wrap=True)
-
-
-def fail(message: str, code: int = 1) -> None:
-    """Print the error, one line per problem (never markup-parsed, no escape sequences), and exit."""
-    console = _console(stderr=True)
-    for line in message.splitlines() or [""]:
-        console.print(Text("error: ", style="bold red") + Text(printable(line)))
-    sys.exit(code)
-
-
-READER_GONE = 128 + 13  # 128 + SIGPIPE: the status a shell shows for `yes | head -1`'s yes
-
-
-def reader_gone(exc: BaseException) -> bool:
-    """True when ``exc`` says standard output's reader has gone (`annotator stats | head -1`)."""
-    return isinstance(exc, BrokenPipeError) or (isinstance(exc, OSError) and exc.errno == errno.EPIPE)
-
-
-def quiet_exit_on_closed_pipe() -> None:
-    """End quietly, as Unix tools do when their reader goes: no message, exit status 141.
-    Standard output is pointed at /dev/null so that flushing it at exit cannot fail again."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
-        pass  # not a real file (tests): nothing is flushed to a pipe at exit
-    sys.exit(READER_GONE)
-
-
-class AnnotatorGroup(click.Group):
-    """The ``annotator`` group: a closed standard output ends every command quietly."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            result = super().invoke(ctx)
-            sys.stdout.flush()  # what is still buffered fails here, not in the interpreter's exit
-            return result
-        except OSError as exc:
-            if reader_gone(exc):
-                quiet_exit_on_closed_pipe()
-            raise
-
-
-DB_HELP = {
-    "reads": f"The annotations database (default ./{DEFAULT_DB}); it must exist.",
-    "creates": f"The annotations database (default ./{DEFAULT_DB}); created when missing.",
-    "group": f"The annotations database (default ./{DEFAULT_DB}). With no command it is created when missing "
-             "if ./corpus is there to import into it; each command's --help says what it does.",
-}
-
-
-def db_option(func: Callable | None = None, *, use: str = "reads") -> Callable:
-    """``--db FILE`` for every command (a subcommand's own --db wins over the group's); ``use``
-    says in its help what the command does with a missing file (reads, creates, group)."""
-    option = click.option("--db", "db_path", type=click.Path(path_type=Path), default=None, help=DB_HELP[use])
-    return option(func) if func is not None else option
-
-
-def inherited(name: str, value: Any) -> Any:
-    """An option's value, else the same option given to an enclosing group
-    (``annotator --annotator bob tui`` means the same as ``annotator tui --annotator bob``)."""
-    ctx = click.get_current_context(silent=True)
-    while value is None and ctx is not None:
-        value = (ctx.params or {}).get(name)
-        ctx = ctx.parent
-    return value
-
-
-def resolve_db(db_path: Path | None) -> Path:
-    return inherited("db_path", db_path) or Path(DEFAULT_DB)
-
-
-def open_store(db_path: Path) -> Store:
-    from .store import Store, StoreError
-
-    try:
-        return Store(db_path)
-    except StoreError as exc:
-        fail(str(exc))
-    raise AssertionError  # unreachable
-
-
-def store_command(func: Callable, creates: bool = False) -> Callable:
-    """Open the store from ``--db`` and pass it in as ``store``. Only commands that
-    ``create`` data make a missing database; the others say it is missing (a typo in
-    ``--db`` must not leave an empty database behind)."""
-
-    @db_option(use="creates" if creates else "reads")
-    @wraps(func)
-    def wrapper(db_path: Path | None, **kwargs: Any) -> Any:
-        path = resolve_db(db_path)
-        existed = path.exists()
-        if not creates and not existed:
-            fail(f"{path}: no such database (`annotator import PATH` or `annotator` in a folder with corpus/ makes one)")
-        store = open_store(path)
-        click.get_current_context().meta["new_database"] = not existed
-        try:
-            return func(store=store, **kwargs)
-        finally:
-            if not existed:
-                discard_if_empty(store)
-
-    return wrapper
-
-
-def holds_nothing(store: Store) -> bool:
-    """True when the database has no article (of any version), no outlet and no tag."""
-    return store.count_articles(current_only=False) == 0 and not store.outlets() and not store.annotators()
-
-
-def discard_if_empty(store: Store) -> bool:
-    """Remove a database this command created when nothing was stored in it (every input
-    rejected, a wrong option): no empty file is left behind. True when removed."""
-    try:
-        if not holds_nothing(store):
-            return False
-    except Exception:  # noqa: BLE001 - unreadable: not ours to judge, leave it
-        return False
-    store.close()
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{store.path}{suffix}").unlink(missing_ok=True)
-    return True
-
-
-def creating_store_command(func: Callable) -> Callable:
-    """:func:`store_command` for commands that may create the database (import, tui)."""
-    return store_command(func, creates=True)
-
-
-def print_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 @click.group(cls=AnnotatorGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -210,7 +63,7 @@ def _first_run(store: Store, db_path: Path, what_to_do: str, annotator_name: str
         if not _run_import(store, [DEMO_CORPUS], None, None, None, 5) and store.count_articles() == 0:
             sys.exit(1)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        _console(stderr=True).print(Text("not a terminal: listing the articles instead of opening the TUI"))
+        make_console(stderr=True).print(Text("not a terminal: listing the articles instead of opening the TUI"))
         _print_articles(store, as_json=False, all_versions=False)
         return
     _open_tui(store, annotator_name, codebook_ref)
@@ -255,8 +108,8 @@ def _run_import(store: Store, paths: list[Path], manifest: Path | None, registry
 
     from .importer import import_paths
 
-    err = _console(stderr=True)
-    out = _console()
+    err = make_console(stderr=True)
+    out = make_console()
     with Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("import", total=None)
@@ -311,7 +164,7 @@ def import_command(store: Store, paths: tuple[Path, ...], manifest: Path | None,
             fail(f"--encoding {encoding!r}: not a text encoding", 2)
     ok = _run_import(store, list(paths), manifest, registry, encoding, max_mb)
     if click.get_current_context().meta.get("new_database") and holds_nothing(store):
-        _console().print(Text("note: ", style="cyan") + Text(f"nothing was stored, so {display_path(store.path)} "
+        make_console().print(Text("note: ", style="cyan") + Text(f"nothing was stored, so {display_path(store.path)} "
                                                             "was not created"))
     sys.exit(0 if ok else 1)
 
@@ -333,7 +186,7 @@ def _print_articles(store: Store, as_json: bool, all_versions: bool) -> None:
     if total <= TABLE_LIMIT:
         from .render import articles_table
 
-        console = _console()
+        console = make_console()
         rows = store.list_articles(current_only=current_only)
         console.print(articles_table(rows, names, len(rows), console.width), soft_wrap=False)
         return
@@ -365,7 +218,7 @@ def outlets(store: Store, as_json: bool) -> None:
         return
     from .render import outlets_table
 
-    _console().print(outlets_table(items), soft_wrap=False)
+    make_console().print(outlets_table(items), soft_wrap=False)
 
 
 @main.command()
@@ -386,245 +239,10 @@ def show(store: Store, article: str, as_json: bool) -> None:
         return
     from .render import article_view, tags_table
 
-    console = _console()
+    console = make_console()
     console.print(article_view(found, publisher, original, console.width), soft_wrap=False)
     console.print()
     console.print(tags_table(tags, codebook_names(), console.width), soft_wrap=False)
-
-
-def codebook_names() -> Callable[[str], Any]:
-    """``names(codebook_id)``: the :class:`annotator.naming.Names` of the codebook tags were made
-    with: the configured (or ``--codebook``) one when its id matches, else the shipped one
-    of that id; ids as they are when neither is at hand."""
-    from .codebook import find_codebook
-    from .naming import Names
-    from .readers import InputError
-
-    found: dict[str, Names] = {}
-    try:
-        configured = load_codebook_or_fail(None, quiet=True)
-    except InputError:
-        configured = None
-
-    def names(codebook_id: str) -> Names:
-        if codebook_id not in found:
-            book = configured if configured is not None and configured.id == codebook_id else None
-            if book is None:
-                try:
-                    book = find_codebook(codebook_id)
-                except InputError:
-                    book = None
-            found[codebook_id] = Names(book if book is not None and book.id == codebook_id else None)
-        return found[codebook_id]
-
-    return names
-
-
-MIN_PREFIX = 4  # characters of an article id that find it (Store.article)
-
-
-def find_article(store: Store, ref: str):
-    """The article ``ref`` names (an id or a unique prefix of one), else an error line saying
-    why: a prefix too short, one that fits several articles, or no article at all."""
-    found = store.article(ref)
-    if found is not None:
-        return found
-    shown = printable(ref.strip())
-    if len(ref.strip()) < MIN_PREFIX:
-        fail(f"article {shown!r}: an id prefix needs at least {MIN_PREFIX} characters "
-             "(see `annotator articles` for ids)", 2)
-    matching = store.article_ids_starting(ref, limit=4)
-    if len(matching) > 1:
-        listed = ", ".join(matching[:3]) + (", …" if len(matching) > 3 else "")
-        fail(f"article {shown!r}: ambiguous, the start of several article ids ({listed}); give more characters", 2)
-    fail(f"no article {shown!r} (see `annotator articles` for ids)")
-
-
-def codebook_option(func: Callable) -> Callable:
-    """``--codebook ID|FILE`` (default: configuration, else the shipped default)."""
-    return click.option("--codebook", "codebook_ref", help="Codebook id (shipped in schemas/) or YAML file.")(func)
-
-
-def load_codebook_or_fail(ref: str | None, config=None, quiet: bool = False):
-    """The codebook named by ``ref``, else by ``--codebook`` on the group, else by the
-    configuration (``config`` when already read); an error line and exit when it fails
-    (``quiet``: :class:`annotator.readers.InputError` is raised instead)."""
-    from .codebook import find_codebook
-    from .config import load_config
-    from .readers import InputError
-
-    try:
-        return find_codebook(ref or inherited("codebook_ref", None) or (config or load_config()).codebook)
-    except InputError as exc:
-        if quiet:
-            raise
-        fail(str(exc))
-
-
-def _partial_date(option: str, value: str | None) -> str | None:
-    from .models import PartialDate
-
-    if value is None:
-        return None
-    from pydantic import ValidationError
-
-    try:
-        return PartialDate.parse(value).value
-    except ValidationError as exc:
-        reason = exc.errors()[0]["msg"].removeprefix("Value error, ")
-    except ValueError as exc:
-        reason = str(exc)
-    fail(f"{option} {value!r}: not a date YYYY, YYYY-MM or YYYY-MM-DD ({reason})", 2)
-    return None
-
-
-def report_options(func: Callable) -> Callable:
-    """Output and filter options shared by ``stats`` and ``agreement``."""
-    from .tables import FORMATS
-
-    options = [
-        click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-                     help="table (terminal), csv, json or md (Markdown)."),
-        click.option("--out", "out_path", type=click.Path(path_type=Path, dir_okay=False),
-                     help="Write to FILE (whole or not at all) instead of standard output."),
-        click.option("--since", help="Articles published on or after YYYY[-MM[-DD]]."),
-        click.option("--until", help="Articles published on or before YYYY[-MM[-DD]]."),
-        click.option("--story", help="Only articles of this story."),
-        click.option("--adjudicator", default="gold", show_default=True,
-                     help="The annotator name whose tags are the adjudicated (gold) ones."),
-        codebook_option,
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
-def _write_report(tables: list, fmt: str, out_path: Path | None, facts: dict[str, Any]) -> None:
-    from .tables import output_file, rich_table, write_tables
-
-    try:
-        with output_file(out_path) as out:
-            if fmt != "table":
-                write_tables(tables, fmt, out, facts)
-                return
-            from rich.console import Console
-
-            console = _console() if out is sys.stdout else Console(file=out, width=120, no_color=True, highlight=False)
-            for key, value in facts.items():
-                console.print(Text.assemble((f"{key}: ", "bold"), printable(str(value))))
-            for table in tables:
-                console.print()
-                if not table.rows:
-                    console.print(Text(printable(table.title), style="bold"))
-                    console.print(Text("  nothing to count yet", style="dim"))
-                    continue
-                console.print(rich_table(table, console.width), soft_wrap=False)
-    except OSError as exc:
-        if out_path is None and reader_gone(exc):
-            raise
-        fail(f"--out {display_path(out_path) if out_path else '-'}: cannot write ({exc.strerror or exc})")
-
-
-def _known_annotators(store: Store, names: Iterable[str], what: str) -> None:
-    """Fail (exit 2) on the first name with no annotations, listing who has some."""
-    known = set(store.annotators())
-    for name in names:
-        if name not in known:
-            fail(f"{what} {name!r}: no annotations by that name (annotators: {', '.join(sorted(known)) or 'none yet'})", 2)
-
-
-@main.command()
-@click.option("--by", "by", default="outlet", show_default=True,
-              help="Which table: outlet, label, concept, answers, story, annotator, or all (comma-separate several).")
-@click.option("--count", "counting", default="all", show_default=True,
-              help="Whose tags count: all (every annotator but the adjudicator), adjudicated, or annotators' names (a,b).")
-@click.option("--outlet-by", type=click.Choice(["publisher", "source"]), default="publisher", show_default=True,
-              help="Outlet = the publisher, or the original source where known (syndicated articles).")
-@report_options
-@store_command
-def stats(store: Store, by: str, counting: str, outlet_by: str, fmt: str, out_path: Path | None, since: str | None,
-          until: str | None, story: str | None, adjudicator: str, codebook_ref: str | None) -> None:
-    """Tag statistics: counts, rates per 1,000 words and variant shares per outlet, split by voice."""
-    from .stats import BY, Counting, header, make_context, statistics
-
-    wanted = list(BY) if by.strip() == "all" else [b.strip() for b in by.split(",") if b.strip()]
-    unknown = [b for b in wanted if b not in BY]
-    if unknown or not wanted:
-        fail(f"--by {by!r}: use {', '.join(BY)} or all", 2)
-    choice = Counting.parse(counting, adjudicator)
-    _known_annotators(store, choice.annotators, "--count" if choice.mode == "annotators" else "--adjudicator")
-    book = load_codebook_or_fail(codebook_ref)
-    ctx = make_context(store, book, choice, _partial_date("--since", since), _partial_date("--until", until),
-                       story, outlet_by)
-    _write_report(statistics(ctx, wanted), fmt, out_path, {"database": str(store.path), **header(ctx, choice)})
-
-
-@main.command()
-@click.option("--annotators", help="Comma-separated annotators to compare (default: all but the adjudicator).")
-@click.option("--pairs/--no-pairs", default=True, show_default=True, help="Also Cohen's kappa per pair of annotators.")
-@report_options
-@store_command
-def agreement(store: Store, annotators: str | None, pairs: bool, fmt: str, out_path: Path | None, since: str | None,
-              until: str | None, story: str | None, adjudicator: str, codebook_ref: str | None) -> None:
-    """Inter-annotator agreement: Krippendorff's alpha per question and span label, Cohen's kappa per pair."""
-    from .agreement import agreement_tables, items
-    from .store import TagScope
-
-    book = load_codebook_or_fail(codebook_ref)
-    coders = tuple(a.strip() for a in annotators.split(",") if a.strip()) if annotators else None
-    _known_annotators(store, coders or (), "--annotators")
-    scope = TagScope(codebook=book.id, annotators=coders, exclude_annotators=() if coders else (adjudicator,),
-                     since=_partial_date("--since", since), until=_partial_date("--until", until), story=story)
-    tables = agreement_tables(items(store, book, scope), pairs)
-    who = ", ".join(coders) if coders else f"every annotator but the adjudicator {adjudicator!r}"
-    _write_report(tables, fmt, out_path, {"database": str(store.path), "codebook": f"{book.id} {book.version}",
-                                          "annotators": who})
-
-
-@main.command("export")
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "w3c"]), default="jsonl", show_default=True,
-              help="csv (a spreadsheet-safe table), jsonl (one JSON object per line) or w3c (W3C Web Annotation JSON-LD).")
-@click.option("--out", "out_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write to FILE (whole or not at all) instead of standard output.")
-@click.option("--annotator", "annotators", multiple=True, help="Only this annotator's tags (repeat for several).")
-@click.option("--codebook", "codebook_id", help="Only tags made with this codebook id.")
-@store_command
-def export_command(store: Store, fmt: str, out_path: Path | None, annotators: tuple[str, ...],
-                   codebook_id: str | None) -> None:
-    """Export every live annotation with its article and outlet context (JSON lines unless --format says otherwise)."""
-    import sqlite3
-
-    from .export import check_out_path, export
-    from .tables import output_file
-
-    if out_path is not None and str(out_path) == "-":
-        out_path = None
-    if out_path is not None and (problem := check_out_path(out_path)):
-        fail(f"--out {display_path(out_path)}: {problem}", 2)
-    who = list(annotators) or None
-    try:
-        if out_path is not None:
-            with output_file(out_path) as out:
-                count = export(store, fmt, out, who, codebook_id)
-            _console().print(Text(f"Exported {count} annotation(s) to {display_path(out_path)}"))
-            return
-        buffer = getattr(sys.stdout, "buffer", None)  # UTF-8 whatever the locale; CSV keeps its \r\n
-        out = io.TextIOWrapper(buffer, encoding="utf-8", newline="") if buffer is not None else sys.stdout
-        try:
-            export(store, fmt, out, who, codebook_id, terminal=sys.stdout.isatty())
-            out.flush()
-        finally:
-            if out is not sys.stdout:
-                try:
-                    out.detach()  # leaves sys.stdout's buffer open
-                except (OSError, ValueError):
-                    pass  # the reader has gone: the error that said so is on its way up
-    except OSError as exc:
-        if out_path is None and reader_gone(exc):
-            raise  # `annotator export | head`: ends quietly (AnnotatorGroup)
-        fail(f"--out {display_path(out_path) if out_path else '-'}: cannot write ({exc.strerror or exc})")
-    except sqlite3.Error as exc:
-        fail(f"{store.path}: reading the annotations failed ({exc})")
 
 
 @main.command("import-annotations")
@@ -635,7 +253,7 @@ def import_annotations_command(store: Store, file: Path) -> None:
     from .annotation_import import import_annotations
     from .readers import InputError
 
-    err = _console(stderr=True)
+    err = make_console(stderr=True)
     where = display_path(file)
 
     def refused(line: int, reason: str) -> None:
@@ -645,7 +263,7 @@ def import_annotations_command(store: Store, file: Path) -> None:
         report = import_annotations(store, file, refused)
     except InputError as exc:
         fail(str(exc))
-    _console().print(Text(report.summary()))
+    make_console().print(Text(report.summary()))
     sys.exit(0 if report.ok else 1)
 
 
@@ -661,7 +279,7 @@ def codebook_check(files: tuple[Path, ...]) -> None:
     from .codebook import load_codebook
     from .readers import InputError
 
-    err, out, bad = _console(stderr=True), _console(), 0
+    err, out, bad = make_console(stderr=True), make_console(), 0
     for file in files:
         try:
             book = load_codebook(file)
@@ -688,7 +306,7 @@ def codebook_show(ref: str | None, as_json: bool) -> None:
         return
     from .render import codebook_view
 
-    _console().print(codebook_view(book), soft_wrap=False)
+    make_console().print(codebook_view(book), soft_wrap=False)
 
 
 @codebook.command("list")
@@ -701,9 +319,9 @@ def codebook_list() -> None:
         try:
             book = load_codebook(file)
         except InputError as exc:
-            _console(stderr=True).print(Text(printable(f"broken: {exc}")))
+            make_console(stderr=True).print(Text(printable(f"broken: {exc}")))
             continue
-        _console().print(Text("\t".join(printable(v) for v in (book.id, book.version, book.title, f"({file.name})"))))
+        make_console().print(Text("\t".join(printable(v) for v in (book.id, book.version, book.title, f"({file.name})"))))
 
 
 @codebook.command("orphans")
@@ -720,7 +338,7 @@ def codebook_orphans(store: Store, ref: str | None, as_json: bool) -> None:
         print_json([{"category": o.category, "label": o.label, "codebook_versions": list(o.versions), "count": o.count}
                     for o in orphans])
         return
-    out = _console()
+    out = make_console()
     if not orphans:
         out.print(Text(f"Every tag made with {book.id} uses a label of version {book.version}."))
         return
@@ -755,7 +373,12 @@ def suggest(store: Store, article: str | None, all_articles: bool, as_json: bool
         return
     from .render import suggestions_table
 
-    _console().print(suggestions_table(suggestions, found.title), soft_wrap=False)
+    make_console().print(suggestions_table(suggestions, found.title), soft_wrap=False)
+
+
+main.add_command(stats)
+main.add_command(agreement)
+main.add_command(export_command)
 
 
 if __name__ == "__main__":
