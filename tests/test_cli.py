@@ -230,3 +230,21 @@ def test_an_import_that_stores_nothing_leaves_no_new_database(workdir):
     again = CliRunner().invoke(main, ["import", "empty.txt"])  # the database existed: it stays
     assert again.exit_code == 1 and "was not created" not in again.output
     assert "annotations.db" in _database_files(workdir)
+
+
+def test_tui_that_cannot_open_leaves_no_new_database(workdir, monkeypatch):
+    """`annotator tui --db new.db` with an unknown codebook: the TUI closes with one error line,
+    and the database it would have created is not there."""
+    import annotator.tui.app as tui_app
+    from annotator.tui.opening import OpenError, open_session
+
+    def fake_run(self):  # what the TUI does after its first frame, without a terminal
+        try:
+            open_session(self.request)
+        except OpenError as exc:
+            self.open_error = str(exc)
+
+    monkeypatch.setattr(tui_app.AnnotatorApp, "run", fake_run)
+    result = CliRunner().invoke(main, ["tui", "--db", "new.db", "--codebook", "no-such-codebook"])
+    assert result.exit_code == 1 and "no codebook 'no-such-codebook'" in result.stderr
+    assert not any(p.name.startswith("new.db") for p in workdir.iterdir())
