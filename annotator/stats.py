@@ -289,7 +289,7 @@ def annotator_progress(ctx: StatsContext) -> ResultTable:
                        [Column("annotator", "annotator"), Column("annotated_articles", "articles annotated", "int"),
                         Column("done_articles", "marked done", "int"), Column("coverage", "% of corpus done", "share"),
                         Column("tags", "span tags", "int"), Column("answers", "answers and notes", "int"),
-                        Column("last_change", "last change", "time", optional=1)], out,
+                        Column("last_change", "last change (UTC)", "time", optional=1)], out,
                        [f"the corpus has {total} current article(s); every annotator is listed, whatever is counted"])
 
 

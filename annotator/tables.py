@@ -26,6 +26,7 @@ from typing import IO, Any
 from .normalize import printable
 
 FORMATS = ("table", "csv", "json", "md")
+NUMBER_KINDS = ("int", "float", "share")  # right-aligned; like times, never broken
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -176,7 +177,7 @@ def markdown(tables: Sequence[ResultTable], header: dict[str, Any] | None = None
         shown = shown_columns(table)
         columns = [table.columns[i] for i in shown]
         buffer.write("| " + " | ".join(_md_cell(c.title) for c in columns) + " |\n")
-        buffer.write("|" + "|".join("---:" if c.kind != "text" else "---" for c in columns) + "|\n")
+        buffer.write("|" + "|".join("---:" if c.kind in NUMBER_KINDS else "---" for c in columns) + "|\n")
         for cells in display_cells(table, shown):
             buffer.write("| " + " | ".join(_md_cell(cell) for cell in cells) + " |\n")
     return buffer.getvalue()
@@ -201,7 +202,7 @@ def rich_table(table: ResultTable, width: int | None = None) -> Any:
     out = Table(title=Text(printable(table.title), style="bold"), box=box.SIMPLE_HEAD, title_justify="left",
                 pad_edge=False, show_edge=False, collapse_padding=True, caption=caption, caption_justify="left")
     for n, i in enumerate(shown):
-        numeric = table.columns[i].kind != "text"
+        numeric = table.columns[i].kind in NUMBER_KINDS
         out.add_column(Text(table.columns[i].title), justify="right" if numeric else "left",
                        width=widths[n] if widths else None, no_wrap=numeric and not widths)
     for row in cells:
