@@ -27,11 +27,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from .codebook import Cardinality, Codebook, Kind, Order
+from .naming import Names
 from .store import Store, TagScope
 from .tables import Column, ResultTable
 
 PRESENT, ABSENT = "present", "absent"
 MISSING = -1
+MIN_UNITS = 2  # alpha and kappa need two units coded by two annotators: with one, chance is the data itself
 
 
 @dataclass
@@ -39,12 +41,14 @@ class Item:
     """One thing annotators agree or disagree on. ``matrix[unit, coder]`` is an index into
     ``values``, or -1 where that coder did not code that unit."""
 
-    name: str
+    name: str  # the question's id, or "category/label"
     kind: str  # "answer", or "yes/no" (a label present or absent)
     level: str  # "nominal" or "ordinal"
     values: list[str]  # the value domain, in order (matters for ordinal)
     matrix: Any  # numpy int8/int16 array, units × coders
     coders: list[str]
+    title: str = ""  # in people's words: "Tone", "Term variants › Kremlin form"
+    group: str = ""  # the question's or category's name
 
     @property
     def used(self) -> bool:
@@ -77,17 +81,20 @@ def matrix_alpha(matrix: Any, values: Sequence[str], level: str) -> AlphaResult:
         return AlphaResult(None, 0, 0, 0, None,
                            f"too little data: {int((per_unit > 0).sum())} article(s), none coded by two annotators")
     rows = matrix[pairable]
+    units = int(pairable.sum())
     counts = np.stack([(rows == v).sum(axis=1) for v in range(len(values))], axis=1).astype(float)
     m = per_unit[pairable].astype(float)
     observed = float((counts * (counts - 1)).sum() / (m * (m - 1)).sum())
     coders = int(coded[pairable].any(axis=0).sum())
     n_values = int(m.sum())
     used = [values[v] for v in range(len(values)) if counts[:, v].any()]
+    if units < MIN_UNITS:  # one unit: its values are all the data, so expected = observed disagreement, alpha = 0
+        return AlphaResult(None, units, coders, n_values, observed,
+                           f"too little data: {units} article coded by two annotators (alpha needs {MIN_UNITS})")
     if len(used) < 2:
-        return AlphaResult(None, int(pairable.sum()), coders, n_values, observed,
-                           f"undefined: every annotator gave {used[0]!r}")
+        return AlphaResult(None, units, coders, n_values, observed, f"undefined: every annotator gave {used[0]!r}")
     alpha = float(krippendorff.alpha(value_counts=counts, level_of_measurement=level))
-    return AlphaResult(alpha, int(pairable.sum()), coders, n_values, observed)
+    return AlphaResult(alpha, units, coders, n_values, observed)
 
 
 def krippendorff_alpha(codings: dict[Hashable, dict[str, str]], values: Sequence[str], level: str) -> AlphaResult:
@@ -133,6 +140,8 @@ def _kappa(x: Any, y: Any, n_values: int) -> KappaResult:
     if n == 0:
         return KappaResult(None, 0, None, "no unit coded by both")
     observed = float((x == y).mean())
+    if n < MIN_UNITS:  # expected agreement is then the observed one (or 0 for 1): kappa would be 0 or undefined
+        return KappaResult(None, n, observed, f"too little data: {n} article coded by both (kappa needs {MIN_UNITS})")
     expected = float((np.bincount(x, minlength=n_values) * np.bincount(y, minlength=n_values)).sum()) / (n * n)
     if expected >= 1.0 - 1e-12:
         return KappaResult(None, n, observed, "undefined: both gave one value throughout")
@@ -167,8 +176,8 @@ def items(store: Store, book: Codebook, scope: TagScope) -> Iterator[Item]:
         read.append(key)
         answered[category].append(key)
         chosen[(category, label)].append(key)
-    names = sorted(coders, key=coders.get)
-    shape = (len(articles), len(names))
+    coder_names = sorted(coders, key=coders.get)
+    shape = (len(articles), len(coder_names))
 
     def units_of(keys: array) -> tuple[Any, Any]:
         """(rows, columns) to index a matrix with; repeats are harmless."""
@@ -177,7 +186,9 @@ def items(store: Store, book: Codebook, scope: TagScope) -> Iterator[Item]:
 
     everyone = None  # the units of `read`, worked out once for all span labels
 
-    def yes_no(name: str, among: array, present: array) -> Item:
+    names = Names(book)
+
+    def yes_no(category: str, label: str, among: array, present: array) -> Item:
         nonlocal everyone
         matrix = np.full(shape, MISSING, dtype=np.int8)
         if among is read:
@@ -186,7 +197,8 @@ def items(store: Store, book: Codebook, scope: TagScope) -> Iterator[Item]:
         else:
             matrix[units_of(among)] = 0
         matrix[units_of(present)] = 1
-        return Item(name, "yes/no", "nominal", [ABSENT, PRESENT], _coded_rows(matrix), names)
+        return Item(f"{category}/{label}", "yes/no", "nominal", [ABSENT, PRESENT], _coded_rows(matrix), coder_names,
+                    names.full_label(category, label), names.category(category))
 
     for question in questions:
         labels = [l.id for l in question.labels]
@@ -199,14 +211,15 @@ def items(store: Store, book: Codebook, scope: TagScope) -> Iterator[Item]:
                 matrix[where] = index
             matrix[twice] = MISSING  # two answers to a single-answer question: not counted
             level = "ordinal" if question.order is Order.ordinal else "nominal"
-            yield Item(question.id, "answer", level, labels, _coded_rows(matrix), names)
+            yield Item(question.id, "answer", level, labels, _coded_rows(matrix), coder_names, question.name,
+                       question.name)
         else:
             for label in labels:
-                yield yes_no(f"{question.id}/{label}", answered.get(question.id, array("q")),
+                yield yes_no(question.id, label, answered.get(question.id, array("q")),
                              chosen.get((question.id, label), array("q")))
     for category in spans:
         for label in category.labels:
-            yield yes_no(f"{category.id}/{label.id}", read, chosen.get((category.id, label.id), array("q")))
+            yield yes_no(category.id, label.id, read, chosen.get((category.id, label.id), array("q")))
 
 
 def _coded_rows(matrix: Any) -> Any:
@@ -218,14 +231,16 @@ def agreement_tables(found: Iterator[Item], pairs: bool = True) -> list[ResultTa
     """Krippendorff's alpha per item and, with ``pairs``, Cohen's kappa per pair of annotators."""
     alpha_rows, kappa_rows, unused = [], [], []
     for item in found:
+        title = item.title or item.name
         if not item.used:
-            unused.append(item.name)
+            unused.append(item)
             continue
         r = matrix_alpha(item.matrix, item.values, item.level)
-        alpha_rows.append((item.name, item.kind, item.level, r.alpha, r.units, r.coders, r.pairable_values,
+        alpha_rows.append((item.name, title, item.kind, item.level, r.alpha, r.units, r.coders, r.pairable_values,
                            r.observed, r.note))
         if pairs:
-            kappa_rows.extend((item.name, a, b, k.units, k.observed, k.kappa, k.note) for a, b, k in item_kappas(item))
+            kappa_rows.extend((item.name, title, a, b, k.units, k.observed, k.kappa, k.note)
+                              for a, b, k in item_kappas(item))
     notes = ["units = articles coded by at least two annotators (the ones alpha uses); "
              "agree = share of agreeing annotator pairs within those articles",
              "alpha: 1 perfect, 0 no better than chance, below 0 systematic disagreement; "
@@ -233,19 +248,33 @@ def agreement_tables(found: Iterator[Item], pairs: bool = True) -> list[ResultTa
     if unused and not alpha_rows:
         notes.append("no question answered and no label used by anyone yet")
     elif unused:
-        notes.append(f"left out, never answered or used by anyone: {', '.join(unused)}")
+        notes.append(f"left out, never answered or used by anyone: {_unused_list(unused)}")
     tables = [ResultTable("alpha", "Krippendorff's alpha",
-                          [Column("item", "question or label"), Column("kind", "kind", optional=True),
+                          [Column("item", "item id", on_screen=False), Column("item_name", "question or label"),
+                           Column("kind", "kind", optional=2),
                            Column("level", "level"), Column("alpha", "alpha", "float", 3),
                            Column("units", "units", "int"), Column("coders", "coders", "int"),
-                           Column("values", "values", "int", optional=True), Column("observed", "agree", "share"),
+                           Column("values", "values", "int", optional=1), Column("observed", "agree", "share"),
                            Column("note", "note")], alpha_rows, notes)]
     if pairs:
         tables.append(ResultTable("kappa", "Cohen's kappa per pair of annotators",
-                                  [Column("item", "question or label"), Column("annotator_a", "annotator"),
-                                   Column("annotator_b", "and annotator"), Column("units", "units", "int"),
+                                  [Column("item", "item id", on_screen=False), Column("item_name", "question or label"),
+                                   Column("annotator_a", "annotator"), Column("annotator_b", "with"), Column("units", "units", "int"),
                                    Column("observed", "agree", "share"), Column("kappa", "kappa", "float", 3),
                                    Column("note", "note")], kappa_rows,
                                   ["only pairs who coded at least one article in common are listed, "
                                    "and only questions and labels someone used"]))
     return tables
+
+
+def _unused_list(unused: list[Item]) -> str:
+    """The items nobody used, in people's words, grouped by question or category:
+    "Tone; Generic frames: Economic · Morality; ..." (names may hold commas)."""
+    groups: dict[str, list[str]] = {}
+    for item in unused:
+        group = item.group or item.name
+        title = item.title or item.name
+        groups.setdefault(group, [])
+        if title != group:
+            groups[group].append(title.removeprefix(group).removeprefix(" › "))
+    return "; ".join(f"{group}: {' · '.join(labels)}" if labels else group for group, labels in groups.items())

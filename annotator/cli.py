@@ -1,124 +1,69 @@
 """The ``annotator`` command line (click). Thin: it parses arguments, calls the
-library and prints. Textual is imported only when the TUI is opened."""
+library and prints. Textual is imported only when the TUI is opened. The helpers every
+command shares are in :mod:`annotator.cli_common`; stats, agreement and export in
+:mod:`annotator.cli_reports`."""
 
 from __future__ import annotations
 
 import json
 import sys
-from functools import wraps
 from pathlib import Path
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING
 
 import click
 from rich.text import Text
 
-from . import DEFAULT_DB
+from .cli_common import (AnnotatorGroup, make_console, codebook_names, codebook_option, creating_store_command,
+                         db_option, discard_if_empty, fail, find_article, holds_nothing, inherited,
+                         load_codebook_or_fail, open_store, print_json, resolve_db, store_command)
+from .cli_reports import agreement, export_command, stats
 from .normalize import printable
 from .paths import display_path
 
-if TYPE_CHECKING:  # the store (pydantic models) and rich's console are imported when used
-    from rich.console import Console
-
+if TYPE_CHECKING:  # the store (pydantic models) is imported when used
     from .store import Store
 
 DEMO_CORPUS = Path("corpus")
 
 
-def _console(stderr: bool = False) -> Console:
-    # soft_wrap: one message stays one line in pipes and files; tables, panels and cards
-    # are printed with soft_wrap=False so they wrap inside their borders
-    from rich.console import Console
-
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
-
-
-def fail(message: str, code: int = 1) -> None:
-    """Print the error, one line per problem (never markup-parsed, no escape sequences), and exit."""
-    console = _console(stderr=True)
-    for line in message.splitlines() or [""]:
-        console.print(Text("error: ", style="bold red") + Text(printable(line)))
-    sys.exit(code)
-
-
-def db_option(func: Callable) -> Callable:
-    """``--db FILE`` for every command (a subcommand's own --db wins over the group's)."""
-    return click.option(
-        "--db", "db_path", type=click.Path(path_type=Path), default=None,
-        help=f"The annotations database (default ./{DEFAULT_DB}, created on first use).",
-    )(func)
-
-
-def inherited(name: str, value: Any) -> Any:
-    """An option's value, else the same option given to an enclosing group
-    (``annotator --annotator bob tui`` means the same as ``annotator tui --annotator bob``)."""
-    ctx = click.get_current_context(silent=True)
-    while value is None and ctx is not None:
-        value = (ctx.params or {}).get(name)
-        ctx = ctx.parent
-    return value
-
-
-def resolve_db(db_path: Path | None) -> Path:
-    return inherited("db_path", db_path) or Path(DEFAULT_DB)
-
-
-def open_store(db_path: Path) -> Store:
-    from .store import Store, StoreError
-
-    try:
-        return Store(db_path)
-    except StoreError as exc:
-        fail(str(exc))
-    raise AssertionError  # unreachable
-
-
-def store_command(func: Callable, creates: bool = False) -> Callable:
-    """Open the store from ``--db`` and pass it in as ``store``. Only commands that
-    ``create`` data make a missing database; the others say it is missing (a typo in
-    ``--db`` must not leave an empty database behind)."""
-
-    @db_option
-    @wraps(func)
-    def wrapper(db_path: Path | None, **kwargs: Any) -> Any:
-        path = resolve_db(db_path)
-        if not creates and not path.exists():
-            fail(f"{path}: no such database (`annotator import PATH` or `annotator` in a folder with corpus/ makes one)")
-        return func(store=open_store(path), **kwargs)
-
-    return wrapper
-
-
-def creating_store_command(func: Callable) -> Callable:
-    """:func:`store_command` for commands that may create the database (import, tui)."""
-    return store_command(func, creates=True)
-
-
-def print_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@db_option
+@click.group(cls=AnnotatorGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@db_option(use="group")
 @click.option("--annotator", "annotator_name", help="Your name on your tags (default: configuration, $ANNOTATOR_NAME, login name).")
 @click.option("--codebook", "codebook_ref", help="Codebook id (one shipped with annotator: see `annotator codebook list`) or YAML file.")
 @click.pass_context
 def main(ctx: click.Context, db_path: Path | None, annotator_name: str | None, codebook_ref: str | None) -> None:
     """Tag how news articles frame events, beside what is known about their outlet.
 
-    With no command: imports ./corpus into an empty database, then opens the TUI.
+    With no command: when the database has no articles yet, imports ./corpus into it
+    (creating it); then opens the TUI, or lists the articles when not run in a terminal.
     """
     if ctx.invoked_subcommand is not None:
         return
     db_path = resolve_db(db_path)
+    existed = db_path.exists()
+    what_to_do = (f"run `annotator` in the repository folder (it has {DEMO_CORPUS}/), import articles first with "
+                  "`annotator import PATH`, or name another database with --db FILE")
+    if not existed and not DEMO_CORPUS.is_dir():
+        fail(f"no database {db_path} here and no ./{DEMO_CORPUS} folder to build it from: {what_to_do}")
     store = open_store(db_path)
+    try:
+        _first_run(store, db_path, what_to_do, annotator_name, codebook_ref)
+    finally:
+        if not existed:
+            discard_if_empty(store)
+
+
+def _first_run(store: Store, db_path: Path, what_to_do: str, annotator_name: str | None,
+               codebook_ref: str | None) -> None:
+    """``annotator`` with no command: import ./corpus into a database without articles, then
+    open the TUI (or list the articles when not in a terminal)."""
     if store.count_articles() == 0:
         if not DEMO_CORPUS.is_dir():
-            fail(f"{db_path} has no articles and there is no ./{DEMO_CORPUS} folder; use `annotator import PATH`")
+            fail(f"{db_path} has no articles and there is no ./{DEMO_CORPUS} folder: {what_to_do}")
         if not _run_import(store, [DEMO_CORPUS], None, None, None, 5) and store.count_articles() == 0:
             sys.exit(1)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        _console(stderr=True).print(Text("not a terminal: listing the articles instead of opening the TUI"))
+        make_console(stderr=True).print(Text("not a terminal: listing the articles instead of opening the TUI"))
         _print_articles(store, as_json=False, all_versions=False)
         return
     _open_tui(store, annotator_name, codebook_ref)
@@ -151,7 +96,7 @@ def _open_tui(store: Store | Path, annotator_name: str | None, codebook_ref: str
 @main.command()
 @click.option("--annotator", "annotator_name", help="Your name on your tags (default: configuration, $ANNOTATOR_NAME, login name).")
 @click.option("--codebook", "codebook_ref", help="Codebook id (one shipped with annotator: see `annotator codebook list`) or YAML file.")
-@db_option
+@db_option(use="creates")
 def tui(db_path: Path | None, annotator_name: str | None, codebook_ref: str | None) -> None:
     """Open the annotation TUI."""
     _open_tui(resolve_db(db_path), annotator_name, codebook_ref)
@@ -163,8 +108,8 @@ def _run_import(store: Store, paths: list[Path], manifest: Path | None, registry
 
     from .importer import import_paths
 
-    err = _console(stderr=True)
-    out = _console()
+    err = make_console(stderr=True)
+    out = make_console()
     with Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("import", total=None)
@@ -218,6 +163,9 @@ def import_command(store: Store, paths: tuple[Path, ...], manifest: Path | None,
         if not getattr(known, "_is_text_encoding", True):  # rot13, base64, zlib: not a text encoding
             fail(f"--encoding {encoding!r}: not a text encoding", 2)
     ok = _run_import(store, list(paths), manifest, registry, encoding, max_mb)
+    if click.get_current_context().meta.get("new_database") and holds_nothing(store):
+        make_console().print(Text("note: ", style="cyan") + Text(f"nothing was stored, so {display_path(store.path)} "
+                                                            "was not created"))
     sys.exit(0 if ok else 1)
 
 
@@ -238,7 +186,7 @@ def _print_articles(store: Store, as_json: bool, all_versions: bool) -> None:
     if total <= TABLE_LIMIT:
         from .render import articles_table
 
-        console = _console()
+        console = make_console()
         rows = store.list_articles(current_only=current_only)
         console.print(articles_table(rows, names, len(rows), console.width), soft_wrap=False)
         return
@@ -255,7 +203,7 @@ def _print_articles(store: Store, as_json: bool, all_versions: bool) -> None:
 @click.option("--all-versions", is_flag=True, help="Include older versions of re-imported articles.")
 @store_command
 def articles(store: Store, as_json: bool, all_versions: bool) -> None:
-    """List the articles: id, publisher, original source, title, date, words, tags."""
+    """List the current articles (every version with --all-versions): id, outlets, title, date, words, tags."""
     _print_articles(store, as_json, all_versions)
 
 
@@ -270,7 +218,7 @@ def outlets(store: Store, as_json: bool) -> None:
         return
     from .render import outlets_table
 
-    _console().print(outlets_table(items), soft_wrap=False)
+    make_console().print(outlets_table(items), soft_wrap=False)
 
 
 @main.command()
@@ -278,222 +226,34 @@ def outlets(store: Store, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the whole record as JSON.")
 @store_command
 def show(store: Store, article: str, as_json: bool) -> None:
-    """Show one article (id or unique id prefix) beside its outlet card."""
-    found = store.article(article)
-    if found is None:
-        fail(f"no article {article!r} (see `annotator articles` for ids)")
-    assert found is not None
+    """Show one article (id, or a unique id prefix of 4+ characters) beside its outlet card(s), then its tags."""
+    found = find_article(store, article)
     publisher, original = store.outlet(found.publisher), store.outlet(found.original_source)
+    tags = store.annotations(found.id)  # live ones
     if as_json:
         data = found.model_dump(mode="json")
         data["publisher_outlet"] = publisher.model_dump(mode="json") if publisher else None
         data["original_source_outlet"] = original.model_dump(mode="json") if original else None
-        data["annotations"] = [a.model_dump(mode="json") for a in store.annotations(found.id)]
+        data["tags"] = [a.model_dump(mode="json") for a in tags]
         print_json(data)
         return
-    from .render import article_view
+    from .render import article_view, tags_table
 
-    console = _console()
+    console = make_console()
     console.print(article_view(found, publisher, original, console.width), soft_wrap=False)
-
-
-def codebook_option(func: Callable) -> Callable:
-    """``--codebook ID|FILE`` (default: configuration, else the shipped default)."""
-    return click.option("--codebook", "codebook_ref", help="Codebook id (one shipped with annotator: see `annotator codebook list`) or YAML file.")(func)
-
-
-def load_codebook_or_fail(ref: str | None, config=None):
-    """The codebook named by ``ref``, else by ``--codebook`` on the group, else by the
-    configuration (``config`` when already read); an error line and exit when it fails."""
-    from .codebook import find_codebook
-    from .config import load_config
-    from .readers import InputError
-
-    try:
-        return find_codebook(ref or inherited("codebook_ref", None) or (config or load_config()).codebook)
-    except InputError as exc:
-        fail(str(exc))
-
-
-def _partial_date(option: str, value: str | None) -> str | None:
-    from .models import PartialDate
-
-    if value is None:
-        return None
-    from pydantic import ValidationError
-
-    try:
-        return PartialDate.parse(value).value
-    except ValidationError as exc:
-        reason = exc.errors()[0]["msg"].removeprefix("Value error, ")
-    except ValueError as exc:
-        reason = str(exc)
-    fail(f"{option} {value!r}: not a date YYYY, YYYY-MM or YYYY-MM-DD ({reason})", 2)
-    return None
-
-
-def report_options(func: Callable) -> Callable:
-    """Output and filter options shared by ``stats`` and ``agreement``."""
-    from .tables import FORMATS
-
-    options = [
-        click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-                     help="table (terminal), csv, json or md (Markdown)."),
-        click.option("--out", "out_path", type=click.Path(path_type=Path, dir_okay=False),
-                     help="Write to FILE (whole or not at all) instead of standard output."),
-        click.option("--since", help="Articles published on or after YYYY[-MM[-DD]]."),
-        click.option("--until", help="Articles published on or before YYYY[-MM[-DD]]."),
-        click.option("--story", help="Only articles of this story."),
-        click.option("--adjudicator", default="gold", show_default=True,
-                     help="The annotator name whose tags are the adjudicated (gold) ones."),
-        codebook_option,
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
-def _write_report(tables: list, fmt: str, out_path: Path | None, facts: dict[str, Any]) -> None:
-    from .tables import output_file, rich_table, write_tables
-
-    try:
-        with output_file(out_path) as out:
-            if fmt != "table":
-                write_tables(tables, fmt, out, facts)
-                return
-            from rich.console import Console
-
-            console = _console() if out is sys.stdout else Console(file=out, width=120, no_color=True, highlight=False)
-            for key, value in facts.items():
-                console.print(Text.assemble((f"{key}: ", "bold"), printable(str(value))))
-            for table in tables:
-                console.print()
-                if not table.rows:
-                    console.print(Text(printable(table.title), style="bold"))
-                    console.print(Text("  nothing to count yet", style="dim"))
-                    continue
-                console.print(rich_table(table, console.width), soft_wrap=False)
-    except OSError as exc:
-        fail(f"--out {out_path}: cannot write ({exc.strerror or exc})")
-
-
-def _known_annotators(store: Store, names: Iterable[str], what: str) -> None:
-    """Fail (exit 2) on the first name with no annotations, listing who has some."""
-    known = set(store.annotators())
-    for name in names:
-        if name not in known:
-            fail(f"{what} {name!r}: no annotations by that name (annotators: {', '.join(sorted(known)) or 'none yet'})", 2)
-
-
-@main.command()
-@click.option("--by", "by", default="outlet", show_default=True,
-              help="Which table: outlet, label, concept, answers, story, annotator, or all (comma-separate several).")
-@click.option("--count", "counting", default="all", show_default=True,
-              help="Whose tags count: all (every annotator but the adjudicator), adjudicated, or annotators' names (a,b).")
-@click.option("--outlet-by", type=click.Choice(["publisher", "source"]), default="publisher", show_default=True,
-              help="Outlet = the publisher, or the original source where known (syndicated articles).")
-@report_options
-@store_command
-def stats(store: Store, by: str, counting: str, outlet_by: str, fmt: str, out_path: Path | None, since: str | None,
-          until: str | None, story: str | None, adjudicator: str, codebook_ref: str | None) -> None:
-    """Tag statistics: counts, rates per 1,000 words and variant shares per outlet, split by voice."""
-    from .stats import BY, Counting, header, make_context, statistics
-
-    wanted = list(BY) if by.strip() == "all" else [b.strip() for b in by.split(",") if b.strip()]
-    unknown = [b for b in wanted if b not in BY]
-    if unknown or not wanted:
-        fail(f"--by {by!r}: use {', '.join(BY)} or all", 2)
-    choice = Counting.parse(counting, adjudicator)
-    _known_annotators(store, choice.annotators, "--count" if choice.mode == "annotators" else "--adjudicator")
-    book = load_codebook_or_fail(codebook_ref)
-    ctx = make_context(store, book, choice, _partial_date("--since", since), _partial_date("--until", until),
-                       story, outlet_by)
-    _write_report(statistics(ctx, wanted), fmt, out_path, {"database": str(store.path), **header(ctx, choice)})
-
-
-@main.command()
-@click.option("--annotators", help="Comma-separated annotators to compare (default: all but the adjudicator).")
-@click.option("--pairs/--no-pairs", default=True, show_default=True, help="Also Cohen's kappa per pair of annotators.")
-@report_options
-@store_command
-def agreement(store: Store, annotators: str | None, pairs: bool, fmt: str, out_path: Path | None, since: str | None,
-              until: str | None, story: str | None, adjudicator: str, codebook_ref: str | None) -> None:
-    """Inter-annotator agreement: Krippendorff's alpha per question and span label, Cohen's kappa per pair."""
-    from .agreement import agreement_tables, items
-    from .store import TagScope
-
-    book = load_codebook_or_fail(codebook_ref)
-    coders = tuple(a.strip() for a in annotators.split(",") if a.strip()) if annotators else None
-    _known_annotators(store, coders or (), "--annotators")
-    scope = TagScope(codebook=book.id, annotators=coders, exclude_annotators=() if coders else (adjudicator,),
-                     since=_partial_date("--since", since), until=_partial_date("--until", until), story=story)
-    tables = agreement_tables(items(store, book, scope), pairs)
-    who = ", ".join(coders) if coders else f"every annotator but the adjudicator {adjudicator!r}"
-    _write_report(tables, fmt, out_path, {"database": str(store.path), "codebook": f"{book.id} {book.version}",
-                                          "annotators": who})
-
-
-@main.command("export")
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "w3c"]), default="jsonl", show_default=True,
-              help="csv (a spreadsheet-safe table), jsonl (one JSON object per line) or w3c (W3C Web Annotation JSON-LD).")
-@click.option("--out", "out_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write to FILE (whole or not at all) instead of standard output.")
-@click.option("--annotator", "annotators", multiple=True, help="Only this annotator's tags (repeat for several).")
-@click.option("--codebook", "codebook_id", help="Only tags made with this codebook id.")
-@store_command
-def export_command(store: Store, fmt: str, out_path: Path | None, annotators: tuple[str, ...],
-                   codebook_id: str | None) -> None:
-    """Export every live annotation with its article and outlet context."""
-    import io
-    import os
-    import sqlite3
-
-    from .export import check_out_path, export
-    from .tables import output_file
-
-    if out_path is not None and str(out_path) == "-":
-        out_path = None
-    if out_path is not None and (problem := check_out_path(out_path)):
-        fail(f"--out {display_path(out_path)}: {problem}", 2)
-    who = list(annotators) or None
-    try:
-        if out_path is not None:
-            with output_file(out_path) as out:
-                count = export(store, fmt, out, who, codebook_id)
-            _console().print(Text(f"Exported {count} annotation(s) to {display_path(out_path)}"))
-            return
-        buffer = getattr(sys.stdout, "buffer", None)  # UTF-8 whatever the locale; CSV keeps its \r\n
-        out = io.TextIOWrapper(buffer, encoding="utf-8", newline="") if buffer is not None else sys.stdout
-        try:
-            export(store, fmt, out, who, codebook_id, terminal=sys.stdout.isatty())
-            out.flush()
-        except BrokenPipeError:  # `annotator export | head`: the reader has gone
-            try:
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            except (OSError, ValueError, io.UnsupportedOperation):
-                pass
-            sys.exit(1)
-        finally:
-            if out is not sys.stdout:
-                try:
-                    out.detach()
-                except (OSError, ValueError):
-                    pass
-    except OSError as exc:
-        fail(f"--out {display_path(out_path) if out_path else '-'}: cannot write ({exc.strerror or exc})")
-    except sqlite3.Error as exc:
-        fail(f"{store.path}: reading the annotations failed ({exc})")
+    console.print()
+    console.print(tags_table(tags, codebook_names(), console.width), soft_wrap=False)
 
 
 @main.command("import-annotations")
 @click.argument("file", type=click.Path(path_type=Path))
 @store_command
 def import_annotations_command(store: Store, file: Path) -> None:
-    """Merge a JSON-lines export (annotator export --format jsonl) into this database."""
+    """Merge a JSON-lines export (annotator export --format jsonl) into this database of the same articles."""
     from .annotation_import import import_annotations
     from .readers import InputError
 
-    err = _console(stderr=True)
+    err = make_console(stderr=True)
     where = display_path(file)
 
     def refused(line: int, reason: str) -> None:
@@ -503,7 +263,7 @@ def import_annotations_command(store: Store, file: Path) -> None:
         report = import_annotations(store, file, refused)
     except InputError as exc:
         fail(str(exc))
-    _console().print(Text(report.summary()))
+    make_console().print(Text(report.summary()))
     sys.exit(0 if report.ok else 1)
 
 
@@ -519,7 +279,7 @@ def codebook_check(files: tuple[Path, ...]) -> None:
     from .codebook import load_codebook
     from .readers import InputError
 
-    err, out, bad = _console(stderr=True), _console(), 0
+    err, out, bad = make_console(stderr=True), make_console(), 0
     for file in files:
         try:
             book = load_codebook(file)
@@ -546,7 +306,7 @@ def codebook_show(ref: str | None, as_json: bool) -> None:
         return
     from .render import codebook_view
 
-    _console().print(codebook_view(book), soft_wrap=False)
+    make_console().print(codebook_view(book), soft_wrap=False)
 
 
 @codebook.command("list")
@@ -559,9 +319,9 @@ def codebook_list() -> None:
         try:
             book = load_codebook(file)
         except InputError as exc:
-            _console(stderr=True).print(Text(printable(f"broken: {exc}")))
+            make_console(stderr=True).print(Text(printable(f"broken: {exc}")))
             continue
-        _console().print(Text("\t".join(printable(v) for v in (book.id, book.version, book.title, f"({file.name})"))))
+        make_console().print(Text("\t".join(printable(v) for v in (book.id, book.version, book.title, f"({file.name})"))))
 
 
 @codebook.command("orphans")
@@ -569,7 +329,7 @@ def codebook_list() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @store_command
 def codebook_orphans(store: Store, ref: str | None, as_json: bool) -> None:
-    """Count tags whose label the codebook (id or file) no longer has; they are kept, never dropped."""
+    """Count tags whose label the codebook (id or file; default: the configured one) no longer has; they are kept."""
     from .orphans import find_orphans, orphan_summary
 
     book = load_codebook_or_fail(ref)
@@ -578,7 +338,7 @@ def codebook_orphans(store: Store, ref: str | None, as_json: bool) -> None:
         print_json([{"category": o.category, "label": o.label, "codebook_versions": list(o.versions), "count": o.count}
                     for o in orphans])
         return
-    out = _console()
+    out = make_console()
     if not orphans:
         out.print(Text(f"Every tag made with {book.id} uses a label of version {book.version}."))
         return
@@ -595,7 +355,7 @@ def codebook_orphans(store: Store, ref: str | None, as_json: bool) -> None:
 @codebook_option
 @store_command
 def suggest(store: Store, article: str | None, all_articles: bool, as_json: bool, codebook_ref: str | None) -> None:
-    """List lexicon suggestions (term variants) in an article."""
+    """List lexicon suggestions (term variants) in one ARTICLE (id or prefix), or in every article with --all."""
     from .lexicon import Matcher
 
     matcher = Matcher(load_codebook_or_fail(codebook_ref))
@@ -606,16 +366,19 @@ def suggest(store: Store, article: str | None, all_articles: bool, as_json: bool
             for s in matcher.find(found.text):
                 click.echo(json.dumps({"article": found.id, **s.as_dict()}, ensure_ascii=False))
         return
-    found = store.article(article)
-    if found is None:
-        fail(f"no article {article!r} (see `annotator articles` for ids)")
+    found = find_article(store, article)
     suggestions = matcher.find(found.text)
     if as_json:
         print_json([s.as_dict() for s in suggestions])
         return
     from .render import suggestions_table
 
-    _console().print(suggestions_table(suggestions, found.title), soft_wrap=False)
+    make_console().print(suggestions_table(suggestions, found.title), soft_wrap=False)
+
+
+main.add_command(stats)
+main.add_command(agreement)
+main.add_command(export_command)
 
 
 if __name__ == "__main__":

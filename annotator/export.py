@@ -36,7 +36,16 @@ from .store import CSV_ARTICLE_CELLS, CSV_HEAD_CELLS, CSV_SEPARATOR, CSV_TAIL_CE
 from .tables import FORMULA_STARTS, csv_writer, write_csv_row
 
 FORMATS = ("csv", "jsonl", "w3c")
-W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+W3C_ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+# What the Web Annotation model has no term for is kept under the ``annotator:`` prefix,
+# declared here (a private namespace: a URN, not a web page). ``annotator:attributes`` is
+# a JSON object kept as it is (a JSON literal, JSON-LD 1.1), not read as linked data.
+W3C_NAMESPACE = "urn:annotator:vocab:"
+W3C_CONTEXT: list[Any] = [W3C_ANNO_CONTEXT, {
+    "@version": 1.1,
+    "annotator": W3C_NAMESPACE,
+    "annotator:attributes": {"@type": "@json"},
+}]
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schemas" / "annotation-export.schema.json"
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

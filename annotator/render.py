@@ -14,7 +14,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .models import Article, Outlet
+from .models import Annotation, Article, Outlet
+from .naming import Names
 from .normalize import normalize_text
 from .store import ArticleRow
 
@@ -208,6 +209,23 @@ def article_view(article: Article, publisher: Outlet | None, original: Outlet | 
     grid.add_column(ratio=2)
     grid.add_row(body, Group(*cards))
     return grid
+
+
+def tags_table(annotations: list[Annotation], names: Callable[[str], Names], width: int | None) -> RenderableType:
+    """An article's live tags: annotator, label name (``names(codebook_id)`` gives the
+    codebook's words), quote, voice, note; article-level answers and notes first. Sized
+    to ``width`` as the statistics tables are (words are not broken)."""
+    from .tables import Column, ResultTable, rich_table
+
+    if not annotations:
+        return Text("No tags on this article yet.", style="dim")
+    rows = [(a.annotator, names(a.codebook_id).full_label(a.category, a.label),
+             a.quote if a.start is not None else "(whole article)", a.attributes.get("voice"), a.note)
+            for a in sorted(annotations, key=lambda a: (a.start is not None, a.start or 0, a.end or 0, a.annotator))]
+    columns = [Column("annotator", "annotator"), Column("label", "label"), Column("quote", "quote"),
+               Column("voice", "voice"), Column("note", "note")]
+    title = f"{len(annotations)} tag{'s' if len(annotations) != 1 else ''}"
+    return rich_table(ResultTable("tags", title, columns, rows), width)
 
 
 def suggestions_table(suggestions: list, title: str) -> Table:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .codebook import Category, Codebook, Kind
+from .naming import Names
 from .store import Store, TagScope
 from .tables import Column, ResultTable
 
@@ -73,6 +74,7 @@ class StatsContext:
     book: Codebook
     scope: TagScope
     outlet_names: dict[str, str]
+    names: Names
 
     def outlet(self, outlet_id: str | None) -> str:
         if outlet_id is None:
@@ -87,7 +89,7 @@ def make_context(store: Store, book: Codebook, counting: Counting, since: str | 
                  until: str | None = None, story: str | None = None, outlet_by: str = "publisher") -> StatsContext:
     """The context for the statistics of one codebook under one counting choice and filters."""
     scope = counting.scope(TagScope(codebook=book.id, since=since, until=until, story=story, outlet_by=outlet_by))
-    return StatsContext(store, book, scope, {o.id: o.name for o in store.outlets()})
+    return StatsContext(store, book, scope, {o.id: o.name for o in store.outlets()}, Names(book))
 
 
 def header(ctx: StatsContext, counting: Counting) -> dict[str, Any]:
@@ -131,10 +133,12 @@ def _share(part: int, whole: int) -> float | None:
 
 
 LABEL_COLUMNS = [
-    Column("category", "category", on_screen=False), Column("label", "label", screen_prefix="category"),
+    Column("category", "category id", on_screen=False), Column("label", "label id", on_screen=False),
+    Column("category_name", "category", on_screen=False), Column("label_name", "label", screen_prefix="category_name"),
     Column("voice", "voice"),
     Column("tags", "tags", "int"), Column("per_1000_words", "per 1k words", "float", 2),
-    Column("articles_with_label", "articles", "int", optional=True), Column("share_of_articles", "% articles", "share"),
+    Column("articles_with_label", "articles", "int", optional=2),
+    Column("share_of_articles", "% articles", "share", optional=1),
 ]
 LABEL_NOTES = [
     "voice 'all' sums every voice; 'own' is the outlet's own words, 'quoted' a quoted source, 'scare-quoted' held at a distance",
@@ -158,18 +162,20 @@ def _label_rows(ctx: StatsContext, lead: list[str]) -> dict[tuple, list[tuple]]:
         units = {tuple(r[:n]): (r[n], r[n + 1]) for r in unit_rows.result()}
         found = tag_rows.result()
     rows: dict[tuple, list[tuple]] = defaultdict(list)
+    names = ctx.names
     for r in found:
         key, (category, label, tags, with_label), by_voice = tuple(r[:n]), r[n:n + 4], r[n + 4:]
         count, words = units.get(key, (0, 0))
-        rows[key].append((category, label, ALL, tags, _rate(tags, words), with_label, _share(with_label, count)))
+        label_ids = (category, label, names.category(category), names.label(category, label))
+        rows[key].append((*label_ids, ALL, tags, _rate(tags, words), with_label, _share(with_label, count)))
         if category not in voiced:
             continue
         for voice, voice_tags in zip([*voices, NO_VOICE], by_voice):
             if voice_tags:
-                rows[key].append((category, label, voice, voice_tags, _rate(voice_tags, words), None, None))
+                rows[key].append((*label_ids, voice, voice_tags, _rate(voice_tags, words), None, None))
     for key in rows:
         rows[key].sort(key=lambda row: (order.get((row[0], row[1]), (999, 999)), row[0], row[1],
-                                        _voice_rank(voices, row[2])))
+                                        _voice_rank(voices, row[4])))
     return rows
 
 
@@ -234,18 +240,19 @@ def concept_variants(ctx: StatsContext) -> ResultTable:
     for (outlet, concept, variant, voice), tags in counts.items():
         info = variants.get((concept, variant))
         name, alignment = (info[3].name or variant, info[3].alignment) if info else (variant, None)
-        out.append((ctx.outlet(outlet), outlet, concept, variant, name, alignment, voice, tags,
-                    _share(tags, totals[(outlet, concept, voice)])))
-    out.sort(key=lambda r: (r[0].lower(), variants.get((r[2], r[3]), (999, 999, 999))[:2], r[2],
-                            _voice_rank(voices, r[6]), variants.get((r[2], r[3]), (0, 0, 999))[2], r[3]))
+        out.append((ctx.outlet(outlet), outlet, concept, ctx.names.concept(concept), variant, name, alignment, voice,
+                    tags, _share(tags, totals[(outlet, concept, voice)])))
+    out.sort(key=lambda r: (r[0].lower(), variants.get((r[2], r[4]), (999, 999, 999))[:2], r[2],
+                            _voice_rank(voices, r[7]), variants.get((r[2], r[4]), (0, 0, 999))[2], r[4]))
     notes = ["share = the variant's tags / all tags of the concept for that outlet and voice",
              "a tag's concept and variant come from the lexicon: an accepted suggestion, or a tagged span the lexicon recognises"]
     if unlisted:
         notes.append(f"{unlisted} tag(s) in lexicon categories name no concept (spans the lexicon does not know) and are left out here")
     return ResultTable("concept_variants", "Term variants per outlet and concept",
-                       [Column("outlet", "outlet"), Column("outlet_id", "outlet id", on_screen=False), Column("concept", "concept"),
+                       [Column("outlet", "outlet"), Column("outlet_id", "outlet id", on_screen=False),
+                        Column("concept", "concept id", on_screen=False), Column("concept_name", "concept", optional=1),
                         Column("variant", "variant id", on_screen=False), Column("variant_name", "variant"),
-                        Column("alignment", "side", optional=True), Column("voice", "voice"), Column("tags", "tags", "int"),
+                        Column("alignment", "side", optional=2), Column("voice", "voice"), Column("tags", "tags", "int"),
                         Column("share_in_concept", "share of concept", "share")], out, notes)
 
 
@@ -258,12 +265,15 @@ def answers_by_outlet(ctx: StatsContext) -> ResultTable:
         answered = {(r[0], r[1]): r[3] for r in ctx.store.tag_counts(["outlet", "category"], ctx.scope, ids)}
         order = _order(ctx.book)
         for outlet, category, label, _tags, units in ctx.store.tag_counts(["outlet", "category", "label"], ctx.scope, ids):
-            out.append((ctx.outlet(outlet), outlet, category, label, units, answered[(outlet, category)],
+            out.append((ctx.outlet(outlet), outlet, category, label, ctx.names.category(category),
+                        ctx.names.label(category, label), units, answered[(outlet, category)],
                         _share(units, answered[(outlet, category)])))
         out.sort(key=lambda r: (r[0].lower(), order.get((r[2], r[3]), (999, 999))))
     return ResultTable("answers_by_outlet", "Article questions per outlet",
-                       [Column("outlet", "outlet"), Column("outlet_id", "outlet id", on_screen=False), Column("question", "question", on_screen=False),
-                        Column("answer", "answer", screen_prefix="question"), Column("articles", "articles", "int"),
+                       [Column("outlet", "outlet"), Column("outlet_id", "outlet id", on_screen=False),
+                        Column("question", "question id", on_screen=False), Column("answer", "answer id", on_screen=False),
+                        Column("question_name", "question", on_screen=False),
+                        Column("answer_name", "answer", screen_prefix="question_name"), Column("articles", "articles", "int"),
                         Column("answered", "answered", "int"), Column("share", "share", "share")], out,
                        ["articles = annotated articles given this answer; share = of those where the question was answered "
                         "(multi-choice questions can add up to more than 100%)"])
@@ -279,7 +289,7 @@ def annotator_progress(ctx: StatsContext) -> ResultTable:
                        [Column("annotator", "annotator"), Column("annotated_articles", "articles annotated", "int"),
                         Column("done_articles", "marked done", "int"), Column("coverage", "% of corpus done", "share"),
                         Column("tags", "span tags", "int"), Column("answers", "answers and notes", "int"),
-                        Column("last_change", "last change")], out,
+                        Column("last_change", "last change (UTC)", "time", optional=1)], out,
                        [f"the corpus has {total} current article(s); every annotator is listed, whatever is counted"])
 
 

@@ -474,6 +474,13 @@ class Store:
             row = rows[0] if len(rows) == 1 else None
         return _article_from_row(self.conn, row) if row else None
 
+    def article_ids_starting(self, prefix: str, limit: int = 5) -> list[str]:
+        """Up to ``limit`` article ids (any version) that start with ``prefix`` (any case)."""
+        prefix = prefix.strip().lower()
+        rows = self.conn.execute("SELECT id FROM articles WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+                                 [prefix, prefix + "\uffff", limit]).fetchall()
+        return [r[0] for r in rows]
+
     def iter_current_articles(self, batch: int = 500) -> Iterator[Article]:
         """Every current article, fetched in batches (never all in memory)."""
         last = -1

@@ -14,6 +14,7 @@ import io
 import json
 import math
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -25,6 +26,7 @@ from typing import IO, Any
 from .normalize import printable
 
 FORMATS = ("table", "csv", "json", "md")
+NUMBER_KINDS = ("int", "float", "share")  # right-aligned; like times, never broken
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -45,15 +47,18 @@ def write_csv_row(writer: Any, values: Iterable[Any]) -> None:
 
 @dataclass(frozen=True)
 class Column:
-    """A column: ``id`` is its name in CSV/JSON, ``title`` its heading in tables."""
+    """A column: ``id`` is its name in CSV/JSON, ``title`` its heading in tables and Markdown."""
 
     id: str
     title: str
-    kind: str = "text"  # text | int | float | share (0..1, shown as a percentage)
+    kind: str = "text"  # text | int | float | share (0..1, shown as a percentage) | time (ISO 8601, shown to the minute)
     digits: int = 2
-    on_screen: bool = True  # False: only in CSV/JSON/Markdown (ids that repeat a name shown beside them)
-    screen_prefix: str | None = None  # on screen, show "<that column's value>/<this value>" (saves a column)
-    optional: bool = False  # left off the screen when the terminal is too narrow for every column
+    on_screen: bool = True  # False: only in CSV/JSON (ids for scripts), not in terminal tables or Markdown
+    screen_prefix: str | None = None  # in tables and Markdown, "<that column's value> › <this value>"
+    optional: int = 0  # > 0: left off the screen when the terminal is too narrow (the highest first)
+
+
+PREFIX_SEPARATOR = " › "
 
 
 @dataclass
@@ -87,6 +92,8 @@ def format_cell(column: Column, value: Any) -> str:
         return f"{value * 100:.{max(column.digits - 1, 0)}f}%"
     if column.kind == "float":
         return f"{value:.{column.digits}f}"
+    if column.kind == "time" and isinstance(value, str) and len(value) >= 16 and value[10] == "T":
+        return printable(value[:10] + " " + value[11:16])  # 2026-12-06T03:16:22+00:00 -> 2026-12-06 03:16
     return printable(str(value))
 
 
@@ -130,6 +137,27 @@ def _csv_value(value: Any) -> Any:
     return printable(value) if isinstance(value, str) else value
 
 
+def shown_columns(table: ResultTable) -> list[int]:
+    """The indices of the columns terminal tables and Markdown show (names, not ids)."""
+    return [i for i, c in enumerate(table.columns) if c.on_screen]
+
+
+def display_cells(table: ResultTable, shown: Sequence[int]) -> list[list[str]]:
+    """The rows as the text of the ``shown`` columns (a prefixed column joined to its prefix)."""
+    ids = [c.id for c in table.columns]
+    prefixes = {i: ids.index(c.screen_prefix) for i, c in enumerate(table.columns) if c.screen_prefix}
+    out = []
+    for row in table.rows:
+        cells = []
+        for i in shown:
+            text = format_cell(table.columns[i], row[i])
+            if i in prefixes:
+                text = format_cell(table.columns[prefixes[i]], row[prefixes[i]]) + PREFIX_SEPARATOR + text
+            cells.append(text)
+        out.append(cells)
+    return out
+
+
 def _md_cell(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
@@ -146,79 +174,206 @@ def markdown(tables: Sequence[ResultTable], header: dict[str, Any] | None = None
         if not table.rows:
             buffer.write("(no rows)\n")
             continue
-        buffer.write("| " + " | ".join(_md_cell(c.title) for c in table.columns) + " |\n")
-        buffer.write("|" + "|".join("---:" if c.kind != "text" else "---" for c in table.columns) + "|\n")
-        for row in table.rows:
-            buffer.write("| " + " | ".join(_md_cell(format_cell(c, v)) for c, v in zip(table.columns, row)) + " |\n")
+        shown = shown_columns(table)
+        columns = [table.columns[i] for i in shown]
+        buffer.write("| " + " | ".join(_md_cell(c.title) for c in columns) + " |\n")
+        buffer.write("|" + "|".join("---:" if c.kind in NUMBER_KINDS else "---" for c in columns) + "|\n")
+        for cells in display_cells(table, shown):
+            buffer.write("| " + " | ".join(_md_cell(cell) for cell in cells) + " |\n")
     return buffer.getvalue()
 
 
 def rich_table(table: ResultTable, width: int | None = None) -> Any:
     """The results as rich renderables (a table, then its notes); every cell is a ``Text``
-    (never markup). Numbers never break; text columns share what is left of ``width``
-    and wrap; optional columns are left off when even that does not fit."""
+    (never markup). Sized to ``width`` (see :func:`screen_layout`): numbers are never broken,
+    text wraps between words, and optional columns are left off (named under the table) when
+    the others would not fit otherwise."""
     from rich import box
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
-    ids = [c.id for c in table.columns]
-
-    def cell(row: tuple, i: int) -> str:
-        column, text = table.columns[i], format_cell(table.columns[i], row[i])
-        if column.screen_prefix is None:
-            return text
-        return format_cell(column, row[ids.index(column.screen_prefix)]) + "/" + text
-
-    shown = [i for i, c in enumerate(table.columns) if c.on_screen]
-    widths = _screen_widths(table, shown, [[cell(row, i) for i in shown] for row in table.rows], width)
+    shown, widths, dropped = screen_layout(table, width)
+    cells = display_cells(table, shown)
     caption = None
-    if widths is None:
-        dropped = [i for i in shown if table.columns[i].optional]
-        shown = [i for i in shown if i not in dropped]
-        widths = _screen_widths(table, shown, [[cell(row, i) for i in shown] for row in table.rows], width)
+    if dropped:
         caption = Text("left out at this width: " + ", ".join(table.columns[i].title for i in dropped)
                        + " (see --format md or csv)", style="dim")
     out = Table(title=Text(printable(table.title), style="bold"), box=box.SIMPLE_HEAD, title_justify="left",
-                pad_edge=False, show_edge=False, caption=caption, caption_justify="left")
+                pad_edge=False, show_edge=False, collapse_padding=True, caption=caption, caption_justify="left")
     for n, i in enumerate(shown):
-        numeric = table.columns[i].kind != "text"
-        out.add_column(Text(table.columns[i].title, overflow="fold"), justify="right" if numeric else "left",
-                       width=widths[n] if widths else None, overflow="fold")
-    for row in table.rows:
-        out.add_row(*(Text(cell(row, i), overflow="fold") for i in shown))
+        numeric = table.columns[i].kind in NUMBER_KINDS
+        out.add_column(Text(table.columns[i].title), justify="right" if numeric else "left",
+                       width=widths[n] if widths else None, no_wrap=numeric and not widths)
+    for row in cells:
+        out.add_row(*(Text(break_long_words(text, widths[n]) if widths else text, overflow="fold")
+                      for n, text in enumerate(row)))
     notes = [Text(printable(note), style="dim") for note in table.notes]
     return Group(out, *notes)
 
 
-def _screen_widths(table: ResultTable, shown: list[int], cells: list[list[str]], width: int | None) -> list[int] | None:
-    """Column widths that fit ``width`` (numbers whole, text columns sharing the rest), an
-    empty list when every column fits as it is, or None when they cannot fit."""
+GAP = 2  # between two columns: a space and the (blank) separator
+BREAK_AFTER = re.compile(r"(?<=[-/_.,;:›])")  # where a word too long for its column may be broken
+
+
+def _words(text: str) -> list[str]:
+    return text.split() or [""]
+
+
+def screen_layout(table: ResultTable, width: int | None) -> tuple[list[int], list[int], list[int]]:
+    """``(shown columns, their widths, dropped columns)`` for a terminal ``width`` cells wide.
+
+    Every column gets at least its longest word (numbers whole); the room left goes where it
+    saves the most wrapped lines. Optional columns are dropped (named under the table), the
+    most optional first, when the others cannot fit beside them or would wrap into many
+    more lines. When even that cannot fit, words are broken after a hyphen or slash
+    (``kremlin-`` / ``putin-meeting``, :func:`break_long_words`), and only a word wider than
+    its column can ever be is folded. Widths ``[]``: every column fits as it is."""
+    shown = shown_columns(table)
     if width is None:
-        return []
-    natural, least = [], []
+        return shown, [], []
+    cells = display_cells(table, shown)
+    optional = sorted((n for n, i in enumerate(shown) if table.columns[i].optional),
+                      key=lambda n: (-table.columns[shown[n]].optional, -n))
+    choices = []  # (dropped positions, the columns left, their cells)
+    for k in range(len(optional) + 1):
+        kept = [n for n in range(len(shown)) if n not in optional[:k]]
+        choices.append(([shown[n] for n in sorted(optional[:k])], [shown[n] for n in kept],
+                        [[row[n] for n in kept] for row in cells]))
+    per_column = max(2, len(cells) // 2)  # a dropped column is worth half a wrapped line a row
+    for pieces in (False, True):  # whole words; then words broken after hyphens and slashes
+        best = None
+        for k, (dropped, columns, kept_cells) in enumerate(choices):
+            fit = _fit(table, columns, kept_cells, width, pieces)
+            if fit is not None and (best is None or fit[1] + k * per_column < best[0]):
+                best = (fit[1] + k * per_column, columns, fit[0], dropped)
+        if best is not None:
+            return best[1], best[2], best[3]
+    # narrower than the longest pieces: the widest text columns give way (numbers stay whole)
+    dropped, shown, cells = choices[-1]
+    least, natural = _least(table, shown, cells, True), _natural(table, shown, cells)
+    room = width - GAP * (len(shown) - 1)
+    texts = [n for n, i in enumerate(shown) if table.columns[i].kind == "text"]
+    while texts and sum(least) > room and max(least[n] for n in texts) > 6:
+        widest = max(texts, key=lambda n: least[n])
+        least[widest] -= 1
+    if sum(least) > room:
+        return shown, [], dropped  # not even six cells a text column: rich does what it can
+    return shown, _allocate(table, shown, cells, least, natural, room), dropped
+
+
+def _natural(table: ResultTable, shown: list[int], cells: list[list[str]]) -> list[int]:
+    from rich.cells import cell_len
+
+    return [max([cell_len(row[n]) for row in cells] + [cell_len(table.columns[i].title)]) for n, i in enumerate(shown)]
+
+
+def _least(table: ResultTable, shown: list[int], cells: list[list[str]], pieces: bool = False) -> list[int]:
+    """The narrowest width of each column that breaks no word (``pieces``: no piece of a
+    word between hyphens and slashes) and no number."""
+    from rich.cells import cell_len
+
+    least = []
     for n, i in enumerate(shown):
         column = table.columns[i]
-        widest = max([len(row[n]) for row in cells] + [len(column.title)])
-        longest_word = max(len(w) for w in column.title.split() or [""])
-        natural.append(widest)
+        title = max(cell_len(w) for w in _words(column.title))
         if column.kind != "text":
-            least.append(max([len(row[n]) for row in cells] + [longest_word]))
-        else:
-            least.append(min(widest, 12 if n == 0 else 6))
-    room = width - 3 * (len(shown) - 1)  # a separator and a space either side between columns
+            least.append(max([cell_len(row[n]) for row in cells] + [title]))
+            continue
+        words = {w for row in cells for w in _words(row[n])}
+        if pieces:
+            words = {p for w in words for p in BREAK_AFTER.split(w)}
+        least.append(max([cell_len(w) for w in words] + [title]))
+    return least
+
+
+def _fit(table: ResultTable, shown: list[int], cells: list[list[str]], width: int,
+         pieces: bool = False) -> tuple[list[int], int] | None:
+    """Widths for ``shown`` in ``width`` breaking no word (``pieces``: breaking words only
+    after hyphens and slashes), and how many lines the rows wrap into beyond one each;
+    None when they cannot fit."""
+    natural, least = _natural(table, shown, cells), _least(table, shown, cells, pieces)
+    room = width - GAP * (len(shown) - 1)
     if sum(natural) <= room:
-        return []
+        return [], 0
     if sum(least) > room:
         return None
+    widths = _allocate(table, shown, cells, least, natural, room)
+    extra = sum(max(_lines(text, w) for text, w in zip(row, widths)) - 1 for row in cells)
+    return widths, extra
+
+
+def _allocate(table: ResultTable, shown: list[int], cells: list[list[str]], least: list[int], natural: list[int],
+              room: int) -> list[int]:
+    """Widths from ``least`` up to ``natural`` within ``room``: each step widens the column
+    whose wrapped lines (the heading's too) drop the most per cell it takes."""
+    from collections import Counter
+
+    counts = [Counter(row[n] for row in cells) for n in range(len(shown))]
+    titles = [table.columns[i].title for i in shown]
+    cache: dict[tuple[int, int], int] = {}
+
+    def wrapped(n: int, w: int) -> int:  # lines beyond one, over the column's cells and heading
+        if (n, w) not in cache:
+            cache[(n, w)] = sum(k * (_lines(v, w) - 1) for v, k in counts[n].items()) + _lines(titles[n], w) - 1
+        return cache[(n, w)]
+
     widths = list(least)
-    spare = room - sum(least)
-    wants = [natural[n] - least[n] if table.columns[i].kind == "text" else 0 for n, i in enumerate(shown)]
-    total = sum(wants)
-    for n, want in enumerate(wants):
-        if total:
-            widths[n] += min(want, spare * want // total)
+    spare = room - sum(widths)
+    while spare > 0:
+        best = None  # (lines saved per cell, column, width)
+        for n in range(len(widths)):
+            now = wrapped(n, widths[n])
+            for w in range(widths[n] + 1, min(natural[n], widths[n] + spare) + 1):
+                saved = now - wrapped(n, w)
+                if saved > 0 and (best is None or saved / (w - widths[n]) > best[0]):
+                    best = (saved / (w - widths[n]), n, w)
+        if best is None:
+            break
+        spare -= best[2] - widths[best[1]]
+        widths[best[1]] = best[2]
     return widths
+
+
+def _lines(text: str, width: int) -> int:
+    """How many lines ``text`` wraps into at ``width`` (between words; longer words folded)."""
+    from rich.cells import cell_len
+
+    if len(text) <= width and cell_len(text) <= width:
+        return 1
+    lines, used = 1, 0
+    for word in text.split():
+        size = cell_len(word)
+        if used and used + 1 + size <= width:
+            used += 1 + size
+            continue
+        if used:
+            lines += 1
+        lines += (size - 1) // max(width, 1)
+        used = size % width or width if size > width else size
+    return lines
+
+
+def break_long_words(text: str, width: int) -> str:
+    """``text`` with each word wider than ``width`` broken onto lines after hyphens, slashes
+    and the like (only where it must be: the column cannot hold the word whole)."""
+    from rich.cells import cell_len
+
+    if cell_len(text) <= width or all(cell_len(w) <= width for w in text.split()):
+        return text
+    out = []
+    for word in text.split(" "):
+        if cell_len(word) <= width:
+            out.append(word)
+            continue
+        lines, line = [], ""
+        for piece in BREAK_AFTER.split(word):
+            if line and cell_len(line + piece) > width:
+                lines.append(line)
+                line = ""
+            line += piece
+        out.append("\n".join([*lines, line]))
+    return " ".join(out)
 
 
 @contextmanager

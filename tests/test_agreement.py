@@ -99,7 +99,8 @@ def test_span_labels_present_or_absent_per_article(tmp_path):
     r = kappa[("term/ukraine-west-form", "alice", "bob")]
     assert (r["units"], r["observed"], r["kappa"]) == (2, 0.5, 0.0)
     assert "persuasion/doubt" not in alpha  # nobody used it: left out, named in a note
-    assert any("persuasion/doubt" in note for note in alpha_table.notes)
+    unused = next(note for note in alpha_table.notes if note.startswith("left out"))
+    assert "Persuasion techniques: " in unused and " · Doubt · " in unused  # in the codebook's words
 
 
 def test_too_little_data_is_said_not_guessed():
@@ -140,3 +141,68 @@ def krippendorff_alpha_from(item):
     from annotator.agreement import matrix_alpha
 
     return matrix_alpha(item.matrix, item.values, item.level)
+
+
+def _one_article_store(tmp_path, articles=1):
+    """A store with ``articles`` short articles and the default codebook; returns (store, book, articles)."""
+    (tmp_path / "a.jsonl").write_text("\n".join(
+        json.dumps({"title": f"Article {n}", "text": f"Kiev said Kyiv invasion, article {n}."}) for n in range(articles)),
+        encoding="utf-8")
+    store = Store(tmp_path / "annotations.db")
+    assert import_paths(store, [tmp_path / "a.jsonl"]).ok
+    return store, find_codebook(None), list(store.iter_current_articles())
+
+
+def _tag(store, book, article, who, category, label, span=None):
+    from annotator.models import quote_selector
+
+    extra = quote_selector(article.text, *span) | {"start": span[0], "end": span[1]} if span else {}
+    store.add_annotation(Annotation(article_id=article.id, text_sha256=article.text_sha256, annotator=who,
+                                    codebook_id=book.id, codebook_version=book.version, category=category, label=label,
+                                    **extra))
+
+
+def test_one_article_coded_by_two_annotators_gives_no_alpha_or_kappa(tmp_path):
+    """With one unit the expected disagreement is the observed one, so alpha is 0 whatever the
+    annotators did: it must be left empty with a note, for questions, multi-answer labels and spans."""
+    store, book, [article] = _one_article_store(tmp_path)
+    _tag(store, book, article, "alice", "tone", "pro")
+    _tag(store, book, article, "bob", "tone", "anti")  # single-answer question, disagreeing
+    _tag(store, book, article, "alice", "generic-frames", "economic")
+    _tag(store, book, article, "bob", "generic-frames", "morality")  # multi-answer labels, disagreeing
+    _tag(store, book, article, "alice", "term", "kremlin-form", (0, 4))  # span label: alice yes, bob no
+    _tag(store, book, article, "bob", "term", "ukraine-west-form", (10, 14))
+    alpha_table, kappa_table = agreement_tables(items(store, book, TagScope(codebook=book.id)))
+    alpha = {r["item"]: r for r in alpha_table.records()}
+    for name in ("tone", "generic-frames/economic", "generic-frames/morality", "term/kremlin-form",
+                 "term/ukraine-west-form"):
+        assert alpha[name]["alpha"] is None, (name, alpha[name])
+        assert alpha[name]["units"] == 1 and "too little data" in alpha[name]["note"], name
+    for row in kappa_table.records():
+        assert row["kappa"] is None and "too little data" in row["note"], row
+
+
+def test_degenerate_alpha_through_the_command_line(tmp_path):
+    """`annotator agreement` on: one unit (two coders), one coder per unit, every value the same."""
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+
+    store, book, articles = _one_article_store(tmp_path, 3)
+    first, second, third = articles
+    _tag(store, book, first, "alice", "tone", "pro")  # tone: one unit with two coders
+    _tag(store, book, first, "bob", "tone", "anti")
+    _tag(store, book, second, "alice", "leaning", "pro-kremlin")  # leaning: one coder per unit
+    _tag(store, book, third, "bob", "leaning", "pro-ukraine-west")
+    for article in (first, second):  # span label tagged by both everywhere both read: all 'present'
+        for who in ("alice", "bob"):
+            _tag(store, book, article, who, "term", "neutral-form", (15, 23))
+    store.close()
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "annotations.db"), "agreement", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    alpha = {r["item"]: r for r in json.loads(result.output)["tables"]["alpha"]["rows"]}
+    assert alpha["tone"]["alpha"] is None and "too little data: 1 article" in alpha["tone"]["note"]
+    assert alpha["leaning"]["alpha"] is None and "none coded by two annotators" in alpha["leaning"]["note"]
+    assert alpha["term/neutral-form"]["alpha"] is None and "undefined" in alpha["term/neutral-form"]["note"]
+    table = CliRunner(env={"COLUMNS": "200"}).invoke(main, ["--db", str(tmp_path / "annotations.db"), "agreement"])
+    assert "0.000" not in table.output and "too little data" in table.output

@@ -157,3 +157,94 @@ def test_annotator_given_before_tui_is_the_name_on_the_tags(demo_dir, monkeypatc
     result = CliRunner().invoke(main, ["--annotator", "bob", "--codebook", "policy-frames", "tui"])
     assert result.exit_code == 0, result.output
     assert opened == {"name": "bob", "codebook": "policy-frames"}
+
+
+def test_help_says_which_commands_create_a_missing_database():
+    runner = CliRunner(env={"COLUMNS": "200"})
+    for command in (["articles"], ["outlets"], ["show"], ["stats"], ["agreement"], ["export"], ["suggest"],
+                    ["import-annotations"], ["codebook", "orphans"]):
+        text = " ".join(runner.invoke(main, [*command, "--help"]).output.split())
+        assert "created" not in text and "it must exist" in text, command
+    for command in (["import"], ["tui"]):
+        text = " ".join(runner.invoke(main, [*command, "--help"]).output.split())
+        assert "created when missing" in text, command
+
+
+def test_a_short_or_ambiguous_article_prefix_says_so(workdir):
+    import hashlib
+
+    # two texts whose ids (the SHA-256 of the canonical text) share their first 4 hex digits
+    seen: dict[str, str] = {}
+    for n in range(100_000):
+        text = f"Article number {n} about the war."
+        prefix = hashlib.sha256(text.encode()).hexdigest()[:4]
+        if prefix in seen:
+            texts = [seen[prefix], text]
+            break
+        seen[prefix] = text
+    (workdir / "a.jsonl").write_text("\n".join(json.dumps({"title": t, "text": t}) for t in texts), encoding="utf-8")
+    assert run("import", "a.jsonl").exit_code == 0
+    ids = [r["id"] for r in json.loads(run("articles", "--json").output)]
+    assert {i[:4] for i in ids} == {prefix}  # the ids are the hashes' first digits, as the README says
+    for command in ("show", "suggest"):
+        short = CliRunner().invoke(main, [command, prefix[:2]])
+        assert short.exit_code == 2 and "at least 4 characters" in short.stderr, command
+        ambiguous = CliRunner().invoke(main, [command, prefix])
+        assert ambiguous.exit_code == 2 and "ambiguous" in ambiguous.stderr, command
+        assert ids[0] in ambiguous.stderr and ids[1] in ambiguous.stderr
+        assert CliRunner().invoke(main, [command, ids[1][:8], "--json"]).exit_code == 0
+
+
+def _database_files(folder):
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("annotations.db"))
+
+
+def test_first_run_without_a_corpus_leaves_nothing_and_says_what_to_do(workdir):
+    result = CliRunner().invoke(main, [])
+    assert result.exit_code == 1
+    assert "annotator import PATH" in result.stderr and "--db" in result.stderr and "repository folder" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert _database_files(workdir) == []
+
+
+def test_first_run_on_a_corpus_of_bad_files_leaves_no_database(workdir):
+    (workdir / "corpus").mkdir()
+    (workdir / "corpus" / "empty.txt").write_text("", encoding="utf-8")
+    (workdir / "corpus" / "binary.txt").write_bytes(b"\x00\x01\x02binary")
+    result = CliRunner().invoke(main, [])
+    assert result.exit_code == 1 and "rejected" in result.output
+    assert _database_files(workdir) == []
+
+
+def test_an_import_that_stores_nothing_leaves_no_new_database(workdir):
+    (workdir / "empty.txt").write_text("", encoding="utf-8")
+    (workdir / "good.txt").write_text("A title\n\nSome text about the war.", encoding="utf-8")
+    rejected = CliRunner().invoke(main, ["import", "empty.txt"])
+    assert rejected.exit_code == 1 and "note: nothing was stored, so annotations.db was not created" in rejected.stdout
+    assert _database_files(workdir) == []
+    for wrong in (["--manifest", "missing.yaml"], ["--encoding", "rot13"], ["--registry", "nope.yaml"]):
+        assert CliRunner().invoke(main, ["import", "good.txt", *wrong]).exit_code == 2, wrong
+        assert _database_files(workdir) == [], wrong
+    assert CliRunner().invoke(main, ["import", "good.txt"]).exit_code == 0
+    assert "annotations.db" in _database_files(workdir)
+    again = CliRunner().invoke(main, ["import", "empty.txt"])  # the database existed: it stays
+    assert again.exit_code == 1 and "was not created" not in again.output
+    assert "annotations.db" in _database_files(workdir)
+
+
+def test_tui_that_cannot_open_leaves_no_new_database(workdir, monkeypatch):
+    """`annotator tui --db new.db` with an unknown codebook: the TUI closes with one error line,
+    and the database it would have created is not there."""
+    import annotator.tui.app as tui_app
+    from annotator.tui.opening import OpenError, open_session
+
+    def fake_run(self):  # what the TUI does after its first frame, without a terminal
+        try:
+            open_session(self.request)
+        except OpenError as exc:
+            self.open_error = str(exc)
+
+    monkeypatch.setattr(tui_app.AnnotatorApp, "run", fake_run)
+    result = CliRunner().invoke(main, ["tui", "--db", "new.db", "--codebook", "no-such-codebook"])
+    assert result.exit_code == 1 and "no codebook 'no-such-codebook'" in result.stderr
+    assert not any(p.name.startswith("new.db") for p in workdir.iterdir())

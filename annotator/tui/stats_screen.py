@@ -26,12 +26,13 @@ from ..store import Store
 from ..tables import ResultTable, format_cell, rich_table
 
 # table name -> (value column, label columns, rows to chart: column -> value)
+# (label columns are the codebook's names, as in the tables: "Term variants · Kremlin form")
 CHARTS: dict[str, tuple[str, tuple[str, ...], dict[str, str]]] = {
-    "labels_by_outlet": ("per_1000_words", ("outlet", "label"), {"voice": "all"}),
-    "label_totals": ("per_1000_words", ("category", "label"), {"voice": "all"}),
-    "concept_variants": ("share_in_concept", ("outlet", "concept", "variant_name"), {"voice": "all"}),
-    "answers_by_outlet": ("share", ("outlet", "question", "answer"), {}),
-    "labels_by_story": ("per_1000_words", ("story", "outlet", "label"), {"voice": "all"}),
+    "labels_by_outlet": ("per_1000_words", ("outlet", "category_name", "label_name"), {"voice": "all"}),
+    "label_totals": ("per_1000_words", ("category_name", "label_name"), {"voice": "all"}),
+    "concept_variants": ("share_in_concept", ("outlet", "concept_name", "variant_name"), {"voice": "all"}),
+    "answers_by_outlet": ("share", ("outlet", "question_name", "answer_name"), {}),
+    "labels_by_story": ("per_1000_words", ("story", "outlet", "category_name", "label_name"), {"voice": "all"}),
     "annotator_progress": ("coverage", ("annotator",), {}),
 }
 TITLES = {"outlet": "per outlet", "label": "per label", "concept": "term variants", "answers": "questions",

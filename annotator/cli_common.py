@@ -1,0 +1,255 @@
+"""What every ``annotator`` command shares: the console, one-line errors, the quiet end
+on a closed pipe, ``--db`` and opening the store, article look-up, codebooks."""
+
+from __future__ import annotations
+
+import errno
+import io
+import json
+import os
+import sys
+from functools import wraps
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+import click
+from rich.text import Text
+
+from . import DEFAULT_DB
+from .normalize import printable
+
+if TYPE_CHECKING:  # the store (pydantic models) and rich's console are imported when used
+    from rich.console import Console
+
+    from .store import Store
+
+
+def make_console(stderr: bool = False) -> Console:
+    # soft_wrap: one message stays one line in pipes and files; tables, panels and cards
+    # are printed with soft_wrap=False so they wrap inside their borders
+    from rich.console import Console
+
+    class QuietConsole(Console):
+        def on_broken_pipe(self) -> None:  # rich's own ends with status 1; ours as every command does
+            self.quiet = True
+            quiet_exit_on_closed_pipe()
+
+    return QuietConsole(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print the error, one line per problem (never markup-parsed, no escape sequences), and exit."""
+    console = make_console(stderr=True)
+    for line in message.splitlines() or [""]:
+        console.print(Text("error: ", style="bold red") + Text(printable(line)))
+    sys.exit(code)
+
+
+READER_GONE = 128 + 13  # 128 + SIGPIPE: the status a shell shows for `yes | head -1`'s yes
+
+
+def reader_gone(exc: BaseException) -> bool:
+    """True when ``exc`` says standard output's reader has gone (`annotator stats | head -1`)."""
+    return isinstance(exc, BrokenPipeError) or (isinstance(exc, OSError) and exc.errno == errno.EPIPE)
+
+
+def quiet_exit_on_closed_pipe() -> None:
+    """End quietly, as Unix tools do when their reader goes: no message, exit status 141.
+    Standard output is pointed at /dev/null so that flushing it at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass  # not a real file (tests): nothing is flushed to a pipe at exit
+    sys.exit(READER_GONE)
+
+
+class AnnotatorGroup(click.Group):
+    """The ``annotator`` group: a closed standard output ends every command quietly."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # what is still buffered fails here, not in the interpreter's exit
+            return result
+        except OSError as exc:
+            if reader_gone(exc):
+                quiet_exit_on_closed_pipe()
+            raise
+
+
+DB_HELP = {
+    "reads": f"The annotations database (default ./{DEFAULT_DB}); it must exist.",
+    "creates": f"The annotations database (default ./{DEFAULT_DB}); created when missing.",
+    "group": f"The annotations database (default ./{DEFAULT_DB}). With no command it is created when missing "
+             "if ./corpus is there to import into it; each command's --help says what it does.",
+}
+
+
+def db_option(func: Callable | None = None, *, use: str = "reads") -> Callable:
+    """``--db FILE`` for every command (a subcommand's own --db wins over the group's); ``use``
+    says in its help what the command does with a missing file (reads, creates, group)."""
+    option = click.option("--db", "db_path", type=click.Path(path_type=Path), default=None, help=DB_HELP[use])
+    return option(func) if func is not None else option
+
+
+def inherited(name: str, value: Any) -> Any:
+    """An option's value, else the same option given to an enclosing group
+    (``annotator --annotator bob tui`` means the same as ``annotator tui --annotator bob``)."""
+    ctx = click.get_current_context(silent=True)
+    while value is None and ctx is not None:
+        value = (ctx.params or {}).get(name)
+        ctx = ctx.parent
+    return value
+
+
+def resolve_db(db_path: Path | None) -> Path:
+    return inherited("db_path", db_path) or Path(DEFAULT_DB)
+
+
+def open_store(db_path: Path) -> Store:
+    from .store import Store, StoreError
+
+    try:
+        return Store(db_path)
+    except StoreError as exc:
+        fail(str(exc))
+    raise AssertionError  # unreachable
+
+
+def store_command(func: Callable, creates: bool = False) -> Callable:
+    """Open the store from ``--db`` and pass it in as ``store``. Only commands that
+    ``create`` data make a missing database; the others say it is missing (a typo in
+    ``--db`` must not leave an empty database behind)."""
+
+    @db_option(use="creates" if creates else "reads")
+    @wraps(func)
+    def wrapper(db_path: Path | None, **kwargs: Any) -> Any:
+        path = resolve_db(db_path)
+        existed = path.exists()
+        if not creates and not existed:
+            fail(f"{path}: no such database (`annotator import PATH` or `annotator` in a folder with corpus/ makes one)")
+        store = open_store(path)
+        click.get_current_context().meta["new_database"] = not existed
+        try:
+            return func(store=store, **kwargs)
+        finally:
+            if not existed:
+                discard_if_empty(store)
+
+    return wrapper
+
+
+def holds_nothing(store: Store) -> bool:
+    """True when the database has no article (of any version), no outlet and no tag."""
+    return store.count_articles(current_only=False) == 0 and not store.outlets() and not store.annotators()
+
+
+def discard_if_empty(store: Store) -> bool:
+    """Remove a database this command created when nothing was stored in it (every input
+    rejected, a wrong option): no empty file is left behind. True when removed."""
+    try:
+        if not holds_nothing(store):
+            return False
+    except Exception:  # noqa: BLE001 - unreadable: not ours to judge, leave it
+        return False
+    store.close()
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{store.path}{suffix}").unlink(missing_ok=True)
+    return True
+
+
+def creating_store_command(func: Callable) -> Callable:
+    """:func:`store_command` for commands that may create the database (import, tui)."""
+    return store_command(func, creates=True)
+
+
+def print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def codebook_names() -> Callable[[str], Any]:
+    """``names(codebook_id)``: the :class:`annotator.naming.Names` of the codebook tags were made
+    with: the configured (or ``--codebook``) one when its id matches, else the shipped one
+    of that id; ids as they are when neither is at hand."""
+    from .codebook import find_codebook
+    from .naming import Names
+    from .readers import InputError
+
+    found: dict[str, Names] = {}
+    try:
+        configured = load_codebook_or_fail(None, quiet=True)
+    except InputError:
+        configured = None
+
+    def names(codebook_id: str) -> Names:
+        if codebook_id not in found:
+            book = configured if configured is not None and configured.id == codebook_id else None
+            if book is None:
+                try:
+                    book = find_codebook(codebook_id)
+                except InputError:
+                    book = None
+            found[codebook_id] = Names(book if book is not None and book.id == codebook_id else None)
+        return found[codebook_id]
+
+    return names
+
+
+MIN_PREFIX = 4  # characters of an article id that find it (Store.article)
+
+
+def find_article(store: Store, ref: str):
+    """The article ``ref`` names (an id or a unique prefix of one), else an error line saying
+    why: a prefix too short, one that fits several articles, or no article at all."""
+    found = store.article(ref)
+    if found is not None:
+        return found
+    shown = printable(ref.strip())
+    if len(ref.strip()) < MIN_PREFIX:
+        fail(f"article {shown!r}: an id prefix needs at least {MIN_PREFIX} characters "
+             "(see `annotator articles` for ids)", 2)
+    matching = store.article_ids_starting(ref, limit=4)
+    if len(matching) > 1:
+        listed = ", ".join(matching[:3]) + (", …" if len(matching) > 3 else "")
+        fail(f"article {shown!r}: ambiguous, the start of several article ids ({listed}); give more characters", 2)
+    fail(f"no article {shown!r} (see `annotator articles` for ids)")
+
+
+def codebook_option(func: Callable) -> Callable:
+    """``--codebook ID|FILE`` (default: configuration, else the shipped default)."""
+    return click.option("--codebook", "codebook_ref", help="Codebook id (one shipped with annotator: see `annotator codebook list`) or YAML file.")(func)
+
+
+def load_codebook_or_fail(ref: str | None, config=None, quiet: bool = False):
+    """The codebook named by ``ref``, else by ``--codebook`` on the group, else by the
+    configuration (``config`` when already read); an error line and exit when it fails
+    (``quiet``: :class:`annotator.readers.InputError` is raised instead)."""
+    from .codebook import find_codebook
+    from .config import load_config
+    from .readers import InputError
+
+    try:
+        return find_codebook(ref or inherited("codebook_ref", None) or (config or load_config()).codebook)
+    except InputError as exc:
+        if quiet:
+            raise
+        fail(str(exc))
+
+
+def partial_date(option: str, value: str | None) -> str | None:
+    from .models import PartialDate
+
+    if value is None:
+        return None
+    from pydantic import ValidationError
+
+    try:
+        return PartialDate.parse(value).value
+    except ValidationError as exc:
+        reason = exc.errors()[0]["msg"].removeprefix("Value error, ")
+    except ValueError as exc:
+        reason = str(exc)
+    fail(f"{option} {value!r}: not a date YYYY, YYYY-MM or YYYY-MM-DD ({reason})", 2)
+    return None

@@ -1,0 +1,170 @@
+"""``annotator stats``, ``agreement`` and ``export``: reports written to standard output
+or to a file that appears whole or not at all."""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+import click
+from rich.text import Text
+
+from .cli_common import (make_console, codebook_option, fail, load_codebook_or_fail, partial_date, reader_gone,
+                         store_command)
+from .normalize import printable
+from .paths import display_path
+
+if TYPE_CHECKING:
+    from .store import Store
+
+
+def report_options(func: Callable) -> Callable:
+    """Output and filter options shared by ``stats`` and ``agreement``."""
+    from .tables import FORMATS
+
+    options = [
+        click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                     help="table (terminal), csv, json or md (Markdown)."),
+        click.option("--out", "out_path", type=click.Path(path_type=Path, dir_okay=False),
+                     help="Write to FILE (whole or not at all) instead of standard output."),
+        click.option("--since", help="Articles published on or after YYYY[-MM[-DD]]."),
+        click.option("--until", help="Articles published on or before YYYY[-MM[-DD]]."),
+        click.option("--story", help="Only articles of this story."),
+        click.option("--adjudicator", default="gold", show_default=True,
+                     help="The annotator name whose tags are the adjudicated (gold) ones."),
+        codebook_option,
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _write_report(tables: list, fmt: str, out_path: Path | None, facts: dict[str, Any]) -> None:
+    from .tables import output_file, rich_table, write_tables
+
+    try:
+        with output_file(out_path) as out:
+            if fmt != "table":
+                write_tables(tables, fmt, out, facts)
+                return
+            from rich.console import Console
+
+            console = make_console() if out is sys.stdout else Console(file=out, width=120, no_color=True, highlight=False)
+            for key, value in facts.items():
+                console.print(Text.assemble((f"{key}: ", "bold"), printable(str(value))))
+            for table in tables:
+                console.print()
+                if not table.rows:
+                    console.print(Text(printable(table.title), style="bold"))
+                    console.print(Text("  nothing to count yet", style="dim"))
+                    continue
+                console.print(rich_table(table, console.width), soft_wrap=False)
+    except OSError as exc:
+        if out_path is None and reader_gone(exc):
+            raise
+        fail(f"--out {display_path(out_path) if out_path else '-'}: cannot write ({exc.strerror or exc})")
+
+
+def _known_annotators(store: Store, names: Iterable[str], what: str) -> None:
+    """Fail (exit 2) on the first name with no annotations, listing who has some."""
+    known = set(store.annotators())
+    for name in names:
+        if name not in known:
+            fail(f"{what} {name!r}: no annotations by that name (annotators: {', '.join(sorted(known)) or 'none yet'})", 2)
+
+
+@click.command()
+@click.option("--by", "by", default="outlet", show_default=True,
+              help="Which table: outlet, label, concept, answers, story, annotator, or all (comma-separate several).")
+@click.option("--count", "counting", default="all", show_default=True,
+              help="Whose tags count: all (every annotator but the adjudicator), adjudicated, or annotators' names (a,b).")
+@click.option("--outlet-by", type=click.Choice(["publisher", "source"]), default="publisher", show_default=True,
+              help="Outlet = the publisher, or the original source where known (syndicated articles).")
+@report_options
+@store_command
+def stats(store: Store, by: str, counting: str, outlet_by: str, fmt: str, out_path: Path | None, since: str | None,
+          until: str | None, story: str | None, adjudicator: str, codebook_ref: str | None) -> None:
+    """Tag statistics: counts, rates per 1,000 words and variant shares per outlet, split by voice."""
+    from .stats import BY, Counting, header, make_context, statistics
+
+    wanted = list(BY) if by.strip() == "all" else [b.strip() for b in by.split(",") if b.strip()]
+    unknown = [b for b in wanted if b not in BY]
+    if unknown or not wanted:
+        fail(f"--by {by!r}: use {', '.join(BY)} or all", 2)
+    choice = Counting.parse(counting, adjudicator)
+    _known_annotators(store, choice.annotators, "--count" if choice.mode == "annotators" else "--adjudicator")
+    book = load_codebook_or_fail(codebook_ref)
+    ctx = make_context(store, book, choice, partial_date("--since", since), partial_date("--until", until),
+                       story, outlet_by)
+    _write_report(statistics(ctx, wanted), fmt, out_path, {"database": str(store.path), **header(ctx, choice)})
+
+
+@click.command()
+@click.option("--annotators", help="Comma-separated annotators to compare (default: all but the adjudicator).")
+@click.option("--pairs/--no-pairs", default=True, show_default=True, help="Also Cohen's kappa per pair of annotators.")
+@report_options
+@store_command
+def agreement(store: Store, annotators: str | None, pairs: bool, fmt: str, out_path: Path | None, since: str | None,
+              until: str | None, story: str | None, adjudicator: str, codebook_ref: str | None) -> None:
+    """Inter-annotator agreement: Krippendorff's alpha per question and span label, Cohen's kappa per pair."""
+    from .agreement import agreement_tables, items
+    from .store import TagScope
+
+    book = load_codebook_or_fail(codebook_ref)
+    coders = tuple(a.strip() for a in annotators.split(",") if a.strip()) if annotators else None
+    _known_annotators(store, coders or (), "--annotators")
+    scope = TagScope(codebook=book.id, annotators=coders, exclude_annotators=() if coders else (adjudicator,),
+                     since=partial_date("--since", since), until=partial_date("--until", until), story=story)
+    tables = agreement_tables(items(store, book, scope), pairs)
+    who = ", ".join(coders) if coders else f"every annotator but the adjudicator {adjudicator!r}"
+    _write_report(tables, fmt, out_path, {"database": str(store.path), "codebook": f"{book.id} {book.version}",
+                                          "annotators": who})
+
+
+@click.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "w3c"]), default="jsonl", show_default=True,
+              help="csv (a spreadsheet-safe table), jsonl (one JSON object per line) or w3c (W3C Web Annotation JSON-LD).")
+@click.option("--out", "out_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write to FILE (whole or not at all) instead of standard output.")
+@click.option("--annotator", "annotators", multiple=True, help="Only this annotator's tags (repeat for several).")
+@click.option("--codebook", "codebook_id", help="Only tags made with this codebook id.")
+@store_command
+def export_command(store: Store, fmt: str, out_path: Path | None, annotators: tuple[str, ...],
+                   codebook_id: str | None) -> None:
+    """Export every live annotation with its article and outlet context (JSON lines unless --format says otherwise)."""
+    import sqlite3
+
+    from .export import check_out_path, export
+    from .tables import output_file
+
+    if out_path is not None and str(out_path) == "-":
+        out_path = None
+    if out_path is not None and (problem := check_out_path(out_path)):
+        fail(f"--out {display_path(out_path)}: {problem}", 2)
+    who = list(annotators) or None
+    try:
+        if out_path is not None:
+            with output_file(out_path) as out:
+                count = export(store, fmt, out, who, codebook_id)
+            make_console().print(Text(f"Exported {count} annotation(s) to {display_path(out_path)}"))
+            return
+        buffer = getattr(sys.stdout, "buffer", None)  # UTF-8 whatever the locale; CSV keeps its \r\n
+        out = io.TextIOWrapper(buffer, encoding="utf-8", newline="") if buffer is not None else sys.stdout
+        try:
+            export(store, fmt, out, who, codebook_id, terminal=sys.stdout.isatty())
+            out.flush()
+        finally:
+            if out is not sys.stdout:
+                try:
+                    out.detach()  # leaves sys.stdout's buffer open
+                except (OSError, ValueError):
+                    pass  # the reader has gone: the error that said so is on its way up
+    except OSError as exc:
+        if out_path is None and reader_gone(exc):
+            raise  # `annotator export | head`: ends quietly (AnnotatorGroup)
+        fail(f"--out {display_path(out_path) if out_path else '-'}: cannot write ({exc.strerror or exc})")
+    except sqlite3.Error as exc:
+        fail(f"{store.path}: reading the annotations failed ({exc})")
