@@ -142,8 +142,9 @@ def store_command(func: Callable, creates: bool = False) -> Callable:
 
 
 def holds_nothing(store: Store) -> bool:
-    """True when the database has no article (of any version), no outlet and no tag."""
-    return store.count_articles(current_only=False) == 0 and not store.outlets() and not store.annotators()
+    """True when the database has no article (of any version) and no tag. Outlets do not count:
+    an import fills a new database with the shipped registry's before it reads the files."""
+    return store.count_articles(current_only=False) == 0 and not store.annotators()
 
 
 def discard_if_empty(store: Store) -> bool:

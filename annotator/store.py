@@ -221,7 +221,7 @@ def _migration_5(db: sqlite_utils.Database) -> None:
 
 def _migration_6(db: sqlite_utils.Database) -> None:
     """Where each annotator left off: the article they opened last (the TUI reopens it)."""
-    db.conn.execute("CREATE TABLE reading_places (annotator TEXT PRIMARY KEY, article_id TEXT NOT NULL, "
+    db.conn.execute("CREATE TABLE IF NOT EXISTS reading_places (annotator TEXT PRIMARY KEY, article_id TEXT NOT NULL, "
                     "opened TEXT NOT NULL)")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from annotator.codebook import find_codebook
-from annotator.store import Store
+from annotator.store import SCHEMA_VERSION, Store
 from annotator.stats import Counting, annotator_progress, answers_by_outlet, concept_variants, label_totals, \
     labels_by_outlet, labels_by_story, make_context
 from tests.report_fixture import build
@@ -196,6 +196,6 @@ def test_a_schema_4_database_gets_the_publisher_copies_when_migrated(project):
     conn.execute("PRAGMA user_version = 4")
     store.close()
     migrated = Store(store.path)
-    assert migrated.schema_version == 5
+    assert migrated.schema_version == SCHEMA_VERSION
     assert migrated.conn.execute("SELECT count(*) FROM annotations WHERE publisher IS NULL").fetchone()[0] == 0
     assert [tuple(r.values()) for r in labels_by_outlet(context(migrated)).records()] == before
