@@ -13,7 +13,9 @@
 from __future__ import annotations
 
 import getpass
+import json
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,12 +78,71 @@ def load_config(path: Path | None = None) -> Config:
     return Config(path=path, annotator=data.get("annotator"), codebook=data.get("codebook", DEFAULT_CODEBOOK_ID), keys=dict(keys))
 
 
+MAX_NAME = 64
+
+
 def resolve_annotator(explicit: str | None, config: Config) -> str:
-    """The annotator's name: ``--annotator``, else configuration, else ``$ANNOTATOR_NAME``, else the login name."""
-    for candidate in (explicit, config.annotator, os.environ.get("ANNOTATOR_NAME")):
-        if candidate and clean_line(candidate):
-            return clean_line(candidate)[:64]
+    """The annotator's name: ``--annotator``, else configuration, else ``$ANNOTATOR_NAME``,
+    else the name remembered in the user's configuration, else the login name."""
+    return annotator_and_source(explicit, config)[0]
+
+
+def annotator_and_source(explicit: str | None, config: Config) -> tuple[str, bool]:
+    """(name, taken from the login name): the TUI asks for a name only in the second case."""
+    for candidate in (explicit, config.annotator, os.environ.get("ANNOTATOR_NAME"), _remembered_name(config)):
+        if candidate and clean_line(candidate).strip():
+            return clean_line(candidate).strip()[:MAX_NAME], False
     try:
-        return clean_line(getpass.getuser()) or "annotator"
+        return clean_line(getpass.getuser()).strip() or "annotator", True
     except (OSError, KeyError):
-        return "annotator"
+        return "annotator", True
+
+
+def _remembered_name(config: Config) -> str | None:
+    """The name in the file :func:`remember_annotator` writes, when another file is in effect
+    (a project's annotator.toml without a name must not make the TUI ask again)."""
+    path = name_file()
+    if config.path is not None and Path(config.path).resolve() == path.resolve():
+        return None
+    try:
+        return load_config(path).annotator if path.is_file() else None
+    except InputError:
+        return None
+
+
+def name_file() -> Path:
+    """Where the TUI remembers who is annotating: ``$ANNOTATOR_CONFIG`` when set, else the user's configuration."""
+    explicit = os.environ.get("ANNOTATOR_CONFIG")
+    return Path(explicit) if explicit else user_config_path()
+
+
+def remember_annotator(name: str) -> Path:
+    """Write ``annotator = "name"`` into :func:`name_file` (kept: every other line of it). Raises
+    :class:`InputError` (one line naming the file) when it cannot be written."""
+    name = clean_line(name).strip()[:MAX_NAME]
+    if not name:
+        raise InputError("the annotator's name cannot be blank")
+    path = name_file()
+    where = display_path(path)
+    line = f"annotator = {json.dumps(name, ensure_ascii=False)}"  # a TOML basic string: JSON's escapes are TOML's
+    try:
+        old = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+        for number, text in enumerate(old):
+            if text.startswith("["):
+                break  # top-level keys come before the first table
+            if re.match(r"\s*annotator\s*=", text):
+                old[number] = line
+                break
+        else:
+            old.insert(0, line)
+        text = "\n".join(old) + "\n"
+        tomllib.loads(text)  # never write a file the next start cannot read
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(path.name + ".tmp")
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{where}: cannot remember the name here ({exc.strerror if isinstance(exc, OSError) else exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{where}: invalid TOML, the name was not written: {exc}") from None
+    return path

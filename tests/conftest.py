@@ -64,3 +64,11 @@ def screen_rows(app, widget=None) -> list[str]:
         region = widget.scrollable_content_region
         rows = [row.crop(region.x, region.right) for row in rows[region.y:region.bottom]]
     return [row.text for row in rows]
+
+
+@pytest.fixture(autouse=True)
+def private_config_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test reads or writes the real user's configuration (the TUI remembers names there)."""
+    home = tmp_path_factory.mktemp("config-home")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
+    return home

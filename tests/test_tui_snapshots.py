@@ -34,7 +34,7 @@ def test_tags_and_suggestions_are_drawn(snap_app, snap_compare):
         view = app.query_one(ArticleView)
         start = app.article.text.index("Moscow")
         view.select_range(start, start + len("Moscow"))
-        await pilot.press("2", "S", "A")
+        await pilot.press("2", "S", "A", "f3")  # f3: the side pane shows the tags (40 rows: one part at a time)
         await settle(app, pilot)
         app.clear_notifications()
         await pilot.pause()

@@ -42,7 +42,8 @@ from .outlet_card import OutletCard
 from .opening import OpenError, OpenRequest, Session, open_session
 from .side_tabs import COMPACT_HEIGHT, COMPACT_WIDTH, PANES, SideTabs
 from .tag_list import TagList
-from .screens import ArticleHead, Choice, HelpScreen, LabelKeys, NoteScreen, PickerScreen, Questions
+from .screens import (ArticleHead, Choice, ConfirmScreen, HelpScreen, LabelKeys, NameScreen, NoteScreen, PickerScreen,
+                      Questions)
 
 if TYPE_CHECKING:  # imported at run time only once the session is open (see .opening): not before the first frame
     from ..codebook import Category, Codebook
@@ -57,7 +58,7 @@ SUGGEST_BEFORE_SHOWING = 100_000
 ALIGNMENT_COLOURS = {"kremlin": "red", "ukraine-west": "dodger_blue1", "neutral": "grey70"}
 
 # (binding id, default key, action, description, shown in the footer).
-# The binding id is what annotator.toml's [keys] table names (e.g. next_article = "n").
+# The binding id is what annotator.toml's [keys] table names (e.g. next_article = "ctrl+n").
 ACTIONS: list[tuple[str, str, str, str, bool]] = [
     ("help", "question_mark", "help", "Help", True),  # first: a narrow footer is cut from the right
     ("next_article", "]", "next_article", "Next article", True),
@@ -424,6 +425,8 @@ class AnnotatorApp(App):
         self.reset_list(open_first=True, resume=True)
         self._update_side_tabs()
         self._update_hint()
+        if session.name_from_login:
+            self._ask_name_first()
         self.report_orphans()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -1641,7 +1644,7 @@ class AnnotatorApp(App):
         parts.append(Text.assemble(
             ("Keys can be changed in annotator.toml (in the folder you start annotator in) "
              "or ~/.config/annotator/config.toml, with the action names in grey:\n", "dim"),
-            ('  [keys]\n  next_article = "n"\n  toggle_done = "ctrl+d"', "")))
+            ('  [keys]\n  next_article = "ctrl+n"\n  toggle_done = "ctrl+d"', "")))
         return Group(*parts)
 
     def _guideline_help(self) -> Text:
@@ -1702,6 +1705,88 @@ class AnnotatorApp(App):
                 return category, label, "The selected suggestion's label"
         return None
 
+    # -- who is annotating ----------------------------------------------------------------
+
+    @work(group="name", exclusive=True)
+    async def _ask_name_first(self) -> None:
+        """Nobody said who is annotating (no --annotator, configuration or $ANNOTATOR_NAME): ask
+        once, instead of signing every tag with the login name, and remember the answer."""
+        from ..config import name_file
+
+        name = await self.push_screen_wait(NameScreen(
+            "Who is annotating?",
+            f"Your name is signed on every tag you make. It is remembered in {clean_line(str(name_file()))} "
+            "(change it later with ctrl+p › Switch annotator).", self.annotator or ""))
+        if name is None:
+            return
+        self._remember_name(name)
+        self._switch_annotator(name)
+
+    @work(thread=True, group="name-file")
+    def _remember_name(self, name: str) -> None:
+        from ..config import remember_annotator
+        from ..readers import InputError
+
+        try:
+            remember_annotator(name)
+        except InputError as exc:
+            self.call_from_thread(self.notify, f"{exc} (this session still signs as {name})", severity="warning",
+                                  markup=False, timeout=10)
+
+    @work(group="name", exclusive=True)
+    async def action_switch_annotator(self) -> None:
+        """Sign tags with another name from now on (the reviewer's "gold", a colleague at this desk)."""
+        if not self.ready:
+            return
+        name = await self.push_screen_wait(NameScreen(
+            "Switch annotator", "The tags, answers, done marks and place shown from now on are this name's.",
+            self.annotator or ""))
+        if name is not None and name != self.annotator:
+            self._switch_annotator(name)
+
+    def _switch_annotator(self, name: str) -> None:
+        """Show this annotator's tags, status and place from now on (their undo history starts empty)."""
+        if name == self.annotator:
+            return
+        self.annotator = name
+        self.undo_stack.clear()
+        self.redo_stack.clear()
+        self._progress_read = float("-inf")
+        self._prefetched.clear()
+        self._refresh_who()
+        self.reset_list(open_first=True, resume=True)
+        self._update_topbar()
+        self.notify(f"Signing tags as {name}.", markup=False, timeout=3)
+
+    @work(thread=True, group="who")
+    def _refresh_who(self) -> None:
+        has_tagged, progress = self.store.has_annotations(self.annotator), self.store.progress(self.annotator)
+
+        def show() -> None:
+            self.has_tagged = has_tagged
+            self.on_progress_read(ProgressRead(progress))
+            self._update_hint()
+
+        self.call_from_thread(show)
+
+    @work(group="quit", exclusive=True)
+    async def _confirm_quit(self, note: NoteScreen) -> None:
+        """Quitting while a note is being written: save it, drop it, or go back to it."""
+        answer = await self.push_screen_wait(ConfirmScreen(
+            "The note you are writing is not saved.",
+            [("s", "save it, then quit", "save"), ("d", "drop it and quit", "drop")]))
+        if answer is None:
+            return
+        dialogs = [w for w in self.workers if w.group == "dialog"]
+        if answer == "save":
+            note.action_save()  # its dialog's worker commits it ...
+        else:
+            note.action_cancel()
+        await self.workers.wait_for_complete(dialogs)  # ... before the app closes
+        await self.flush()
+        self._writer.shutdown(wait=True)
+        self.exit()
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if not self.ready:
@@ -1713,11 +1798,17 @@ class AnnotatorApp(App):
             key = _markup_key(self.get_key_display(Binding(self.key_for(binding_id), "")))
             yield SystemCommand(description.rstrip("…"), f"{_plain(what)} (key {key})",
                                 partial(self.run_action, action))
+        yield SystemCommand("Switch annotator", "sign tags with another name from now on (no restart)",
+                            self.action_switch_annotator)
         for key, (category, label) in self.bound_label_keys.items():
             yield SystemCommand(f"Tag selection: {_plain(category.name)} › {_plain(label.name)}",
                                 f"key {_markup_key(key)}", partial(self.run_action, f"tag('{category.id}', '{label.id}')"))
 
     async def action_quit(self) -> None:
+        note = next((s for s in self.screen_stack if isinstance(s, NoteScreen) and s.modified), None)
+        if note is not None and not isinstance(self.screen, ConfirmScreen):
+            self._confirm_quit(note)
+            return
         await self.flush()
         self._writer.shutdown(wait=True)
         self.exit()

@@ -41,6 +41,7 @@ class Session:
     annotator: str
     codebook: Codebook
     keymap: dict[str, str] = field(default_factory=dict)
+    name_from_login: bool = False  # nobody said who is annotating: the TUI asks once (and remembers it)
 
 
 def open_session(request: OpenRequest) -> Session:
@@ -48,7 +49,7 @@ def open_session(request: OpenRequest) -> Session:
 
     Raises :class:`OpenError` with the same one-line messages the other commands give."""
     from ..codebook import find_codebook
-    from ..config import load_config, resolve_annotator
+    from ..config import annotator_and_source, load_config
     from ..readers import InputError
     from ..store import Store, StoreError
 
@@ -58,4 +59,5 @@ def open_session(request: OpenRequest) -> Session:
         store = request.store if request.store is not None else Store(request.db_path)
     except (InputError, StoreError) as exc:
         raise OpenError(str(exc)) from None
-    return Session(store, resolve_annotator(request.annotator_name, config), book, dict(config.keys))
+    annotator, from_login = annotator_and_source(request.annotator_name, config)
+    return Session(store, annotator, book, dict(config.keys), name_from_login=from_login)

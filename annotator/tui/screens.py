@@ -304,8 +304,78 @@ class NoteScreen(ModalScreen[str | None]):
         area.focus()
         area.move_cursor(area.document.end)
 
+    @property
+    def modified(self) -> bool:
+        """Does the editor hold text that is not saved?"""
+        return self.query_one(TextArea).text != self._note
+
     def action_save(self) -> None:
         self.dismiss(self.query_one(TextArea).text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class NameScreen(ModalScreen[str | None]):
+    """Ask who is annotating: the name signed on every tag. Enter keeps it, escape cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    MAX = 64
+
+    def __init__(self, title: str, explanation: str, name: str) -> None:
+        super().__init__()
+        self._title, self._explanation, self._name = title, explanation, name
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog-box"):
+            yield Static(Text(self._title, style="bold"))
+            yield Static(Text(self._explanation, style="dim"))
+            yield Input(self._name, placeholder="your name", id="name-input", max_length=self.MAX)
+            yield Static(Text("enter: this is me · escape: cancel", style="dim"))
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        from ..normalize import clean_line
+
+        name = clean_line(event.value).strip()
+        if not name:
+            self.notify("A name cannot be blank.", severity="warning")
+            return
+        self.dismiss(name)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[str | None]):
+    """A question with a few one-key answers: returns the chosen answer's value, None on escape."""
+
+    BINDINGS = [Binding("escape", "cancel", "Back")]
+
+    def __init__(self, question: str, answers: list[tuple[str, str, str]]) -> None:
+        """``answers``: (key, what it does, value)."""
+        super().__init__()
+        self._question, self._answers = question, answers
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog-box"):
+            yield Static(Text(self._question, style="bold"))
+            lines = Text()
+            for key, what, _ in self._answers:
+                lines.append(f"\n {key} ", style="bold reverse")
+                lines.append(f" {what}")
+            lines.append("\n escape ", style="bold reverse")
+            lines.append(" back")
+            yield Static(lines)
+
+    def on_key(self, event) -> None:
+        for key, _, value in self._answers:
+            if event.key == key:
+                event.stop()
+                self.dismiss(value)
+                return
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 COMPACT_WIDTH = 100
-COMPACT_HEIGHT = 40
+COMPACT_HEIGHT = 45
 PANES = ("card", "tags", "questions")
 PANE_NAMES = {"card": "Outlet", "tags": "Tags", "questions": "Questions"}
 SHORT_NAMES = {"card": "Outlet", "tags": "Tags", "questions": "Qs"}
