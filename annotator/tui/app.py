@@ -35,6 +35,7 @@ from textual.widgets import Footer, Input, Select, Static
 from textual.worker import get_current_worker
 
 from ..normalize import clean_line, normalize_text
+from ..tagging import Change, History, answer, initial_voice, lexicon_attributes, next_voice, same_tag, trim_selection
 from .article_list import PAGE_SIZE, ArticleList, ListRow
 from .article_view import ArticleView, Paint
 from .cached import CachedRichVisual, update_static
@@ -119,18 +120,6 @@ ACTION_HELP: dict[str, tuple[str, str]] = {
     "help": ("Other", "this help"),
 }
 HELP_GROUPS = ("Moving", "Tagging", "Suggestions", "Article", "Other")
-
-
-@dataclass
-class Change:
-    """One undoable change: ``apply`` and ``revert`` run in the writer thread."""
-
-    description: str
-    apply: Callable[[], Any]
-    revert: Callable[[], Any]
-    uuid: str | None = None  # the tag it is about: made current again after undo/redo
-    article_id: str | None = None  # the article it was made on: undo/redo opens it again
-    progress: bool = False  # it changes the done count
 
 
 @dataclass
@@ -280,8 +269,7 @@ class AnnotatorApp(App):
         self.position: int | None = None
         self.in_list = True
         self.current_tag: str | None = None
-        self.undo_stack: list[Change] = []
-        self.redo_stack: list[Change] = []
+        self.history = History()  # this session's undo and redo
         self.filters: dict[str, Any] = {"search": None, "status": None, "publisher": None}
         self.span_keys: dict[str, tuple[Category, Any]] = {}
         self.bound_label_keys: dict[str, tuple[Category, Any]] = {}
@@ -1203,8 +1191,7 @@ class AnnotatorApp(App):
             self.notify(f"not saved: {exc}", severity="error", markup=False)
             return False
         if record:
-            self.undo_stack.append(change)
-            self.redo_stack.clear()
+            self.history.record(change)
         if reloaded is not None:
             if change.uuid and any(t.uuid == change.uuid and t.start is not None for t in reloaded.tags):
                 self.current_tag = change.uuid
@@ -1248,11 +1235,7 @@ class AnnotatorApp(App):
             return {}
         from ..lexicon import guess_voice
 
-        attribute = self.codebook.attribute("voice")
-        guess = guess_voice(self.article.text, start, end)
-        if attribute and guess in {v.id for v in attribute.values}:
-            return {"voice": guess}
-        return {"voice": attribute.default} if attribute and attribute.default else {}
+        return initial_voice(category, self.codebook.attribute("voice"), guess_voice(self.article.text, start, end))
 
     # -- actions: tagging ------------------------------------------------------------
 
@@ -1263,24 +1246,18 @@ class AnnotatorApp(App):
         category = self.codebook.category(category_id)
         assert category is not None
         view = self._main(ArticleView)
-        start, end = view.selected_range
-        while start < end and self.article.text[start].isspace():
-            start += 1
-        while end > start and self.article.text[end - 1].isspace():
-            end -= 1
+        start, end = trim_selection(self.article.text, *view.selected_range)
         if start == end:
             self.notify("Select some text first (shift+arrows or the mouse), then press the label's key.")
             return
-        existing = next((t for t in self.tags if (t.start, t.end, t.category, t.label) == (start, end, category_id, label_id)), None)
+        existing = same_tag(self.tags, start, end, category_id, label_id)
         if existing is not None:
             self.current_tag = existing.uuid
             self._refresh_article()
             self.notify("This text already has that tag.", timeout=2)
             return
         attributes = self._voice_for(category, start, end)
-        match = next((s for s in self.all_suggestions if s.start == start and s.end == end), None)
-        if match is not None:
-            attributes.update(concept=match.concept, variant=match.variant)
+        attributes.update(lexicon_attributes(self.all_suggestions, start, end))
         tag = self._new_tag(category.id, label_id, start, end, attributes=attributes)
         if await self._do(self._create(tag, f"tag {self._label_words(category_id, label_id)}")):
             self.current_tag = tag.uuid  # the span stays selected: another key adds a second label
@@ -1333,9 +1310,7 @@ class AnnotatorApp(App):
         if category is None or "voice" not in category.attributes:
             self.notify("Tags of this category have no voice.")
             return
-        values = [v.id for v in attribute.values]
-        now = tag.attributes.get("voice")
-        following = values[(values.index(now) + 1) % len(values)] if now in values else values[0]
+        following = next_voice(attribute, tag.attributes.get("voice"))
         name = clean_line(next((v.name for v in attribute.values if v.id == following), following))
         if await self._do(self._update(tag, f"voice {name}", attributes={**tag.attributes, "voice": following})):
             self.notify(f"Voice: {name}", markup=False, timeout=2)
@@ -1396,21 +1371,17 @@ class AnnotatorApp(App):
             return
         category = self.codebook.category(result[0])
         assert category is not None
-        existing = [t for t in self.tags if t.category == category.id]
-        same = next((t for t in existing if t.label == result[1]), None)
-        answer = self._label_words(category.id, result[1], with_category=True)
-        if same is not None:  # choosing an answer again takes it back
-            done = await self._do(self._update(same, f"clear answer {answer}", deleted=True))
+        plan = answer(category, self.tags, result[1])
+        words = self._label_words(category.id, result[1], with_category=True)
+        if plan.kind == "take back":  # choosing an answer again takes it back
+            done = await self._do(self._update(plan.old[0], f"clear answer {words}", deleted=True))
         else:
             new = self._new_tag(category.id, result[1])
-            if category.cardinality.value == "single" and existing:
-                done = await self._do(self._replace(existing, new, f"answer {answer}"))
-            else:
-                done = await self._do(self._create(new, f"answer {answer}"))
+            done = await self._do(self._replace(list(plan.old), new, f"answer {words}"))
         if done:  # shown where it can be seen: the questions' part of the side pane, and said
             if self._compact():
                 self._show_pane("questions")
-            self.notify(("Took back: " if same is not None else "Answered: ") + answer, markup=False, timeout=3)
+            self.notify(("Took back: " if plan.kind == "take back" else "Answered: ") + words, markup=False, timeout=3)
 
     # -- actions: suggestions ----------------------------------------------------------
 
@@ -1561,25 +1532,24 @@ class AnnotatorApp(App):
         return True
 
     async def action_undo(self) -> None:
-        if not self.undo_stack:
+        if not self.history.can_undo:
             self.notify("Nothing to undo.")
             return
-        change = self.undo_stack.pop()
-        inverse = Change(change.description, change.revert, change.apply, change.uuid, change.article_id, change.progress)
-        if await self._replay(inverse, "Undid"):
-            self.redo_stack.append(change)
+        change = self.history.take_undo()
+        if await self._replay(change.inverse(), "Undid"):
+            self.history.undone(change)
         else:
-            self.undo_stack.append(change)
+            self.history.put_back(change, undoing=True)
 
     async def action_redo(self) -> None:
-        if not self.redo_stack:
+        if not self.history.can_redo:
             self.notify("Nothing to redo.")
             return
-        change = self.redo_stack.pop()
+        change = self.history.take_redo()
         if await self._replay(change, "Redid"):
-            self.undo_stack.append(change)
+            self.history.redone(change)
         else:
-            self.redo_stack.append(change)
+            self.history.put_back(change, undoing=False)
 
     def action_search(self) -> None:
         self._main("#sidebar").display = True
@@ -1749,8 +1719,7 @@ class AnnotatorApp(App):
         if name == self.annotator:
             return
         self.annotator = name
-        self.undo_stack.clear()
-        self.redo_stack.clear()
+        self.history.clear()
         self._progress_read = float("-inf")
         self._prefetched.clear()
         self._refresh_who()
