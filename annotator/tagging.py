@@ -127,6 +127,11 @@ class History:
     def can_redo(self) -> bool:
         return bool(self._redo)
 
+    @property
+    def last(self) -> Change | None:
+        """The change undo would take back, if any."""
+        return self._undo[-1] if self._undo else None
+
     def take_undo(self) -> Change:
         """The last change (its inverse is to be committed). :meth:`undone` or :meth:`put_back` follows."""
         return self._undo.pop()

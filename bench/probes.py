@@ -167,7 +167,7 @@ def tui(args: argparse.Namespace) -> None:
             if seen:
                 commit.append((seen[0] - pressed) * 1000)
                 handled.append((done - pressed) * 1000)
-                made.append(app.undo_stack[-1].uuid)
+                made.append(app.history.last.uuid)
         reader.close()
         return commit, handled, made
 

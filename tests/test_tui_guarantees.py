@@ -24,7 +24,7 @@ from annotator.importer import import_paths
 from annotator.store import Store
 from annotator.tui.app import ACTIONS, AnnotatorApp
 from annotator.tui.article_list import ArticleList
-from annotator.tui.article_view import ArticleView, shown_text, simple_wrap_offsets
+from annotator.tui.article_view import ArticleView, shown_text
 
 from .test_tui import MINI, SIZE, card_text, live, make_app, press, screen_segments, screen_text, select_text, settle, tag_span, widget_text
 
@@ -112,18 +112,6 @@ def test_shown_text_keeps_every_offset_and_breaks_only_long_lines():
     assert max(len(line) for line in shown.split("\n")) > 5000  # a line without spaces stays long
     assert all(len(line) <= 2000 for line in shown.split("\n") if " " in line)
     assert shown_text("a" * 10) == "a" * 10
-
-
-def test_fast_wrap_matches_textual():
-    import random
-
-    from textual._wrap import compute_wrap_offsets
-
-    rng = random.Random(4)
-    for _ in range(3000):
-        line = "".join(rng.choice(["a", "bb", " ", "  ", "x" * rng.randint(1, 30)]) for _ in range(rng.randint(0, 40)))
-        width = rng.randint(1, 30)
-        assert simple_wrap_offsets(line, width) == compute_wrap_offsets(line, width, tab_size=4), (line, width)
 
 
 # -- hostile text ------------------------------------------------------------------------------

@@ -28,7 +28,6 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.keys import _normalize_key_list
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Select, Static
@@ -41,8 +40,11 @@ from .article_view import ArticleView, Paint
 from .cached import CachedRichVisual, update_static
 from .outlet_card import OutletCard
 from .opening import OpenError, OpenRequest, Session, open_session
+from .keys import ACTION_HELP, ACTIONS, HELP_GROUPS, SESSION_ACTIONS, key_set, markup_key, plain
+from .messages import ListReset, Loaded, Opened, OpenFailed, ProgressRead, SuggestionsFound, TagsReloaded
 from .side_tabs import COMPACT_HEIGHT, COMPACT_WIDTH, PANES, SideTabs
 from .tag_list import TagList
+from .textual_private import normalize_key_list
 from .screens import (ArticleHead, Choice, ConfirmScreen, HelpScreen, LabelKeys, NameScreen, NoteScreen, PickerScreen,
                       Questions)
 
@@ -58,132 +60,6 @@ SUGGEST_BEFORE_SHOWING = 100_000
 
 ALIGNMENT_COLOURS = {"kremlin": "red", "ukraine-west": "dodger_blue1", "neutral": "grey70"}
 
-# (binding id, default key, action, description, shown in the footer).
-# The binding id is what annotator.toml's [keys] table names (e.g. next_article = "ctrl+n").
-ACTIONS: list[tuple[str, str, str, str, bool]] = [
-    ("help", "question_mark", "help", "Help", True),  # first: a narrow footer is cut from the right
-    ("next_article", "]", "next_article", "Next article", True),
-    ("prev_article", "[", "prev_article", "Previous article", False),
-    ("next_undone", "}", "next_undone", "Next not done", False),
-    ("toggle_done", "D", "toggle_done", "Done", True),
-    ("next_suggestion", "S", "next_suggestion", "Suggestion", True),
-    ("accept_suggestion", "A", "accept_suggestion", "Accept", True),
-    ("reject_suggestion", "R", "reject_suggestion", "Reject", True),
-    ("next_tag", "J", "next_tag", "Next tag", False),
-    ("prev_tag", "K", "prev_tag", "Previous tag", False),
-    ("delete_tag", "X", "delete_tag", "Delete tag", False),
-    ("relabel_tag", "L", "relabel_tag", "Change label", False),
-    ("pick_label", "T", "pick_label", "Tag…", True),
-    ("cycle_voice", "V", "cycle_voice", "Voice", False),
-    ("note_tag", "N", "note_tag", "Note on tag", False),
-    ("note_article", "M", "note_article", "Note on article", False),
-    ("answer_question", "Q", "answer_question", "Question", True),
-    ("undo", "ctrl+z", "undo", "Undo", True),
-    ("redo", "ctrl+y", "redo", "Redo", False),
-    ("search", "slash", "search", "Search", False),
-    ("focus_text", "escape", "focus_text", "Back to text", False),
-    ("toggle_list", "f2", "toggle_list", "List", False),
-    ("focus_card", "O", "focus_card", "Outlet card", False),
-    ("statistics", "G", "statistics", "Stats", False),
-    ("side_pane", "f3", "side_pane", "Side pane", False),
-]
-
-# Actions that need the open session (the label keys' "tag" too): not run before it is.
-SESSION_ACTIONS = frozenset({action for _, _, action, _, _ in ACTIONS} | {"tag"})
-
-# What each action does, grouped as the help screen shows them.
-ACTION_HELP: dict[str, tuple[str, str]] = {
-    "next_article": ("Moving", "open the next article of the list"),
-    "prev_article": ("Moving", "open the previous article"),
-    "next_undone": ("Moving", "open the next article you have not marked done"),
-    "next_tag": ("Moving", "select your next tag in this article"),
-    "prev_tag": ("Moving", "select your previous tag"),
-    "search": ("Moving", "search titles and texts (the list on the left)"),
-    "toggle_list": ("Moving", "show or hide the article list"),
-    "side_pane": ("Moving", "on a small terminal: show the outlet card, your tags or the article questions"),
-    "focus_text": ("Moving", "back to the article text"),
-    "focus_card": ("Moving", "into the outlet card, to scroll it with the arrows (escape: back)"),
-    "pick_label": ("Tagging", "tag the selection with a label picked from a searchable list"),
-    "relabel_tag": ("Tagging", "change the selected tag's label"),
-    "cycle_voice": ("Tagging", "change the selected tag's voice (own / quoted / scare-quoted)"),
-    "delete_tag": ("Tagging", "delete the selected tag (undo brings it back)"),
-    "note_tag": ("Tagging", "write a note on the selected tag"),
-    "next_suggestion": ("Suggestions", "select the next lexicon suggestion"),
-    "accept_suggestion": ("Suggestions", "accept the selected suggestion as your tag"),
-    "reject_suggestion": ("Suggestions", "reject it: it is not offered to you again"),
-    "answer_question": ("Article", "answer an article-level question (again: take it back)"),
-    "note_article": ("Article", "write a note on the whole article"),
-    "toggle_done": ("Article", "mark the article done (again: not done)"),
-    "undo": ("Other", "undo your last change (it is saved at once)"),
-    "redo": ("Other", "redo what you undid"),
-    "statistics": ("Other", "statistics of every tag in the database, as tables and bar charts"),
-    "help": ("Other", "this help"),
-}
-HELP_GROUPS = ("Moving", "Tagging", "Suggestions", "Article", "Other")
-
-
-@dataclass
-class Loaded(Message):
-    """An article and everything shown beside it, read by a worker."""
-
-    article: Article
-    publisher: Outlet | None
-    original: Outlet | None
-    tags: list[Annotation]
-    suggestions: list[Suggestion] | None  # None: still being looked for (see SuggestionsFound)
-    rejected: set[tuple[int, int, str]]
-    status: str
-    position: int | None
-    in_list: bool = True  # it passes the list's filters (else ``position`` is where it would be)
-
-
-@dataclass
-class ProgressRead(Message):
-    """(done, total) for this annotator."""
-
-    progress: tuple[int, int]
-
-
-@dataclass
-class SuggestionsFound(Message):
-    """The lexicon suggestions of an article (found after it is shown: large texts take a while)."""
-
-    article_id: str
-    text_sha256: str
-    suggestions: list[Suggestion]
-
-
-@dataclass
-class TagsReloaded(Message):
-    article_id: str
-    tags: list[Annotation]
-    rejected: set[tuple[int, int, str]]
-    status: str
-    progress: tuple[int, int] | None
-
-
-@dataclass
-class ListReset(Message):
-    total: int
-    select_id: str | None = None
-    open_first: bool = False
-    resume_id: str | None = None  # open this article (where the annotator left off) rather than the first
-
-
-@dataclass
-class Opened(Message):
-    """The session is open (worker), with the lexicon's matcher for its codebook."""
-
-    session: Session
-    matcher: Matcher
-    has_tagged: bool  # the annotator has made a tag before (else the hint line says how to select text)
-
-
-@dataclass
-class OpenFailed(Message):
-    message: str
-
-
 def safe(value: object, style: str = "") -> Text:
     """:func:`annotator.render.safe` (untrusted text as ``Text``), imported on first use:
     the render module imports the models and the store, which the first frame must not wait for."""
@@ -198,24 +74,6 @@ def _readable_on(colour: str) -> str:
     except Exception:
         return "black"
     return "black" if (0.299 * r + 0.587 * g + 0.114 * b) > 110 else "white"
-
-
-def _plain(text: str) -> str:
-    """A codebook or configuration string fit for places that read markup
-    (command palette, key panel): one line, no square brackets."""
-    return clean_line(text).replace("[", "(").replace("]", ")")
-
-
-def _markup_key(key_display: str) -> str:
-    """A key as shown, fit for markup: "[" escaped (not turned into "("), anything else made plain."""
-    if key_display in ("[", "]"):
-        return "\\[" if key_display == "[" else "]"  # a lone "]" is plain text in markup
-    return _plain(key_display)
-
-
-def _key_set(keys: str) -> set[str]:
-    """A binding's key string as Textual's key names ("?" -> "question_mark")."""
-    return set(_normalize_key_list(keys).split(","))
 
 
 class AnnotatorApp(App):
@@ -391,14 +249,14 @@ class AnnotatorApp(App):
                 del self.keymap[name]
         if self.keymap:
             self.set_keymap(self.keymap)
-        app_keys = set().union(*(_key_set(self.key_for(binding_id)) for binding_id in known))
+        app_keys = set().union(*(key_set(self.key_for(binding_id)) for binding_id in known))
         for key, (category, label) in self.span_keys.items():
-            if _key_set(key) & app_keys:
+            if key_set(key) & app_keys:
                 self.notify(f"label key {key!r} ({clean_line(label.name)}) is also an application key; "
                             "it is not bound (use T to tag with this label)", severity="warning", timeout=15, markup=False)
                 continue
             # Textual names punctuation keys ("#" is "number_sign"): bound by the name, or they never fire
-            self.bind(_normalize_key_list(key), f"tag('{category.id}', '{label.id}')", description=_plain(label.name),
+            self.bind(normalize_key_list(key), f"tag('{category.id}', '{label.id}')", description=plain(label.name),
                       show=False)
             self.bound_label_keys[key] = (category, label)
         self._main("#status-filter", Select).set_options([(Text(s), s) for s in STATUSES])
@@ -1764,14 +1622,14 @@ class AnnotatorApp(App):
             if binding_id in ("focus_text",):
                 continue
             what = ACTION_HELP.get(binding_id, ("", description))[1]
-            key = _markup_key(self.get_key_display(Binding(self.key_for(binding_id), "")))
-            yield SystemCommand(description.rstrip("…"), f"{_plain(what)} (key {key})",
+            key = markup_key(self.get_key_display(Binding(self.key_for(binding_id), "")))
+            yield SystemCommand(description.rstrip("…"), f"{plain(what)} (key {key})",
                                 partial(self.run_action, action))
         yield SystemCommand("Switch annotator", "sign tags with another name from now on (no restart)",
                             self.action_switch_annotator)
         for key, (category, label) in self.bound_label_keys.items():
-            yield SystemCommand(f"Tag selection: {_plain(category.name)} › {_plain(label.name)}",
-                                f"key {_markup_key(key)}", partial(self.run_action, f"tag('{category.id}', '{label.id}')"))
+            yield SystemCommand(f"Tag selection: {plain(category.name)} › {plain(label.name)}",
+                                f"key {markup_key(key)}", partial(self.run_action, f"tag('{category.id}', '{label.id}')"))
 
     async def action_quit(self) -> None:
         note = next((s for s in self.screen_stack if isinstance(s, NoteScreen) and s.modified), None)

@@ -32,16 +32,11 @@ from dataclasses import dataclass
 from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
-from textual._cells import cell_len
-from textual._wrap import compute_wrap_offsets
-from textual.document._document import Document
-from textual.document._document_navigator import DocumentNavigator
-from textual.document._wrapped_document import WrappedDocument
-from textual.expand_tabs import get_tab_widths
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
-from .cached import sync_scroll_bars
+from .textual_private import (Document, DocumentNavigator, SteadyScrollBars, WrappedDocument, cell_len,
+                              compute_wrap_offsets, get_tab_widths, sync_scroll_bars)
 
 LONG_LINE = 2000  # lines longer than this are shown broken at spaces ...
 ROW = 1000  # ... into pieces of at most about this many characters
@@ -231,7 +226,7 @@ def shown_text(text: str) -> str:
     return "".join(pieces)
 
 
-class ArticleView(TextArea):
+class ArticleView(SteadyScrollBars, TextArea):
     """Shows one article; never edits it. Tags and suggestions are drawn as styles."""
 
     DEFAULT_CSS = """
@@ -260,18 +255,6 @@ class ArticleView(TextArea):
         self._base_source: object = None
         self._rows: dict[int, list[Strip]] = {}  # line index -> its screen rows, drawn (see _render_line)
         self._rows_key: tuple | None = None
-
-    _steady: tuple | None = None
-
-    def _size_updated(self, size, virtual_size, container_size, layout: bool = True) -> bool:
-        """Keep the scroll bar as it is through a layout that changed neither the view's size
-        nor the text's (Textual's scroll views update and redraw their scroll bars at every
-        layout of the screen: at each article opened, the text's bar was drawn three times)."""
-        steady = (size, container_size, self.virtual_size)
-        if steady == self._steady:
-            return False
-        self._steady = steady
-        return super()._size_updated(size, virtual_size, container_size, layout)
 
     def _set_document(self, text: str, language: str | None) -> None:
         """Textual 8.2.8's ``TextArea._set_document`` for plain text, with the fast wrapped document."""

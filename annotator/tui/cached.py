@@ -12,10 +12,11 @@ from __future__ import annotations
 from rich.console import RenderableType
 from rich.text import Text
 from textual.content import Content
-from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.visual import RenderOptions, RichVisual, Style, Visual, visualize
 from textual.widgets import Static
+
+from .textual_private import SteadyScrollBars
 
 
 class CachedRichVisual(RichVisual):
@@ -68,32 +69,5 @@ def update_static(widget: Static, content: RenderableType | Content | Visual) ->
     widget.update(visual, layout=shape is None or shape != before)
 
 
-class SteadyScrollView(ScrollView):
-    """A Line-API scroll view that keeps its scroll bars as they are through a layout that
-    changed neither its size nor its content's size. Textual's ``ScrollView`` updates (and
-    so redraws) its scroll bars at every layout of the screen, each a few milliseconds:
-    with one layout per article opened, that was a fifth of the time per move."""
-
-    _steady: tuple | None = None
-
-    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
-        steady = (size, container_size, self.virtual_size)
-        if steady == self._steady:
-            return False
-        self._steady = steady
-        return super()._size_updated(size, virtual_size, container_size, layout)
-
-    def sync_scroll_bars(self) -> None:
-        """The content's size changed (set by the widget itself): update the scroll bars now,
-        so that they are drawn in the coming frame with the content, not in one after it."""
-        sync_scroll_bars(self)
-
-
-def sync_scroll_bars(view: ScrollView) -> None:
-    """:meth:`SteadyScrollView.sync_scroll_bars` for any scroll view with a ``_steady`` record."""
-    steady = getattr(view, "_steady", None)
-    if steady is not None:
-        size, container_size, _ = steady
-        view._steady = (size, container_size, view.virtual_size)  # type: ignore[attr-defined]
-    if view.is_mounted:
-        view._scroll_update(view.virtual_size)
+class SteadyScrollView(SteadyScrollBars, ScrollView):
+    """A Line-API scroll view whose scroll bars are redrawn only when its size or its content's changes."""
