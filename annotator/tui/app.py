@@ -37,7 +37,7 @@ from ..normalize import clean_line, normalize_text
 from ..tagging import Change, History, answer, initial_voice, lexicon_attributes, next_voice, same_tag, trim_selection
 from .article_list import PAGE_SIZE, ArticleList, ListRow
 from .article_view import ArticleView, Paint
-from .cached import CachedRichVisual, update_static
+from .cached import update_static
 from .outlet_card import OutletCard
 from .opening import OpenError, OpenRequest, Session, open_session
 from .keys import ACTION_HELP, ACTIONS, HELP_GROUPS, SESSION_ACTIONS, key_set, markup_key, plain
@@ -45,8 +45,8 @@ from .messages import ListReset, Loaded, Opened, OpenFailed, ProgressRead, Sugge
 from .side_tabs import COMPACT_HEIGHT, COMPACT_WIDTH, PANES, SideTabs
 from .tag_list import TagList
 from .textual_private import normalize_key_list
-from .screens import (ArticleHead, Choice, ConfirmScreen, HelpScreen, LabelKeys, NameScreen, NoteScreen, PickerScreen,
-                      Questions)
+from .panels import ArticleHead, LabelKeys, Questions
+from .screens import Choice, ConfirmScreen, HelpScreen, NameScreen, NoteScreen, PickerScreen
 
 if TYPE_CHECKING:  # imported at run time only once the session is open (see .opening): not before the first frame
     from ..codebook import Category, Codebook
@@ -89,7 +89,6 @@ class AnnotatorApp(App):
         for binding_id, key, action, description, show in ACTIONS
     ]
     SUGGESTION_CACHE = 16  # articles whose suggestions are kept (moving back and forth is instant)
-    CARD_CACHE = 64  # outlet cards kept drawn
     PREFETCHED = 8  # articles read ahead and kept (text, outlets, suggestions)
     PROGRESS_EVERY = 10.0  # seconds between reads of the done count when moving (another program may change it)
 
@@ -136,10 +135,6 @@ class AnnotatorApp(App):
         self._visible: tuple[tuple, list[Suggestion]] = ((), [])
         self._styles: dict[tuple, Style] = {}
         self._suggestion_paints: tuple[object, list[Paint]] = (None, [])
-        self._cards: OrderedDict[object, CachedRichVisual] = OrderedDict()
-        self._card_key: object = None
-        self._questions_shown: object = None
-        self._question_rows: OrderedDict[object, tuple] = OrderedDict()  # (question, answers) -> its row
         self._gc_frozen = False
         self._progress_read = float("-inf")
         self._prefetched: OrderedDict[str, tuple] = OrderedDict()  # article id -> _read_ahead (worker threads)
@@ -260,12 +255,12 @@ class AnnotatorApp(App):
                       show=False)
             self.bound_label_keys[key] = (category, label)
         self._main("#status-filter", Select).set_options([(Text(s), s) for s in STATUSES])
-        self._main(LabelKeys).set_groups(self._label_key_groups())
+        self._main(LabelKeys).show(self.codebook, self.bound_label_keys)
         self._main(ArticleHead).set_content(Text(""))
         self.ready = True
         self.refresh_bindings()
         self._main("#tags-title", Static).update(self._tags_title())
-        self._show_questions()
+        self._main(Questions).show(self.codebook, self.tags, self._key("answer_question"))
         self._update_topbar()
         self.load_outlets()
         self.reset_list(open_first=True, resume=True)
@@ -288,7 +283,7 @@ class AnnotatorApp(App):
         self._outlet_names = {o.id: o.name for o in outlets}  # for list pages; read once, not per page
         options = [(safe(o.name), o.id) for o in outlets] + [(Text("unknown outlet"), "")]
         self.call_from_thread(self._on_main, "#outlet-filter", lambda select: select.set_options(options))
-        self.call_from_thread(self._prepare_cards, outlets)
+        self.call_from_thread(self._on_main, OutletCard, lambda card: card.prepare_outlets(outlets))
 
     @work(thread=True, group="orphans")
     def report_orphans(self) -> None:
@@ -440,7 +435,7 @@ class AnnotatorApp(App):
         self.tags, self.all_suggestions, self.rejected, self.position = [], [], set(), None
         self.current_tag = None
         self._main(ArticleView).show_text("")
-        self._show_outlet_card()
+        self._main(OutletCard).show_outlets(self.article, self.publisher, self.original)
         self._refresh_article()
         self._main(ArticleHead).set_content(Text("No article matches the filters.", style="italic"), Text.assemble(
             ("Change the search, status or outlet in the list (", "dim"), (self._key("toggle_list"), "bold"),
@@ -497,7 +492,7 @@ class AnnotatorApp(App):
         self.current_tag = None
         view = self._main(ArticleView)
         view.show_text(message.article.text)
-        self._show_outlet_card()
+        self._main(OutletCard).show_outlets(self.article, self.publisher, self.original)
         self._refresh_article(place=False)
         # the article first: its place (the list's cursor and row, "article N/M" in the bar) in the
         # frame after it, which then redraws those few lines only, not the whole screen with them
@@ -683,10 +678,12 @@ class AnnotatorApp(App):
             (current if t.uuid == self.current_tag else paints).append(paint)
         # suggestions under tags, the current tag on top
         self._main(ArticleView).set_paints(paints + current, base=self._suggestion_paints[1])
-        self._main(ArticleHead).set_content(*self._head_text())
-        self._show_questions()
+        self._main(ArticleHead).show(self.article, self.publisher, self.original, self.status,
+                                     None if self.suggestions_pending else len(self.suggestions),
+                                     self._key("next_suggestion"))
+        self._main(Questions).show(self.codebook, self.tags, self._key("answer_question"))
         update_static(self._main("#tags-title", Static), self._tags_title())
-        self._fill_tag_list()
+        self._main(TagList).show(self.tags, self.codebook, self.current_tag)
         self._update_side_tabs()
         self._update_hint()
         if place:
@@ -717,185 +714,11 @@ class AnnotatorApp(App):
         bar.append_text(safe(f"{self.codebook.id} {self.codebook.version}"))
         update_static(self._main("#topbar-info", Static), bar)  # one line (CSS): never a layout
 
-    def _head_text(self) -> tuple[Text, Text]:
-        """(title, facts: date, outlets, status, suggestions) of the open article."""
-        a = self.article
-        if a is None:
-            return Text(""), Text("")
-        title = safe(a.title, style="bold")
-        head = Text()
-        head.append_text(safe(f"{a.published}", style="dim"))
-        if "published" in a.unverified:
-            head.append(" (unverified)", style="yellow")
-        head.append(" · ", style="dim")
-        head.append_text(safe(self.publisher.name if self.publisher else (a.publisher or "unknown outlet")))
-        if a.original_source and a.original_source != a.publisher:
-            head.append(" · original: ", style="dim")
-            head.append_text(safe(self.original.name if self.original else a.original_source))
-            if "original_source" in a.unverified:
-                head.append(" (unverified)", style="yellow")
-        marks = {"new": ("new", "dim"), "in progress": ("in progress", "yellow"), "done": ("✓ done", "bold green")}
-        word, style = marks[self.status]
-        head.append(f"  [{word}]", style=style)
-        if self.suggestions_pending:
-            head.append("  finding suggestions…", style="dim italic")
-        else:
-            count = len(self.suggestions)
-            head.append(f"  {count} suggestion{'' if count == 1 else 's'}", style="dim")
-            if count:
-                head.append(f" ({self.get_key_display(Binding(self.key_for('next_suggestion'), ''))})", style="dim")
-        return title, head
-
-    def _show_outlet_card(self) -> None:
-        """The card of the open article's outlets; drawn again only when they change. Its
-        parts (each outlet's grid, the headings) are kept drawn, so an outlet seen before
-        costs nothing to show again (and :meth:`_prepare_cards` draws every registry
-        outlet's grid ahead, once the session is open)."""
-        a = self.article
-        key = None if a is None else (
-            a.publisher, a.original_source, "original_source" in a.unverified,
-            self.publisher.model_dump_json() if self.publisher is not None else None,
-            self.original.model_dump_json() if self.original is not None else None)
-        if key == self._card_key:
-            return
-        self._card_key = key
-        self._main(OutletCard).show(tuple(self._card_part(k, make) for k, make in self._outlet_card_parts()))
-
-    def _card_part(self, key: object, make: Callable[[], RenderableType]) -> CachedRichVisual:
-        """One part of the outlet card, drawn once and kept (the last :data:`CARD_CACHE`)."""
-        part = self._cards.pop(key, None)
-        if part is None:
-            part = CachedRichVisual(self._main(OutletCard), make())
-        self._cards[key] = part
-        while len(self._cards) > self.CARD_CACHE:
-            self._cards.popitem(last=False)
-        return part
-
-    def _prepare_cards(self, outlets: list[Outlet]) -> None:
-        """Draw every outlet's grid for the card now (UI thread, once, before the first
-        article is shown), so that no "next article" waits for a card's table layout."""
-        from ..render import outlet_card_grid
-
-        card = self._main(OutletCard)
-        for outlet in outlets[:self.CARD_CACHE // 2]:
-            part = self._card_part(("grid", outlet.model_dump_json()), partial(outlet_card_grid, outlet))
-            card.prepare(part)
-
-    def _outlet_card_parts(self) -> list[tuple[object, Callable[[], RenderableType]]]:
-        """The publisher's card and, where it differs, the original source's: (key, make) per part."""
-        from ..render import outlet_card_grid
-
-        a = self.article
-        if a is None:
-            return [(("text", ""), Text)]
-
-        def grid(outlet: Outlet) -> tuple[object, Callable[[], RenderableType]]:
-            return ("grid", outlet.model_dump_json()), partial(outlet_card_grid, outlet)
-
-        def unknown(outlet_id: str) -> tuple[object, Callable[[], RenderableType]]:
-            return ("unknown", outlet_id), lambda: Text.assemble(
-                safe(outlet_id, style="bold"), ("\nNot in the outlet registry: nothing is known about it yet.", "dim"))
-
-        parts: list[tuple[object, Callable[[], RenderableType]]] = [
-            (("head", "publisher"), lambda: Text(" Publisher ", style="bold reverse"))]
-        if self.publisher is not None:
-            parts.append(grid(self.publisher))
-        elif a.publisher:
-            parts.append(unknown(a.publisher))
-        else:
-            parts.append((("no publisher",), lambda: Text.assemble(
-                ("unknown", "bold italic"), ("\nThe import did not say where this article was published.", "dim"))))
-        if a.original_source and a.original_source != a.publisher:
-            unverified = "original_source" in a.unverified
-
-            def head() -> Text:
-                text = Text("\n")
-                text.append(" Original source ", style="bold reverse")
-                if unverified:
-                    text.append(" (unverified)", style="yellow")
-                return text
-
-            parts.append((("head", "original", unverified), head))
-            parts.append(grid(self.original) if self.original is not None else unknown(a.original_source))
-        return parts
-
-
-    def _label_key_groups(self) -> list[tuple[Text, list[tuple[str, Text]]]]:
-        groups = []
-        for category in self.codebook.categories:
-            if category.kind != "span":
-                continue
-            entries = [(label.key if label.key in self.bound_label_keys else "", safe(label.name, style=label.color))
-                       for label in category.labels]
-            groups.append((safe(category.name, style="bold"), entries))
-        return groups
-
     def _tags_title(self) -> Text:
         spans = sum(1 for t in self.tags if t.start is not None)
         title = Text(f"Your tags here ({spans})", style="bold")
         title.append("  enter jumps to one", style="dim")
         return title
-
-    def _show_questions(self) -> None:
-        from ..models import ARTICLE_NOTE_CATEGORY
-
-        key = self.get_key_display(Binding(self.key_for("answer_question"), ""))
-        questions = [c for c in self.codebook.categories if c.kind == "article"]
-        chosen = {(t.category, t.label) for t in self.tags}
-        notes = [t for t in self.tags if t.category == ARTICLE_NOTE_CATEGORY and t.note]
-        shown = (key, tuple((c.id, l.id) in chosen for c in questions for l in c.labels), notes[0].note if notes else None)
-        if shown == self._questions_shown:
-            return  # the same answers (and note) as the article before: nothing to draw
-        self._questions_shown = shown
-        title = Text.assemble(("Article questions", "bold"), (f"  {key} answers", "dim"))
-        # each question comes back with the same answers article after article: its row (and, in
-        # Questions, its line at a width) is made once per (question, answers)
-        rows, row_keys = [], []
-        for category in questions:
-            flags = tuple((category.id, label.id) in chosen for label in category.labels)
-            row_key = (id(self.codebook), category.id, flags)
-            row = self._question_rows.get(row_key)
-            if row is None:
-                if len(self._question_rows) >= Questions.KEPT:
-                    self._question_rows.popitem(last=False)
-                row = self._question_rows[row_key] = (
-                    safe(category.name), [(safe(label.name, style=label.color), on)
-                                          for label, on in zip(category.labels, flags)])
-            rows.append(row)
-            row_keys.append(row_key)
-        note = None
-        if notes:
-            note = Text("Note: ", style="bold")
-            note.append_text(safe(clean_line(notes[0].note or ""), style="italic"))
-        self._main(Questions).set_rows(title, rows, note, row_keys=row_keys)
-
-    def _fill_tag_list(self) -> None:
-        options = []
-        for t in self.span_tags:
-            label = self.codebook.label(t.category, t.label)
-            line = Text(no_wrap=True, overflow="ellipsis")
-            line.append_text(safe(label.name if label else f"{t.label} (not in codebook)",
-                                  style=(label.color if label else "red")))
-            line.append(" ")
-            line.append_text(safe(clean_line(t.quote or "")[:40], style="italic"))
-            voice = t.attributes.get("voice")
-            if voice:
-                line.append(" (")
-                line.append_text(safe(voice, style="dim"))
-                line.append(")")
-            if t.origin == "suggestion":
-                line.append(" ★", style="dim")
-            if t.note:
-                line.append(" ✎ ", style="dim")
-                line.append_text(safe(clean_line(t.note)[:40], style="dim"))
-            if t.uuid == self.current_tag:
-                line.stylize("bold")
-                line = Text("▶ ", style="bold") + line
-            else:
-                line = Text("  ") + line
-            options.append((t.uuid, line))
-        tag_list = self._main(TagList)
-        tag_list.set_rows(options)  # 10 lines high whatever the number of tags: nothing below it moves
 
     # -- the side pane's parts (small terminals) and the hint line --------------------
 

@@ -7,7 +7,9 @@ measures and pads every option again for every article opened (a tenth of "next 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from rich.style import Style
@@ -18,7 +20,13 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
+from ..normalize import clean_line
 from .cached import SteadyScrollView
+from .untrusted import safe
+
+if TYPE_CHECKING:
+    from ..codebook import Codebook
+    from ..models import Annotation
 
 
 class TagList(SteadyScrollView, can_focus=True):
@@ -45,6 +53,36 @@ class TagList(SteadyScrollView, can_focus=True):
         super().__init__(**kwargs)
         self._rows: list[tuple[str, Text]] = []
         self._strips: dict[tuple, Strip] = {}
+
+    def show(self, tags: Iterable[Annotation], codebook: Codebook, current: str | None = None) -> None:
+        """One line per span tag, in text order: its label's name (in its colour; a label the
+        codebook no longer has says so), quote, voice, whether it came from a suggestion, its
+        note; ``current`` (a tag's uuid) is marked."""
+        rows = []
+        for t in sorted((t for t in tags if t.start is not None), key=lambda t: (t.start, t.end)):
+            label = codebook.label(t.category, t.label)
+            line = Text(no_wrap=True, overflow="ellipsis")
+            line.append_text(safe(label.name if label else f"{t.label} (not in codebook)",
+                                  style=(label.color if label else "red")))
+            line.append(" ")
+            line.append_text(safe(clean_line(t.quote or "")[:40], style="italic"))
+            voice = t.attributes.get("voice")
+            if voice:
+                line.append(" (")
+                line.append_text(safe(voice, style="dim"))
+                line.append(")")
+            if t.origin == "suggestion":
+                line.append(" ★", style="dim")
+            if t.note:
+                line.append(" ✎ ", style="dim")
+                line.append_text(safe(clean_line(t.note)[:40], style="dim"))
+            if t.uuid == current:
+                line.stylize("bold")
+                line = Text("▶ ", style="bold") + line
+            else:
+                line = Text("  ") + line
+            rows.append((t.uuid, line))
+        self.set_rows(rows)
 
     def set_rows(self, rows: list[tuple[str, Text]]) -> None:
         """The tags to show: (id, line), in order."""
