@@ -28,7 +28,7 @@ DEMO_CORPUS = Path("corpus")
 
 @click.group(cls=AnnotatorGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @db_option(use="group")
-@click.option("--annotator", "annotator_name", help="Your name on your tags (default: configuration, $ANNOTATOR_NAME, login name).")
+@click.option("--annotator", "annotator_name", help="Your name on your tags (default: the configuration, else $ANNOTATOR_NAME; else the TUI asks once and remembers it).")
 @click.option("--codebook", "codebook_ref", help="Codebook id (one shipped with annotator: see `annotator codebook list`) or YAML file.")
 @click.pass_context
 def main(ctx: click.Context, db_path: Path | None, annotator_name: str | None, codebook_ref: str | None) -> None:
@@ -94,7 +94,7 @@ def _open_tui(store: Store | Path, annotator_name: str | None, codebook_ref: str
 
 
 @main.command()
-@click.option("--annotator", "annotator_name", help="Your name on your tags (default: configuration, $ANNOTATOR_NAME, login name).")
+@click.option("--annotator", "annotator_name", help="Your name on your tags (default: the configuration, else $ANNOTATOR_NAME; else the TUI asks once and remembers it).")
 @click.option("--codebook", "codebook_ref", help="Codebook id (one shipped with annotator: see `annotator codebook list`) or YAML file.")
 @db_option(use="creates")
 def tui(db_path: Path | None, annotator_name: str | None, codebook_ref: str | None) -> None:
@@ -134,7 +134,8 @@ def _run_import(store: Store, paths: list[Path], manifest: Path | None, registry
     )
     if report.skipped:
         summary.append(f"; {len(report.skipped)} non-article file(s) ignored")
-    if report.outlets_updated:
+    nothing_kept = click.get_current_context().meta.get("new_database") and not (report.imported or report.new_versions)
+    if report.outlets_updated and not nothing_kept:  # (a new database nothing went into is not kept: see below)
         summary.append(f"; {report.outlets_updated} outlet(s) added or updated")
     out.print(summary)
     return report.ok
@@ -164,7 +165,7 @@ def import_command(store: Store, paths: tuple[Path, ...], manifest: Path | None,
             fail(f"--encoding {encoding!r}: not a text encoding", 2)
     ok = _run_import(store, list(paths), manifest, registry, encoding, max_mb)
     if click.get_current_context().meta.get("new_database") and holds_nothing(store):
-        make_console().print(Text("note: ", style="cyan") + Text(f"nothing was stored, so {display_path(store.path)} "
+        make_console().print(Text("note: ", style="cyan") + Text(f"no article was imported, so {display_path(store.path)} "
                                                             "was not created"))
     sys.exit(0 if ok else 1)
 
@@ -218,7 +219,8 @@ def outlets(store: Store, as_json: bool) -> None:
         return
     from .render import outlets_table
 
-    make_console().print(outlets_table(items), soft_wrap=False)
+    console = make_console()
+    console.print(outlets_table(items, console.width), soft_wrap=False)
 
 
 @main.command()
@@ -373,7 +375,8 @@ def suggest(store: Store, article: str | None, all_articles: bool, as_json: bool
         return
     from .render import suggestions_table
 
-    make_console().print(suggestions_table(suggestions, found.title), soft_wrap=False)
+    console = make_console()
+    console.print(suggestions_table(suggestions, found.title, console.width), soft_wrap=False)
 
 
 main.add_command(stats)

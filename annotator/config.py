@@ -128,8 +128,9 @@ def remember_annotator(name: str) -> Path:
     try:
         old = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
         for number, text in enumerate(old):
-            if text.startswith("["):
-                break  # top-level keys come before the first table
+            if text.lstrip().startswith("["):
+                old.insert(0, line)  # top-level keys come before the first table
+                break
             if re.match(r"\s*annotator\s*=", text):
                 old[number] = line
                 break

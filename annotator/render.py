@@ -87,21 +87,26 @@ def articles_table(rows: list[ArticleRow], outlet_names: dict[str, str], total: 
     return table
 
 
-def outlets_table(outlets: list[Outlet]) -> Table:
-    table = Table(title=f"{len(outlets)} outlets", box=box.SIMPLE_HEAD)
-    for name in ("id", "name", "country", "state affiliation", "owner", "sanctions", "ratings"):
-        table.add_column(name, overflow="fold")
-    for o in outlets:
-        table.add_row(
-            Text(o.id, style="cyan"),
-            safe(o.name),
-            _flagged(o.country, "country" in o.unverified),
-            _flagged(o.state_affiliation.value, "state_affiliation" in o.unverified),
-            _flagged(o.owner, "owner" in o.unverified),
-            Text("unverified", style="yellow") if "sanctions" in o.unverified and not o.sanctions else Text(str(len(o.sanctions))),
-            Text("unverified", style="yellow") if "ratings" in o.unverified and not o.ratings else Text(str(len(o.ratings))),
-        )
-    return table
+def outlets_table(outlets: list[Outlet], width: int | None = None) -> RenderableType:
+    """The outlet registry, sized to ``width``: words never broken when they fit (owner and state
+    affiliation are left out, and named, when the terminal is too narrow for them)."""
+    from .tables import Column, ResultTable, rich_table
+
+    def flagged(value: object, field: str) -> str:
+        return f"{value if value not in (None, '') else 'unknown'}{UNVERIFIED if field in outlet.unverified else ''}"
+
+    def count(entries: list, field: str) -> str:
+        return "unverified" if field in outlet.unverified and not entries else str(len(entries))
+
+    columns = [Column("id", "id"), Column("name", "name"), Column("country", "country"),
+               Column("state_affiliation", "state affiliation", optional=1), Column("owner", "owner", optional=2),
+               Column("sanctions", "sanctions"), Column("ratings", "ratings")]
+    rows = []
+    for outlet in outlets:
+        rows.append((outlet.id, outlet.name, flagged(outlet.country, "country"),
+                     flagged(outlet.state_affiliation.value, "state_affiliation"), flagged(outlet.owner, "owner"),
+                     count(outlet.sanctions, "sanctions"), count(outlet.ratings, "ratings")))
+    return rich_table(ResultTable("outlets", f"{len(outlets)} outlets", columns, rows), width)
 
 
 def outlet_card(outlet: Outlet | None, outlet_id: str | None, role: str) -> Panel:
@@ -228,17 +233,16 @@ def tags_table(annotations: list[Annotation], names: Callable[[str], Names], wid
     return rich_table(ResultTable("tags", title, columns, rows), width)
 
 
-def suggestions_table(suggestions: list, title: str) -> Table:
-    """Lexicon suggestions of one article."""
-    table = Table(title=Text(f"{len(suggestions)} suggestions in ") + safe(title), box=box.SIMPLE_HEAD)
-    for name in ("start", "end", "text", "concept", "variant", "alignment", "label", "voice"):
-        table.add_column(name, justify="right" if name in ("start", "end") else "left")
-    colours = {"kremlin": "red", "ukraine-west": "dodger_blue1", "neutral": "grey70"}
-    for s in suggestions:
-        table.add_row(Text(str(s.start)), Text(str(s.end)), safe(s.text, style="bold"), safe(s.concept),
-                      safe(s.variant), safe(s.alignment, style=colours.get(s.alignment, "")), safe(s.label),
-                      safe(s.voice))
-    return table
+def suggestions_table(suggestions: list, title: str, width: int | None = None) -> RenderableType:
+    """Lexicon suggestions of one article, sized to ``width`` (words never cut)."""
+    from .tables import Column, ResultTable, rich_table
+
+    columns = [Column("start", "start", kind="int"), Column("end", "end", kind="int"), Column("text", "text"),
+               Column("concept", "concept"), Column("variant", "variant"), Column("alignment", "side", optional=2),
+               Column("label", "label", optional=1), Column("voice", "voice", optional=3)]
+    rows = [(s.start, s.end, s.text, s.concept, s.variant, s.alignment, s.label, s.voice) for s in suggestions]
+    heading = f"{len(suggestions)} suggestion{'' if len(suggestions) == 1 else 's'} in {title}"
+    return rich_table(ResultTable("suggestions", heading, columns, rows), width)
 
 
 def codebook_view(book) -> Group:

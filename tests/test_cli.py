@@ -220,7 +220,8 @@ def test_an_import_that_stores_nothing_leaves_no_new_database(workdir):
     (workdir / "empty.txt").write_text("", encoding="utf-8")
     (workdir / "good.txt").write_text("A title\n\nSome text about the war.", encoding="utf-8")
     rejected = CliRunner().invoke(main, ["import", "empty.txt"])
-    assert rejected.exit_code == 1 and "note: nothing was stored, so annotations.db was not created" in rejected.stdout
+    assert rejected.exit_code == 1 and "note: no article was imported, so annotations.db was not created" in rejected.stdout
+    assert "outlet(s) added" not in rejected.stdout  # a summary that does not contradict the note
     assert _database_files(workdir) == []
     for wrong in (["--manifest", "missing.yaml"], ["--encoding", "rot13"], ["--registry", "nope.yaml"]):
         assert CliRunner().invoke(main, ["import", "good.txt", *wrong]).exit_code == 2, wrong

@@ -65,3 +65,30 @@ def test_unknown_codebook_in_configuration_is_one_line(demo_dir):
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "error: no codebook 'nope' (shipped: policy-frames, ru-ua-framing; or give a .yaml path)"]
+
+
+@pytest.mark.parametrize("before", [
+    "",
+    'codebook = "ru-ua-framing"\n\n[keys]\nnext_article = "ctrl+n"\n',
+    '# mine\nannotator = "old"\ncodebook = "policy-frames"\n',
+    '[keys]\ntoggle_done = "ctrl+d"\n',
+])
+def test_the_remembered_name_is_written_and_every_other_setting_kept(workdir, before):
+    from annotator.config import annotator_and_source, remember_annotator, user_config_path
+
+    path = user_config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(before, encoding="utf-8")
+    old = load_config(path)
+    remember_annotator('Nadia "N" \\ Ó')
+    new = load_config(path)
+    assert new.annotator == 'Nadia "N" \\ Ó'
+    assert (new.codebook, new.keys) == (old.codebook, old.keys)
+    assert annotator_and_source(None, load_config()) == ('Nadia "N" \\ Ó', False)
+
+
+def test_without_any_name_the_login_name_is_only_a_proposal(workdir):
+    from annotator.config import annotator_and_source
+
+    name, from_login = annotator_and_source(None, load_config())
+    assert from_login and name

@@ -164,3 +164,30 @@ def test_agreement_table_uses_codebook_names(db):
     out = run("--db", db, "agreement").output
     assert "Term variants › Ukraine/West form" in out and "term/ukraine-west-form" not in out
     assert "Persuasion techniques: " in out  # the unused labels, by name
+
+
+@pytest.mark.parametrize("columns", ["60", "80", "120"])
+def test_outlets_and_suggestions_never_break_or_cut_words(demo_store, columns):
+    """`outlets` and `suggest` are sized like the statistics: words wrap whole (or a column is left out)."""
+    db = str(demo_store.path)
+    runner = CliRunner(env={"COLUMNS": columns})
+    shown = runner.invoke(main, ["--db", db, "outlets"], catch_exceptions=False).output
+    tokens = set(shown.split())
+
+    def whole(word: str) -> bool:  # on the screen whole, or (narrow: 60 columns) broken only after its hyphens
+        parts = word.split("-")
+        return word in tokens or (columns == "60" and all(
+            f"{part}-" in tokens or (part in tokens and n == len(parts) - 1) for n, part in enumerate(parts)))
+
+    for outlet in demo_store.outlets():
+        assert whole(outlet.id), (outlet.id, shown)
+        assert all(whole(word) for word in outlet.name.split()), (outlet.name, shown)
+    article = demo_store.list_articles(limit=1)[0].id
+    shown = runner.invoke(main, ["--db", db, "suggest", article], catch_exceptions=False).output
+    assert "…" not in shown
+    tokens = set(shown.split())
+    from annotator.codebook import find_codebook
+    from annotator.lexicon import Matcher
+
+    for suggestion in Matcher(find_codebook("ru-ua-framing")).find(demo_store.article(article).text):
+        assert whole(suggestion.variant) and str(suggestion.start) in tokens, (suggestion, shown)

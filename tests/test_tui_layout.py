@@ -9,7 +9,7 @@ from annotator.codebook import find_codebook
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.article_view import ArticleView
 
-from .test_tui import SIZE, live, make_app, press, screen_text, select_text, settle, widget_text
+from .test_tui import SIZE, live, make_app, press, screen_text, select_text, settle, tag_span, widget_text
 
 
 def framing_app(store, annotator: str = "maria") -> AnnotatorApp:
@@ -60,6 +60,23 @@ async def test_at_80x24_the_side_pane_shows_card_tags_and_questions_in_turn(demo
         assert app.query_one(ArticleView).region.width >= 30
         await press(pilot, "f2")
         assert visible(app, "#outlet-card") and app.query_one("#outlet-card").region.width >= 28
+        await press(pilot, "slash")  # the search shows the list as F2 does
+        assert visible(app, "#search") and not visible(app, "#side")
+
+
+@pytest.mark.parametrize("width", [100, 110, 119, 120, 129, 130, 160])
+async def test_with_the_list_shown_nothing_runs_off_the_right_edge(demo_store, width):
+    app = framing_app(demo_store)
+    async with app.run_test(size=(width, 50)) as pilot:
+        await settle(app, pilot)
+        if not visible(app, "#articles"):
+            await press(pilot, "f2")
+        assert visible(app, "#articles")
+        for selector in ("#articles", "#text", "#outlet-card", "#questions"):
+            if visible(app, selector):
+                region = app.query_one(selector).region
+                assert region.right <= width, (selector, region)
+        assert app.query_one(ArticleView).region.width >= 30
 
 
 async def test_an_answer_is_confirmed_where_it_can_be_seen_at_80x24(demo_store):
@@ -106,7 +123,7 @@ async def test_a_filter_matching_nothing_empties_the_view_and_one_matching_again
         await settle(app, pilot)
         await press(pilot, "slash", *"zzzqqq")
         assert app.article is None and app.query_one(ArticleView).text == ""
-        assert "No article matches the filters" in widget_text(app.query_one("#article-head"))
+        assert "No article matches the filters (search “zzzqqq”)" in widget_text(app.query_one("#article-head"))
         await press(pilot, "escape", "right_square_bracket")
         assert any("No article matches the filters (search “zzzqqq”)" in n for n in notices(app))
         await press(pilot, "slash", *["backspace"] * 6, *"Sochi")
@@ -189,3 +206,17 @@ async def test_the_hint_says_how_to_select_text_until_the_first_tag(demo_store):
     async with again.run_test(size=SIZE) as pilot:
         await settle(again, pilot)
         assert "To tag" not in widget_text(again.query_one("#hint"))
+
+
+async def test_undo_with_filters_matching_nothing_shows_the_article_it_changed(demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        tagged_in = app.article.id
+        await tag_span(pilot, "Kremlin", "1")
+        await press(pilot, "slash", *"zzzqqq", "escape")
+        assert app.article is None
+        await press(pilot, "ctrl+z")
+        assert live(demo_store) == []
+        assert app.article is not None and app.article.id == tagged_in  # shown, outside the filtered list
+        assert "not in the filtered list" in widget_text(app.query_one("#topbar-info"))

@@ -27,8 +27,13 @@ async def test_without_a_name_the_tui_asks_once_and_remembers_it(demo_store, mon
                 break
             await pilot.pause(0.05)
         assert isinstance(app.screen, NameScreen)
+        await pilot.pause(0.3)
+        await app.flush()
+        login = app.annotator
+        assert demo_store.last_opened(login) is None  # nothing kept under a name nobody confirmed
         await pilot.press(*["backspace"] * 40, *"[b]Nadia[/b]", "enter")
         await settle(app, pilot)
+        assert demo_store.last_opened("[b]Nadia[/b]") == app.article.id
         assert app.annotator == "[b]Nadia[/b]" and "[b]Nadia[/b]" in widget_text(app.query_one("#topbar-info"))
         await tag_span(pilot, "Kremlin", "1")
     assert [t.annotator for t in live(demo_store)] == ["[b]Nadia[/b]"]  # not the login name
@@ -84,6 +89,9 @@ async def test_quitting_while_writing_a_note_asks_and_can_save_it(demo_store):
         assert isinstance(app.screen, NoteScreen) and app.is_running
         await pilot.press("ctrl+q")
         await pilot.pause()
+        await pilot.press("ctrl+q")  # pressed again while asked: still asking, nothing dropped
+        await pilot.pause()
+        assert app.is_running
         await pilot.press("s")
         await pilot.pause(0.5)
     assert [n.note for n in live(demo_store, category="_article")] == ["half a thought"]

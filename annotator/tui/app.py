@@ -82,7 +82,8 @@ class AnnotatorApp(App):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "annotator"
     # -narrow/-short: the side pane shows one part at a time (see .side_tabs); -wide: the list shows
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (COMPACT_WIDTH, "-medium"), (130, "-wide")]
+    # (-medium: the list, once shown, takes the side pane's place too: list, text and side pane need 120 columns)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (COMPACT_WIDTH, "-medium"), (120, "-roomy"), (130, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (COMPACT_HEIGHT, "-tall")]
     BINDINGS = [
         Binding(key, action, description, show=show, id=binding_id)
@@ -140,6 +141,7 @@ class AnnotatorApp(App):
         self._prefetched: OrderedDict[str, tuple] = OrderedDict()  # article id -> _read_ahead (worker threads)
         self._prefetching: dict[str, threading.Event] = {}
         self._widgets: dict[Any, Any] = {}
+        self._asking_name = False  # the first-start dialog is open
         self.pane = "card"  # the part of the side pane shown on a small terminal (see .side_tabs)
         self.has_tagged = False
 
@@ -437,9 +439,13 @@ class AnnotatorApp(App):
         self._main(ArticleView).show_text("")
         self._main(OutletCard).show_outlets(self.article, self.publisher, self.original)
         self._refresh_article()
-        self._main(ArticleHead).set_content(Text("No article matches the filters.", style="italic"), Text.assemble(
-            ("Change the search, status or outlet in the list (", "dim"), (self._key("toggle_list"), "bold"),
-            (" shows it).", "dim")))
+        filters = self._filter_words()
+        self._main(ArticleHead).set_content(
+            Text(f"No article matches the filters ({filters})." if filters else "There are no articles here.",
+                 style="italic"),
+            Text.assemble(("Change the search, status or outlet in the list", "dim"),
+                          ("" if self._main("#sidebar").display else f" ({self._key('toggle_list')} shows it)", "dim"),
+                          (".", "dim")))
 
     @work(thread=True, exclusive=True, group="locate")
     def _locate_current(self) -> None:
@@ -479,10 +485,11 @@ class AnnotatorApp(App):
         self.notify(message.message, severity="error", markup=False)
 
     def on_loaded(self, message: Loaded) -> None:
-        if not self._main(ArticleList).total:
-            return  # the filters changed to match nothing while it was read
+        if message.in_list and not self._main(ArticleList).total:
+            return  # read for the list, whose filters then changed to match nothing
         self.article, self.publisher, self.original = message.article, message.publisher, message.original
-        self._writer.submit(self._note_opened, self.annotator, message.article.id)
+        if not self._asking_name:  # (under the login name, before the person says who they are: not kept)
+            self._writer.submit(self._note_opened, self.annotator, message.article.id)
         self.tags, self.rejected = message.tags, message.rejected
         self.all_suggestions = message.suggestions or []
         self.suggestions_pending = message.suggestions is None
@@ -1186,7 +1193,9 @@ class AnnotatorApp(App):
     def _open_next_undone(self, after: str | None) -> None:
         found = self.store.next_not_done(after, self.annotator, **self.filters)
         if found is None:
-            self.call_from_thread(self.notify, "Every article here is done.")
+            matching = self.store.count_articles(annotator=self.annotator, **self.filters)
+            self.call_from_thread(self.notify, "Every article here is done." if matching else
+                                  "No article matches the filters.")
         else:
             self._read_article(found)
 
@@ -1234,6 +1243,7 @@ class AnnotatorApp(App):
 
     def action_search(self) -> None:
         self._main("#sidebar").display = True
+        self._main("#main").set_class(True, "-list-open")  # (as F2: on a narrow terminal it takes the side pane's place)
         self._main("#search", Input).focus()
 
     def action_focus_text(self) -> None:
@@ -1289,7 +1299,8 @@ class AnnotatorApp(App):
                 table.add_row("arrows", "move in the text; in the list: up/down, enter opens", "")
             if group == "Other":
                 for key, what in (("ctrl+c", "copy the selected text"), ("ctrl+p", "command palette: every action by name"),
-                                  ("tab", "next pane (list, text, tags)"), ("ctrl+q", "quit (everything is already saved)")):
+                                  ("tab", "next pane (list, text, tags)"),
+                                  ("ctrl+q", "quit (tags and answers are saved as they are made; a note being written asks)")):
                     table.add_row(key, what, "")
         parts: list[RenderableType] = [table, Text("")]
         parts.append(Text.assemble(
@@ -1364,10 +1375,12 @@ class AnnotatorApp(App):
         once, instead of signing every tag with the login name, and remember the answer."""
         from ..config import name_file
 
+        self._asking_name = True
         name = await self.push_screen_wait(NameScreen(
             "Who is annotating?",
             f"Your name is signed on every tag you make. It is remembered in {clean_line(str(name_file()))} "
             "(change it later with ctrl+p › Switch annotator).", self.annotator or ""))
+        self._asking_name = False
         if name is None:
             return
         self._remember_name(name)
@@ -1456,8 +1469,9 @@ class AnnotatorApp(App):
 
     async def action_quit(self) -> None:
         note = next((s for s in self.screen_stack if isinstance(s, NoteScreen) and s.modified), None)
-        if note is not None and not isinstance(self.screen, ConfirmScreen):
-            self._confirm_quit(note)
+        if note is not None:
+            if not isinstance(self.screen, ConfirmScreen):  # (already asking: the answer decides)
+                self._confirm_quit(note)
             return
         await self.flush()
         self._writer.shutdown(wait=True)
