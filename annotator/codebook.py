@@ -17,7 +17,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from .paths import display_path
 from .readers import InputError
-from .registry import load_yaml
+from .yaml_files import load_yaml
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 CODEBOOK_DIR = Path(__file__).resolve().parent / "data" / "codebooks"  # shipped inside the package
@@ -203,8 +203,10 @@ class Codebook(_Model):
 
     @field_validator("version", mode="before")
     @classmethod
-    def _version(cls, value: object) -> str:
-        return str(value)
+    def _version(cls, value: object) -> object:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)  # `version: 3` or `version: 1.2`
+        return value  # text stays text; anything else is refused as not a string
 
     @model_validator(mode="after")
     def _consistent(self) -> "Codebook":

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid as uuid_module
-from datetime import datetime, timezone
+from datetime import date as calendar_date, datetime, timezone
 from enum import Enum
 from typing import Literal
 
@@ -73,6 +73,8 @@ class PartialDate(_Model):
             return text
         if isinstance(text, dict):
             return cls.model_validate(text)
+        if isinstance(text, bool) or not isinstance(text, (str, int, calendar_date)):  # checked before str(): a list may be huge
+            raise ValueError(f"must be a date written YYYY, YYYY-MM or YYYY-MM-DD, not {type(text).__name__}")
         raw = str(text).strip()
         if raw.lower() in {"", "unknown", "none", "null", "?"}:
             return cls()
