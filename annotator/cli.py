@@ -150,9 +150,11 @@ def _run_import(store: Store, paths: list[Path], manifest: Path | None, registry
 def import_command(store: Store, paths: tuple[Path, ...], manifest: Path | None, registry: Path | None,
                    encoding: str | None, max_mb: float) -> None:
     """Import articles from files and folders (.txt .md .html .json .jsonl .csv)."""
+    from .files import file_problem
+
     for option, path in (("--manifest", manifest), ("--registry", registry)):
-        if path is not None and not path.is_file():
-            fail(f"{option} {path}: {'is a folder, not a file' if path.is_dir() else 'no such file'}", 2)
+        if path is not None and (problem := file_problem(path)):
+            fail(f"{option} {display_path(path)}: {problem}", 2)
     if encoding:
         import codecs
 

@@ -85,7 +85,7 @@ def _auto_file(paths: Iterable[Path], names: tuple[str, ...]) -> Path | None:
     for path in paths:
         if path.is_dir():
             for name in names:
-                if (path / name).is_file():
+                if (path / name).exists():  # a pipe or folder of that name is refused, not ignored
                     return path / name
     return None
 
