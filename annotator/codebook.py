@@ -16,6 +16,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .paths import display_path
+from .pattern_safety import backtracking_risk
 from .readers import InputError
 from .yaml_files import load_yaml
 
@@ -129,6 +130,10 @@ def _check_pattern(pattern: str) -> str:
                          "set case with the variant's `case`, or scope flags as (?i:...)") from None
     if compiled.match(""):
         raise ValueError(f"{pattern!r} matches empty text")
+    risk = backtracking_risk(pattern)
+    if risk:
+        raise ValueError(f"{pattern!r} may take exponential time on some texts ({risk}); "
+                         "write it so that no repeated part can match the same text in two ways")
     return pattern
 
 
