@@ -15,6 +15,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .models import Name
 from .paths import display_path
 from .pattern_safety import backtracking_risk
 from .readers import InputError
@@ -196,8 +197,8 @@ class Category(_Model):
 class Codebook(_Model):
     """A versioned tag schema."""
 
-    id: str
-    version: str
+    id: Name
+    version: Name
     title: str
     guidelines: str = ""
     alignments: list[str] = Field(default=[], description="the sides a lexicon variant may signal")

@@ -20,9 +20,9 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .models import PartialDate
+from .models import LIST_LIMIT, Language, NoteText, OutletLine, PartialDate, Story, Title, Url
 from .files import read_regular_text
 from .paths import display_path
 from .readers import InputError
@@ -38,15 +38,15 @@ class ManifestEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     file: str
-    publisher: str | None = None
-    original_source: str | None = None
-    title: str | None = None
-    url: str | None = None
+    publisher: OutletLine | None = None
+    original_source: OutletLine | None = None
+    title: Title | None = None
+    url: Url | None = None
     published: str | None = None
-    language: str | None = None
-    story: str | None = None
-    unverified: list[str] = []
-    evidence: str | None = None
+    language: Language | None = None
+    story: Story | None = None
+    unverified: list[OutletLine] = Field([], max_length=LIST_LIMIT)
+    evidence: NoteText | None = None
 
     @field_validator("published", mode="before")
     @classmethod

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .models import LIST_LIMIT, Language, OutletLine, Story, Title, Url
 from .normalize import printable
 from .paths import display_path
 
@@ -73,14 +74,14 @@ class RecordFields(BaseModel):
     model_config = ConfigDict(extra="ignore", strict=True)
 
     text: str
-    title: str | None = None
-    url: str | None = None
-    publisher: str | None = None
-    original_source: str | None = None
-    published: str | None = None
-    language: str | None = None
-    story: str | None = None
-    unverified: list[str] = []
+    title: Title | None = None
+    url: Url | None = None
+    publisher: OutletLine | None = None
+    original_source: OutletLine | None = None
+    published: str | None = None  # checked (and its length) where it is read as a date
+    language: Language | None = None
+    story: Story | None = None
+    unverified: list[OutletLine] = Field([], max_length=LIST_LIMIT)
 
     @field_validator("text")
     @classmethod
@@ -425,7 +426,7 @@ def _validation_line(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors():
         loc = ".".join(str(p) for p in err["loc"]) or "record"
-        message = err["msg"]
+        message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "missing":
             message = "is missing"
         elif "input" in err and err["type"].endswith("_type"):
