@@ -196,3 +196,34 @@ def test_a_pipe_named_manifest_at_the_top_of_a_folder_is_refused(workdir):
     result = run("--db", "t.db", "import", "in")
     assert result.exit_code == 1
     assert "rejected: in/manifest.yaml: is not a regular file (a pipe, socket or device)" in result.stderr
+
+
+# -- an HTML page's declared encoding ----------------------------------------------------------------------
+
+RUSSIAN = ("Переговоры в Стамбуле завершились без соглашения, сообщили официальные лица в понедельник. "
+           "Стороны договорились продолжить консультации на следующей неделе, но не назвали даты встречи.")
+
+
+@pytest.mark.parametrize("meta", ['<meta charset="windows-1251">',
+                                  '<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'])
+def test_a_windows_1251_page_is_read_as_its_meta_charset_says(workdir, meta):
+    page = (f"<html lang=\"ru\"><head>{meta}<title>Переговоры в Стамбуле</title></head><body><article>"
+            f"<h1>Переговоры в Стамбуле</h1><p>{RUSSIAN}</p><p>{RUSSIAN}</p></article></body></html>")
+    (workdir / "page.html").write_bytes(page.encode("cp1251"))
+    result = run("--db", "t.db", "import", "page.html")
+    assert result.exit_code == 0, result.output
+    import json
+
+    (article,) = json.loads(run("--db", "t.db", "articles", "--json").stdout)
+    shown = json.loads(run("--db", "t.db", "show", article["id"], "--json").stdout)
+    assert RUSSIAN in shown["text"] and shown["title"] == "Переговоры в Стамбуле"
+
+
+def test_a_page_that_is_not_what_its_meta_charset_says_is_judged_as_any_file(workdir):
+    page = "<html><head><meta charset=\"windows-1251\"></head><body><p>" + "Zürich café. " * 30 + "</p></body></html>"
+    (workdir / "page.html").write_text(page, encoding="utf-8")  # valid UTF-8 wins over the label
+    assert run("--db", "t.db", "import", "page.html").exit_code == 0
+    import json
+
+    (article,) = json.loads(run("--db", "t.db", "articles", "--json").stdout)
+    assert "Zürich café." in json.loads(run("--db", "t.db", "show", article["id"], "--json").stdout)["text"]
