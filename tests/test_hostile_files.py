@@ -227,3 +227,26 @@ def test_a_page_that_is_not_what_its_meta_charset_says_is_judged_as_any_file(wor
 
     (article,) = json.loads(run("--db", "t.db", "articles", "--json").stdout)
     assert "Zürich café." in json.loads(run("--db", "t.db", "show", article["id"], "--json").stdout)["text"]
+
+
+# -- file names that print the same ---------------------------------------------------------------------------
+
+
+def test_two_files_whose_names_print_the_same_stay_two_articles(workdir):
+    (workdir / "in").mkdir()
+    (workdir / "in" / "a\x1bb.txt").write_text(GOOD)
+    (workdir / "in" / "a\\x1bb.txt").write_text(GOOD.replace("Monday", "Friday"))
+    result = run("--db", "t.db", "import", "in")
+    assert result.exit_code == 0, result.output
+    assert "Imported 2 new article(s), 0 new version(s)" in result.stdout
+    import json
+
+    assert len(json.loads(run("--db", "t.db", "articles", "--json").stdout)) == 2
+
+
+def test_a_file_changed_in_place_is_still_a_new_version(workdir):
+    (workdir / "a\x1bb.txt").write_text(GOOD)
+    run("--db", "t.db", "import", "a\x1bb.txt")
+    (workdir / "a\x1bb.txt").write_text(GOOD.replace("Monday", "Friday"))
+    result = run("--db", "t.db", "import", "a\x1bb.txt")
+    assert "0 new article(s), 1 new version(s)" in result.stdout
