@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -35,6 +36,18 @@ if TYPE_CHECKING:  # sqlite-utils is imported where migrations need it (Store.db
 
 class StoreError(Exception):
     """A database that cannot be used (not SQLite, newer schema, unwritable)."""
+
+
+def database_error_line(path: Path, exc: sqlite3.Error) -> str:
+    """One line saying what a database error met while reading or writing means for the user."""
+    text = str(exc)
+    if isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
+        return f"{path}: the database is busy (another annotator is writing to it): {text}; try again"
+    if isinstance(exc, sqlite3.OperationalError) and "readonly" in text:
+        return f"{path}: cannot be written here ({text})"
+    return (f"{path}: the database is damaged ({text}); check it with "
+            f"`sqlite3 {shlex.quote(str(path))} \"PRAGMA integrity_check\"` and restore a backup "
+            "(or re-import the articles into a new database)")
 
 
 def _migration_1(db: sqlite_utils.Database) -> None:
@@ -274,13 +287,23 @@ class ArticleRow:
 class Store:
     """A handle on one annotations database. Safe to share between threads."""
 
-    def __init__(self, path: str | Path = DEFAULT_DB):
+    def __init__(self, path: str | Path = DEFAULT_DB, mode: str = "create"):
+        """``mode``: ``create`` makes (or migrates) the database; ``write`` and ``read`` only
+        open an existing annotator database (another file is refused, never turned into
+        one), and ``read`` opens it read-only: a read-out never writes to the file."""
         self.path = Path(path)
+        self.read_only = False
         self._local = threading.local()
-        if self.path.exists() and self.path.is_dir():
-            raise StoreError(f"{self.path}: is a folder, not a database file")
         try:
-            self._migrate()
+            if self.path.exists() and self.path.is_dir():
+                raise StoreError(f"{self.path}: is a folder, not a database file")
+        except OSError as exc:  # a name too long, a folder that cannot be entered
+            raise StoreError(f"{self.path}: cannot be used as a database: {exc.strerror or exc}") from None
+        try:
+            if mode == "create":
+                self._migrate()
+            else:
+                self._open_existing(mode == "read")
         except sqlite3.OperationalError as exc:
             if "readonly" in str(exc) or "unable to open" in str(exc):
                 raise StoreError(f"{self.path}: cannot be written here ({exc}); annotator needs write access "
@@ -289,13 +312,32 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a usable SQLite database ({exc})") from None
 
+    def _open_existing(self, read_only: bool) -> None:
+        """Open an annotator database without writing to anything that is not one."""
+        self.read_only = True
+        version = self.schema_version
+        self.close()
+        if version == 0:
+            raise StoreError(f"{self.path}: is not an annotator database (an empty file or another program's "
+                             "SQLite file); name the right one with --db, or import articles into a new one")
+        self.read_only = False
+        if version != SCHEMA_VERSION:
+            self._migrate()  # an older annotator database is brought up to date even to be read
+            self.close()
+        self.read_only = read_only
+
     # -- connections and transactions -------------------------------------------------
 
     @property
     def conn(self) -> sqlite3.Connection:
         """This thread's connection (opened on first use). Every query of the store runs on it."""
         conn = getattr(self._local, "conn", None)
-        if conn is None:
+        if conn is None and self.read_only:
+            conn = sqlite3.connect(f"{self.path.absolute().as_uri()}?mode=ro", uri=True,
+                                   timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self._local.conn = conn
+        elif conn is None:
             conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
