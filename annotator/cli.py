@@ -48,7 +48,7 @@ def main(ctx: click.Context, db_path: Path | None, annotator_name: str | None, c
                   "`annotator import PATH`, or name another database with --db FILE")
     if not existed and not DEMO_CORPUS.is_dir():
         fail(f"no database {db_path} here and no ./{DEMO_CORPUS} folder to build it from: {what_to_do}")
-    store = open_store(db_path)
+    store = open_store(db_path, "write" if existed else "create")  # an existing file must be an annotator database
     try:
         _first_run(store, db_path, what_to_do, annotator_name, codebook_ref)
     except sqlite3.DatabaseError as exc:

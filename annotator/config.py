@@ -54,7 +54,7 @@ def config_path() -> Path | None:
 def load_config(path: Path | None = None) -> Config:
     """Read the configuration; :class:`InputError` names the file and the bad field."""
     path = path or config_path()
-    if path is None:
+    if path is None or str(path) == os.devnull:  # ANNOTATOR_CONFIG=/dev/null: no configuration
         return Config()
     name = display_path(path)
     if file_problem(path) == "no such file":

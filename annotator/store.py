@@ -15,6 +15,7 @@ import json
 import re
 import shlex
 import sqlite3
+import stat
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -295,10 +296,13 @@ class Store:
         self.read_only = False
         self._local = threading.local()
         try:
-            if self.path.exists() and self.path.is_dir():
-                raise StoreError(f"{self.path}: is a folder, not a database file")
+            mode_bits = self.path.stat().st_mode if self.path.exists() else None
         except OSError as exc:  # a name too long, a folder that cannot be entered
             raise StoreError(f"{self.path}: cannot be used as a database: {exc.strerror or exc}") from None
+        if mode_bits is not None and stat.S_ISDIR(mode_bits):
+            raise StoreError(f"{self.path}: is a folder, not a database file")
+        if mode_bits is not None and not stat.S_ISREG(mode_bits):  # SQLite would wait on a pipe for ever
+            raise StoreError(f"{self.path}: is not a regular file (a pipe, socket or device), not a database file")
         try:
             if mode == "create":
                 self._migrate()
@@ -310,6 +314,8 @@ class Store:
                                  "to the file and its folder (WAL journal)") from None
             raise StoreError(f"{self.path}: not a usable SQLite database ({exc})") from None
         except sqlite3.DatabaseError as exc:
+            if "malformed" in str(exc):
+                raise StoreError(database_error_line(self.path, exc)) from None
             raise StoreError(f"{self.path}: not a usable SQLite database ({exc})") from None
 
     def _open_existing(self, read_only: bool) -> None:
