@@ -14,7 +14,7 @@ from datetime import date as calendar_date, datetime, timezone
 from enum import Enum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PARTIAL_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -36,9 +36,12 @@ LIST_LIMIT = 1_000
 DATE_LIMIT = 40  # characters of a date as written ("~2022-08-08", "2022-08-08T10:00:00+03:00")  # items in an outlet's lists (aliases, domains, sources, sanctions, ratings)
 
 
+STORED = {"stored": True}  # validation context for what a database already holds: limits are not checked
+
+
 def _at_most(limit: int):  # type: ignore[no-untyped-def]
-    def check(value: str | None) -> str | None:
-        if value is not None and len(value) > limit:
+    def check(value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and len(value) > limit and not (info.context or {}).get("stored"):
             raise ValueError(f"is {len(value):,} characters long; at most {limit:,} are accepted")
         return value
 

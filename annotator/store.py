@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from . import DEFAULT_DB
-from .models import Annotation, Article, Outlet, PartialDate, RemovedRange, utc_now
+from .models import FIELD_LIMITS, STORED, Annotation, Article, Outlet, PartialDate, RemovedRange, utc_now
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -430,14 +430,14 @@ class Store:
     def outlets(self) -> list[Outlet]:
         """Every outlet, by name."""
         rows = self.conn.execute("SELECT data FROM outlets ORDER BY name COLLATE NOCASE").fetchall()
-        return [Outlet.model_validate_json(r[0]) for r in rows]
+        return [Outlet.model_validate_json(r[0], context=STORED) for r in rows]
 
     def outlet(self, outlet_id: str | None) -> Outlet | None:
         """One outlet by id, or None."""
         if outlet_id is None:
             return None
         row = self.conn.execute("SELECT data FROM outlets WHERE id = ?", [outlet_id]).fetchone()
-        return Outlet.model_validate_json(row[0]) if row else None
+        return Outlet.model_validate_json(row[0], context=STORED) if row else None
 
     # -- articles --------------------------------------------------------------------
 
@@ -817,6 +817,10 @@ class Store:
         unknown = set(changes) - allowed
         if unknown:
             raise ValueError(f"cannot change {', '.join(sorted(unknown))}")
+        for name, kind in (("note", "notes"), ("label", "name"), ("category", "name")):
+            value = changes.get(name)
+            if isinstance(value, str) and len(value) > FIELD_LIMITS[kind]:
+                raise ValueError(f"{name}: is {len(value):,} characters long; at most {FIELD_LIMITS[kind]:,} are accepted")
         values = {k: (json.dumps(v) if k == "attributes" else int(v) if k == "deleted" else v) for k, v in changes.items()}
         values["updated"] = utc_now()
         assignments = ", ".join(f'"{k}" = ?' for k in values)
@@ -1087,7 +1091,7 @@ def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
 def _article_from_row(conn: sqlite3.Connection, row: tuple) -> Article:
     cols = _columns(conn, "articles")
     data = dict(zip(cols, row))
-    return Article(
+    return Article.model_validate(dict(
         id=data["id"],
         publisher=data["publisher"],
         original_source=data["original_source"],
@@ -1106,7 +1110,7 @@ def _article_from_row(conn: sqlite3.Connection, row: tuple) -> Article:
         supersedes=data["supersedes"],
         imported_at=data["imported_at"],
         unverified=json.loads(data["unverified"] or "[]"),
-    )
+    ), context=STORED)  # a database written before a limit stays readable
 
 
 _INSERT_ANNOTATION = (
@@ -1128,7 +1132,7 @@ def _annotation_from_row(data: dict[str, Any]) -> Annotation:
     data = {k: v for k, v in data.items() if k not in DERIVED_COLUMNS}
     data["attributes"] = json.loads(data["attributes"] or "{}")
     data["deleted"] = bool(data["deleted"])
-    return Annotation.model_validate(data)
+    return Annotation.model_validate(data, context=STORED)  # a database written before a limit stays readable
 
 
 _UPDATE_ANNOTATION = (

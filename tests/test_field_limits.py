@@ -79,3 +79,41 @@ def test_an_over_long_note_cannot_be_planted_through_import_annotations(demo_dir
     assert result.exit_code == 1
     assert "note: is 10,001 characters long; at most 10,000 are accepted" in result.stderr
     assert [a.note for a in target.annotations()] == []
+
+
+def test_the_store_refuses_an_over_long_note_before_writing_it(demo_store):
+    article = demo_store.article(demo_store.list_articles()[0].id)
+    tag = demo_store.add_annotation(Annotation(
+        article_id=article.id, text_sha256=article.text_sha256, annotator="maria", codebook_id="ru-ua-framing",
+        codebook_version="1", category="tone", label="negative", note="short"))
+    with pytest.raises(ValueError, match="note: is 10,001 characters long; at most 10,000 are accepted"):
+        demo_store.update_annotation(tag.uuid, note="n" * 10_001)
+    assert [a.note for a in demo_store.annotations()] == ["short"]
+
+
+def test_a_note_stored_before_the_limit_stays_readable(demo_store, demo_dir):
+    article = demo_store.article(demo_store.list_articles()[0].id)
+    demo_store.add_annotation(Annotation(
+        article_id=article.id, text_sha256=article.text_sha256, annotator="maria", codebook_id="ru-ua-framing",
+        codebook_version="1", category="tone", label="negative", note="short"))
+    with demo_store._write() as conn:  # as an older annotator (or import-annotations) could have left it
+        conn.execute("UPDATE annotations SET note = ?", ["n" * 20_000])
+    assert [len(a.note) for a in demo_store.annotations()] == [20_000]
+    result = run("--db", str(demo_store.path), "show", article.id, "--json")
+    assert result.exit_code == 0 and len(json.loads(result.stdout)["tags"][0]["note"]) == 20_000
+
+
+async def test_the_tui_note_editor_refuses_an_over_long_note(demo_store):
+    from textual.widgets import TextArea
+
+    from .test_tui import SIZE, live, make_app, press, settle
+
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("M")  # a note on the article
+        await pilot.pause()
+        app.screen.query_one(TextArea).text = "n" * 10_001
+        await press(pilot, "ctrl+s")
+        assert live(demo_store, category="_article") == []
+        assert app.is_running  # said so, and goes on
