@@ -30,7 +30,9 @@ FIELD_LIMITS = {
     "outlet": 300,  # an outlet id, name, alias, domain or country, and a publisher named in a record
     "outlet_text": 2_000,  # an outlet's owner, funding, a sanction's or rating's wording
     "notes": 10_000,  # an outlet's notes, a tag's or an article's note
-    "name": 300,  # an annotator, a codebook id or version, a category or label id
+    "name": 300,  # an annotator, a codebook id or version, a category or label id; a codebook's names and terms
+    "pattern": 1_000,  # a codebook's lexicon pattern
+    "guidelines": 100_000,  # a codebook's guidelines
 }
 LIST_LIMIT = 1_000
 DATE_LIMIT = 40  # characters of a date as written ("~2022-08-08", "2022-08-08T10:00:00+03:00")  # items in an outlet's lists (aliases, domains, sources, sanctions, ratings)
@@ -39,7 +41,9 @@ DATE_LIMIT = 40  # characters of a date as written ("~2022-08-08", "2022-08-08T1
 STORED = {"stored": True}  # validation context for what a database already holds: limits are not checked
 
 
-def _at_most(limit: int):  # type: ignore[no-untyped-def]
+def at_most(limit: int):  # type: ignore[no-untyped-def]
+    """A validator refusing text longer than ``limit`` characters (not for stored data: :data:`STORED`)."""
+
     def check(value: str | None, info: ValidationInfo) -> str | None:
         if value is not None and len(value) > limit and not (info.context or {}).get("stored"):
             raise ValueError(f"is {len(value):,} characters long; at most {limit:,} are accepted")
@@ -51,11 +55,12 @@ def _at_most(limit: int):  # type: ignore[no-untyped-def]
 def limited(kind: str):  # type: ignore[no-untyped-def]
     """A text type of at most ``FIELD_LIMITS[kind]`` characters."""
     limit = FIELD_LIMITS[kind]
-    return Annotated[str, AfterValidator(_at_most(limit)), Field(json_schema_extra={"maxLength": limit})]
+    return Annotated[str, AfterValidator(at_most(limit)), Field(json_schema_extra={"maxLength": limit})]
 
 
 Title, Url, Story, Language = limited("title"), limited("url"), limited("story"), limited("language")
 OutletText, OutletLine, NoteText, Name = limited("outlet_text"), limited("outlet"), limited("notes"), limited("name")
+Guidelines = limited("guidelines")
 
 
 def utc_now() -> str:

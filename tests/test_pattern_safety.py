@@ -48,3 +48,14 @@ def test_patterns_without_ambiguous_repetition_are_kept(workdir, pattern):
     assert backtracking_risk(pattern) is None
     codebook_with_pattern(workdir, pattern)
     assert run("codebook", "check", "book.yaml").exit_code == 0
+
+
+def test_over_long_codebook_texts_are_refused(workdir):
+    codebook_with_pattern(workdir, "x" * 1_001)
+    line = one_error(run("codebook", "check", "book.yaml"))
+    assert line.endswith(".patterns[0]: is 1,001 characters long; at most 1,000 are accepted")
+    text = SHIPPED.read_text()
+    assert "\ntitle: " in text
+    (workdir / "book.yaml").write_text(text.replace("\ntitle: ", "\ntitle: " + "T" * 400, 1))
+    line = one_error(run("codebook", "check", "book.yaml"))
+    assert line.startswith("error: book.yaml: title: is 4") and line.endswith("at most 300 are accepted")
