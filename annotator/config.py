@@ -46,7 +46,7 @@ def config_path() -> Path | None:
     if explicit:
         return Path(explicit)
     for candidate in (Path(PROJECT_CONFIG), user_config_path()):
-        if candidate.is_file():
+        if candidate.exists():  # a pipe or folder of that name is refused when read, not skipped
             return candidate
     return None
 

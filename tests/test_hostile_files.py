@@ -250,3 +250,9 @@ def test_a_file_changed_in_place_is_still_a_new_version(workdir):
     (workdir / "a\x1bb.txt").write_text(GOOD.replace("Monday", "Friday"))
     result = run("--db", "t.db", "import", "a\x1bb.txt")
     assert "0 new article(s), 1 new version(s)" in result.stdout
+
+
+def test_a_pipe_named_annotator_toml_in_the_working_folder_is_refused(workdir):
+    os.mkfifo(workdir / "annotator.toml")
+    line = one_error(run("codebook", "show", env={"ANNOTATOR_CONFIG": ""}))
+    assert line == "error: annotator.toml: is not a regular file (a pipe, socket or device)"
