@@ -6,6 +6,8 @@ command shares are in :mod:`annotator.cli_common`; stats, agreement and export i
 from __future__ import annotations
 
 import json
+import math
+import sqlite3
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,8 +16,9 @@ import click
 from rich.text import Text
 
 from .cli_common import (AnnotatorGroup, make_console, codebook_names, codebook_option, creating_store_command,
-                         db_option, discard_if_empty, fail, find_article, holds_nothing, inherited,
-                         load_codebook_or_fail, open_store, print_json, resolve_db, store_command)
+                         database_exists, db_option, discard_if_empty, fail, find_article, holds_nothing, inherited,
+                         load_codebook_or_fail, open_store, print_json, resolve_db, store_command,
+                         writing_store_command)
 from .cli_reports import agreement, export_command, stats
 from .normalize import printable
 from .paths import display_path
@@ -40,14 +43,18 @@ def main(ctx: click.Context, db_path: Path | None, annotator_name: str | None, c
     if ctx.invoked_subcommand is not None:
         return
     db_path = resolve_db(db_path)
-    existed = db_path.exists()
+    existed = database_exists(db_path)
     what_to_do = (f"run `annotator` in the repository folder (it has {DEMO_CORPUS}/), import articles first with "
                   "`annotator import PATH`, or name another database with --db FILE")
     if not existed and not DEMO_CORPUS.is_dir():
         fail(f"no database {db_path} here and no ./{DEMO_CORPUS} folder to build it from: {what_to_do}")
-    store = open_store(db_path)
+    store = open_store(db_path, "write" if existed else "create")  # an existing file must be an annotator database
     try:
         _first_run(store, db_path, what_to_do, annotator_name, codebook_ref)
+    except sqlite3.DatabaseError as exc:
+        from .store import database_error_line
+
+        fail(database_error_line(db_path, exc))
     finally:
         if not existed:
             discard_if_empty(store)
@@ -141,19 +148,31 @@ def _run_import(store: Store, paths: list[Path], manifest: Path | None, registry
     return report.ok
 
 
+MAX_MB = 1024  # --max-mb: a larger article would not fit in memory many times over
+
+
+def _max_mb(value: float) -> float:
+    if not (math.isfinite(value) and 0.001 <= value <= MAX_MB):
+        fail(f"--max-mb {value}: must be a number of MB from 0.001 to {MAX_MB}", 2)
+    return value
+
+
 @main.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--manifest", type=click.Path(path_type=Path), help="YAML or CSV manifest of per-file facts.")
 @click.option("--registry", type=click.Path(path_type=Path), help="Outlet registry YAML (default: outlets.yaml in a given folder, else the shipped registry).")
 @click.option("--encoding", help="Decode every file with this encoding instead of detecting it.")
-@click.option("--max-mb", type=click.FloatRange(min=0.001), default=5, show_default=True, help="Largest article text accepted, in MB.")
+@click.option("--max-mb", type=float, default=5, show_default=True, callback=lambda _c, _p, v: _max_mb(v),
+              help=f"Largest article text accepted, in MB (0.001 to {MAX_MB}).")
 @creating_store_command
 def import_command(store: Store, paths: tuple[Path, ...], manifest: Path | None, registry: Path | None,
                    encoding: str | None, max_mb: float) -> None:
     """Import articles from files and folders (.txt .md .html .json .jsonl .csv)."""
+    from .files import file_problem
+
     for option, path in (("--manifest", manifest), ("--registry", registry)):
-        if path is not None and not path.is_file():
-            fail(f"{option} {path}: {'is a folder, not a file' if path.is_dir() else 'no such file'}", 2)
+        if path is not None and (problem := file_problem(path)):
+            fail(f"{option} {display_path(path)}: {problem}", 2)
     if encoding:
         import codecs
 
@@ -249,7 +268,7 @@ def show(store: Store, article: str, as_json: bool) -> None:
 
 @main.command("import-annotations")
 @click.argument("file", type=click.Path(path_type=Path))
-@store_command
+@writing_store_command
 def import_annotations_command(store: Store, file: Path) -> None:
     """Merge a JSON-lines export (annotator export --format jsonl) into this database of the same articles."""
     from .annotation_import import import_annotations

@@ -17,6 +17,7 @@ from rich.text import Text
 
 from . import DEFAULT_DB
 from .normalize import printable
+from .paths import display_path
 
 if TYPE_CHECKING:  # the store (pydantic models) and rich's console are imported when used
     from rich.console import Console
@@ -76,6 +77,8 @@ class AnnotatorGroup(click.Group):
         except OSError as exc:
             if reader_gone(exc):
                 quiet_exit_on_closed_pipe()
+            if exc.filename is not None:  # a file the system refused (a name too long): one line, not a traceback
+                fail(f"{display_path(Path(os.fsdecode(exc.filename)))}: {exc.strerror or exc}")
             raise
 
 
@@ -108,37 +111,62 @@ def resolve_db(db_path: Path | None) -> Path:
     return inherited("db_path", db_path) or Path(DEFAULT_DB)
 
 
-def open_store(db_path: Path) -> Store:
+def open_store(db_path: Path, mode: str = "create") -> Store:
+    """The store at ``db_path`` (see :class:`annotator.store.Store` for ``mode``), else an error line."""
     from .store import Store, StoreError
 
     try:
-        return Store(db_path)
+        return Store(db_path, mode)
     except StoreError as exc:
         fail(str(exc))
+    except OSError as exc:  # a name too long, a folder that cannot be entered
+        fail(f"{display_path(db_path)}: cannot be opened: {exc.strerror or exc}")
     raise AssertionError  # unreachable
 
 
-def store_command(func: Callable, creates: bool = False) -> Callable:
+def database_exists(path: Path) -> bool:
+    """Whether ``path`` exists; a name the system refuses (too long) is an error line."""
+    try:
+        return path.exists()
+    except OSError as exc:
+        fail(f"{display_path(path)}: cannot be used as a database: {exc.strerror or exc}")
+    raise AssertionError  # unreachable
+
+
+def store_command(func: Callable, creates: bool = False, writes: bool = False) -> Callable:
     """Open the store from ``--db`` and pass it in as ``store``. Only commands that
     ``create`` data make a missing database; the others say it is missing (a typo in
-    ``--db`` must not leave an empty database behind)."""
+    ``--db`` must not leave an empty database behind), and refuse a file that is not an
+    annotator database. Commands that neither create nor ``write`` open it read-only.
+    A database error met while the command runs (damaged pages) is one error line."""
 
     @db_option(use="creates" if creates else "reads")
     @wraps(func)
     def wrapper(db_path: Path | None, **kwargs: Any) -> Any:
+        import sqlite3
+
+        from .store import database_error_line
+
         path = resolve_db(db_path)
-        existed = path.exists()
+        existed = database_exists(path)
         if not creates and not existed:
             fail(f"{path}: no such database (`annotator import PATH` or `annotator` in a folder with corpus/ makes one)")
-        store = open_store(path)
+        store = open_store(path, "create" if creates else "write" if writes else "read")
         click.get_current_context().meta["new_database"] = not existed
         try:
             return func(store=store, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            fail(database_error_line(path, exc))
         finally:
             if not existed:
                 discard_if_empty(store)
 
     return wrapper
+
+
+def writing_store_command(func: Callable) -> Callable:
+    """:func:`store_command` for commands that write into an existing database (import-annotations)."""
+    return store_command(func, writes=True)
 
 
 def holds_nothing(store: Store) -> bool:

@@ -166,5 +166,7 @@ def export_command(store: Store, fmt: str, out_path: Path | None, annotators: tu
         if out_path is None and reader_gone(exc):
             raise  # `annotator export | head`: ends quietly (AnnotatorGroup)
         fail(f"--out {display_path(out_path) if out_path else '-'}: cannot write ({exc.strerror or exc})")
-    except sqlite3.Error as exc:
-        fail(f"{store.path}: reading the annotations failed ({exc})")
+    except sqlite3.DatabaseError as exc:
+        from .store import database_error_line
+
+        fail(database_error_line(store.path, exc))

@@ -15,9 +15,11 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .models import FIELD_LIMITS, Guidelines, Name, NoteText, at_most
 from .paths import display_path
+from .pattern_safety import backtracking_risk
 from .readers import InputError
-from .registry import load_yaml
+from .yaml_files import load_yaml
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 CODEBOOK_DIR = Path(__file__).resolve().parent / "data" / "codebooks"  # shipped inside the package
@@ -73,9 +75,9 @@ class Case(str, Enum):
 
 
 class AttributeValue(_Model):
-    id: str
-    name: str
-    description: str | None = None
+    id: Name
+    name: Name
+    description: NoteText | None = None
 
     _id = field_validator("id")(_check_id)
 
@@ -83,11 +85,11 @@ class AttributeValue(_Model):
 class Attribute(_Model):
     """A property a span tag can carry, e.g. voice: own / quoted / scare-quoted."""
 
-    id: str
-    name: str
-    description: str | None = None
+    id: Name
+    name: Name
+    description: NoteText | None = None
     values: list[AttributeValue] = Field(min_length=1)
-    default: str | None = None
+    default: Name | None = None
 
     _id = field_validator("id")(_check_id)
 
@@ -103,10 +105,10 @@ class Attribute(_Model):
 
 
 class Label(_Model):
-    id: str
-    name: str
-    description: str
-    example: str | None = None
+    id: Name
+    name: Name
+    description: NoteText
+    example: NoteText | None = None
     key: str | None = None
     color: str = "yellow"
 
@@ -129,6 +131,10 @@ def _check_pattern(pattern: str) -> str:
                          "set case with the variant's `case`, or scope flags as (?i:...)") from None
     if compiled.match(""):
         raise ValueError(f"{pattern!r} matches empty text")
+    risk = backtracking_risk(pattern)
+    if risk:
+        raise ValueError(f"{pattern!r} may take exponential time on some texts ({risk}); "
+                         "write it so that no repeated part can match the same text in two ways")
     return pattern
 
 
@@ -138,17 +144,17 @@ def _check_term(term: str) -> str:
     return term
 
 
-Pattern = Annotated[str, AfterValidator(_check_pattern)]
-Term = Annotated[str, AfterValidator(_check_term)]
+Pattern = Annotated[str, AfterValidator(at_most(FIELD_LIMITS["pattern"])), AfterValidator(_check_pattern)]
+Term = Annotated[Name, AfterValidator(_check_term)]
 
 
 class Variant(_Model):
     """One way of naming a concept, the side it signals, and the terms that match it."""
 
-    id: str
-    name: str | None = None
-    alignment: str
-    label: str = Field(description="id of the category label a match is tagged with")
+    id: Name
+    name: Name | None = None
+    alignment: Name
+    label: Name = Field(description="id of the category label a match is tagged with")
     terms: list[Term] = []
     patterns: list[Pattern] = Field(default=[], description="regular expressions, for forms terms cannot express")
     case: Case = Case.insensitive
@@ -163,22 +169,22 @@ class Variant(_Model):
 
 
 class Concept(_Model):
-    concept: str
-    description: str | None = None
+    concept: Name
+    description: NoteText | None = None
     variants: list[Variant] = Field(min_length=1)
 
     _id = field_validator("concept")(_check_id)
 
 
 class Category(_Model):
-    id: str
-    name: str
+    id: Name
+    name: Name
     kind: Kind
     cardinality: Cardinality = Cardinality.multi
     order: Order = Order.nominal
-    description: str | None = None
-    guideline: str | None = None
-    attributes: list[str] = Field(default=[], description="ids of codebook attributes span tags of this category carry")
+    description: NoteText | None = None
+    guideline: NoteText | None = None
+    attributes: list[Name] = Field(default=[], description="ids of codebook attributes span tags of this category carry")
     labels: list[Label] = Field(min_length=1)
     lexicon: list[Concept] = []
 
@@ -191,11 +197,11 @@ class Category(_Model):
 class Codebook(_Model):
     """A versioned tag schema."""
 
-    id: str
-    version: str
-    title: str
-    guidelines: str = ""
-    alignments: list[str] = Field(default=[], description="the sides a lexicon variant may signal")
+    id: Name
+    version: Name
+    title: Name
+    guidelines: Guidelines = ""
+    alignments: list[Name] = Field(default=[], description="the sides a lexicon variant may signal")
     attributes: list[Attribute] = []
     categories: list[Category] = Field(min_length=1)
 
@@ -203,8 +209,10 @@ class Codebook(_Model):
 
     @field_validator("version", mode="before")
     @classmethod
-    def _version(cls, value: object) -> str:
-        return str(value)
+    def _version(cls, value: object) -> object:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)  # `version: 3` or `version: 1.2`
+        return value  # text stays text; anything else is refused as not a string
 
     @model_validator(mode="after")
     def _consistent(self) -> "Codebook":

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .codebook import DEFAULT_CODEBOOK_ID
+from .files import file_problem, read_regular_text
 from .normalize import clean_line
 from .paths import display_path
 from .readers import InputError
@@ -47,7 +48,7 @@ def config_path() -> Path | None:
     if explicit:
         return Path(explicit)
     for candidate in (Path(PROJECT_CONFIG), user_config_path()):
-        if candidate.is_file():
+        if candidate.exists():  # a pipe or folder of that name is refused when read, not skipped
             return candidate
     return None
 
@@ -55,17 +56,17 @@ def config_path() -> Path | None:
 def load_config(path: Path | None = None) -> Config:
     """Read the configuration; :class:`InputError` names the file and the bad field."""
     path = path or config_path()
-    if path is None:
+    if path is None or str(path) == os.devnull:  # ANNOTATOR_CONFIG=/dev/null: no configuration
         return Config()
     name = display_path(path)
+    if file_problem(path) == "no such file":
+        raise InputError(f"{name}: no such configuration file")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such configuration file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{name}: cannot be read ({exc})") from None
+        data = tomllib.loads(read_regular_text(path, "utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{name}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise InputError(f"{name}: invalid TOML: nested too deeply") from None
     unknown = sorted(set(data) - {"annotator", "codebook", "keys"})
     if unknown:
         raise InputError(f"{name}: unknown setting(s) {', '.join(unknown)} (known: annotator, codebook, keys)")

@@ -426,10 +426,13 @@ def export(store: Any, fmt: str, out: IO[str], annotators: Iterable[str] | None 
 def check_out_path(path: Path) -> str | None:
     """Why ``path`` cannot be written as an export (None when it looks writable)."""
     directory = path.parent
-    if path.is_dir():
-        return "is a folder, not a file"
-    if not directory.is_dir():
-        return f"no such folder {directory}" if not directory.exists() else f"{directory} is not a folder"
+    try:
+        if path.is_dir():
+            return "is a folder, not a file"
+        if not directory.is_dir():
+            return f"no such folder {directory}" if not directory.exists() else f"{directory} is not a folder"
+    except OSError as exc:  # a name too long
+        return f"cannot be written: {exc.strerror or exc}"
     if not os.access(directory, os.W_OK | os.X_OK):
         return f"cannot write in folder {directory}"
     return None

@@ -9,17 +9,41 @@ they are inferred, so a manifest entry's values win over them.
 
 from __future__ import annotations
 
+import codecs
 import datetime
 import re
 from pathlib import Path
 from typing import Any
 
+from .boilerplate import MAX_TITLE
 from .normalize import printable
 from .readers import Record, RecordError
 
 # Dates only from the page's markup (meta tags, JSON-LD, <time>, the url), never guessed from its prose.
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}
 _LANGUAGE = re.compile(r"([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*")
+
+
+_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE)
+_PRESCAN_BYTES = 4096
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The encoding a page declares in its first 4 KB (``<meta charset="windows-1251">`` or
+    ``<meta http-equiv="Content-Type" content="text/html; charset=koi8-r">``), as a Python
+    codec name; None when it declares none, or one Python does not know as a text encoding.
+    As browsers do, ``iso-8859-1`` and ``us-ascii`` mean Windows-1252, and a UTF-16 label
+    in bytes that could hold it means nothing."""
+    found = _CHARSET.search(data[:_PRESCAN_BYTES])
+    if not found:
+        return None
+    try:
+        codec = codecs.lookup(found.group(1).decode("ascii"))
+    except (LookupError, UnicodeDecodeError):
+        return None
+    if not getattr(codec, "_is_text_encoding", True) or codec.name.startswith(("utf-16", "utf-32")):
+        return None
+    return "cp1252" if codec.name in ("iso8859-1", "latin-1", "ascii") else codec.name
 
 
 def read_html(path: Path, html: str, encoding: str) -> Record | RecordError:
@@ -43,7 +67,7 @@ def read_html(path: Path, html: str, encoding: str) -> Record | RecordError:
         return RecordError(path, "", "no main text found in the HTML")
     inferred: dict[str, Any] = {}
     if document.title:
-        inferred["title"] = document.title
+        inferred["title"] = document.title[:MAX_TITLE]  # inferred, as a title from the text's first line
     if document.url:
         inferred["url"] = document.url
     published = page_date(document.date, html)

@@ -56,9 +56,14 @@ def find_files(paths: Iterable[Path], report: ImportReport, exclude: set[Path]) 
     (hidden entries, registries, manifests and unsupported types skipped)."""
     found: list[Path] = []
     for path in paths:
-        if not path.exists():
+        try:
+            exists, is_dir = path.exists(), path.is_dir()
+        except OSError as exc:  # a name too long
+            report.rejected.append((display_path(path), f"cannot be read: {exc.strerror or exc}"))
+            continue
+        if not exists:
             report.rejected.append((display_path(path), "no such file or folder"))
-        elif path.is_dir():
+        elif is_dir:
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
@@ -83,10 +88,14 @@ def _resolved(path: Path) -> Path:
 
 def _auto_file(paths: Iterable[Path], names: tuple[str, ...]) -> Path | None:
     for path in paths:
-        if path.is_dir():
-            for name in names:
-                if (path / name).is_file():
-                    return path / name
+        try:
+            if not path.is_dir():
+                continue
+        except OSError:  # a name too long: rejected with the other paths
+            continue
+        for name in names:
+            if (path / name).exists():  # a pipe or folder of that name is refused, not ignored
+                return path / name
     return None
 
 

@@ -20,12 +20,14 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .models import PartialDate
+from .models import LIST_LIMIT, Language, NoteText, OutletLine, PartialDate, Story, Title, Url
+from .files import read_regular_text
 from .paths import display_path
 from .readers import InputError
-from .registry import load_yaml, pydantic_error_line
+from .registry import pydantic_error_line
+from .yaml_files import load_yaml
 
 MANIFEST_NAMES = ("manifest.yaml", "manifest.yml", "manifest.csv")
 
@@ -36,22 +38,24 @@ class ManifestEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     file: str
-    publisher: str | None = None
-    original_source: str | None = None
-    title: str | None = None
-    url: str | None = None
+    publisher: OutletLine | None = None
+    original_source: OutletLine | None = None
+    title: Title | None = None
+    url: Url | None = None
     published: str | None = None
-    language: str | None = None
-    story: str | None = None
-    unverified: list[str] = []
-    evidence: str | None = None
+    language: Language | None = None
+    story: Story | None = None
+    unverified: list[OutletLine] = Field([], max_length=LIST_LIMIT)
+    evidence: NoteText | None = None
 
     @field_validator("published", mode="before")
     @classmethod
     def _published(cls, value: object) -> str | None:
         if value is None:
             return None
-        text = str(value)  # YAML reads 2022-08-08 as a date
+        if not isinstance(value, (str, int)) or isinstance(value, bool):
+            raise ValueError("must be a date written YYYY, YYYY-MM or YYYY-MM-DD")
+        text = str(value)
         PartialDate.parse(text)
         return text
 
@@ -116,10 +120,7 @@ def load_manifest(path: Path) -> Manifest:
 
 
 def _csv_entries(path: Path) -> list[tuple[int, dict]]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{display_path(path)}: cannot be read as UTF-8 CSV ({exc})") from None
+    text = read_regular_text(path)
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)  # an unterminated quote is an error
     try:
         if "file" not in (reader.fieldnames or []):

@@ -10,14 +10,57 @@ from __future__ import annotations
 
 import re
 import uuid as uuid_module
-from datetime import datetime, timezone
+from datetime import date as calendar_date, datetime, timezone
 from enum import Enum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PARTIAL_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+# The longest text each field may hold, in characters (README "Bad input"): longer values
+# are refused with the field's name, never stored (a 20 MB title would slow every list).
+FIELD_LIMITS = {
+    "title": 1_000,
+    "url": 2_048,
+    "story": 200,
+    "language": 35,
+    "outlet": 300,  # an outlet id, name, alias, domain or country, and a publisher named in a record
+    "outlet_text": 2_000,  # an outlet's owner, funding, a sanction's or rating's wording
+    "notes": 10_000,  # an outlet's notes, a tag's or an article's note
+    "name": 300,  # an annotator, a codebook id or version, a category or label id; a codebook's names and terms
+    "pattern": 1_000,  # a codebook's lexicon pattern
+    "guidelines": 100_000,  # a codebook's guidelines
+}
+LIST_LIMIT = 1_000
+DATE_LIMIT = 40  # characters of a date as written ("~2022-08-08", "2022-08-08T10:00:00+03:00")  # items in an outlet's lists (aliases, domains, sources, sanctions, ratings)
+
+
+STORED = {"stored": True}  # validation context for what a database already holds: limits are not checked
+
+
+def at_most(limit: int):  # type: ignore[no-untyped-def]
+    """A validator refusing text longer than ``limit`` characters (not for stored data: :data:`STORED`)."""
+
+    def check(value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and len(value) > limit and not (info.context or {}).get("stored"):
+            raise ValueError(f"is {len(value):,} characters long; at most {limit:,} are accepted")
+        return value
+
+    return check
+
+
+def limited(kind: str):  # type: ignore[no-untyped-def]
+    """A text type of at most ``FIELD_LIMITS[kind]`` characters."""
+    limit = FIELD_LIMITS[kind]
+    return Annotated[str, AfterValidator(at_most(limit)), Field(json_schema_extra={"maxLength": limit})]
+
+
+Title, Url, Story, Language = limited("title"), limited("url"), limited("story"), limited("language")
+OutletText, OutletLine, NoteText, Name = limited("outlet_text"), limited("outlet"), limited("notes"), limited("name")
+Guidelines = limited("guidelines")
 
 
 def utc_now() -> str:
@@ -73,7 +116,11 @@ class PartialDate(_Model):
             return text
         if isinstance(text, dict):
             return cls.model_validate(text)
+        if isinstance(text, bool) or not isinstance(text, (str, int, calendar_date)):  # checked before str(): a list may be huge
+            raise ValueError(f"must be a date written YYYY, YYYY-MM or YYYY-MM-DD, not {type(text).__name__}")
         raw = str(text).strip()
+        if len(raw) > DATE_LIMIT:
+            raise ValueError(f"is {len(raw):,} characters long; a date is at most {DATE_LIMIT}")
         if raw.lower() in {"", "unknown", "none", "null", "?"}:
             return cls()
         approximate = False
@@ -93,10 +140,10 @@ class PartialDate(_Model):
 class SanctionAction(_Model):
     """A sanction, ban or licence action against an outlet."""
 
-    authority: str
-    action: str
+    authority: OutletText
+    action: OutletText
     date: PartialDate = Field(default_factory=PartialDate)
-    source: str | None = None
+    source: OutletText | None = None
     verified: bool = True
 
     @field_validator("date", mode="before")
@@ -108,11 +155,11 @@ class SanctionAction(_Model):
 class Rating(_Model):
     """One rater's rating of an outlet at a date. Never stored without rater and date."""
 
-    rater: str
-    scale: str
-    value: str
+    rater: OutletText
+    scale: OutletText
+    value: OutletText
     as_of: PartialDate
-    source: str | None = None
+    source: OutletText | None = None
     verified: bool = True
 
     @field_validator("as_of", mode="before")
@@ -130,22 +177,22 @@ class Rating(_Model):
 class Outlet(_Model):
     """A news outlet and what is known about it, with sources."""
 
-    id: str
-    name: str
-    aliases: list[str] = Field(default_factory=list)
-    domains: list[str] = Field(default_factory=list)
-    country: str | None = None
-    languages: list[str] = Field(default_factory=list)
-    owner: str | None = None
-    funding: str | None = None
+    id: OutletLine
+    name: OutletLine
+    aliases: list[OutletLine] = Field(default_factory=list, max_length=LIST_LIMIT)
+    domains: list[OutletLine] = Field(default_factory=list, max_length=LIST_LIMIT)
+    country: OutletLine | None = None
+    languages: list[Language] = Field(default_factory=list, max_length=LIST_LIMIT)
+    owner: OutletText | None = None
+    funding: OutletText | None = None
     state_affiliation: StateAffiliation = StateAffiliation.unknown
     founded: PartialDate = Field(default_factory=PartialDate)
-    sanctions: list[SanctionAction] = Field(default_factory=list)
-    ratings: list[Rating] = Field(default_factory=list)
-    notes: str | None = None
-    sources: list[str] = Field(default_factory=list)
-    unverified: list[str] = Field(
-        default_factory=list,
+    sanctions: list[SanctionAction] = Field(default_factory=list, max_length=LIST_LIMIT)
+    ratings: list[Rating] = Field(default_factory=list, max_length=LIST_LIMIT)
+    notes: NoteText | None = None
+    sources: list[Url] = Field(default_factory=list, max_length=LIST_LIMIT)
+    unverified: list[OutletLine] = Field(
+        default_factory=list, max_length=LIST_LIMIT,
         description="Names of fields whose value could not be verified (e.g. 'sanctions', 'ratings').",
     )
 
@@ -196,13 +243,13 @@ class Article(_Model):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
 
     id: str
-    publisher: str | None = Field(None, description="Outlet id of the outlet where it was read; None = unknown")
-    original_source: str | None = Field(None, description="Outlet id of the outlet that wrote it (syndication)")
-    title: str
-    url: str | None = None
+    publisher: OutletLine | None = Field(None, description="Outlet id of the outlet where it was read; None = unknown")
+    original_source: OutletLine | None = Field(None, description="Outlet id of the outlet that wrote it (syndication)")
+    title: Title
+    url: Url | None = None
     published: PartialDate = Field(default_factory=PartialDate)
-    language: str | None = None
-    story: str | None = Field(None, description="Groups articles about the same event")
+    language: Language | None = None
+    story: Story | None = Field(None, description="Groups articles about the same event")
     text: str
     text_sha256: str
     raw_text: str = Field(description="The text as read from the file, before normalization")
@@ -235,18 +282,18 @@ class Annotation(_Model):
     uuid: str = Field(default_factory=lambda: str(uuid_module.uuid4()))
     article_id: str
     text_sha256: str
-    annotator: str
-    codebook_id: str
-    codebook_version: str
-    category: str
-    label: str
+    annotator: Name
+    codebook_id: Name
+    codebook_version: Name
+    category: Name
+    label: Name
     start: int | None = None
     end: int | None = None
     quote: str | None = None
     prefix: str | None = None
     suffix: str | None = None
     attributes: dict[str, str] = Field(default_factory=dict)
-    note: str | None = None
+    note: NoteText | None = None
     origin: Origin = Origin.human
     created: str = Field(default_factory=utc_now)
     updated: str = Field(default_factory=utc_now)

@@ -29,9 +29,24 @@ def _display_path(path: Path, cwd: str) -> str:
 
 
 def source_path(path: Path) -> str:
-    """The absolute path of a file, as printable text (a source key that does not
-    depend on the working folder the import was run from)."""
+    """The absolute path of a file as a key that tells every file apart (a source key that
+    does not depend on the working folder the import was run from). A plain name is kept
+    as it is; a name holding a backslash, a control or format character or a byte that is
+    not UTF-8 has its backslashes doubled and those characters escaped (``\\x1b``,
+    ``\\udce9``), so a real ESC and the four characters ``\\x1b`` give two keys."""
     try:
-        return printable(str(path.resolve()))
+        text = str(path.resolve())
     except (OSError, RuntimeError):
-        return printable(str(path.absolute()))
+        text = str(path.absolute())
+    if text.isprintable() and "\\" not in text:
+        return text
+    return "".join(_key_character(ch) for ch in text)
+
+
+def _key_character(ch: str) -> str:
+    if ch == "\\":
+        return "\\\\"
+    if ch.isprintable() or ch == " ":
+        return ch
+    code = ord(ch)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .models import LIST_LIMIT, Language, OutletLine, Story, Title, Url
 from .normalize import printable
 from .paths import display_path
 
@@ -73,14 +74,14 @@ class RecordFields(BaseModel):
     model_config = ConfigDict(extra="ignore", strict=True)
 
     text: str
-    title: str | None = None
-    url: str | None = None
-    publisher: str | None = None
-    original_source: str | None = None
-    published: str | None = None
-    language: str | None = None
-    story: str | None = None
-    unverified: list[str] = []
+    title: Title | None = None
+    url: Url | None = None
+    publisher: OutletLine | None = None
+    original_source: OutletLine | None = None
+    published: str | None = None  # checked (and its length) where it is read as a date
+    language: Language | None = None
+    story: Story | None = None
+    unverified: list[OutletLine] = Field([], max_length=LIST_LIMIT)
 
     @field_validator("text")
     @classmethod
@@ -95,14 +96,15 @@ def megabytes(size: float) -> str:
     return f"{size / 1048576:.3g} MB"
 
 
-def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
+def decode(data: bytes, encoding: str | None = None, declared: str | None = None) -> tuple[str, str]:
     """Decode file bytes to text; returns ``(text, encoding)``.
 
     UTF-8 (with or without a byte-order mark) and UTF-16 with a byte-order mark are
     read as such; other bytes are decoded only when exactly one single-byte news
     encoding (Windows-1252/Latin-1, Windows-1250, Windows-1251, KOI8, ...) gives a
-    plausible text (see :func:`guess_legacy_encoding`), else :class:`InputError` is
-    raised (never silent mojibake). Empty, whitespace-only and binary data (NUL
+    plausible text (see :func:`guess_legacy_encoding`); bytes that are not UTF-8 are
+    first read as ``declared`` (an HTML page's ``<meta charset>``) when they can be.
+    Else :class:`InputError` is raised (never silent mojibake). Empty, whitespace-only and binary data (NUL
     bytes) are rejected even when ``encoding`` is forced.
     """
     if not data or data.isspace():  # (not data.strip(): that would copy a large file)
@@ -134,6 +136,11 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     controls = sum(1 for b in sample if b < 9 or 13 < b < 32 or b == 127)
     if controls > len(sample) * 0.05:
         raise InputError("is binary, not text (many control bytes)")
+    if declared:  # what an HTML page says it is, when it is not UTF-8
+        try:
+            return _checked_text(data.decode(declared)), declared
+        except UnicodeDecodeError:
+            pass  # it is not what it says: judged as any other file
     not_utf8 = f"is not UTF-8 (invalid byte 0x{data[utf8_error.start]:02x} at offset {utf8_error.start})"
     name = guess_legacy_encoding(data, not_utf8)
     try:
@@ -363,8 +370,13 @@ def read_file(
     if fmt == "jsonl" and encoding is None and (lines := utf8_lines(data)) is not None:
         yield from _read_jsonl(path, lines, "utf-8", max_article_bytes)
         return
+    declared = None
+    if fmt == "html" and encoding is None:
+        from .html_import import declared_charset
+
+        declared = declared_charset(data)
     try:
-        text, used = decode(data, encoding)
+        text, used = decode(data, encoding, declared)
     except InputError as exc:
         yield RecordError(path, "", str(exc))
         return
@@ -425,7 +437,7 @@ def _validation_line(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors():
         loc = ".".join(str(p) for p in err["loc"]) or "record"
-        message = err["msg"]
+        message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "missing":
             message = "is missing"
         elif "input" in err and err["type"].endswith("_type"):

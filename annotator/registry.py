@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
 from .models import Outlet, normalize_domain
 from .paths import display_path
 from .readers import InputError
+from .yaml_files import load_yaml
 
 REGISTRY_NAMES = ("outlets.yaml", "outlets.yml")
 # The outlet registry shipped with the package: used when an import names no registry.
@@ -27,32 +27,6 @@ def pydantic_error_line(source: str, exc: ValidationError, prefix: str = "") -> 
         message = "is missing" if err["type"] == "missing" else err["msg"].removeprefix("Value error, ")
         parts.append(f"{source}: {place or 'top level'}: {message}")
     return "; ".join(parts)
-
-
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster
-
-
-def load_yaml(path: Path) -> object:
-    """Parse a YAML file, turning every failure into one :class:`InputError` line."""
-    if path.is_dir():
-        raise InputError(f"{display_path(path)}: is a folder, not a file")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-        try:
-            return yaml.load(text, Loader=_SAFE_LOADER)
-        except yaml.YAMLError:
-            return yaml.safe_load(text)  # the pure-Python parser words its errors more clearly
-    except FileNotFoundError:
-        raise InputError(f"{display_path(path)}: no such file") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{display_path(path)}: is not UTF-8 text") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(f"{display_path(path)}: invalid YAML{where}: {problem}") from None
-    except OSError as exc:
-        raise InputError(f"{display_path(path)}: cannot be read: {exc.strerror or exc}") from None
 
 
 def load_registry(path: Path) -> list[Outlet]:

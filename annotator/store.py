@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import sqlite3
+import stat
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -24,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from . import DEFAULT_DB
-from .models import Annotation, Article, Outlet, PartialDate, RemovedRange, utc_now
+from .models import FIELD_LIMITS, STORED, Annotation, Article, Outlet, PartialDate, RemovedRange, utc_now
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -35,6 +37,18 @@ if TYPE_CHECKING:  # sqlite-utils is imported where migrations need it (Store.db
 
 class StoreError(Exception):
     """A database that cannot be used (not SQLite, newer schema, unwritable)."""
+
+
+def database_error_line(path: Path, exc: sqlite3.Error) -> str:
+    """One line saying what a database error met while reading or writing means for the user."""
+    text = str(exc)
+    if isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
+        return f"{path}: the database is busy (another annotator is writing to it): {text}; try again"
+    if isinstance(exc, sqlite3.OperationalError) and "readonly" in text:
+        return f"{path}: cannot be written here ({text})"
+    return (f"{path}: the database is damaged ({text}); check it with "
+            f"`sqlite3 {shlex.quote(str(path))} \"PRAGMA integrity_check\"` and restore a backup "
+            "(or re-import the articles into a new database)")
 
 
 def _migration_1(db: sqlite_utils.Database) -> None:
@@ -274,20 +288,49 @@ class ArticleRow:
 class Store:
     """A handle on one annotations database. Safe to share between threads."""
 
-    def __init__(self, path: str | Path = DEFAULT_DB):
+    def __init__(self, path: str | Path = DEFAULT_DB, mode: str = "create"):
+        """``mode``: ``create`` makes (or migrates) the database; ``write`` and ``read`` only
+        open an existing annotator database (another file is refused, never turned into
+        one), and ``read`` opens it read-only: a read-out never writes to the file."""
         self.path = Path(path)
+        self.read_only = False
         self._local = threading.local()
-        if self.path.exists() and self.path.is_dir():
-            raise StoreError(f"{self.path}: is a folder, not a database file")
         try:
-            self._migrate()
+            mode_bits = self.path.stat().st_mode if self.path.exists() else None
+        except OSError as exc:  # a name too long, a folder that cannot be entered
+            raise StoreError(f"{self.path}: cannot be used as a database: {exc.strerror or exc}") from None
+        if mode_bits is not None and stat.S_ISDIR(mode_bits):
+            raise StoreError(f"{self.path}: is a folder, not a database file")
+        if mode_bits is not None and not stat.S_ISREG(mode_bits):  # SQLite would wait on a pipe for ever
+            raise StoreError(f"{self.path}: is not a regular file (a pipe, socket or device), not a database file")
+        try:
+            if mode == "create":
+                self._migrate()
+            else:
+                self._open_existing(mode == "read")
         except sqlite3.OperationalError as exc:
             if "readonly" in str(exc) or "unable to open" in str(exc):
                 raise StoreError(f"{self.path}: cannot be written here ({exc}); annotator needs write access "
                                  "to the file and its folder (WAL journal)") from None
             raise StoreError(f"{self.path}: not a usable SQLite database ({exc})") from None
         except sqlite3.DatabaseError as exc:
+            if "malformed" in str(exc):
+                raise StoreError(database_error_line(self.path, exc)) from None
             raise StoreError(f"{self.path}: not a usable SQLite database ({exc})") from None
+
+    def _open_existing(self, read_only: bool) -> None:
+        """Open an annotator database without writing to anything that is not one."""
+        self.read_only = True
+        version = self.schema_version
+        self.close()
+        if version == 0:
+            raise StoreError(f"{self.path}: is not an annotator database (an empty file or another program's "
+                             "SQLite file); name the right one with --db, or import articles into a new one")
+        self.read_only = False
+        if version != SCHEMA_VERSION:
+            self._migrate()  # an older annotator database is brought up to date even to be read
+            self.close()
+        self.read_only = read_only
 
     # -- connections and transactions -------------------------------------------------
 
@@ -295,7 +338,12 @@ class Store:
     def conn(self) -> sqlite3.Connection:
         """This thread's connection (opened on first use). Every query of the store runs on it."""
         conn = getattr(self._local, "conn", None)
-        if conn is None:
+        if conn is None and self.read_only:
+            conn = sqlite3.connect(f"{self.path.absolute().as_uri()}?mode=ro", uri=True,
+                                   timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self._local.conn = conn
+        elif conn is None:
             conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
@@ -382,14 +430,14 @@ class Store:
     def outlets(self) -> list[Outlet]:
         """Every outlet, by name."""
         rows = self.conn.execute("SELECT data FROM outlets ORDER BY name COLLATE NOCASE").fetchall()
-        return [Outlet.model_validate_json(r[0]) for r in rows]
+        return [Outlet.model_validate_json(r[0], context=STORED) for r in rows]
 
     def outlet(self, outlet_id: str | None) -> Outlet | None:
         """One outlet by id, or None."""
         if outlet_id is None:
             return None
         row = self.conn.execute("SELECT data FROM outlets WHERE id = ?", [outlet_id]).fetchone()
-        return Outlet.model_validate_json(row[0]) if row else None
+        return Outlet.model_validate_json(row[0], context=STORED) if row else None
 
     # -- articles --------------------------------------------------------------------
 
@@ -769,6 +817,10 @@ class Store:
         unknown = set(changes) - allowed
         if unknown:
             raise ValueError(f"cannot change {', '.join(sorted(unknown))}")
+        for name, kind in (("note", "notes"), ("label", "name"), ("category", "name")):
+            value = changes.get(name)
+            if isinstance(value, str) and len(value) > FIELD_LIMITS[kind]:
+                raise ValueError(f"{name}: is {len(value):,} characters long; at most {FIELD_LIMITS[kind]:,} are accepted")
         values = {k: (json.dumps(v) if k == "attributes" else int(v) if k == "deleted" else v) for k, v in changes.items()}
         values["updated"] = utc_now()
         assignments = ", ".join(f'"{k}" = ?' for k in values)
@@ -1039,7 +1091,7 @@ def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
 def _article_from_row(conn: sqlite3.Connection, row: tuple) -> Article:
     cols = _columns(conn, "articles")
     data = dict(zip(cols, row))
-    return Article(
+    return Article.model_validate(dict(
         id=data["id"],
         publisher=data["publisher"],
         original_source=data["original_source"],
@@ -1058,7 +1110,7 @@ def _article_from_row(conn: sqlite3.Connection, row: tuple) -> Article:
         supersedes=data["supersedes"],
         imported_at=data["imported_at"],
         unverified=json.loads(data["unverified"] or "[]"),
-    )
+    ), context=STORED)  # a database written before a limit stays readable
 
 
 _INSERT_ANNOTATION = (
@@ -1080,7 +1132,7 @@ def _annotation_from_row(data: dict[str, Any]) -> Annotation:
     data = {k: v for k, v in data.items() if k not in DERIVED_COLUMNS}
     data["attributes"] = json.loads(data["attributes"] or "{}")
     data["deleted"] = bool(data["deleted"])
-    return Annotation.model_validate(data)
+    return Annotation.model_validate(data, context=STORED)  # a database written before a limit stays readable
 
 
 _UPDATE_ANNOTATION = (

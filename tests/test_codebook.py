@@ -278,7 +278,7 @@ UNREADABLE = {
                                     "top level: must be a mapping (id, version, title, categories, ...), not a list"),
     "a scalar": (b"just words\n", "top level: must be a mapping (id, version, title, categories, ...), not a str"),
     "empty file": (b"", "is empty (a codebook is a mapping: id, version, title, categories, ...)"),
-    "binary file": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe", "is not UTF-8 text"),
+    "binary file": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe", "is not UTF-8 text (invalid byte at offset 0)"),
     "NUL bytes": (b"id: x\x00\n", "invalid YAML: unacceptable character #x0000: special characters are not allowed"),
 }
 

@@ -45,7 +45,7 @@ def test_annotator_name_loses_escape_sequences_and_newlines(workdir):
         ("annotator = 5\n", "annotator: must be a non-empty string"),
         ('codebook = ""\n', "codebook: must be a non-empty string"),
         ('keys = "x"\n', "keys: must be a table"),
-        (b"\xff\xfe\x00bad", "cannot be read"),
+        (b"\xff\xfe\x00bad", "is not UTF-8 text"),
     ],
 )
 def test_bad_configuration_is_one_line_naming_the_file_and_setting(demo_dir, content, message):

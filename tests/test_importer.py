@@ -609,7 +609,7 @@ def test_csv_manifest_problems(workdir):
     write(workdir / "m.csv", "file,publisher\ngood.txt,press-tv\n".encode("utf-16"))
     write(workdir / "good.txt", GOOD)
     result = cli("import", "--manifest", "m.csv", "good.txt")
-    assert result.exit_code == 1 and "cannot be read as UTF-8 CSV" in the_line(rejections(result), "m.csv")
+    assert result.exit_code == 1 and "is not UTF-8 text (invalid byte at offset" in the_line(rejections(result), "m.csv")
     write(workdir / "m.csv", "name,publisher\ngood.txt,press-tv\n")
     result = cli("import", "--manifest", "m.csv", "good.txt")
     assert result.exit_code == 1 and "has no 'file' column" in the_line(rejections(result), "m.csv")

@@ -1003,6 +1003,16 @@ class AnnotatorApp(App):
         if await self._do(self._update(tag, f"voice {name}", attributes={**tag.attributes, "voice": following})):
             self.notify(f"Voice: {name}", markup=False, timeout=2)
 
+    def _note_fits(self, note: str) -> bool:
+        """False (and says so, nothing saved) when ``note`` is longer than a note may be."""
+        from ..models import FIELD_LIMITS
+
+        limit = FIELD_LIMITS["notes"]
+        if len(note) > limit:
+            self.notify(f"Not saved: the note is {len(note):,} characters long; at most {limit:,} are accepted.",
+                        severity="error", markup=False)
+        return len(note) <= limit
+
     @work(group="dialog", exclusive=True)
     async def action_note_tag(self) -> None:
         tag = self._current()
@@ -1012,6 +1022,8 @@ class AnnotatorApp(App):
         note = await self.push_screen_wait(NoteScreen("Note on this tag", tag.note or ""))
         if note is not None:
             note = normalize_text(note).strip()
+            if not self._note_fits(note):
+                return
             if note != (tag.note or ""):
                 await self._do(self._update(tag, "note", note=note or None))
 
@@ -1027,6 +1039,8 @@ class AnnotatorApp(App):
         if note is None or not self._still_on(opened_on):
             return
         note = normalize_text(note).strip()
+        if not self._note_fits(note):
+            return
         if existing is not None:
             if note != (existing.note or ""):
                 await self._do(self._update(existing, "article note", note=note or None, deleted=not note))

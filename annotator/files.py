@@ -1,0 +1,63 @@
+"""Reading the small files the tool is given (YAML, TOML, CSV manifests): only regular
+files, never a pipe or device that would block forever, each failure one line."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from .paths import display_path
+from .readers import InputError
+
+
+def file_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a file (``"no such file"``, ``"is a folder, not a file"``,
+    ``"is not a regular file ..."``), or None when it is a regular file."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return "no such file"
+    except (OSError, ValueError) as exc:  # a name too long, a NUL byte, a symlink loop
+        return f"cannot be read: {getattr(exc, 'strerror', None) or exc}"
+    return _kind_problem(info.st_mode)
+
+
+def _kind_problem(mode: int) -> str | None:
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    if not stat.S_ISREG(mode):
+        return "is not a regular file (a pipe, socket or device)"
+    return None
+
+
+def read_regular_bytes(path: Path) -> bytes:
+    """The bytes of the regular file ``path``; :class:`InputError` (``file: what``) otherwise.
+    Opened without blocking, so a pipe with no writer is refused at once, never waited on."""
+    name = display_path(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{name}: is a folder, not a file") from None
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{name}: cannot be read: {getattr(exc, 'strerror', None) or exc}") from None
+    problem = _kind_problem(os.fstat(fd).st_mode)
+    if problem:
+        os.close(fd)
+        raise InputError(f"{name}: {problem}")
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            return handle.read()
+        except OSError as exc:
+            raise InputError(f"{name}: cannot be read: {exc.strerror or exc}") from None
+
+
+def read_regular_text(path: Path, encoding: str = "utf-8-sig") -> str:
+    """:func:`read_regular_bytes` decoded; a file that is not ``encoding`` is one line too."""
+    data = read_regular_bytes(path)
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{display_path(path)}: is not UTF-8 text (invalid byte at offset {exc.start})") from None
