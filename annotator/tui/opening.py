@@ -58,4 +58,6 @@ def open_session(request: OpenRequest) -> Session:
         store = request.store if request.store is not None else Store(request.db_path)
     except (InputError, StoreError) as exc:
         raise OpenError(str(exc)) from None
-    return Session(store, resolve_annotator(request.annotator_name, config), book, dict(config.keys))
+    annotator = resolve_annotator(request.annotator_name, config)
+    store.actor, store.actor_source = annotator, "tui"  # the history records who changed a tag, and where
+    return Session(store, annotator, book, dict(config.keys))
