@@ -19,7 +19,7 @@ from .cli_common import (AnnotatorGroup, make_console, codebook_finder, codebook
                          store_command)
 from .cli_history import history
 from .cli_reports import agreement, export_command, stats
-from .normalize import printable
+from .normalize import json_escape_hidden, printable
 from .paths import display_path
 
 if TYPE_CHECKING:  # the store (pydantic models) is imported when used
@@ -371,7 +371,7 @@ def suggest(store: Store, article: str | None, all_articles: bool, as_json: bool
     if all_articles:
         for found in store.iter_current_articles():
             for s in matcher.find(found.text):
-                click.echo(json.dumps({"article": found.id, **s.as_dict()}, ensure_ascii=False))
+                click.echo(json_escape_hidden(json.dumps({"article": found.id, **s.as_dict()}, ensure_ascii=False)))
         return
     found = find_article(store, article)
     suggestions = matcher.find(found.text)

@@ -16,7 +16,7 @@ import click
 from rich.text import Text
 
 from . import DEFAULT_DB
-from .normalize import printable
+from .normalize import json_escape_hidden, printable
 
 if TYPE_CHECKING:  # the store (pydantic models) and rich's console are imported when used
     from rich.console import Console
@@ -167,7 +167,7 @@ def creating_store_command(func: Callable) -> Callable:
 
 
 def print_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    click.echo(json_escape_hidden(json.dumps(data, ensure_ascii=False, indent=2)))
 
 
 def codebook_finder(ref: str | None = None) -> Callable[[str], Any]:

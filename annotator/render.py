@@ -16,7 +16,7 @@ from rich.text import Text
 
 from .models import Annotation, Article, Outlet
 from .naming import Names
-from .normalize import normalize_text
+from .normalize import neutralize, normalize_text
 from .store import ArticleRow
 
 UNKNOWN = Text("unknown", style="dim italic")
@@ -24,10 +24,12 @@ UNVERIFIED = " (unverified)"
 
 
 def safe(value: object, style: str = "") -> Text:
-    """Untrusted text as a rich ``Text``: normalized (no escape sequences), never markup."""
+    """Untrusted text as a rich ``Text``: normalized (no escape sequences), bidi, zero-width
+    and other hidden characters shown as escapes (:func:`annotator.normalize.neutralize`),
+    never markup."""
     if value is None or value == "":
         return UNKNOWN.copy()
-    return Text(normalize_text(str(value)), style=style)
+    return Text(neutralize(normalize_text(str(value))), style=style)
 
 
 def reflow(text: str) -> str:
