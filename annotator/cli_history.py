@@ -22,6 +22,8 @@ def _resolve(store: Store, ref: str) -> tuple[str | None, str | None]:
     """``(tag id, article id)`` that ``ref`` names: a tag id or a unique prefix of one (4+
     characters), else an article id or prefix."""
     ref = ref.strip()
+    if printable(ref) != ref or not ref:
+        fail(f"{printable(ref)!r}: not a tag or article id (see `annotator articles` and `annotator show ARTICLE`)", 2)
     exact = store.article(ref)
     if exact is not None and exact.id == ref:
         return None, ref

@@ -878,12 +878,14 @@ class Store:
         return next((HistoryEntry(*r[:4], _loads(r[4]), _loads(r[5]), *r[6:]) for r in rows), None)
 
     def tag_ids_starting(self, prefix: str, limit: int = 5) -> list[str]:
-        """Ids of tags (live, deleted or removed: any with a history) starting with ``prefix``."""
-        pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        rows = self.conn.execute("SELECT DISTINCT uuid FROM annotation_history WHERE uuid LIKE ? ESCAPE '\\' "
-                                 "UNION SELECT uuid FROM annotations WHERE uuid LIKE ? ESCAPE '\\' LIMIT ?",
-                                 [pattern, pattern, limit]).fetchall()
-        return sorted(r[0] for r in rows)
+        """Ids of tags (live, deleted or removed: any with a history) starting with ``prefix``
+        (any case; read from the indices, as a range of ids)."""
+        low = prefix.lower()
+        high = low + "\U0010ffff"
+        rows = self.conn.execute("SELECT uuid FROM (SELECT uuid FROM annotation_history WHERE uuid >= ?1 AND uuid < ?2 "
+                                 "UNION SELECT uuid FROM annotations WHERE uuid >= ?1 AND uuid < ?2) ORDER BY uuid "
+                                 "LIMIT ?3", [low, high, limit]).fetchall()
+        return [r[0] for r in rows]
 
     def restore_version(self, entry_id: int, who: str | None = None) -> Annotation:
         """Bring a tag back to a recorded version: for a conflict still open, the incoming one

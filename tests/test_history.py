@@ -263,3 +263,21 @@ def test_the_history_migration_runs_on_an_older_database_and_again(demo_dir):
     assert [e.change for e in again.history(uuid=answer.uuid)] == ["changed"]
     _migration_8(again.db)  # a second run (schema numbers renumbered at a merge) changes nothing
     assert len(again.history(uuid=answer.uuid)) == 1
+
+
+async def test_a_change_made_in_the_tui_is_recorded_as_the_session_annotator(alice):
+    from .test_tui import make_app, press, select_text, settle
+
+    store, article, _, _ = alice
+    app = make_app(store, annotator="maria")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        await select_text(app, pilot, app.article.text.split()[0])
+        await press(pilot, "1")
+    made = [e for e in store.history() if e.after and e.after["annotator"] == "maria"]
+    assert [(e.change, e.who, e.source) for e in made] == [("created", "maria", "tui")]
+
+
+def test_a_reference_with_control_characters_is_one_error_line(alice):
+    result = run("--db", "annotations.db", "history", "\x1b[2J\u202e")
+    assert result.exit_code == 2 and len(result.stderr.splitlines()) == 1 and "\x1b" not in result.stderr

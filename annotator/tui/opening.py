@@ -42,6 +42,10 @@ class Session:
     codebook: Codebook
     keymap: dict[str, str] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # the history of every tag records who changed it, and where
+        self.store.actor, self.store.actor_source = self.annotator, "tui"
+
 
 def open_session(request: OpenRequest) -> Session:
     """Read the configuration and the codebook, open the store (worker thread).
@@ -58,6 +62,4 @@ def open_session(request: OpenRequest) -> Session:
         store = request.store if request.store is not None else Store(request.db_path)
     except (InputError, StoreError) as exc:
         raise OpenError(str(exc)) from None
-    annotator = resolve_annotator(request.annotator_name, config)
-    store.actor, store.actor_source = annotator, "tui"  # the history records who changed a tag, and where
-    return Session(store, annotator, book, dict(config.keys))
+    return Session(store, resolve_annotator(request.annotator_name, config), book, dict(config.keys))
