@@ -7,7 +7,7 @@ same corpus (another annotator's laptop, a backup).
 * A later version of a tag of the one merging (``--annotator``) replaces it (the merge
   of your two laptops keeps your newer edit). A later version of someone else's tag is
   never applied: it is a *conflict*, kept in the history beside the stored tag, which
-  stays as it is, until someone settles it (``annotator history TAG --accept N`` or
+  stays as it is, until someone settles it (``annotator history --accept N`` or
   ``--dismiss N``).
 * A record is refused, with its line number, when it is not JSON, misses or mistypes a
   field (:class:`annotator.export.AnnotationFields`), names an article the database
@@ -213,9 +213,12 @@ def check_record(annotation: Annotation, codebook: Callable[[str], Any] | None =
                         ("category", annotation.category), ("label", annotation.label)):
         if not value.strip():
             raise ValueError(f"{name} is blank")
-        if clean_line(value) != value or printable(value) != value:
-            raise ValueError(f"{name} {_short(value)} holds control, format or line-break characters "
-                             "(or spaces at its ends)")
+        if printable(value) != value:
+            raise ValueError(f"{name} {_short(value)} holds control, format (bidi, zero-width) or line-break "
+                             "characters")
+        if clean_line(value) != value:
+            raise ValueError(f"{name} {_short(value)} is not in normal form (spaces at its ends or in a run, "
+                             "or not Unicode NFC)")
     limit = (now or datetime.now(timezone.utc)) + CLOCK_SKEW
     for name, value in (("created_at", annotation.created), ("updated_at", annotation.updated)):
         moment = datetime.fromisoformat(value)

@@ -284,6 +284,8 @@ _HIDDEN_IN_DIFF = {"uuid", "updated", "text_sha256", "prefix", "suffix"}  # book
 
 
 def _clip(value: object, limit: int = 60) -> str:
+    if isinstance(value, dict):
+        value = ", ".join(f"{k}={v}" for k, v in value.items()) or "none"
     text = "—" if value is None else str(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

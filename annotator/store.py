@@ -1225,7 +1225,13 @@ def _history_record(a: Annotation) -> dict[str, Any]:
 
 
 def _loads(text: str | None) -> dict[str, Any] | None:
-    return None if text is None else json.loads(text)
+    """A history row's ``before`` or ``after`` as a dict, its ``attributes`` as an object."""
+    if text is None:
+        return None
+    data = json.loads(text)
+    if isinstance(data.get("attributes"), str):
+        data["attributes"] = json.loads(data["attributes"])
+    return data
 
 
 @dataclass(frozen=True)

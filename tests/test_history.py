@@ -160,10 +160,12 @@ def test_labels_names_and_spans_are_checked(alice, demo_dir):
         {"start": record["start"], "end": record["start"], "quote": ""},  # an empty span
         {"label": "retired-label", "codebook_version": "0.9"},  # another version: an orphan, kept
         {"label": "whatever", "codebook": "a-codebook-this-installation-lacks"},
+        {"label": "kremlin-form "},                    # a space at the end
     ])]
+    new[-1]["id"] = "00000000-0000-4000-8000-000000000010"
     refused = []
     report = import_annotations(store, write(demo_dir / "new.jsonl", new), lambda n, why: refused.append((n, why)))
-    assert [n for n, _ in refused] == [1, 2, 3, 4, 5, 6, 7]
+    assert [n for n, _ in refused] == [1, 2, 3, 4, 5, 6, 7, 10]
     reasons = [why for _, why in refused]
     assert reasons[0] == 'codebook ru-ua-framing 1 has no label "no-such-label" in category term'
     assert reasons[1] == 'codebook ru-ua-framing 1 has no category "no-such-category"'
@@ -171,6 +173,7 @@ def test_labels_names_and_spans_are_checked(alice, demo_dir):
     assert reasons[3] == "annotator is blank"
     assert reasons[4].startswith("label") and reasons[5].startswith("category")
     assert reasons[6].endswith("is empty")
+    assert reasons[7] == 'label "kremlin-form " is not in normal form (spaces at its ends or in a run, or not Unicode NFC)'
     assert report.added == 2
 
 
@@ -187,8 +190,7 @@ def test_every_change_to_a_tag_is_recorded_with_who_and_where(alice):
     assert [e.change for e in entries] == ["created", "changed", "changed", "changed"]
     assert entries[0].who is None  # made before the session said who it is
     assert [(e.who, e.source) for e in entries[1:]] == [("alice", "tui")] * 3
-    assert json.loads(entries[1].before["attributes"]) == {} and json.loads(entries[1].after["attributes"]) == {
-        "voice": "quoted"}
+    assert (entries[1].before["attributes"], entries[1].after["attributes"]) == ({}, {"voice": "quoted"})
     assert (entries[2].before["note"], entries[2].after["note"]) == (None, "a note")
     assert (entries[3].before["deleted"], entries[3].after["deleted"]) == (0, 1)
     [created, relabel] = store.history(uuid=answer.uuid)
