@@ -23,7 +23,7 @@ def _resolve(store: Store, ref: str) -> tuple[str | None, str | None]:
     characters), else an article id or prefix."""
     ref = ref.strip()
     if printable(ref) != ref or not ref:
-        fail(f"{printable(ref)!r}: not a tag or article id (see `annotator articles` and `annotator show ARTICLE`)", 2)
+        fail(f"{printable(ref)!r}: not a tag or article id (`annotator articles` lists articles)", 2)
     exact = store.article(ref)
     if exact is not None and exact.id == ref:
         return None, ref
@@ -33,6 +33,9 @@ def _resolve(store: Store, ref: str) -> tuple[str | None, str | None]:
     if len(tags) > 1:
         fail(f"{printable(ref)!r}: ambiguous, the start of several tag ids ({', '.join(tags[:2])}, …); "
              "give more characters", 2)
+    if len(ref) >= MIN_PREFIX and store.article(ref) is None and not store.article_ids_starting(ref, limit=1):
+        fail(f"no tag or article {printable(ref)!r} (`annotator articles` lists articles; `annotator history "
+             "ARTICLE` shows the ids of its tags)")
     return None, find_article(store, ref).id
 
 

@@ -242,7 +242,7 @@ def test_history_of_an_article_as_a_table_and_as_json(alice, demo_dir):
     assert data[2]["after"]["note"] == "[red]x[/] \u202eevil" and data[2]["who"] == "eve\u202e\x9b[31m"
     assert data[0]["before"] is None and data[0]["after"]["uuid"] == answer.uuid
     unknown = run("--db", "annotations.db", "history", "ffffffffffff")
-    assert unknown.exit_code == 1 and "no article" in unknown.stderr
+    assert unknown.exit_code == 1 and "no tag or article 'ffffffffffff'" in unknown.stderr
     none = run("--db", "annotations.db", "history")
     assert none.exit_code == 2
 
