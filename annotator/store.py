@@ -721,7 +721,8 @@ class Store:
         ``added`` (new uuid), ``present`` (stored exactly so), ``kept`` (the stored one is as
         new or newer and stays), ``updated`` (a later version of a tag of ``owner``, the one
         merging, replaces it), ``conflict`` (a later version of someone else's tag: the stored
-        tag stays, the incoming one is kept as an open conflict in the history) or
+        tag stays, the incoming one is kept as an open conflict in the history, once; a
+        version whose conflict was dismissed is ``kept``) or
         ``refused: why`` (it would give a stored tag another annotator or article). Changes
         are recorded in the history as made by ``owner`` from ``source``. Decided inside the
         write transaction, so merges running at once agree."""
@@ -748,8 +749,13 @@ class Store:
                     outcomes.append("updated")
                 else:
                     incoming = json.dumps(_history_record(annotation), ensure_ascii=False)
-                    if conn.execute("SELECT 1 FROM annotation_history WHERE uuid = ? AND change = 'conflict' "
-                                    "AND settled IS NULL AND after = ?", [annotation.uuid, incoming]).fetchone() is None:
+                    earlier = conn.execute("SELECT settled FROM annotation_history WHERE uuid = ? AND change = "
+                                           "'conflict' AND after = ? ORDER BY settled IS NULL DESC LIMIT 1",
+                                           [annotation.uuid, incoming]).fetchone()
+                    if earlier is not None and earlier[0] is not None:
+                        outcomes.append("kept")  # this very version was dismissed before: not asked again
+                        continue
+                    if earlier is None:
                         conn.execute("INSERT INTO annotation_history (uuid, article_id, change, before, after, who, "
                                      f"source, at) VALUES (?, ?, 'conflict', ?, ?, ?, ?, {_NOW_SQL})",
                                      [stored.uuid, stored.article_id,

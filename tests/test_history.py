@@ -142,6 +142,9 @@ def test_a_conflict_is_settled_by_accepting_or_dismissing_it(alice, demo_dir):
         "alice", f"accepted conflict {first.id}", "anti", "pro")
     twice = run("--db", "annotations.db", "history", "--accept", str(first.id))
     assert twice.exit_code == 1 and "not an open merge conflict (already accepted by alice)" in twice.stderr
+    # the same file again: the accepted version is present, the dismissed one is not asked again
+    again = import_annotations(store, demo_dir / "bob.jsonl", owner="bob")
+    assert (again.present, again.kept, again.conflicts) == (1, 1, [])
     nothing = run("--db", "annotations.db", "history", "--dismiss", "999")
     assert nothing.exit_code == 1 and "no history entry 999" in nothing.stderr
 
