@@ -2,38 +2,52 @@
 same corpus (another annotator's laptop, a backup).
 
 * Idempotent by annotation id: an id not in the database is added; one stored exactly
-  so is "already present"; one whose ``updated_at`` is later than the stored copy's
-  replaces it (the merge of two laptops keeps the newer edit); otherwise the stored
-  copy stays.
+  so is "already present"; one whose ``updated_at`` is not later than the stored copy's
+  is "kept as stored".
+* A later version of a tag of the one merging (``--annotator``) replaces it (the merge
+  of your two laptops keeps your newer edit). A later version of someone else's tag is
+  never applied: it is a *conflict*, kept in the history beside the stored tag, which
+  stays as it is, until someone settles it (``annotator history --accept N`` or
+  ``--dismiss N``).
 * A record is refused, with its line number, when it is not JSON, misses or mistypes a
   field (:class:`annotator.export.AnnotationFields`), names an article the database
-  does not have, was made on another text (``text_sha256``), or quotes text that is not
-  at its offsets (``text[start:end] != quote``, or prefix/suffix not beside it). The
-  other records still go in.
+  does not have, was made on another text (``text_sha256``), quotes text that is not
+  at its offsets (``text[start:end] != quote``, or prefix/suffix not beside it), has an
+  empty span, a time more than :data:`CLOCK_SKEW` in the future, an annotator, codebook,
+  category or label that is blank or holds control, format (bidi, zero-width) or
+  line-break characters, a category or label its codebook does not have (when this
+  installation has that codebook in the same version), or gives a stored id another
+  annotator or article. The other records still go in.
 * The file is checked as a whole first (a regular file, UTF-8, no NUL bytes): a bad
   file is one error and nothing is written. Accepted records are written in batches,
-  one transaction each.
+  one transaction each; every change is in the history with the file's name and SHA-256.
 """
 
 from __future__ import annotations
 
 import codecs
+import functools
+import hashlib
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from .export import AnnotationFields
-from .models import Annotation, Article
+from .models import ARTICLE_NOTE_CATEGORY, ARTICLE_NOTE_LABEL, Annotation, Article
+from .normalize import clean_line, printable
 from .paths import display_path
 from .readers import InputError
 
 BATCH = 1000
 _CHUNK = 1 << 20
+CLOCK_SKEW = timedelta(minutes=5)  # how far ahead of this computer's clock a record's time may be
+NAMED_CONFLICTS = 5  # conflicts named in the summary line
 
 
 @dataclass
@@ -45,18 +59,23 @@ class MergeReport:
     present: int = 0
     kept: int = 0
     refused: int = 0
+    conflicts: list[str] = field(default_factory=list)
 
     def count(self, outcome: str) -> None:
         setattr(self, outcome, getattr(self, outcome) + 1)
 
     @property
     def ok(self) -> bool:
-        return self.refused == 0
+        return self.refused == 0 and not self.conflicts
 
     def summary(self) -> str:
         parts = [f"{self.added} added", f"{self.updated} updated", f"{self.present} already present"]
         if self.kept:
             parts.append(f"{self.kept} kept as stored (the stored copy is as new or newer)")
+        if self.conflicts:
+            named = ", ".join(self.conflicts[:NAMED_CONFLICTS]) + (", …" if len(self.conflicts) > NAMED_CONFLICTS else "")
+            parts.append(f"{len(self.conflicts)} conflict(s) (someone else's tag changed: kept as stored, the "
+                         f"incoming version is in `annotator history TAG`: {named})")
         parts.append(f"{self.refused} refused")
         return "Imported annotations: " + ", ".join(parts)
 
@@ -170,6 +189,56 @@ def check_against(annotation: Annotation, article: Article | None) -> None:
         raise ValueError(f"suffix {_short(annotation.suffix)} is not the text after {end}")
 
 
+def shipped_codebook(codebook_id: str) -> Any:
+    """The codebook of that id shipped with annotator, or None (an id is never read as a path)."""
+    from .codebook import ID_RE, find_codebook
+
+    if not ID_RE.fullmatch(codebook_id):
+        return None
+    try:
+        return find_codebook(codebook_id)
+    except InputError:
+        return None
+
+
+def check_record(annotation: Annotation, codebook: Callable[[str], Any] | None = None,
+                 now: datetime | None = None) -> None:
+    """ValueError unless ``annotation``'s own fields are acceptable: an annotator, codebook,
+    category and label that are not blank and in normal form (no control, format or
+    line-break characters, no spaces at the ends), no time in the future beyond
+    :data:`CLOCK_SKEW`, no empty span, and a category and label that ``codebook(id)``
+    (a :class:`annotator.codebook.Codebook` or None; default :func:`shipped_codebook`) has
+    when its version is the record's."""
+    for name, value in (("annotator", annotation.annotator), ("codebook", annotation.codebook_id),
+                        ("category", annotation.category), ("label", annotation.label)):
+        if not value.strip():
+            raise ValueError(f"{name} is blank")
+        if printable(value) != value:
+            raise ValueError(f"{name} {_short(value)} holds control, format (bidi, zero-width) or line-break "
+                             "characters")
+        if clean_line(value) != value:
+            raise ValueError(f"{name} {_short(value)} is not in normal form (spaces at its ends or in a run, "
+                             "or not Unicode NFC)")
+    limit = (now or datetime.now(timezone.utc)) + CLOCK_SKEW
+    for name, value in (("created_at", annotation.created), ("updated_at", annotation.updated)):
+        moment = datetime.fromisoformat(value)
+        if (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)) > limit:
+            raise ValueError(f"{name} {value} is in the future (more than {CLOCK_SKEW.seconds // 60} minutes "
+                             "ahead of this computer's clock)")
+    if annotation.start is not None and annotation.start == annotation.end:
+        raise ValueError(f"span {annotation.start}..{annotation.end} is empty")
+    if (annotation.category, annotation.label) == (ARTICLE_NOTE_CATEGORY, ARTICLE_NOTE_LABEL):
+        return
+    book = (codebook or shipped_codebook)(annotation.codebook_id)
+    if book is None or book.id != annotation.codebook_id or book.version != annotation.codebook_version:
+        return  # a codebook this installation does not have in that version: an orphan, kept
+    if book.category(annotation.category) is None:
+        raise ValueError(f"codebook {book.id} {book.version} has no category {_short(annotation.category)}")
+    if book.label(annotation.category, annotation.label) is None:
+        raise ValueError(f"codebook {book.id} {book.version} has no label {_short(annotation.label)} "
+                         f"in category {annotation.category}")
+
+
 def _short(text: str | None, limit: int = 40) -> str:
     text = text or ""
     return json.dumps(text if len(text) <= limit else text[: limit - 1] + "…", ensure_ascii=False)
@@ -183,15 +252,31 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
             yield number, line.removeprefix("\ufeff") if number == 1 else line
 
 
+def file_sha256(path: Path) -> str:
+    """The SHA-256 (hex) of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def import_annotations(store: Any, path: Path, on_refused: Callable[[int, str], None] | None = None,
-                       batch: int = BATCH) -> MergeReport:
-    """Merge the JSONL export at ``path`` into ``store``. Raises :class:`InputError` for a
-    file that cannot be read as UTF-8 text (then nothing is written); calls
-    ``on_refused(line, reason)`` for every refused record."""
+                       batch: int = BATCH, owner: str | None = None,
+                       codebook: Callable[[str], Any] | None = None) -> MergeReport:
+    """Merge the JSONL export at ``path`` into ``store`` as ``owner`` (whose tags a later
+    version may update; changes to others' tags are conflicts). ``codebook(id)`` gives the
+    codebook labels are checked against (see :func:`check_record`). Raises
+    :class:`InputError` for a file that cannot be read as UTF-8 text (then nothing is
+    written); calls ``on_refused(line, reason)`` for every refused record."""
     check_file(path)
+    source = f"import-annotations {printable(path.name)} (sha256 {file_sha256(path)})"
+    if codebook is None:
+        codebook = functools.lru_cache(maxsize=None)(shipped_codebook)
     report = MergeReport()
-    pending: list[Annotation] = []
+    pending: list[tuple[int, Annotation]] = []
     cache: dict[str, Article | None] = {}  # exports come grouped by article: keep the last few
+    now = datetime.now(timezone.utc)
 
     def article(article_id: str) -> Article | None:
         if article_id not in cache:
@@ -201,9 +286,20 @@ def import_annotations(store: Any, path: Path, on_refused: Callable[[int, str], 
             cache[article_id] = found if found is not None and found.id == article_id else None
         return cache[article_id]
 
+    def refuse(number: int, reason: str) -> None:
+        report.refused += 1
+        if on_refused is not None:
+            on_refused(number, reason)
+
     def flush() -> None:
-        for outcome in store.upsert_annotations(pending):
-            report.count(outcome)
+        outcomes = store.upsert_annotations([a for _, a in pending], owner=owner, source=source)
+        for (number, annotation), outcome in zip(pending, outcomes):
+            if outcome.startswith("refused: "):
+                refuse(number, outcome.removeprefix("refused: "))
+            elif outcome == "conflict":
+                report.conflicts.append(annotation.uuid)
+            else:
+                report.count(outcome)
         pending.clear()
 
     for number, line in _lines(path):
@@ -211,13 +307,12 @@ def import_annotations(store: Any, path: Path, on_refused: Callable[[int, str], 
             continue
         try:
             annotation = to_annotation(parse_line(line))
+            check_record(annotation, codebook, now)
             check_against(annotation, article(annotation.article_id))
         except ValueError as exc:
-            report.refused += 1
-            if on_refused is not None:
-                on_refused(number, str(exc))
+            refuse(number, str(exc))
             continue
-        pending.append(annotation)
+        pending.append((number, annotation))
         if len(pending) >= batch:
             flush()
     if pending:

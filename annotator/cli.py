@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING
 import click
 from rich.text import Text
 
-from .cli_common import (AnnotatorGroup, make_console, codebook_names, codebook_option, creating_store_command,
-                         database_exists, db_option, discard_if_empty, fail, find_article, holds_nothing, inherited,
-                         load_codebook_or_fail, open_store, print_json, resolve_db, store_command,
-                         writing_store_command)
+from .cli_common import (AnnotatorGroup, make_console, codebook_finder, codebook_names, codebook_option,
+                         creating_store_command, database_exists, db_option, discard_if_empty, fail, find_article,
+                         holds_nothing, inherited, load_codebook_or_fail, open_store, print_json, resolve_db,
+                         session_annotator, store_command, writing_store_command)
+from .cli_history import history
 from .cli_reports import agreement, export_command, stats
-from .normalize import printable
+from .normalize import json_escape_hidden, printable
 from .paths import display_path
 
 if TYPE_CHECKING:  # the store (pydantic models) is imported when used
@@ -268,9 +269,13 @@ def show(store: Store, article: str, as_json: bool) -> None:
 
 @main.command("import-annotations")
 @click.argument("file", type=click.Path(path_type=Path))
+@click.option("--annotator", "annotator_name", help="Who merges: a later version of your own tags replaces them; "
+              "one of someone else's is a conflict (default: configuration, $ANNOTATOR_NAME, login name).")
+@codebook_option
 @writing_store_command
-def import_annotations_command(store: Store, file: Path) -> None:
-    """Merge a JSON-lines export (annotator export --format jsonl) into this database of the same articles."""
+def import_annotations_command(store: Store, file: Path, annotator_name: str | None, codebook_ref: str | None) -> None:
+    """Merge a JSON-lines export (annotator export --format jsonl) into this database of the same articles.
+    Changes to someone else's tags are kept as conflicts (see `annotator history`)."""
     from .annotation_import import import_annotations
     from .readers import InputError
 
@@ -281,7 +286,8 @@ def import_annotations_command(store: Store, file: Path) -> None:
         err.print(Text("refused: ", style="bold red") + Text(printable(f"{where}:{line}: {reason}")))
 
     try:
-        report = import_annotations(store, file, refused)
+        report = import_annotations(store, file, refused, owner=session_annotator(annotator_name),
+                                    codebook=codebook_finder(codebook_ref))
     except InputError as exc:
         fail(str(exc))
     make_console().print(Text(report.summary()))
@@ -385,7 +391,7 @@ def suggest(store: Store, article: str | None, all_articles: bool, as_json: bool
     if all_articles:
         for found in store.iter_current_articles():
             for s in matcher.find(found.text):
-                click.echo(json.dumps({"article": found.id, **s.as_dict()}, ensure_ascii=False))
+                click.echo(json_escape_hidden(json.dumps({"article": found.id, **s.as_dict()}, ensure_ascii=False)))
         return
     found = find_article(store, article)
     suggestions = matcher.find(found.text)
@@ -401,6 +407,7 @@ def suggest(store: Store, article: str | None, all_articles: bool, as_json: bool
 main.add_command(stats)
 main.add_command(agreement)
 main.add_command(export_command)
+main.add_command(history)
 
 
 if __name__ == "__main__":

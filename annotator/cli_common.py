@@ -16,7 +16,7 @@ import click
 from rich.text import Text
 
 from . import DEFAULT_DB
-from .normalize import printable
+from .normalize import json_escape_hidden, printable
 from .paths import display_path
 
 if TYPE_CHECKING:  # the store (pydantic models) and rich's console are imported when used
@@ -195,35 +195,62 @@ def creating_store_command(func: Callable) -> Callable:
 
 
 def print_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    click.echo(json_escape_hidden(json.dumps(data, ensure_ascii=False, indent=2)))
+
+
+def codebook_finder(ref: str | None = None) -> Callable[[str], Any]:
+    """``book(codebook_id)``: the codebook tags were made with: the configured (or
+    ``--codebook``) one when its id matches, else the shipped one of that id, else None."""
+    from .codebook import ID_RE, find_codebook
+    from .readers import InputError
+
+    found: dict[str, Any] = {}
+    try:
+        configured = load_codebook_or_fail(ref, quiet=True)
+    except InputError:
+        configured = None
+
+    def book(codebook_id: str) -> Any:
+        if codebook_id not in found:
+            match = configured if configured is not None and configured.id == codebook_id else None
+            if match is None and ID_RE.fullmatch(codebook_id):  # an id, never a path to read
+                try:
+                    match = find_codebook(codebook_id)
+                except InputError:
+                    match = None
+            found[codebook_id] = match if match is not None and match.id == codebook_id else None
+        return found[codebook_id]
+
+    return book
 
 
 def codebook_names() -> Callable[[str], Any]:
     """``names(codebook_id)``: the :class:`annotator.naming.Names` of the codebook tags were made
-    with: the configured (or ``--codebook``) one when its id matches, else the shipped one
-    of that id; ids as they are when neither is at hand."""
-    from .codebook import find_codebook
+    with (:func:`codebook_finder`); ids as they are when no codebook is at hand."""
     from .naming import Names
-    from .readers import InputError
 
+    book = codebook_finder()
     found: dict[str, Names] = {}
-    try:
-        configured = load_codebook_or_fail(None, quiet=True)
-    except InputError:
-        configured = None
 
     def names(codebook_id: str) -> Names:
         if codebook_id not in found:
-            book = configured if configured is not None and configured.id == codebook_id else None
-            if book is None:
-                try:
-                    book = find_codebook(codebook_id)
-                except InputError:
-                    book = None
-            found[codebook_id] = Names(book if book is not None and book.id == codebook_id else None)
+            found[codebook_id] = Names(book(codebook_id))
         return found[codebook_id]
 
     return names
+
+
+def session_annotator(explicit: str | None = None) -> str:
+    """The name of whoever runs this command: ``--annotator``, else the configuration,
+    ``$ANNOTATOR_NAME`` or the login name (an error line for a bad configuration)."""
+    from .config import load_config, resolve_annotator
+    from .readers import InputError
+
+    try:
+        config = load_config()
+    except InputError as exc:
+        fail(str(exc))
+    return resolve_annotator(inherited("annotator_name", explicit), config)
 
 
 MIN_PREFIX = 4  # characters of an article id that find it (Store.article)

@@ -31,7 +31,7 @@ from typing import IO, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .models import ARTICLE_NOTE_CATEGORY, utc_now
-from .normalize import printable
+from .normalize import json_escape_hidden, printable
 from .store import CSV_ARTICLE_CELLS, CSV_HEAD_CELLS, CSV_SEPARATOR, CSV_TAIL_CELLS, EXPORT_FIELDS
 from .tables import FORMULA_STARTS, csv_writer, write_csv_row
 
@@ -313,23 +313,9 @@ def write_csv_fast(store: Any, out: IO[str], annotators: Iterable[str] | None = 
 
 # -- JSON lines -----------------------------------------------------------------------------
 
-# Characters a terminal may act on or that hide text (C1 controls, bidi and other format
-# characters, line separators): JSON output carries them as \u escapes, which decode to
-# the same strings. ensure_ascii=False already escapes C0 controls (ESC is \u001b).
-_JSON_HIDDEN = re.compile(
-    "[\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
-    "\U000e0000-\U000e007f]"
-)
-
-
-def _escape_hidden(match: re.Match[str]) -> str:
-    return json.dumps(match.group())[1:-1]  # \uXXXX (a surrogate pair for astral characters)
-
-
 def dumps(data: Any) -> str:
     """Compact JSON, UTF-8 text kept readable, invisible and terminal-active characters escaped."""
-    text = json.dumps(data, ensure_ascii=False, separators=(", ", ": "))
-    return _JSON_HIDDEN.sub(_escape_hidden, text) if _JSON_HIDDEN.search(text) else text
+    return json_escape_hidden(json.dumps(data, ensure_ascii=False, separators=(", ", ": ")))
 
 
 def write_jsonl(records: Iterable[dict[str, Any]], out: IO[str], terminal: bool = False) -> int:

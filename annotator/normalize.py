@@ -12,6 +12,7 @@ The result can be shown in a terminal without changing it, and Textual's
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 
@@ -46,9 +47,55 @@ def normalize_text(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+# Characters that a terminal acts on or that reorder or hide text: C1 controls, the soft
+# hyphen, bidi marks, embeddings, overrides and isolates, zero-width and other invisible
+# format characters, line and paragraph separators, tag characters.
+HIDDEN_RE = re.compile(
+    "[\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
+    "\U000e0000-\U000e007f]"
+)
+# A zero-width joiner or non-joiner between two non-ASCII characters shapes emoji
+# sequences and scripts (Persian, Indic) and is kept; anywhere else it is escaped.
+_JOINER_IN_WORD_RE = re.compile("(?<=[^\x00-\x7f])[\u200c\u200d](?=[^\x00-\x7f])")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def neutralize(text: str) -> str:
+    """``text`` with every :data:`HIDDEN_RE` character shown as a visible escape
+    (``\\u202e``), so that it cannot reorder or hide what a terminal shows; joiners
+    inside emoji sequences and words are kept. For terminal views, never for stored data."""
+    if not HIDDEN_RE.search(text):
+        return text
+    out, last = [], 0
+    for match in HIDDEN_RE.finditer(text):
+        out.append(text[last:match.start()])
+        kept = match.group() in "\u200c\u200d" and _JOINER_IN_WORD_RE.match(text, match.start()) is not None
+        out.append(match.group() if kept and not HIDDEN_RE.match(text, match.start() - 1 if match.start() else 0)
+                   else _visible(match))
+        last = match.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
+def json_escape_hidden(text: str) -> str:
+    """JSON text (as ``json.dumps(..., ensure_ascii=False)`` writes it) with every
+    :data:`HIDDEN_RE` character written as a ``\\u`` escape: it decodes to the same
+    strings, and no C1 byte or bidi control reaches a terminal or pipe raw."""
+    return HIDDEN_RE.sub(_json_escape, text) if HIDDEN_RE.search(text) else text
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return json.dumps(match.group())[1:-1]  # \uXXXX (a surrogate pair for astral characters)
+
+
 def clean_line(text: str) -> str:
-    """Normalize a single-line field (title, name, note header): no newlines or tabs."""
-    return " ".join(normalize_text(text).split())
+    """A single-line field (title, name, note header) for the terminal: normalized, no
+    newlines or tabs, hidden characters shown as escapes (:func:`neutralize`)."""
+    return " ".join(neutralize(normalize_text(text)).split())
 
 
 _UNPRINTABLE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}

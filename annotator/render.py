@@ -16,7 +16,7 @@ from rich.text import Text
 
 from .models import Annotation, Article, Outlet
 from .naming import Names
-from .normalize import normalize_text
+from .normalize import neutralize, normalize_text
 from .store import ArticleRow
 
 UNKNOWN = Text("unknown", style="dim italic")
@@ -24,10 +24,12 @@ UNVERIFIED = " (unverified)"
 
 
 def safe(value: object, style: str = "") -> Text:
-    """Untrusted text as a rich ``Text``: normalized (no escape sequences), never markup."""
+    """Untrusted text as a rich ``Text``: normalized (no escape sequences), bidi, zero-width
+    and other hidden characters shown as escapes (:func:`annotator.normalize.neutralize`),
+    never markup."""
     if value is None or value == "":
         return UNKNOWN.copy()
-    return Text(normalize_text(str(value)), style=style)
+    return Text(neutralize(normalize_text(str(value))), style=style)
 
 
 def reflow(text: str) -> str:
@@ -280,3 +282,53 @@ def codebook_view(book) -> Group:
                 line.append_text(safe(", ".join(variant.terms + variant.patterns)))
             parts.append(line)
     return Group(*parts)
+
+
+_HIDDEN_IN_DIFF = {"uuid", "updated", "text_sha256", "prefix", "suffix"}  # bookkeeping, not what a change is about
+
+
+def _clip(value: object, limit: int = 60) -> str:
+    if isinstance(value, dict):
+        value = ", ".join(f"{k}={v}" for k, v in value.items()) or "none"
+    text = "—" if value is None else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def describe_change(entry) -> Text:
+    """What one history entry (:class:`annotator.store.HistoryEntry`) changed, as ``field: old → new`` lines."""
+    before, after = entry.before or {}, entry.after or {}
+    if entry.change == "created":
+        return Text.assemble("created: ", safe(f"{after.get('category')}/{after.get('label')}"),
+                             " ", safe(_clip(after.get("quote") or "(whole article)"), style="italic"))
+    if entry.change == "removed":
+        return Text.assemble("row deleted: ", safe(f"{before.get('category')}/{before.get('label')}"))
+    out = Text()
+    if entry.change == "conflict":
+        out.append(f"merge conflict ({entry.settled or 'open'}): stored → incoming\n", style="bold yellow")
+    fields = [name for name in after if name not in _HIDDEN_IN_DIFF and before.get(name) != after.get(name)]
+    for number, name in enumerate(fields or ["updated"]):
+        if number:
+            out.append("\n")
+        old, new = before.get(name), after.get(name)
+        if name == "deleted":
+            old, new = ("deleted" if old else "live"), ("deleted" if new else "live")
+        out.append_text(Text.assemble((f"{name}: ", "dim"), safe(_clip(old)), " → ", safe(_clip(new), style="bold")))
+    return out
+
+
+def history_table(entries: list, ref: str) -> RenderableType:
+    """The recorded changes of a tag or of an article's tags, oldest first."""
+    if not entries:
+        return Text.assemble("No recorded changes for ", safe(ref), ".")
+    table = Table(title=Text.assemble(f"{len(entries)} change{'s' if len(entries) != 1 else ''} of ", safe(ref)),
+                  box=box.SIMPLE_HEAD, expand=True)
+    for name, ratio in (("#", None), ("when", None), ("tag", None), ("who, from", 2), ("change", 3)):
+        table.add_column(name, overflow="fold", no_wrap=ratio is None, ratio=ratio)
+    for e in entries:
+        who = safe(e.who, style="bold") if e.who else Text("unknown (direct SQL)", style="dim")
+        if e.source:  # the file's SHA-256 shortened (--json has it whole)
+            who.append("\n")
+            who.append_text(safe(re.sub(r"(sha256 [0-9a-f]{12})[0-9a-f]{52}", r"\1…", e.source), style="dim"))
+        table.add_row(Text(str(e.id), style="cyan"), safe(e.at.replace("+00:00", "Z").replace("T", " ")),
+                      safe(e.uuid[:8]), who, describe_change(e))
+    return table

@@ -239,6 +239,48 @@ def _migration_6(db: sqlite_utils.Database) -> None:
                     "opened TEXT NOT NULL)")
 
 
+# The fields of an annotation a history row keeps (its ``before`` and ``after`` JSON objects).
+HISTORY_FIELDS = ("uuid", "article_id", "text_sha256", "annotator", "codebook_id", "codebook_version", "category",
+                  "label", "start", "end", "quote", "prefix", "suffix", "attributes", "note", "origin", "created",
+                  "updated", "deleted")
+_NOW_SQL = "strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')"
+
+
+def _row_json(row: str) -> str:
+    """SQL building the JSON object of trigger row ``row`` (``NEW`` or ``OLD``)."""
+    return "json_object(" + ", ".join(f"'{name}', {row}.\"{name}\"" for name in HISTORY_FIELDS) + ")"
+
+
+def _migration_7(db: sqlite_utils.Database) -> None:
+    """Every change to an annotation kept: ``annotation_history`` gets a row from triggers
+    (so plain-SQL writers are recorded too) on each insert, change and delete, with the
+    row before and after as JSON, and who and from where as the writer put them in
+    ``history_context`` inside the same transaction. ``conflict`` rows hold a merged
+    version that was not applied. Written to run again harmlessly (IF NOT EXISTS)."""
+    conn = db.conn
+    conn.execute("""CREATE TABLE IF NOT EXISTS annotation_history (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, uuid TEXT NOT NULL, article_id TEXT NOT NULL,
+        change TEXT NOT NULL, before TEXT, after TEXT, who TEXT, source TEXT, at TEXT NOT NULL, settled TEXT)""")
+    conn.execute("CREATE INDEX IF NOT EXISTS annotation_history_uuid ON annotation_history (uuid, id)")
+    conn.execute("CREATE INDEX IF NOT EXISTS annotation_history_article ON annotation_history (article_id, id)")
+    conn.execute("CREATE INDEX IF NOT EXISTS annotation_history_open ON annotation_history (change, settled)")
+    conn.execute("CREATE TABLE IF NOT EXISTS history_context (id INTEGER PRIMARY KEY CHECK (id = 1), who TEXT, "
+                 "source TEXT)")
+    record = ("INSERT INTO annotation_history (uuid, article_id, change, before, after, who, source, at) "
+              "VALUES ({row}.uuid, {row}.article_id, '{change}', {before}, {after}, "
+              "(SELECT who FROM history_context WHERE id = 1), (SELECT source FROM history_context WHERE id = 1), "
+              f"{_NOW_SQL});")
+    fields = ", ".join(f'"{name}"' for name in HISTORY_FIELDS)
+    differs = " OR ".join(f'OLD."{name}" IS NOT NEW."{name}"' for name in HISTORY_FIELDS)
+    conn.execute(f"""CREATE TRIGGER IF NOT EXISTS annotation_history_insert AFTER INSERT ON annotations BEGIN
+        {record.format(row="NEW", change="created", before="NULL", after=_row_json("NEW"))} END""")
+    conn.execute(f"""CREATE TRIGGER IF NOT EXISTS annotation_history_update AFTER UPDATE OF {fields} ON annotations
+        WHEN {differs} BEGIN
+        {record.format(row="NEW", change="changed", before=_row_json("OLD"), after=_row_json("NEW"))} END""")
+    conn.execute(f"""CREATE TRIGGER IF NOT EXISTS annotation_history_delete AFTER DELETE ON annotations BEGIN
+        {record.format(row="OLD", change="removed", before=_row_json("OLD"), after="NULL")} END""")
+
+
 # Columns of annotations kept by triggers (copies of attributes, the article's publisher), not part of the model.
 DERIVED_COLUMNS = frozenset({*STAT_ATTRIBUTES, "publisher"})
 # The covering index of schema 5, in the order per-outlet statistics group and count.
@@ -247,7 +289,7 @@ OUTLET_STATISTICS_COLUMNS = ("codebook_id", "deleted", "publisher", "category", 
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2, _migration_3, _migration_4, _migration_5,
-                                                            _migration_6]
+                                                            _migration_6, _migration_7]
 STATUSES = ("new", "in progress", "done")
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -295,6 +337,9 @@ class Store:
         self.path = Path(path)
         self.read_only = False
         self._local = threading.local()
+        # who makes the changes of this handle, and from where: kept in the annotation history
+        self.actor: str | None = None
+        self.actor_source: str | None = None
         try:
             mode_bits = self.path.stat().st_mode if self.path.exists() else None
         except OSError as exc:  # a name too long, a folder that cannot be entered
@@ -691,9 +736,19 @@ class Store:
 
     # -- annotations -----------------------------------------------------------------
 
+    @contextmanager
+    def _recorded_write(self, who: str | None = None, source: str | None = None) -> Iterator[sqlite3.Connection]:
+        """A write transaction whose annotation changes the history triggers record as made
+        by ``who`` (default :attr:`actor`) from ``source`` (default :attr:`actor_source`)."""
+        with self._write() as conn:
+            conn.execute("INSERT OR REPLACE INTO history_context (id, who, source) VALUES (1, ?, ?)",
+                         [who or self.actor, source or self.actor_source])
+            yield conn
+            conn.execute("DELETE FROM history_context")
+
     def add_annotation(self, annotation: Annotation) -> Annotation:
         """Store a new annotation (committed on return)."""
-        with self._write() as conn:
+        with self._recorded_write() as conn:
             conn.execute(_INSERT_ANNOTATION, _annotation_values(annotation))
         return annotation
 
@@ -701,21 +756,27 @@ class Store:
         """Soft-delete some annotations, bring back others and add one, in one transaction
         (e.g. replacing a single-choice answer: never the old gone without the new saved)."""
         now = utc_now()
-        with self._write() as conn:
+        with self._recorded_write() as conn:
             for uuids, flag in ((delete, 1), (undelete, 0)):
                 for uuid in uuids:
                     conn.execute("UPDATE annotations SET deleted = ?, updated = ? WHERE uuid = ?", [flag, now, uuid])
             if add is not None:
                 conn.execute(_INSERT_ANNOTATION, _annotation_values(add))
 
-    def upsert_annotations(self, annotations: Iterable[Annotation]) -> list[str]:
+    def upsert_annotations(self, annotations: Iterable[Annotation], owner: str | None = None,
+                           source: str | None = None) -> list[str]:
         """Merge annotations by uuid in one transaction (``import-annotations``); per annotation:
-        ``added`` (new uuid), ``present`` (stored exactly so), ``updated`` (its ``updated`` time is
-        later than the stored one's, which it replaces) or ``kept`` (the stored one is as new or
-        newer and stays). Decided inside the write transaction, so merges running at once agree."""
+        ``added`` (new uuid), ``present`` (stored exactly so), ``kept`` (the stored one is as
+        new or newer and stays), ``updated`` (a later version of a tag of ``owner``, the one
+        merging, replaces it), ``conflict`` (a later version of someone else's tag: the stored
+        tag stays, the incoming one is kept as an open conflict in the history, once; a
+        version whose conflict was dismissed is ``kept``) or
+        ``refused: why`` (it would give a stored tag another annotator or article). Changes
+        are recorded in the history as made by ``owner`` from ``source``. Decided inside the
+        write transaction, so merges running at once agree."""
         outcomes: list[str] = []
         cols = _columns(self.conn, "annotations")
-        with self._write() as conn:
+        with self._recorded_write(owner, source) as conn:
             for annotation in annotations:
                 row = conn.execute("SELECT * FROM annotations WHERE uuid = ?", [annotation.uuid]).fetchone()
                 if row is None:
@@ -723,14 +784,31 @@ class Store:
                     outcomes.append("added")
                     continue
                 stored = _annotation_from_row(dict(zip(cols, row)))
-                if stored == annotation:
+                if (stored.annotator, stored.article_id) != (annotation.annotator, annotation.article_id):
+                    outcomes.append(f"refused: id {stored.uuid} is a tag of {stored.annotator!r} on article "
+                                    f"{stored.article_id}; a record may not change its annotator or article")
+                elif stored == annotation:
                     outcomes.append("present")
-                elif _is_later(annotation.updated, stored.updated):
+                elif not _is_later(annotation.updated, stored.updated):
+                    outcomes.append("kept")
+                elif owner is not None and stored.annotator == owner:
                     values = _annotation_values(annotation)
                     conn.execute(_UPDATE_ANNOTATION, [*values[1:], values[0]])
                     outcomes.append("updated")
                 else:
-                    outcomes.append("kept")
+                    incoming = json.dumps(_history_record(annotation), ensure_ascii=False)
+                    earlier = conn.execute("SELECT settled FROM annotation_history WHERE uuid = ? AND change = "
+                                           "'conflict' AND after = ? ORDER BY settled IS NULL DESC LIMIT 1",
+                                           [annotation.uuid, incoming]).fetchone()
+                    if earlier is not None and earlier[0] is not None:
+                        outcomes.append("kept")  # this very version was dismissed before: not asked again
+                        continue
+                    if earlier is None:
+                        conn.execute("INSERT INTO annotation_history (uuid, article_id, change, before, after, who, "
+                                     f"source, at) VALUES (?, ?, 'conflict', ?, ?, ?, ?, {_NOW_SQL})",
+                                     [stored.uuid, stored.article_id,
+                                      json.dumps(_history_record(stored), ensure_ascii=False), incoming, owner, source])
+                    outcomes.append("conflict")
         return outcomes
 
     def iter_annotation_exports(
@@ -824,13 +902,84 @@ class Store:
         values = {k: (json.dumps(v) if k == "attributes" else int(v) if k == "deleted" else v) for k, v in changes.items()}
         values["updated"] = utc_now()
         assignments = ", ".join(f'"{k}" = ?' for k in values)
-        with self._write() as conn:
+        with self._recorded_write() as conn:
             cursor = conn.execute(f"UPDATE annotations SET {assignments} WHERE uuid = ?", [*values.values(), uuid])
             if cursor.rowcount != 1:
                 raise KeyError(f"no annotation {uuid}")
             row = conn.execute("SELECT * FROM annotations WHERE uuid = ?", [uuid]).fetchone()
             cols = _columns(conn, "annotations")
         return _annotation_from_row(dict(zip(cols, row)))
+
+    # -- history of annotations (schema 7) -------------------------------------------------
+
+    def history(self, uuid: str | None = None, article_id: str | None = None,
+                open_conflicts: bool = False) -> list[HistoryEntry]:
+        """The recorded changes of one tag, of one article's tags, or the open conflicts, oldest first."""
+        clauses, params = [], []
+        if uuid is not None:
+            clauses.append("uuid = ?")
+            params.append(uuid)
+        if article_id is not None:
+            clauses.append("article_id = ?")
+            params.append(article_id)
+        if open_conflicts:
+            clauses.append("change = 'conflict' AND settled IS NULL")
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        rows = self.conn.execute("SELECT id, uuid, article_id, change, before, after, who, source, at, settled "
+                                 f"FROM annotation_history {where} ORDER BY id", params).fetchall()
+        return [HistoryEntry(*r[:4], _loads(r[4]), _loads(r[5]), *r[6:]) for r in rows]
+
+    def history_entry(self, entry_id: int) -> HistoryEntry | None:
+        """One recorded change by its number."""
+        rows = self.conn.execute("SELECT id, uuid, article_id, change, before, after, who, source, at, settled "
+                                 "FROM annotation_history WHERE id = ?", [entry_id]).fetchall()
+        return next((HistoryEntry(*r[:4], _loads(r[4]), _loads(r[5]), *r[6:]) for r in rows), None)
+
+    def tag_ids_starting(self, prefix: str, limit: int = 5) -> list[str]:
+        """Ids of tags (live, deleted or removed: any with a history) starting with ``prefix``
+        (any case; read from the indices, as a range of ids)."""
+        low = prefix.lower()
+        high = low + "\U0010ffff"
+        rows = self.conn.execute("SELECT uuid FROM (SELECT uuid FROM annotation_history WHERE uuid >= ?1 AND uuid < ?2 "
+                                 "UNION SELECT uuid FROM annotations WHERE uuid >= ?1 AND uuid < ?2) ORDER BY uuid "
+                                 "LIMIT ?3", [low, high, limit]).fetchall()
+        return [r[0] for r in rows]
+
+    def restore_version(self, entry_id: int, who: str | None = None) -> Annotation:
+        """Bring a tag back to a recorded version: for a conflict still open, the incoming one
+        (the conflict is then settled as accepted); otherwise the tag as it was before that
+        change (a removed tag comes back). The stored tag it replaces stays in the history."""
+        with self._recorded_write(who) as conn:
+            row = conn.execute("SELECT uuid, change, before, after, settled FROM annotation_history WHERE id = ?",
+                               [entry_id]).fetchone()
+            if row is None:
+                raise KeyError(f"no history entry {entry_id}")
+            uuid, change, before, after, settled = row
+            accepting = change == "conflict" and settled is None
+            conn.execute("UPDATE history_context SET source = ?",
+                         [f"{'accepted conflict' if accepting else 'restored before change'} {entry_id}"])
+            if accepting:
+                version = json.loads(after)
+                conn.execute("UPDATE annotation_history SET settled = ? WHERE id = ?",
+                             [f"accepted by {who or self.actor or 'unknown'}", entry_id])
+            elif before is None:
+                raise ValueError(f"history entry {entry_id} created the tag: there is no earlier version")
+            else:
+                version = dict(json.loads(before), updated=utc_now())
+            values = [version[name] for name in HISTORY_FIELDS]
+            if conn.execute("UPDATE annotations SET " + ", ".join(f'"{n}" = ?' for n in HISTORY_FIELDS[1:])
+                            + " WHERE uuid = ?", [*values[1:], uuid]).rowcount == 0:
+                conn.execute(_INSERT_ANNOTATION, values)
+            found = conn.execute("SELECT * FROM annotations WHERE uuid = ?", [uuid]).fetchone()
+            return _annotation_from_row(dict(zip(_columns(conn, "annotations"), found)))
+
+    def dismiss_conflict(self, entry_id: int, who: str | None = None) -> None:
+        """Settle an open conflict by keeping the stored tag (the incoming version stays in the history)."""
+        with self._write() as conn:
+            if conn.execute("UPDATE annotation_history SET settled = ? WHERE id = ? AND change = 'conflict' "
+                            "AND settled IS NULL", [f"dismissed by {who or self.actor or 'unknown'}", entry_id]
+                            ).rowcount == 0:
+                raise KeyError(f"history entry {entry_id} is not an open conflict")
 
     def annotations(
         self, article_id: str | None = None, annotator: str | None = None, include_deleted: bool = False
@@ -1126,6 +1275,39 @@ def _annotation_values(a: Annotation) -> list[Any]:
         a.label, a.start, a.end, a.quote, a.prefix, a.suffix, json.dumps(a.attributes), a.note,
         a.origin.value, a.created, a.updated, int(a.deleted),
     ]
+
+
+def _history_record(a: Annotation) -> dict[str, Any]:
+    """An annotation as a history row's JSON object holds it (as the triggers write it)."""
+    return dict(zip(HISTORY_FIELDS, _annotation_values(a)))
+
+
+def _loads(text: str | None) -> dict[str, Any] | None:
+    """A history row's ``before`` or ``after`` as a dict, its ``attributes`` as an object."""
+    if text is None:
+        return None
+    data = json.loads(text)
+    if isinstance(data.get("attributes"), str):
+        data["attributes"] = json.loads(data["attributes"])
+    return data
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One recorded change of a tag: ``created``, ``changed``, ``removed`` (the row deleted)
+    or ``conflict`` (a merged version not applied; ``settled`` says how it was settled).
+    ``before`` and ``after`` are the tag's fields (:data:`HISTORY_FIELDS`)."""
+
+    id: int
+    uuid: str
+    article_id: str
+    change: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    who: str | None
+    source: str | None
+    at: str
+    settled: str | None = None
 
 
 def _annotation_from_row(data: dict[str, Any]) -> Annotation:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from .normalize import printable
+from .normalize import json_escape_hidden, printable
 
 FORMATS = ("table", "csv", "json", "md")
 NUMBER_KINDS = ("int", "float", "share")  # right-aligned; like times, never broken
@@ -104,7 +104,7 @@ def write_tables(tables: Sequence[ResultTable], fmt: str, out: IO[str], header: 
     elif fmt == "json":
         data = {**(header or {}), "tables": {t.name: {"title": t.title, "notes": t.notes, "rows": t.records()}
                                              for t in tables}}
-        json.dump(data, out, ensure_ascii=False, indent=2)
+        out.write(json_escape_hidden(json.dumps(data, ensure_ascii=False, indent=2)))
         out.write("\n")
     elif fmt == "md":
         out.write(markdown(tables, header))

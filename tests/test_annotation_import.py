@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from click.testing import CliRunner
@@ -17,6 +18,11 @@ from annotator.readers import InputError
 from annotator.store import Store
 
 HOSTILE = "[red]x[/] [@click=app.quit]q[/] \x1b[31mred\x1b[0m \x1b]0;owned\x07 \x9b2J \u202eevil\u2028end"
+
+
+def soon(minutes=1):
+    """A time a little later than now (within the clock skew a merge allows)."""
+    return (datetime.now(timezone.utc) + timedelta(minutes=minutes)).replace(microsecond=0).isoformat()
 
 
 def articles(store):
@@ -39,8 +45,8 @@ def source(demo_store):
     by = articles(demo_store)
     tag(demo_store, by["press-tv"], "Kiev", attributes={"voice": "own", "concept": "capital", "variant": "kiev"},
         origin="suggestion")
-    tag(demo_store, by["press-tv"], "Moscow", annotator="eve " + HOSTILE, note=HOSTILE)
-    tag(demo_store, by["press-tv"], label="negative", note="=1+1")
+    tag(demo_store, by["press-tv"], "Moscow", annotator="eve", note=HOSTILE)
+    tag(demo_store, by["press-tv"], label="anti", note="=1+1")
     tag(demo_store, by["yahoo-news"], "Kremlin", annotator="olek")
     demo_store.add_annotation(Annotation(
         article_id=by["telesur"].id, text_sha256=by["telesur"].text_sha256, annotator="olek", codebook_id="ru-ua-framing",
@@ -79,8 +85,8 @@ def test_export_then_import_gives_the_same_annotations_and_reimport_adds_nothing
     assert key_set(target) == key_set(source) and len(key_set(source)) == 5
     # every field, not just the key ones: notes, names, attributes, origin, times
     assert sorted(target.annotations(), key=lambda a: a.uuid) == sorted(source.annotations(), key=lambda a: a.uuid)
-    hostile = next(a for a in target.annotations() if a.note == HOSTILE)
-    assert hostile.annotator == "eve " + HOSTILE  # exactly, markup and escapes as plain text
+    hostile = next(a for a in target.annotations() if a.annotator == "eve")
+    assert hostile.note == HOSTILE  # exactly, markup and escapes as plain text
     again = run("--db", "laptop.db", "import-annotations", str(path))
     assert again.exit_code == 0
     assert again.stdout.strip() == "Imported annotations: 0 added, 0 updated, 5 already present, 0 refused"
@@ -92,17 +98,19 @@ def test_the_newer_copy_wins_a_merge(source, target, demo_dir):
     import_annotations(target, path)
     lines = path.read_text(encoding="utf-8").splitlines()
     records = [json.loads(line) for line in lines]
-    newer = dict(records[0], label="neutral", updated_at="2999-01-01T00:00:00+00:00")
+    assert records[0]["annotator"] == "maria"
+    relabel = {"term": "neutral-form", "tone": "neutral"}[records[0]["category"]]
+    newer = dict(records[0], label=relabel, updated_at=soon())
     older = dict(records[1], note="an older edit", updated_at="2000-01-01T00:00:00+00:00")
     path.write_text("\n".join(json.dumps(r) for r in [newer, older, *records[2:]]) + "\n", encoding="utf-8")
-    report = import_annotations(target, path)
+    report = import_annotations(target, path, owner="maria")  # maria merges her own newer edit
     assert (report.added, report.updated, report.present, report.kept, report.refused) == (0, 1, 3, 1, 0)
     stored = {a.uuid: a for a in target.annotations()}
-    assert stored[newer["id"]].label == "neutral" and stored[newer["id"]].updated == newer["updated_at"]
+    assert stored[newer["id"]].label == relabel and stored[newer["id"]].updated == newer["updated_at"]
     assert stored[older["id"]].note == records[1]["note"]
     # a tag deleted on this laptop after the export stays deleted
     target.update_annotation(records[2]["id"], deleted=True)
-    assert import_annotations(target, path).kept == 2
+    assert import_annotations(target, path, owner="maria").kept == 2
     assert records[2]["id"] not in {a.uuid for a in target.annotations()}
 
 

@@ -163,7 +163,8 @@ def arguments_for(path: list[str], hostile_file: str) -> list[str]:
     """Values for a command's required arguments: a file where it reads files, else an article id."""
     values = []
     for param in command_object(path).params:
-        if isinstance(param, click.Argument) and (param.required or param.name == "article"):
+        if isinstance(param, click.Argument) and (param.required or param.name == "article"
+                                                  or (param.name == "ref" and path == ["history"])):
             file_like = param.name in ("paths", "file", "files") or isinstance(param.type, click.Path)
             values.append(hostile_file if file_like else ARTICLE)
     return values
@@ -198,7 +199,7 @@ def test_every_command_over_hostile_input_is_one_error_line(workdir, demo_db):
     tagged = Store(workdir / "tagged.db")
     article = tagged.article(tagged.list_articles()[0].id)
     tagged.add_annotation(Annotation(article_id=article.id, text_sha256=article.text_sha256, annotator="maria",
-                                     codebook_id="ru-ua-framing", codebook_version="1", category="tone", label="negative"))
+                                     codebook_id="ru-ua-framing", codebook_version="1", category="tone", label="anti"))
     with (workdir / "tags.jsonl").open("w", encoding="utf-8", newline="") as out:
         export(tagged, "jsonl", out)
     tagged.close()

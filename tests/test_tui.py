@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from rich.cells import split_graphemes
 from textual.geometry import Region
 
 from annotator.codebook import load_codebook
@@ -45,7 +46,7 @@ async def tag_span(pilot, needle: str, key: str) -> None:
 
 async def select_text(app: AnnotatorApp, pilot, needle: str, occurrence: int = 0, by: str | None = None) -> tuple[int, int]:
     """Put the cursor before ``needle`` and select it as a user would: ctrl+shift+right for a
-    word (one key press), else shift+right once per character."""
+    word (one key press), else shift+right once per character as drawn (grapheme cluster)."""
     view = app.query_one(ArticleView)
     text = app.article.text
     start = -1
@@ -55,7 +56,7 @@ async def select_text(app: AnnotatorApp, pilot, needle: str, occurrence: int = 0
     if (by or ("word" if re.fullmatch(r"\w+", needle) else "char")) == "word":
         await pilot.press("ctrl+shift+right")
     else:
-        await pilot.press(*["shift+right"] * len(needle))
+        await pilot.press(*["shift+right"] * len(split_graphemes(needle)[0]))  # once per character seen
     await pilot.pause()
     assert view.selected_range == (start, start + len(needle)), (needle, view.selected_range)
     return start, start + len(needle)

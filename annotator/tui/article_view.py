@@ -35,6 +35,7 @@ from textual.strip import Strip
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
+from .graphemes import cluster_edge, next_grapheme, previous_grapheme
 from .textual_private import (Document, DocumentNavigator, SteadyScrollBars, WrappedDocument, cell_len,
                               compute_wrap_offsets, get_tab_widths, sync_scroll_bars)
 
@@ -336,6 +337,29 @@ class ArticleView(SteadyScrollBars, TextArea):
     def location_of(self, offset: int) -> tuple[int, int]:
         row = bisect.bisect_right(self._line_starts, offset) - 1
         return row, offset - self._line_starts[row]
+
+    # -- cursor moves by grapheme cluster (a selection never splits an emoji sequence) ---
+
+    def get_cursor_left_location(self) -> tuple[int, int]:
+        row, column = self.cursor_location
+        if column == 0:
+            return super().get_cursor_left_location()
+        return row, previous_grapheme(self.document[row], column)
+
+    def get_cursor_right_location(self) -> tuple[int, int]:
+        row, column = self.cursor_location
+        line = self.document[row]
+        if column >= len(line):
+            return super().get_cursor_right_location()
+        return row, next_grapheme(line, column)
+
+    def get_cursor_word_left_location(self) -> tuple[int, int]:
+        row, column = super().get_cursor_word_left_location()
+        return row, cluster_edge(self.document[row], column, forward=False)
+
+    def get_cursor_word_right_location(self) -> tuple[int, int]:
+        row, column = super().get_cursor_word_right_location()
+        return row, cluster_edge(self.document[row], column, forward=True)
 
     @property
     def selected_range(self) -> tuple[int, int]:

@@ -43,6 +43,10 @@ class Session:
     keymap: dict[str, str] = field(default_factory=dict)
     name_from_login: bool = False  # nobody said who is annotating: the TUI asks once (and remembers it)
 
+    def __post_init__(self) -> None:
+        # the history of every tag records who changed it, and where
+        self.store.actor, self.store.actor_source = self.annotator, "tui"
+
 
 def open_session(request: OpenRequest) -> Session:
     """Read the configuration and the codebook, open the store (worker thread).
