@@ -1,7 +1,8 @@
 """Corpus import: files and folders in, articles in the store, a report out.
 
 Bad files and records are rejected one line each; the good ones still go in.
-Each file's articles are written in one transaction, so nothing is half-written.
+Each file's articles are staged in short transactions and made visible in one, so
+nothing is half-written and other writers are never locked out for long.
 Importing the same content again adds nothing; changed text for the same url
 (or file) becomes a new version, and older versions (and the annotations made
 on them) stay.
@@ -13,6 +14,7 @@ import hashlib
 import multiprocessing
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +31,7 @@ from .readers import (
     DEFAULT_MAX_ARTICLE_BYTES, ENCODING_NAMES, SUPPORTED, InputError, Record, RecordError, read_file,
 )
 from .registry import REGISTRY_NAMES, SHIPPED_REGISTRY, OutletIndex, load_registry
-from .store import Store, StoreError, word_count
+from .store import Added, Store, StoreError, word_count
 
 ARTICLE_FIELDS = ("title", "url", "publisher", "original_source", "published", "language", "story")
 
@@ -147,6 +149,10 @@ def import_paths(
                     on_file(done, len(files))
     finally:
         reader.stop()
+    try:
+        store.clear_dead_imports()  # what killed imports staged and this one did not take over
+    except (sqlite3.Error, StoreError):
+        pass
     if report.imported or report.new_versions:
         store.optimize()
     _make_printable(report)
@@ -342,45 +348,86 @@ class _FileEvents:
 
 
 def _write_file(store: Store, path: Path, events: _FileEvents, report: ImportReport) -> None:
-    """Write one file's good articles, as the reader hands them over, in one transaction (all
-    or none). Whether an article is new, a new version or a duplicate of a stored one is
-    decided by the store inside that transaction."""
-
-    def articles(first: Article) -> Iterator[Article]:
-        article: Article | None = first
-        while article is not None:
-            yield article
-            article = events.take()
-        if events.failed:  # reading broke off: nothing of the file may be written
-            raise _ReadFailed
-
+    """Write one file's good articles, as the reader hands them over, all or none: staged in
+    short transactions (other writers wait for one batch at most), then made current in
+    one. Whether an article is new, a new version or a duplicate of a stored one is decided
+    by the store inside its transactions."""
     first = events.take()
     if first is None:
         if events.failed:
             report.rejected.append((display_path(path), events.failed))
         return
+    import_id = store.begin_import(display_path(path))
+    committed = False
     try:
-        outcomes = store.add_articles(articles(first), events.word_counts)
-    except _ReadFailed:
-        report.rejected.append((display_path(path), events.failed))
-        return
+        order, duplicates = _stage_file(store, import_id, first, events)
+        if events.failed:  # reading broke off: nothing of the file may be written
+            report.rejected.append((display_path(path), events.failed))
+            return
+        outcomes = store.commit_import(import_id)
+        committed = True
+        store.forget_import(import_id)
     except (sqlite3.Error, StoreError, UnicodeError, ValueError) as exc:
         events.drain()
         report.rejected.append((display_path(path), events.failed or
                                 f"could not be stored, nothing from it was written ({exc})"))
         return
-    for added in outcomes:  # decided in the store's transaction: another import may have run meanwhile
-        place = events.where[added.article_id]
-        if added.outcome == "duplicate":
-            report.duplicates.append((place, added.other))
+    finally:
+        if not committed:
+            _abandon(store, import_id)
+    for article_id in order:  # decided in the store's transactions: another import may have run meanwhile
+        place = events.where[article_id]
+        added = outcomes.get(article_id) or duplicates.get(article_id)
+        if added is None or added.outcome == "duplicate":  # another import committed the same text first
+            report.duplicates.append((place, added.other if added else article_id))
         elif added.outcome == "version":
             report.new_versions.append((place, added.article_id, added.other))
         else:
             report.imported.append((place, added.article_id))
 
 
-class _ReadFailed(Exception):
-    pass
+# How long one transaction that stages articles may hold the write lock, and the pause after
+# it that lets other writers (annotators tagging) take the lock in between.
+IMPORT_BATCH_S = 0.15
+IMPORT_PAUSE_S = 0.004
+
+
+def _stage_file(store: Store, import_id: int, first: Article,
+                events: _FileEvents) -> tuple[list[str], dict[str, Added]]:
+    """Stage a file's articles in transactions of about :data:`IMPORT_BATCH_S` each, taking
+    them from the reader as it hands them over (so a reading process keeps working
+    meanwhile); returns the staged ids in the file's order and the duplicates of stored
+    articles."""
+    order: list[str] = []
+    duplicates: dict[str, Added] = {}
+    following: list[Article] = [first]
+
+    def batch() -> Iterator[Article]:
+        deadline = time.monotonic() + IMPORT_BATCH_S
+        while following:
+            article = following.pop()
+            order.append(article.id)
+            yield article
+            after = events.take()
+            if after is not None:
+                following.append(after)
+            if time.monotonic() >= deadline:
+                return
+
+    while following:
+        for added in store.stage_articles(import_id, batch(), events.word_counts):
+            duplicates[added.article_id] = added
+        if following:
+            time.sleep(IMPORT_PAUSE_S)
+    return order, duplicates
+
+
+def _abandon(store: Store, import_id: int) -> None:
+    """Delete a failed file's staged articles; if even that fails, the next import does it."""
+    try:
+        store.abandon_import(import_id)
+    except (sqlite3.Error, StoreError):
+        pass
 
 
 def _make_printable(report: ImportReport) -> None:
