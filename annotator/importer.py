@@ -358,23 +358,22 @@ def _write_file(store: Store, path: Path, events: _FileEvents, report: ImportRep
             report.rejected.append((display_path(path), events.failed))
         return
     import_id = store.begin_import(display_path(path))
-    committed = False
     try:
         order, duplicates = _stage_file(store, import_id, first, events)
         if events.failed:  # reading broke off: nothing of the file may be written
+            _abandon(store, import_id)
             report.rejected.append((display_path(path), events.failed))
             return
         outcomes = store.commit_import(import_id)
-        committed = True
-        store.forget_import(import_id)
-    except (sqlite3.Error, StoreError, UnicodeError, ValueError) as exc:
+    except Exception as exc:  # (interrupted with Ctrl-C, the next import deletes what was staged)
+        _abandon(store, import_id)
+        if not isinstance(exc, (sqlite3.Error, StoreError, UnicodeError, ValueError)):
+            raise
         events.drain()
         report.rejected.append((display_path(path), events.failed or
                                 f"could not be stored, nothing from it was written ({exc})"))
         return
-    finally:
-        if not committed:
-            _abandon(store, import_id)
+    _forget(store, import_id)
     for article_id in order:  # decided in the store's transactions: another import may have run meanwhile
         place = events.where[article_id]
         added = outcomes.get(article_id) or duplicates.get(article_id)
@@ -420,6 +419,14 @@ def _stage_file(store: Store, import_id: int, first: Article,
         if following:
             time.sleep(IMPORT_PAUSE_S)
     return order, duplicates
+
+
+def _forget(store: Store, import_id: int) -> None:
+    """Drop a committed file's list of staged articles; if that fails, the next import does it."""
+    try:
+        store.forget_import(import_id)
+    except (sqlite3.Error, StoreError):
+        pass
 
 
 def _abandon(store: Store, import_id: int) -> None:

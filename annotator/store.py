@@ -585,33 +585,42 @@ class Store:
         return duplicates
 
     def commit_import(self, import_id: int) -> dict[str, Added]:
-        """Show every article the import staged, at once (one transaction, whose work grows
-        with the new versions only). If another import committed meanwhile, versions are
-        decided again. Returns what was done with each, by article id; an article it staged
-        that another import committed first is not among them."""
-        outcomes: dict[str, Added] = {}
+        """Show every article the import staged, at once: one transaction whose work grows
+        only with the new versions (and, if another import committed meanwhile, with the
+        articles, whose versions are then decided again). Returns what was done with each,
+        by article id; an article it staged that another import committed first is not
+        among them."""
+        listing = ("SELECT article_rowid, article_id, source_key, supersedes, version FROM staged_articles "
+                   "WHERE import_id = ?")
+        rows = self.conn.execute(listing, [import_id]).fetchall()  # read before the write lock is taken
+        changed: dict[int, tuple[str | None, int]] = {}
         with self._write() as conn:
-            row = conn.execute("SELECT commits_seen = (SELECT commits FROM import_state) FROM imports WHERE id = ?",
-                               [import_id]).fetchone()
-            if row is None:
+            state = conn.execute("SELECT commits_seen = (SELECT commits FROM import_state), "
+                                 "(SELECT count(*) FROM staged_articles WHERE import_id = ?) FROM imports WHERE id = ?",
+                                 [import_id, import_id]).fetchone()
+            if state is None:
                 raise StoreError(f"the import was abandoned (no sign of life for {STALE_IMPORT_S} s)")
-            rows = conn.execute("SELECT article_rowid, article_id, source_key, supersedes, version FROM staged_articles "
-                                "WHERE import_id = ?", [import_id]).fetchall()
+            unchanged, count = state
+            if count != len(rows):  # another import took some over meanwhile
+                rows = conn.execute(listing, [import_id]).fetchall()
             conn.execute("DELETE FROM imports WHERE id = ?", [import_id])  # from here on, NOT_STAGED lets them through
-            for rowid, article_id, source_key, supersedes, version in rows:
-                staged_as_version = supersedes is not None  # stored not current
-                if not row[0]:  # another import committed since this one began: versions decided again
-                    decided = (supersedes, version)
+            for rowid, _, source_key, staged_supersedes, staged_version in rows:
+                supersedes, version = staged_supersedes, staged_version
+                if not unchanged:  # another import committed since this one began: versions decided again
                     supersedes, version = _predecessor(conn, source_key, supersedes, rowid)
-                    if (supersedes, version) != decided:
+                    if (supersedes, version) != (staged_supersedes, staged_version):
                         conn.execute("UPDATE articles SET supersedes = ?, version = ? WHERE rowid = ?",
                                      [supersedes, version, rowid])
+                        changed[rowid] = (supersedes, version)
                 if supersedes is not None:
                     conn.execute("UPDATE articles SET current = 0 WHERE id = ?", [supersedes])
-                if supersedes is not None or staged_as_version:
+                if supersedes is not None or staged_supersedes is not None:  # a version was stored not current
                     conn.execute("UPDATE articles SET current = 1 WHERE rowid = ?", [rowid])
-                outcomes[article_id] = Added(article_id, "version" if supersedes else "new", supersedes, version)
             conn.execute("UPDATE import_state SET commits = commits + 1")
+        outcomes: dict[str, Added] = {}
+        for rowid, article_id, _, supersedes, version in rows:
+            supersedes, version = changed.get(rowid, (supersedes, version))
+            outcomes[article_id] = Added(article_id, "version" if supersedes else "new", supersedes, version)
         return outcomes
 
     def forget_import(self, import_id: int, batch: int = 2000) -> None:
@@ -621,11 +630,16 @@ class Store:
                 if conn.execute("DELETE FROM staged_articles WHERE article_rowid IN (SELECT article_rowid FROM "
                                 "staged_articles WHERE import_id = ? LIMIT ?)", [import_id, batch]).rowcount < batch:
                     return
+            time.sleep(0.002)  # others' writes go in between
 
     def abandon_import(self, import_id: int, batch: int = 200) -> None:
-        """Delete what an import staged, in short transactions (none of it was ever seen)."""
+        """Delete what an import staged, in short transactions (none of it was ever seen).
+        An import already committed keeps its articles (only its list is dropped)."""
         while True:
             with self._write() as conn:
+                if conn.execute("SELECT 1 FROM imports WHERE id = ?", [import_id]).fetchone() is None:
+                    conn.execute("DELETE FROM staged_articles WHERE import_id = ?", [import_id])
+                    return
                 rowids = [(r[0],) for r in conn.execute(
                     "SELECT article_rowid FROM staged_articles WHERE import_id = ? LIMIT ?", [import_id, batch])]
                 if not rowids:
@@ -633,6 +647,7 @@ class Store:
                     return
                 conn.executemany("DELETE FROM articles WHERE rowid = ?", rowids)
                 conn.executemany("DELETE FROM staged_articles WHERE article_rowid = ?", rowids)
+            time.sleep(0.002)
 
     def clear_dead_imports(self) -> int:
         """Abandon the imports whose process is gone (on this machine) or that have not
@@ -646,9 +661,12 @@ class Store:
             if gone or beat is None or beat.timestamp() < stale:
                 self.abandon_import(import_id)
                 cleared += 1
-        with self._write() as conn:  # the lists of imports killed after their commit
-            conn.execute("DELETE FROM staged_articles WHERE import_id NOT IN (SELECT id FROM imports)")
-        return cleared
+        while True:  # the lists of imports killed after their commit
+            with self._write() as conn:
+                if conn.execute("DELETE FROM staged_articles WHERE article_rowid IN (SELECT article_rowid FROM "
+                                "staged_articles WHERE import_id NOT IN (SELECT id FROM imports) LIMIT 2000)"
+                                ).rowcount < 2000:
+                    return cleared
 
     @contextmanager
     def page_cache(self, kib: int) -> Iterator[None]:
