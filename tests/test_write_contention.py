@@ -176,3 +176,49 @@ async def test_the_tui_waits_for_a_busy_database_and_says_so(demo_store, monkeyp
         assert not any(m.startswith("not saved") for m in messages)
         assert [t.quote for t in app.tags] == ["Kiev"]
     assert [a.quote for a in Store(demo_store.path).annotations(annotator="maria")] == ["Kiev"]
+
+
+def _article(store: Store, text: str, url: str):
+    from annotator.importer import build_article
+    from annotator.readers import Record
+    from annotator.registry import OutletIndex
+
+    record = Record(path=Path("x.jsonl"), locator="line 1", fields={"text": text, "url": url, "title": "T"},
+                    fmt="jsonl", encoding="utf-8")
+    return build_article(record, None, OutletIndex(store.outlets()))
+
+
+def test_staged_articles_are_seen_by_no_reader_until_their_file_is_committed(workdir):
+    store = Store(workdir / "annotations.db")
+    old = _article(store, "Kiev talks, first text.", "https://example.org/a")
+    store.add_articles([old])
+    import_id = store.begin_import("f.jsonl")
+    new = [_article(store, "Kyiv talks, second text.", "https://example.org/a"),  # a new version of a
+           _article(store, "Quite another story, stagedword.", "https://example.org/b")]
+    assert store.stage_articles(import_id, new) == []
+    for reader in (store, Store(store.path)):  # this connection and another process's view
+        assert [r.id for r in reader.list_articles(current_only=False)] == [old.id]
+        assert reader.count_articles(search="stagedword", current_only=False) == 0
+        assert reader.article(new[1].id) is None and reader.current_version("https://example.org/a")[0] == old.id
+        assert [a.id for a in reader.iter_current_articles()] == [old.id]
+    outcomes = store.commit_import(import_id)
+    assert outcomes[new[0].id].outcome == "version" and outcomes[new[0].id].other == old.id
+    assert [r.id for r in store.list_articles()] == [new[0].id, new[1].id]  # the old version is no longer current
+    assert store.count_articles(current_only=False) == 3 and store.count_articles(search="stagedword") == 1
+
+
+def test_versions_are_decided_again_when_another_import_committed_meanwhile(workdir):
+    store = Store(workdir / "annotations.db")
+    first = _article(store, "Version one of the report.", "https://example.org/r")
+    store.add_articles([first])
+    slow = store.begin_import("slow.jsonl")
+    late = _article(store, "Version three of the report.", "https://example.org/r")
+    store.stage_articles(slow, [late])  # staged as version 2 of `first`
+    fast = store.begin_import("fast.jsonl")
+    middle = _article(store, "Version two of the report.", "https://example.org/r")
+    store.stage_articles(fast, [middle])
+    assert store.commit_import(fast)[middle.id].version == 2
+    outcome = store.commit_import(slow)[late.id]
+    assert (outcome.outcome, outcome.other, outcome.version) == ("version", middle.id, 3)
+    assert [r.id for r in store.list_articles()] == [late.id]  # one current version of the url
+    assert store.article(middle.id).supersedes == first.id and store.article(late.id).supersedes == middle.id
