@@ -194,6 +194,10 @@ class _InlineReader:
     def next(self) -> Event:
         return next(self._events)
 
+    def ready(self) -> bool:
+        """Whether :meth:`next` returns without waiting for another process (reading here is the work itself)."""
+        return True
+
     def stop(self) -> None:
         self._events.close()
 
@@ -246,6 +250,13 @@ class _ProcessReader:
         event = self._batch[self._position]
         self._position += 1
         return event
+
+    def ready(self) -> bool:
+        """Whether :meth:`next` returns without waiting for the reading process."""
+        try:
+            return self._position < len(self._batch) or self._conn.poll()
+        except (EOFError, OSError):
+            return True  # next() says what went wrong
 
     def stop(self) -> None:
         self._conn.close()
@@ -393,9 +404,10 @@ IMPORT_PAUSE_S = 0.004
 
 def _stage_file(store: Store, import_id: int, first: Article,
                 events: _FileEvents) -> tuple[list[str], dict[str, Added]]:
-    """Stage a file's articles in transactions of about :data:`IMPORT_BATCH_S` each, taking
-    them from the reader as it hands them over (so a reading process keeps working
-    meanwhile); returns the staged ids in the file's order and the duplicates of stored
+    """Stage a file's articles in transactions of at most about :data:`IMPORT_BATCH_S` each,
+    taking them from the reader as it hands them over (so a reading process keeps working
+    meanwhile; when it falls behind, the transaction ends rather than wait for it with the
+    lock held); returns the staged ids in the file's order and the duplicates of stored
     articles."""
     order: list[str] = []
     duplicates: dict[str, Added] = {}
@@ -407,13 +419,20 @@ def _stage_file(store: Store, import_id: int, first: Article,
             article = following.pop()
             order.append(article.id)
             yield article
+            if not events.reader.ready():  # the reading process is behind: wait for it without the lock
+                return
             after = events.take()
             if after is not None:
                 following.append(after)
             if time.monotonic() >= deadline:
                 return
 
-    while following:
+    while following or not events.ended:
+        if not following:  # the next article, taken outside the write lock
+            after = events.take()
+            if after is None:
+                break
+            following.append(after)
         for added in store.stage_articles(import_id, batch(), events.word_counts):
             duplicates[added.article_id] = added
         if following:
