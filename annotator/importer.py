@@ -14,7 +14,6 @@ import hashlib
 import multiprocessing
 import os
 import sqlite3
-import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +30,8 @@ from .readers import (
     DEFAULT_MAX_ARTICLE_BYTES, ENCODING_NAMES, SUPPORTED, InputError, Record, RecordError, read_file,
 )
 from .registry import REGISTRY_NAMES, SHIPPED_REGISTRY, OutletIndex, load_registry
-from .store import Added, Store, StoreError, word_count
+from .import_staging import write_file
+from .store import Store, StoreError, word_count
 
 ARTICLE_FIELDS = ("title", "url", "publisher", "original_source", "published", "language", "story")
 
@@ -140,7 +140,7 @@ def import_paths(
             for done, path in enumerate(files, 1):
                 events = _FileEvents(reader, store, report)
                 try:
-                    _write_file(store, path, events, report)
+                    write_file(store, path, events, report)
                 except Exception as exc:  # one file must never stop the others; nothing of it was written
                     events.drain()
                     report.rejected.append((display_path(path), events.failed or
@@ -356,104 +356,6 @@ class _FileEvents:
         """The rest of the file, unwritten: its rejections are still reported."""
         while not self.ended:
             self.take(lookup=False)
-
-
-def _write_file(store: Store, path: Path, events: _FileEvents, report: ImportReport) -> None:
-    """Write one file's good articles, as the reader hands them over, all or none: staged in
-    short transactions (other writers wait for one batch at most), then made current in
-    one. Whether an article is new, a new version or a duplicate of a stored one is decided
-    by the store inside its transactions."""
-    first = events.take()
-    if first is None:
-        if events.failed:
-            report.rejected.append((display_path(path), events.failed))
-        return
-    import_id = store.begin_import(display_path(path))
-    try:
-        order, duplicates = _stage_file(store, import_id, first, events)
-        if events.failed:  # reading broke off: nothing of the file may be written
-            _abandon(store, import_id)
-            report.rejected.append((display_path(path), events.failed))
-            return
-        outcomes = store.commit_import(import_id)
-    except Exception as exc:  # (interrupted with Ctrl-C, the next import deletes what was staged)
-        _abandon(store, import_id)
-        if not isinstance(exc, (sqlite3.Error, StoreError, UnicodeError, ValueError)):
-            raise
-        events.drain()
-        report.rejected.append((display_path(path), events.failed or
-                                f"could not be stored, nothing from it was written ({exc})"))
-        return
-    _forget(store, import_id)
-    for article_id in order:  # decided in the store's transactions: another import may have run meanwhile
-        place = events.where[article_id]
-        added = outcomes.get(article_id) or duplicates.get(article_id)
-        if added is None or added.outcome == "duplicate":  # another import committed the same text first
-            report.duplicates.append((place, added.other if added else article_id))
-        elif added.outcome == "version":
-            report.new_versions.append((place, added.article_id, added.other))
-        else:
-            report.imported.append((place, added.article_id))
-
-
-# How long one transaction that stages articles may hold the write lock, and the pause after
-# it that lets other writers (annotators tagging) take the lock in between.
-IMPORT_BATCH_S = 0.15
-IMPORT_PAUSE_S = 0.004
-
-
-def _stage_file(store: Store, import_id: int, first: Article,
-                events: _FileEvents) -> tuple[list[str], dict[str, Added]]:
-    """Stage a file's articles in transactions of at most about :data:`IMPORT_BATCH_S` each,
-    taking them from the reader as it hands them over (so a reading process keeps working
-    meanwhile; when it falls behind, the transaction ends rather than wait for it with the
-    lock held); returns the staged ids in the file's order and the duplicates of stored
-    articles."""
-    order: list[str] = []
-    duplicates: dict[str, Added] = {}
-    following: list[Article] = [first]
-
-    def batch() -> Iterator[Article]:
-        deadline = time.monotonic() + IMPORT_BATCH_S
-        while following:
-            article = following.pop()
-            order.append(article.id)
-            yield article
-            if not events.reader.ready():  # the reading process is behind: wait for it without the lock
-                return
-            after = events.take()
-            if after is not None:
-                following.append(after)
-            if time.monotonic() >= deadline:
-                return
-
-    while following or not events.ended:
-        if not following:  # the next article, taken outside the write lock
-            after = events.take()
-            if after is None:
-                break
-            following.append(after)
-        for added in store.stage_articles(import_id, batch(), events.word_counts):
-            duplicates[added.article_id] = added
-        if following:
-            time.sleep(IMPORT_PAUSE_S)
-    return order, duplicates
-
-
-def _forget(store: Store, import_id: int) -> None:
-    """Drop a committed file's list of staged articles; if that fails, the next import does it."""
-    try:
-        store.forget_import(import_id)
-    except (sqlite3.Error, StoreError):
-        pass
-
-
-def _abandon(store: Store, import_id: int) -> None:
-    """Delete a failed file's staged articles; if even that fails, the next import does it."""
-    try:
-        store.abandon_import(import_id)
-    except (sqlite3.Error, StoreError):
-        pass
 
 
 def _make_printable(report: ImportReport) -> None:

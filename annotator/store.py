@@ -3,7 +3,9 @@
 * WAL journal, foreign keys, a busy timeout: several processes (TUIs, imports,
   exports) can use one database file at once.
 * Every write is one ``BEGIN IMMEDIATE`` transaction, committed before the call
-  returns: what a caller reports as saved is on disk.
+  returns: what a caller reports as saved is on disk. A write finding the database
+  busy asks again every few milliseconds for up to :data:`WRITE_WAIT_S`; imports keep
+  their transactions short (staged articles, see :meth:`Store.begin_import`).
 * One connection per thread (SQLite connections must stay on their thread).
 * ``PRAGMA user_version`` holds the schema version; :data:`MIGRATIONS` bring an
   older file up to date without losing data.
