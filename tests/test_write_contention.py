@@ -222,3 +222,31 @@ def test_versions_are_decided_again_when_another_import_committed_meanwhile(work
     assert (outcome.outcome, outcome.other, outcome.version) == ("version", middle.id, 3)
     assert [r.id for r in store.list_articles()] == [late.id]  # one current version of the url
     assert store.article(middle.id).supersedes == first.id and store.article(late.id).supersedes == middle.id
+
+
+def test_every_writer_waits_for_a_held_lock_instead_of_failing(demo_store, monkeypatch):
+    """Marking done, remembering the place, merging annotations and tagging all wait while
+    another process holds the write lock (longer than SQLite's own busy timeout)."""
+    import annotator.store
+    from annotator.models import Annotation
+
+    monkeypatch.setattr(annotator.store, "BUSY_TIMEOUT_MS", 100)
+    store = Store(demo_store.path)
+    article = store.list_articles(limit=1)[0]
+    text_sha256 = store.article(article.id).text_sha256
+
+    def tag(label: str) -> Annotation:
+        return Annotation(article_id=article.id, text_sha256=text_sha256, annotator="maria", codebook_id="mini",
+                          codebook_version="1", category="answer", label=label)
+
+    writes = [lambda: store.set_status(article.id, "maria", True), lambda: store.note_opened("maria", article.id),
+              lambda: store.upsert_annotations([tag("merged")]), lambda: store.add_annotation(tag("pressed"))]
+    holder = sqlite3.connect(demo_store.path, isolation_level=None, check_same_thread=False)
+    for write in writes:
+        holder.execute("BEGIN IMMEDIATE")
+        threading.Timer(0.6, lambda: holder.execute("COMMIT")).start()
+        started = time.monotonic()
+        write()
+        assert time.monotonic() - started >= 0.5  # it waited for the lock, then wrote
+    assert store.status(article.id, "maria") == "done" and store.last_opened("maria") == article.id
+    assert sorted(a.label for a in store.annotations(article.id, "maria")) == ["merged", "pressed"]
