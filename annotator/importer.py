@@ -1,7 +1,8 @@
 """Corpus import: files and folders in, articles in the store, a report out.
 
 Bad files and records are rejected one line each; the good ones still go in.
-Each file's articles are written in one transaction, so nothing is half-written.
+Each file's articles are staged in short transactions and made visible in one, so
+nothing is half-written and other writers are never locked out for long.
 Importing the same content again adds nothing; changed text for the same url
 (or file) becomes a new version, and older versions (and the annotations made
 on them) stay.
@@ -29,6 +30,7 @@ from .readers import (
     DEFAULT_MAX_ARTICLE_BYTES, ENCODING_NAMES, SUPPORTED, InputError, Record, RecordError, read_file,
 )
 from .registry import REGISTRY_NAMES, SHIPPED_REGISTRY, OutletIndex, load_registry
+from .import_staging import write_file
 from .store import Store, StoreError, word_count
 
 ARTICLE_FIELDS = ("title", "url", "publisher", "original_source", "published", "language", "story")
@@ -147,7 +149,7 @@ def import_paths(
             for done, path in enumerate(files, 1):
                 events = _FileEvents(reader, store, report)
                 try:
-                    _write_file(store, path, events, report)
+                    write_file(store, path, events, report)
                 except Exception as exc:  # one file must never stop the others; nothing of it was written
                     events.drain()
                     report.rejected.append((display_path(path), events.failed or
@@ -156,6 +158,10 @@ def import_paths(
                     on_file(done, len(files))
     finally:
         reader.stop()
+    try:
+        store.clear_dead_imports()  # what killed imports staged and this one did not take over
+    except (sqlite3.Error, StoreError):
+        pass
     if report.imported or report.new_versions:
         store.optimize()
     _make_printable(report)
@@ -196,6 +202,10 @@ class _InlineReader:
 
     def next(self) -> Event:
         return next(self._events)
+
+    def ready(self) -> bool:
+        """Whether :meth:`next` returns without waiting for another process (reading here is the work itself)."""
+        return True
 
     def stop(self) -> None:
         self._events.close()
@@ -249,6 +259,13 @@ class _ProcessReader:
         event = self._batch[self._position]
         self._position += 1
         return event
+
+    def ready(self) -> bool:
+        """Whether :meth:`next` returns without waiting for the reading process."""
+        try:
+            return self._position < len(self._batch) or self._conn.poll()
+        except (EOFError, OSError):
+            return True  # next() says what went wrong
 
     def stop(self) -> None:
         self._conn.close()
@@ -348,48 +365,6 @@ class _FileEvents:
         """The rest of the file, unwritten: its rejections are still reported."""
         while not self.ended:
             self.take(lookup=False)
-
-
-def _write_file(store: Store, path: Path, events: _FileEvents, report: ImportReport) -> None:
-    """Write one file's good articles, as the reader hands them over, in one transaction (all
-    or none). Whether an article is new, a new version or a duplicate of a stored one is
-    decided by the store inside that transaction."""
-
-    def articles(first: Article) -> Iterator[Article]:
-        article: Article | None = first
-        while article is not None:
-            yield article
-            article = events.take()
-        if events.failed:  # reading broke off: nothing of the file may be written
-            raise _ReadFailed
-
-    first = events.take()
-    if first is None:
-        if events.failed:
-            report.rejected.append((display_path(path), events.failed))
-        return
-    try:
-        outcomes = store.add_articles(articles(first), events.word_counts)
-    except _ReadFailed:
-        report.rejected.append((display_path(path), events.failed))
-        return
-    except (sqlite3.Error, StoreError, UnicodeError, ValueError) as exc:
-        events.drain()
-        report.rejected.append((display_path(path), events.failed or
-                                f"could not be stored, nothing from it was written ({exc})"))
-        return
-    for added in outcomes:  # decided in the store's transaction: another import may have run meanwhile
-        place = events.where[added.article_id]
-        if added.outcome == "duplicate":
-            report.duplicates.append((place, added.other))
-        elif added.outcome == "version":
-            report.new_versions.append((place, added.article_id, added.other))
-        else:
-            report.imported.append((place, added.article_id))
-
-
-class _ReadFailed(Exception):
-    pass
 
 
 def _make_printable(report: ImportReport) -> None:

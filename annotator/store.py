@@ -3,7 +3,9 @@
 * WAL journal, foreign keys, a busy timeout: several processes (TUIs, imports,
   exports) can use one database file at once.
 * Every write is one ``BEGIN IMMEDIATE`` transaction, committed before the call
-  returns: what a caller reports as saved is on disk.
+  returns: what a caller reports as saved is on disk. A write finding the database
+  busy asks again every few milliseconds for up to :data:`WRITE_WAIT_S`; imports keep
+  their transactions short (staged articles, see :meth:`Store.begin_import`).
 * One connection per thread (SQLite connections must stay on their thread).
 * ``PRAGMA user_version`` holds the schema version; :data:`MIGRATIONS` bring an
   older file up to date without losing data.
@@ -12,11 +14,15 @@
 from __future__ import annotations
 
 import json
+import os
+import random
 import re
 import shlex
+import socket
 import sqlite3
 import stat
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +35,12 @@ from . import DEFAULT_DB
 from .models import FIELD_LIMITS, STORED, Annotation, Article, Outlet, PartialDate, RemovedRange, utc_now
 
 BUSY_TIMEOUT_MS = 10_000
+# How long a write waits for the write lock before it fails with "database is locked": other
+# writers (an import, other annotators) hold it for a short transaction at a time.
+WRITE_WAIT_S = 60.0
+# An import whose process is gone, or that has not written for this long, is abandoned: its
+# staged articles are deleted by the next import (see Store.clear_dead_imports).
+STALE_IMPORT_S = 600
 
 
 if TYPE_CHECKING:  # sqlite-utils is imported where migrations need it (Store.db)
@@ -281,6 +293,29 @@ def _migration_7(db: sqlite_utils.Database) -> None:
         {record.format(row="OLD", change="removed", before=_row_json("OLD"), after="NULL")} END""")
 
 
+def _migration_8(db: sqlite_utils.Database) -> None:
+    """Imports in short transactions (README "Storage"): each file's articles are staged,
+    stored but hidden from every reader while their import is listed in ``imports``, and
+    shown together when that row is deleted. ``import_state.commits`` counts committed
+    imports (an import decides versions again at its commit only if another committed
+    meanwhile). The full-text index follows changes of the title and text only, not of
+    ``current``."""
+    conn = db.conn
+    conn.execute("CREATE TABLE IF NOT EXISTS imports (id INTEGER PRIMARY KEY AUTOINCREMENT, source TEXT NOT NULL, "
+                 "pid INTEGER, host TEXT, started TEXT NOT NULL, heartbeat TEXT NOT NULL, commits_seen INTEGER)")
+    conn.execute("CREATE TABLE IF NOT EXISTS staged_articles (article_rowid INTEGER PRIMARY KEY, "
+                 "import_id INTEGER NOT NULL, article_id TEXT NOT NULL, source_key TEXT NOT NULL, supersedes TEXT, "
+                 "version INTEGER NOT NULL)")
+    conn.execute("CREATE INDEX IF NOT EXISTS staged_articles_by_import ON staged_articles (import_id, supersedes)")
+    conn.execute("CREATE TABLE IF NOT EXISTS import_state (id INTEGER PRIMARY KEY CHECK (id = 1), commits INTEGER NOT NULL)")
+    conn.execute("INSERT OR IGNORE INTO import_state (id, commits) VALUES (1, 0)")
+    conn.execute("DROP TRIGGER IF EXISTS articles_au")
+    conn.execute("""CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles BEGIN
+  INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES('delete', old.rowid, old.title, old.text);
+  INSERT INTO articles_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END""")
+
+
 # Columns of annotations kept by triggers (copies of attributes, the article's publisher), not part of the model.
 DERIVED_COLUMNS = frozenset({*STAT_ATTRIBUTES, "publisher"})
 # The covering index of schema 5, in the order per-outlet statistics group and count.
@@ -289,7 +324,12 @@ OUTLET_STATISTICS_COLUMNS = ("codebook_id", "deleted", "publisher", "category", 
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2, _migration_3, _migration_4, _migration_5,
-                                                            _migration_6, _migration_7]
+                                                            _migration_6, _migration_7, _migration_8]
+# The condition every reader of ``articles a`` adds: not staged by an import still running (or
+# killed). Checked row by row only while an import is listed; by rowid, so that an index of
+# the articles still covers a query.
+NOT_STAGED = ("(NOT EXISTS (SELECT 1 FROM imports) OR NOT EXISTS (SELECT 1 FROM staged_articles s "
+              "JOIN imports i ON i.id = s.import_id WHERE s.article_rowid = a.rowid))")
 STATUSES = ("new", "in progress", "done")
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -325,6 +365,77 @@ class ArticleRow:
     def published_date(self) -> PartialDate:
         """The publication date as the model holds it (``str()`` gives ``~2025-07`` or ``unknown``)."""
         return PartialDate(value=self.published, approximate=self.published_approximate)
+
+
+def _predecessor(conn: sqlite3.Connection, source_key: str, supersedes: str | None,
+                 rowid: int = 0) -> tuple[str | None, int]:
+    """(the article a new one from ``source_key`` replaces, the new one's version): the
+    current article of that key, else ``supersedes`` (found under an older key) if current;
+    never a staged article (nor ``rowid``, the new one)."""
+    current = conn.execute(f"SELECT id, version FROM articles a WHERE source_key = ? AND current = 1 AND rowid != ? "
+                           f"AND {NOT_STAGED}", [source_key, rowid]).fetchone()
+    if current is None and supersedes:
+        current = conn.execute(f"SELECT id, version FROM articles a WHERE id = ? AND current = 1 AND rowid != ? "
+                               f"AND {NOT_STAGED}", [supersedes, rowid]).fetchone()
+    return (current[0], current[1] + 1) if current else (None, 1)
+
+
+def _insert_article(conn: sqlite3.Connection, article: Article, version: int, supersedes: str | None, current: bool,
+                    word_counts: Mapping[str, int] | None) -> int:
+    """Insert one article; returns its rowid."""
+    cursor = conn.execute(
+        "INSERT INTO articles (id, publisher, original_source, title, url, published, "
+        "published_approximate, language, story, text, text_sha256, raw_text, removed, source_file, "
+        "source_key, version, supersedes, current, imported_at, unverified, word_count) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        [
+            article.id, article.publisher, article.original_source, article.title, article.url,
+            article.published.value, int(article.published.approximate), article.language,
+            article.story, article.text, article.text_sha256, article.raw_text,
+            json.dumps([r.model_dump() for r in article.removed]) if article.removed else "[]",
+            article.source_file, article.source_key, version, supersedes, int(current), article.imported_at,
+            json.dumps(article.unverified) if article.unverified else "[]",
+            word_counts[article.id] if word_counts and article.id in word_counts else word_count(article.text),
+        ],
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def _process_exists(pid: int | None) -> bool:
+    """Whether a process of this id runs on this machine (a zombie counts until it is reaped)."""
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def _begin_immediate(conn: sqlite3.Connection, wait: float = WRITE_WAIT_S) -> None:
+    """``BEGIN IMMEDIATE``, tried again every 1-4 ms (a random pause) while another connection
+    holds the write lock, for up to ``wait`` seconds."""
+    conn.execute("PRAGMA busy_timeout = 0")  # fail at once: this loop tries more often than SQLite's handler
+    deadline = None
+    try:
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                now = time.monotonic()
+                deadline = deadline or now + wait
+                if not _is_busy(exc) or now >= deadline:
+                    raise
+            time.sleep(random.uniform(0.001, 0.004))
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
 
 
 class Store:
@@ -421,9 +532,13 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken with the write lock at once (no upgrade deadlocks)."""
+        """One write transaction, taken with the write lock at once (no upgrade deadlocks).
+        While another connection writes, the lock is asked for again every few milliseconds
+        (SQLite's own busy handler sleeps up to 100 ms between tries, and would miss the gaps
+        an import leaves between its short transactions), for up to :data:`WRITE_WAIT_S`
+        before "database is locked" is raised."""
         conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
+        _begin_immediate(conn)
         try:
             yield conn
         except BaseException:
@@ -489,7 +604,7 @@ class Store:
     def current_version(self, source_key: str) -> tuple[str, int] | None:
         """(id, version) of the current article imported from ``source_key``."""
         row = self.conn.execute(
-            "SELECT id, version FROM articles WHERE source_key = ? AND current = 1", [source_key]
+            f"SELECT id, version FROM articles a WHERE source_key = ? AND current = 1 AND {NOT_STAGED}", [source_key]
         ).fetchone()
         return (row[0], row[1]) if row else None
 
@@ -511,33 +626,142 @@ class Store:
                 if existing:
                     outcomes.append(Added(article.id, "duplicate", existing[0]))
                     continue
-                current = conn.execute(
-                    "SELECT id, version FROM articles WHERE source_key = ? AND current = 1", [article.source_key]
-                ).fetchone()
-                if current is None and article.supersedes:
-                    current = conn.execute(
-                        "SELECT id, version FROM articles WHERE id = ? AND current = 1", [article.supersedes]
-                    ).fetchone()
-                supersedes, version = (current[0], current[1] + 1) if current else (None, 1)
+                supersedes, version = _predecessor(conn, article.source_key, article.supersedes)
                 if supersedes:
                     conn.execute("UPDATE articles SET current = 0 WHERE id = ?", [supersedes])
-                conn.execute(
-                    "INSERT INTO articles (id, publisher, original_source, title, url, published, "
-                    "published_approximate, language, story, text, text_sha256, raw_text, removed, source_file, "
-                    "source_key, version, supersedes, current, imported_at, unverified, word_count) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,?,?,?)",
-                    [
-                        article.id, article.publisher, article.original_source, article.title, article.url,
-                        article.published.value, int(article.published.approximate), article.language,
-                        article.story, article.text, article.text_sha256, article.raw_text,
-                        json.dumps([r.model_dump() for r in article.removed]) if article.removed else "[]",
-                        article.source_file, article.source_key, version, supersedes, article.imported_at,
-                        json.dumps(article.unverified) if article.unverified else "[]",
-                        word_counts[article.id] if word_counts and article.id in word_counts else word_count(article.text),
-                    ],
-                )
+                _insert_article(conn, article, version, supersedes, True, word_counts)
                 outcomes.append(Added(article.id, "version" if supersedes else "new", supersedes, version))
+            conn.execute("UPDATE import_state SET commits = commits + 1")  # imports running decide versions again
         return outcomes
+
+    # -- imports in short transactions ----------------------------------------------------
+    # A file's articles are written in batches (each its own short transaction) as staged
+    # rows, listed in staged_articles, which every reader leaves out (NOT_STAGED) while their
+    # import is listed in imports. New articles are stored current, new versions not (their
+    # older version stays current). commit_import deletes the import's row, and flips only the
+    # versions, in one transaction: then everything of the file is seen at once. A killed import
+    # leaves only staged rows, which the next import takes over or deletes.
+
+    def begin_import(self, source: str) -> int:
+        """Start importing one file; returns the import's id for :meth:`stage_articles`."""
+        now = utc_now()
+        with self._write() as conn:
+            cursor = conn.execute(
+                "INSERT INTO imports (source, pid, host, started, heartbeat, commits_seen) "
+                "VALUES (?,?,?,?,?,(SELECT commits FROM import_state))",
+                [source, os.getpid(), socket.gethostname(), now, now])
+        return int(cursor.lastrowid or 0)
+
+    def stage_articles(self, import_id: int, articles: Iterable[Article],
+                       word_counts: Mapping[str, int] | None = None) -> list[Added]:
+        """Store a batch of an import's articles, unseen until :meth:`commit_import`, in one
+        transaction. Returns the duplicates of committed articles (not stored again); a text
+        another unfinished import staged is taken over by this one (so running a killed
+        import again completes it)."""
+        duplicates: list[Added] = []
+        with self._write() as conn:
+            if conn.execute("UPDATE imports SET heartbeat = ? WHERE id = ?", [utc_now(), import_id]).rowcount != 1:
+                raise StoreError(f"the import was abandoned (no sign of life for {STALE_IMPORT_S} s)")
+            for article in articles:
+                existing = conn.execute(
+                    "SELECT a.rowid, a.id, i.id FROM articles a LEFT JOIN staged_articles s ON s.article_rowid = a.rowid "
+                    "LEFT JOIN imports i ON i.id = s.import_id WHERE a.text_sha256 = ?", [article.text_sha256]).fetchone()
+                if existing is None:
+                    supersedes, version = _predecessor(conn, article.source_key, article.supersedes)
+                    rowid = _insert_article(conn, article, version, supersedes, supersedes is None, word_counts)
+                    conn.execute("INSERT INTO staged_articles (article_rowid, import_id, article_id, source_key, "
+                                 "supersedes, version) VALUES (?,?,?,?,?,?)",
+                                 [rowid, import_id, article.id, article.source_key, supersedes, version])
+                elif existing[2] is None:
+                    duplicates.append(Added(article.id, "duplicate", existing[1]))
+                elif existing[2] != import_id:  # taken over: its version is decided again at the commit
+                    conn.execute("UPDATE staged_articles SET import_id = ? WHERE article_rowid = ?", [import_id, existing[0]])
+                    conn.execute("UPDATE imports SET commits_seen = -1 WHERE id = ?", [import_id])
+        return duplicates
+
+    def commit_import(self, import_id: int) -> dict[str, Added]:
+        """Show every article the import staged, at once: one transaction whose work grows
+        only with the new versions (and, if another import committed meanwhile, with the
+        articles, whose versions are then decided again). Returns what was done with each,
+        by article id; an article it staged that another import committed first is not
+        among them."""
+        listing = ("SELECT article_rowid, article_id, source_key, supersedes, version FROM staged_articles "
+                   "WHERE import_id = ?")
+        rows = self.conn.execute(listing, [import_id]).fetchall()  # read before the write lock is taken
+        changed: dict[int, tuple[str | None, int]] = {}
+        with self._write() as conn:
+            state = conn.execute("SELECT commits_seen = (SELECT commits FROM import_state), "
+                                 "(SELECT count(*) FROM staged_articles WHERE import_id = ?) FROM imports WHERE id = ?",
+                                 [import_id, import_id]).fetchone()
+            if state is None:
+                raise StoreError(f"the import was abandoned (no sign of life for {STALE_IMPORT_S} s)")
+            unchanged, count = state
+            if count != len(rows):  # another import took some over meanwhile
+                rows = conn.execute(listing, [import_id]).fetchall()
+            conn.execute("DELETE FROM imports WHERE id = ?", [import_id])  # from here on, NOT_STAGED lets them through
+            for rowid, _, source_key, staged_supersedes, staged_version in rows:
+                supersedes, version = staged_supersedes, staged_version
+                if not unchanged:  # another import committed since this one began: versions decided again
+                    supersedes, version = _predecessor(conn, source_key, supersedes, rowid)
+                    if (supersedes, version) != (staged_supersedes, staged_version):
+                        conn.execute("UPDATE articles SET supersedes = ?, version = ? WHERE rowid = ?",
+                                     [supersedes, version, rowid])
+                        changed[rowid] = (supersedes, version)
+                if supersedes is not None:
+                    conn.execute("UPDATE articles SET current = 0 WHERE id = ?", [supersedes])
+                if supersedes is not None or staged_supersedes is not None:  # a version was stored not current
+                    conn.execute("UPDATE articles SET current = 1 WHERE rowid = ?", [rowid])
+            conn.execute("UPDATE import_state SET commits = commits + 1")
+        outcomes: dict[str, Added] = {}
+        for rowid, article_id, _, supersedes, version in rows:
+            supersedes, version = changed.get(rowid, (supersedes, version))
+            outcomes[article_id] = Added(article_id, "version" if supersedes else "new", supersedes, version)
+        return outcomes
+
+    def forget_import(self, import_id: int, batch: int = 2000) -> None:
+        """Drop a committed import's list of staged rows (short transactions)."""
+        while True:
+            with self._write() as conn:
+                if conn.execute("DELETE FROM staged_articles WHERE article_rowid IN (SELECT article_rowid FROM "
+                                "staged_articles WHERE import_id = ? LIMIT ?)", [import_id, batch]).rowcount < batch:
+                    return
+            time.sleep(0.002)  # others' writes go in between
+
+    def abandon_import(self, import_id: int, batch: int = 200) -> None:
+        """Delete what an import staged, in short transactions (none of it was ever seen).
+        An import already committed keeps its articles (only its list is dropped)."""
+        while True:
+            with self._write() as conn:
+                if conn.execute("SELECT 1 FROM imports WHERE id = ?", [import_id]).fetchone() is None:
+                    conn.execute("DELETE FROM staged_articles WHERE import_id = ?", [import_id])
+                    return
+                rowids = [(r[0],) for r in conn.execute(
+                    "SELECT article_rowid FROM staged_articles WHERE import_id = ? LIMIT ?", [import_id, batch])]
+                if not rowids:
+                    conn.execute("DELETE FROM imports WHERE id = ?", [import_id])
+                    return
+                conn.executemany("DELETE FROM articles WHERE rowid = ?", rowids)
+                conn.executemany("DELETE FROM staged_articles WHERE article_rowid = ?", rowids)
+            time.sleep(0.002)
+
+    def clear_dead_imports(self) -> int:
+        """Abandon the imports whose process is gone (on this machine) or that have not
+        written for :data:`STALE_IMPORT_S`; returns how many."""
+        host, cleared = socket.gethostname(), 0
+        stale = datetime.now(timezone.utc).timestamp() - STALE_IMPORT_S
+        for import_id, pid, where, heartbeat in self.conn.execute(
+                "SELECT id, pid, host, heartbeat FROM imports").fetchall():
+            beat = _timestamp(heartbeat)
+            gone = where == host and pid != os.getpid() and not _process_exists(pid)
+            if gone or beat is None or beat.timestamp() < stale:
+                self.abandon_import(import_id)
+                cleared += 1
+        while True:  # the lists of imports killed after their commit
+            with self._write() as conn:
+                if conn.execute("DELETE FROM staged_articles WHERE article_rowid IN (SELECT article_rowid FROM "
+                                "staged_articles WHERE import_id NOT IN (SELECT id FROM imports) LIMIT 2000)"
+                                ).rowcount < 2000:
+                    return cleared
 
     @contextmanager
     def page_cache(self, kib: int) -> Iterator[None]:
@@ -559,10 +783,10 @@ class Store:
     def article(self, ref: str) -> Article | None:
         """An article by id or by a unique id prefix (of at least 4 characters, any case)."""
         ref = ref.strip().lower()  # ids are lower-case hex
-        row = self.conn.execute("SELECT * FROM articles WHERE id = ?", [ref]).fetchone()
+        row = self.conn.execute(f"SELECT * FROM articles a WHERE id = ? AND {NOT_STAGED}", [ref]).fetchone()
         if row is None and len(ref) >= 4:
             rows = self.conn.execute(
-                "SELECT * FROM articles WHERE id >= ? AND id < ? LIMIT 2", [ref, ref + "\uffff"]
+                f"SELECT * FROM articles a WHERE id >= ? AND id < ? AND {NOT_STAGED} LIMIT 2", [ref, ref + "\uffff"]
             ).fetchall()
             row = rows[0] if len(rows) == 1 else None
         return _article_from_row(self.conn, row) if row else None
@@ -570,7 +794,7 @@ class Store:
     def article_ids_starting(self, prefix: str, limit: int = 5) -> list[str]:
         """Up to ``limit`` article ids (any version) that start with ``prefix`` (any case)."""
         prefix = prefix.strip().lower()
-        rows = self.conn.execute("SELECT id FROM articles WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+        rows = self.conn.execute(f"SELECT id FROM articles a WHERE id >= ? AND id < ? AND {NOT_STAGED} ORDER BY id LIMIT ?",
                                  [prefix, prefix + "\uffff", limit]).fetchall()
         return [r[0] for r in rows]
 
@@ -579,7 +803,8 @@ class Store:
         last = -1
         while True:
             rows = self.conn.execute(
-                "SELECT rowid, * FROM articles WHERE current = 1 AND rowid > ? ORDER BY rowid LIMIT ?", [last, batch]
+                f"SELECT rowid, * FROM articles a WHERE current = 1 AND rowid > ? AND {NOT_STAGED} ORDER BY rowid LIMIT ?",
+                [last, batch]
             ).fetchall()
             if not rows:
                 return
@@ -707,7 +932,8 @@ class Store:
             return None
         if row[1]:
             return row[0]
-        newer = self.conn.execute("SELECT id FROM articles WHERE source_key = ? AND current = 1", [row[2]]).fetchone()
+        newer = self.conn.execute(f"SELECT id FROM articles a WHERE source_key = ? AND current = 1 AND {NOT_STAGED}",
+                                  [row[2]]).fetchone()
         return newer[0] if newer else None
 
     def reject_suggestion(self, article_id: str, annotator: str, start: int, end: int, concept: str, variant: str) -> None:
@@ -1207,6 +1433,7 @@ def _article_filter(
             params.extend([annotator, annotator])
     if current_only:
         clauses.append("a.current = 1")
+    clauses.append(NOT_STAGED)
     if publisher is not None:
         clauses.append("a.publisher IS ?")
         params.append(publisher or None)

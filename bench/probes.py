@@ -7,6 +7,7 @@ Each prints one JSON object on its last line of stdout.
     python bench/probes.py import-floor SOURCE_DB DEST_DB [--plain]
     python bench/probes.py stats-floor DB
     python bench/probes.py export-floor DB OUT
+    python bench/probes.py tag-writer DB NAME STOP_FILE
 
 ``--t0`` is the parent's ``time.monotonic()`` just before it started this process
 (the clock is system-wide on Linux), so "first frame" counts the interpreter's start
@@ -389,6 +390,41 @@ def export_floor(args: argparse.Namespace) -> None:
     emit({"seconds": time.perf_counter() - started, "rows": count, "peak_rss_kb": peak_rss_kb()})
 
 
+def tag_writer(args: argparse.Namespace) -> None:
+    """An annotator tagging as the TUI does (``Store.add_annotation``, and
+    ``swap_annotations`` replacing an answer every other write), one write every 10 ms,
+    until STOP_FILE exists: what it wrote, what failed and how long each write waited."""
+    import uuid
+
+    from annotator.models import Annotation
+    from annotator.store import Store
+
+    store = Store(args.db)
+    ids = [row.id for row in store.list_articles(limit=20)]
+    articles = [store.article(i) for i in ids]
+    written: list[str] = []
+    failures: list[str] = []
+    waits: list[float] = []
+    previous = None
+    while not args.stop.exists():
+        article = articles[len(waits) % len(articles)]
+        tag = Annotation(uuid=str(uuid.uuid4()), article_id=article.id, text_sha256=article.text_sha256,
+                         annotator=args.name, codebook_id="bench", codebook_version="1", category="answer", label="yes")
+        started = time.perf_counter()
+        try:
+            if previous is None or len(waits) % 2:
+                store.add_annotation(tag)
+            else:
+                store.swap_annotations([previous], [], tag)
+            written.append(tag.uuid)
+            previous = tag.uuid
+        except Exception as exc:  # "database is locked" is what this counts
+            failures.append(f"{type(exc).__name__}: {exc}")
+        waits.append(time.perf_counter() - started)
+        time.sleep(0.01)
+    emit({"written": written, "failures": failures, "waits": waits})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="probe", required=True)
@@ -416,9 +452,13 @@ def main() -> None:
     p = sub.add_parser("export-floor")
     p.add_argument("db", type=Path)
     p.add_argument("out", type=Path)
+    p = sub.add_parser("tag-writer")
+    p.add_argument("db", type=Path)
+    p.add_argument("name")
+    p.add_argument("stop", type=Path)
     args = parser.parse_args()
     {"tui": tui, "bare": bare, "import-floor": import_floor, "stats-floor": stats_floor,
-     "export-floor": export_floor, "commit-floor": commit_floor}[args.probe](args)
+     "export-floor": export_floor, "commit-floor": commit_floor, "tag-writer": tag_writer}[args.probe](args)
 
 
 if __name__ == "__main__":

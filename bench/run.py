@@ -368,6 +368,15 @@ class Bench:
                    "plain SQL streamed into csv.writer", "ratio", lambda v, f: v < 10),
             Figure("export_memory", "export --format csv: peak memory", "MB", "flat: ≤ floor + 25 MB",
                    "the same export of the 1% project", "difference", lambda v, f: f is not None and v - f <= 25),
+            Figure("writers_lost", f"{a.writers} tagging processes during an import of {a.contention_articles:,} "
+                   "articles: writes lost", "writes", "0", "—", "difference", lambda v, f: v == 0),
+            Figure("writers_wait", f"{a.writers} tagging processes during an import: longest wait of a write", "ms",
+                   "≤ 500 ms", "the same writes' longest wait with no import running", "ratio", lambda v, f: v <= 500),
+            Figure("writers_wait_p99", f"{a.writers} tagging processes during an import: p99 wait of a write", "ms",
+                   "— (for reference)", "the same writes' p99 wait with no import running", "ratio", None),
+            Figure("writers_import", f"import of {a.contention_articles:,} articles while {a.writers} processes tag",
+                   "articles/s", "≥ 0.8 × floor", "the same import with no other writer", "ratio",
+                   lambda v, f: f is not None and v / f >= 0.8, higher_is_better=True),
         ]}
 
     # -- one run of each group ------------------------------------------------------------
@@ -395,6 +404,82 @@ class Bench:
         for path in (db, plain):
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+    def _writers_during_import(self, corpus: Path, writers: int) -> tuple[float, dict[str, Any]]:
+        """``writers`` tag-writer probes on a new database while ``corpus`` is imported into
+        it (none: the import alone). Returns (articles imported per second, what the writers
+        lost and how long their writes waited)."""
+        db = self.work / "contention.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        seed = self.work / "seed.jsonl"  # the articles the writers tag, imported first
+        with corpus.open(encoding="utf-8") as lines, seed.open("w", encoding="utf-8") as out:
+            for _ in range(20):
+                record = json.loads(next(lines))
+                out.write(json.dumps(dict(record, url=record.get("url", "") + "#seed", text="Seed. " + record["text"])) + "\n")
+        run([*CLI, "--db", str(db), "import", str(seed), "--registry", str(synth.REGISTRY)], self.work, self.env)
+        stop = self.work / "stop"
+        stop.unlink(missing_ok=True)
+        cmd = [sys.executable, str(PROBES), "tag-writer", str(db)]
+        procs = [subprocess.Popen([*cmd, f"writer{n:02d}", str(stop)], cwd=self.work, env=self.env,
+                                  stdout=subprocess.PIPE, text=True) for n in range(writers)]
+        if procs:
+            time.sleep(2.0)  # every writer has started and is writing
+        before = sqlite3.connect(db).execute("SELECT count(*) FROM articles").fetchone()[0]
+        ran = run([*CLI, "--db", str(db), "import", str(corpus), "--registry", str(synth.REGISTRY)], self.work, self.env)
+        stored = sqlite3.connect(db).execute("SELECT count(*) FROM articles").fetchone()[0] - before
+        rate, self.last_import_s = stored / ran.seconds, ran.seconds
+        stop.touch()
+        if not procs:
+            return rate, {}
+        answers = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in procs]
+        stored_uuids = {r[0] for r in sqlite3.connect(db).execute("SELECT uuid FROM annotations")}
+        written = [u for a in answers for u in a["written"]]
+        waits = [w for a in answers for w in a["waits"]]
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        return rate, {"lost": sum(len(a["failures"]) for a in answers) + len(set(written) - stored_uuids),
+                      "writes": len(waits), "max_ms": max(waits) * 1000, "p99_ms": percentile(waits, 0.99) * 1000,
+                      "failures": sorted({f for a in answers for f in a["failures"]})[:3]}
+
+    def measure_contention(self, figures: dict[str, Figure], corpus: Path) -> None:
+        a = self.args
+        alone, _ = self._writers_during_import(corpus, 0)
+        rate, busy = self._writers_during_import(corpus, a.writers)
+        figures["writers_import"].runs.append(rate)
+        figures["writers_import"].floor_runs.append(alone)
+        figures["writers_lost"].runs.append(busy["lost"])
+        figures["writers_wait"].runs.append(busy["max_ms"])
+        figures["writers_wait_p99"].runs.append(busy["p99_ms"])
+        self.contention.append(busy)
+        # the floor of the waits: the same writers for as long, with no import
+        stop = self.work / "stop"
+        stop.unlink(missing_ok=True)
+        _, quiet = self._writers_without_import(a.writers, self.last_import_s)
+        figures["writers_wait"].floor_runs.append(quiet["max_ms"])
+        figures["writers_wait_p99"].floor_runs.append(quiet["p99_ms"])
+        figures["writers_lost"].note = (f"writes per run: {', '.join(str(c['writes']) for c in self.contention)}; "
+                                        f"failures seen: {[c['failures'] for c in self.contention if c['failures']]}")
+
+    def _writers_without_import(self, writers: int, seconds: float) -> tuple[float, dict[str, Any]]:
+        db = self.work / "quiet.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        from annotator.importer import import_paths
+        from annotator.store import Store
+
+        seed = self.work / "seed.jsonl"
+        import_paths(Store(db), [seed], registry_path=synth.REGISTRY)
+        stop = self.work / "stop"
+        procs = [subprocess.Popen([sys.executable, str(PROBES), "tag-writer", str(db), f"writer{n:02d}", str(stop)],
+                                  cwd=self.work, env=self.env, stdout=subprocess.PIPE, text=True) for n in range(writers)]
+        time.sleep(2.0 + seconds)
+        stop.touch()
+        answers = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in procs]
+        waits = [w for a in answers for w in a["waits"]]
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        return 0.0, {"max_ms": max(waits) * 1000, "p99_ms": percentile(waits, 0.99) * 1000}
 
     def measure_tui(self, figures: dict[str, Figure], db: Path) -> None:
         a = self.args
@@ -493,8 +578,14 @@ class Bench:
             if not import_corpus.exists():
                 subprocess.run([sys.executable, str(BENCH / "synth.py"), "corpus", str(import_corpus), "--articles",
                                 str(a.import_articles), "--seed", str(a.seed)], check=True)
+        contention_corpus = a.cache / f"corpus-a{a.contention_articles}-s{a.seed}-g{synth.GENERATOR_VERSION}.jsonl"
+        if "contention" in self.groups and not contention_corpus.exists():
+            subprocess.run([sys.executable, str(BENCH / "synth.py"), "corpus", str(contention_corpus), "--articles",
+                            str(a.contention_articles), "--seed", str(a.seed)], check=True)
         figures = self.figures()
         commands = cli_commands(self.work, self.env)
+        self.contention: list[dict] = []
+        self.last_import_s = 0.0
         self.plain_floor: list[float] = []
         self.tui_details: list[dict] = []
         self.bare_details: list[dict] = []
@@ -504,8 +595,9 @@ class Bench:
             ("tui", lambda: self.measure_tui(figures, db), a.runs),
             ("stats", lambda: self.measure_stats(figures, db, commands), a.runs),
             ("export", lambda: self.measure_export(figures, db, small, commands), a.runs),
+            ("contention", lambda: self.measure_contention(figures, contention_corpus), a.contention_runs),
         ]
-        for number in range(max(a.runs, a.import_runs)):
+        for number in range(max(a.runs, a.import_runs, a.contention_runs)):
             for name, measure, runs in groups:
                 if number < runs and name in self.groups:
                     self.log(f"run {number + 1}: {name}")
@@ -523,12 +615,15 @@ class Bench:
             "parameters": {"articles": a.articles, "tags": a.tags, "annotators": a.annotators, "seed": a.seed,
                            "runs": a.runs, "import_runs": a.import_runs, "import_articles": a.import_articles,
                            "moves": a.moves, "tag_presses": a.tag_presses, "annotator": a.annotator,
+                           "writers": a.writers, "contention_articles": a.contention_articles,
+                           "contention_runs": a.contention_runs,
                            "terminal": "160x45 (headless, Textual Pilot)"},
             "machine": {**machine_at_start, "load_at_end": [round(x, 2) for x in os.getloadavg()]},
             "versions": versions(),
             "database": summary,
             "figures": [f.result() for f in figures.values()],
-            "details": {"tui": self.tui_details, "bare": self.bare_details, "load": self.load},
+            "details": {"tui": self.tui_details, "bare": self.bare_details, "load": self.load,
+                        "contention": self.contention},
             "seconds": round(time.time() - started, 1),
         }
         if a.before:
@@ -544,7 +639,7 @@ class Bench:
 
     @property
     def groups(self) -> set[str]:
-        return set(self.args.only.split(",")) if self.args.only else {"import", "tui", "stats", "export"}
+        return set(self.args.only.split(",")) if self.args.only else {"import", "tui", "stats", "export", "contention"}
 
     @property
     def selected(self) -> set[str]:
@@ -554,6 +649,8 @@ class Bench:
     def _group_of(figure_id: str) -> str:
         if figure_id == "import":
             return "import"
+        if figure_id.startswith("writers"):
+            return "contention"
         if figure_id.startswith(("tui", "next", "tag")):
             return "tui"
         return "stats" if figure_id == "stats" else "export"
@@ -665,7 +762,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--cache", type=Path, default=BENCH / ".cache", help="where synthetic projects are kept")
     parser.add_argument("--rebuild", action="store_true", help="build the synthetic project again")
     parser.add_argument("--before", type=Path, help="an earlier OUT.json: its values are shown as 'Before'")
-    parser.add_argument("--only", help="comma-separated groups to measure: import,tui,stats,export")
+    parser.add_argument("--only", help="comma-separated groups to measure: import,tui,stats,export,contention")
+    parser.add_argument("--writers", type=int, default=20, help="tagging processes during the contention import")
+    parser.add_argument("--contention-articles", type=int,
+                        help="articles imported while the writers tag (default: 60,000, or --articles if fewer)")
+    parser.add_argument("--contention-runs", type=int, help="runs of the contention group (default: --import-runs)")
     parser.add_argument("--notes", type=Path, default=BENCH / "notes.md",
                         help="Markdown added under the table: findings, profiles (default bench/notes.md, if it exists)")
     parser.add_argument("--build-only", action="store_true", help="only build (or find) the synthetic project")
@@ -675,6 +776,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     args.import_runs = args.runs if args.import_runs is None else args.import_runs
     args.import_articles = args.articles if args.import_articles is None else args.import_articles
+    args.contention_runs = args.import_runs if args.contention_runs is None else args.contention_runs
+    if args.contention_articles is None:
+        args.contention_articles = min(60_000, args.articles)
     return args
 
 

@@ -17,14 +17,15 @@ sys.path.insert(0, str(BENCH))
 import synth  # noqa: E402
 
 FIGURES = {"import", "tui_first_frame", "tui_first_article", "next_p50", "next_p95", "tag_commit", "tag_commit_p95",
-           "tui_memory", "stats", "export_csv", "export_memory"}
+           "tui_memory", "stats", "export_csv", "export_memory", "writers_lost", "writers_wait", "writers_wait_p99",
+           "writers_import"}
 
 
 def test_a_tiny_run_writes_the_table_with_every_figure(tmp_path):
     out = tmp_path / "results"
     run = subprocess.run(
         [sys.executable, str(BENCH / "run.py"), "--articles", "300", "--tags", "1000", "--runs", "1", "--moves", "3",
-         "--tag-presses", "2", "--out", str(out), "--cache", str(tmp_path / "cache"), "--quiet"],
+         "--tag-presses", "2", "--writers", "3", "--out", str(out), "--cache", str(tmp_path / "cache"), "--quiet"],
         capture_output=True, text=True, timeout=240,
     )
     assert run.returncode == 0, run.stderr[-3000:]
@@ -36,7 +37,8 @@ def test_a_tiny_run_writes_the_table_with_every_figure(tmp_path):
             assert figure["value"] is not None and len(figure["runs"]) == 1, figure
         else:
             assert figure["status"] in ("not available", "failed") and figure["note"], figure
-    for figure_id in ("import", "tui_first_frame", "next_p50", "tag_commit", "tui_memory"):  # always measurable
+    for figure_id in ("import", "tui_first_frame", "next_p50", "tag_commit", "tui_memory", "writers_wait",
+                      "writers_import"):  # always measurable
         assert figures[figure_id]["status"] == "ok" and figures[figure_id]["floor"] is not None
     assert results["machine"]["cores"] and results["versions"]["textual"] and results["versions"]["sqlite"]
     assert results["database"]["articles"] == 300 and results["database"]["annotations"] == 1000
@@ -44,6 +46,7 @@ def test_a_tiny_run_writes_the_table_with_every_figure(tmp_path):
     for figure in figures.values():
         assert figure["name"] in table
     assert "| Figure | Value | Spread | Floor |" in table
+    assert figures["writers_lost"]["value"] == 0  # three writers during an import of 300 articles lose nothing
 
 
 def test_the_same_seed_gives_the_same_project(tmp_path):

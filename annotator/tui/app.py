@@ -57,6 +57,9 @@ if TYPE_CHECKING:  # imported at run time only once the session is open (see .op
 # Texts up to this many characters get their suggestions before they are shown (one
 # redraw); longer ones are shown first and underlined when the suggestions arrive.
 SUGGEST_BEFORE_SHOWING = 100_000
+# A write still waiting for the database after this long says so ("saving… (database busy)");
+# the store gives up after WRITE_WAIT_S (60 s), and only then is it "not saved".
+BUSY_NOTICE_S = 1.0
 
 ALIGNMENT_COLOURS = {"kremlin": "red", "ukraine-west": "dodger_blue1", "neutral": "grey70"}
 
@@ -874,8 +877,12 @@ class AnnotatorApp(App):
             return self._reload_tags(shown, change.progress) if shown else None
 
         try:
-            reloaded = await self._in_writer(run)
-        except Exception as exc:  # a locked or read-only database must not lose the session
+            writing = asyncio.ensure_future(self._in_writer(run))
+            done, _ = await asyncio.wait({writing}, timeout=BUSY_NOTICE_S)
+            if not done:  # the store waits (up to WRITE_WAIT_S) for another writer: an import, say
+                self.notify("saving… (database busy)", markup=False, timeout=3)
+            reloaded = await writing
+        except Exception as exc:  # a read-only database, or one busy beyond WRITE_WAIT_S, must not lose the session
             self.notify(f"not saved: {exc}", severity="error", markup=False)
             return False
         if record:
