@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import math
-import sqlite3
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -50,9 +49,11 @@ def main(ctx: click.Context, db_path: Path | None, annotator_name: str | None, c
     if not existed and not DEMO_CORPUS.is_dir():
         fail(f"no database {db_path} here and no ./{DEMO_CORPUS} folder to build it from: {what_to_do}")
     store = open_store(db_path, "write" if existed else "create")  # an existing file must be an annotator database
+    from .store import DatabaseError
+
     try:
         _first_run(store, db_path, what_to_do, annotator_name, codebook_ref)
-    except sqlite3.DatabaseError as exc:
+    except DatabaseError as exc:
         from .store import database_error_line
 
         fail(database_error_line(db_path, exc))

@@ -143,9 +143,7 @@ def store_command(func: Callable, creates: bool = False, writes: bool = False) -
     @db_option(use="creates" if creates else "reads")
     @wraps(func)
     def wrapper(db_path: Path | None, **kwargs: Any) -> Any:
-        import sqlite3
-
-        from .store import database_error_line
+        from .store import DatabaseError, database_error_line
 
         path = resolve_db(db_path)
         existed = database_exists(path)
@@ -155,7 +153,7 @@ def store_command(func: Callable, creates: bool = False, writes: bool = False) -
         click.get_current_context().meta["new_database"] = not existed
         try:
             return func(store=store, **kwargs)
-        except sqlite3.DatabaseError as exc:
+        except DatabaseError as exc:
             fail(database_error_line(path, exc))
         finally:
             if not existed:

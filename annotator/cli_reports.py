@@ -135,9 +135,8 @@ def agreement(store: Store, annotators: str | None, pairs: bool, fmt: str, out_p
 def export_command(store: Store, fmt: str, out_path: Path | None, annotators: tuple[str, ...],
                    codebook_id: str | None) -> None:
     """Export every live annotation with its article and outlet context (JSON lines unless --format says otherwise)."""
-    import sqlite3
-
     from .export import check_out_path, export
+    from .store import DatabaseError
     from .tables import output_file
 
     if out_path is not None and str(out_path) == "-":
@@ -166,7 +165,7 @@ def export_command(store: Store, fmt: str, out_path: Path | None, annotators: tu
         if out_path is None and reader_gone(exc):
             raise  # `annotator export | head`: ends quietly (AnnotatorGroup)
         fail(f"--out {display_path(out_path) if out_path else '-'}: cannot write ({exc.strerror or exc})")
-    except sqlite3.DatabaseError as exc:
+    except DatabaseError as exc:
         from .store import database_error_line
 
         fail(database_error_line(store.path, exc))

@@ -3,7 +3,6 @@ at once (README "Storage"), so other writers never wait long and nothing is half
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from .models import Article
 from .paths import display_path
-from .store import Added, Store, StoreError
+from .store import Added, SQLiteError, Store, StoreError
 
 if TYPE_CHECKING:
     from .importer import ImportReport, _FileEvents
@@ -37,7 +36,7 @@ def write_file(store: Store, path: Path, events: _FileEvents, report: ImportRepo
         outcomes = store.commit_import(import_id)
     except Exception as exc:  # (interrupted with Ctrl-C, the next import deletes what was staged)
         _abandon(store, import_id)
-        if not isinstance(exc, (sqlite3.Error, StoreError, UnicodeError, ValueError)):
+        if not isinstance(exc, (SQLiteError, StoreError, UnicodeError, ValueError)):
             raise
         events.drain()
         report.rejected.append((display_path(path), events.failed or
@@ -103,7 +102,7 @@ def _forget(store: Store, import_id: int) -> None:
     """Drop a committed file's list of staged articles; if that fails, the next import does it."""
     try:
         store.forget_import(import_id)
-    except (sqlite3.Error, StoreError):
+    except (SQLiteError, StoreError):
         pass
 
 
@@ -111,5 +110,5 @@ def _abandon(store: Store, import_id: int) -> None:
     """Delete a failed file's staged articles; if even that fails, the next import does it."""
     try:
         store.abandon_import(import_id)
-    except (sqlite3.Error, StoreError):
+    except (SQLiteError, StoreError):
         pass

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +30,7 @@ from .readers import (
 )
 from .registry import REGISTRY_NAMES, SHIPPED_REGISTRY, OutletIndex, load_registry
 from .import_staging import write_file
-from .store import Store, StoreError, word_count
+from .store import SQLiteError, Store, StoreError, word_count
 
 ARTICLE_FIELDS = ("title", "url", "publisher", "original_source", "published", "language", "story")
 
@@ -160,7 +159,7 @@ def import_paths(
         reader.stop()
     try:
         store.clear_dead_imports()  # what killed imports staged and this one did not take over
-    except (sqlite3.Error, StoreError):
+    except (SQLiteError, StoreError):
         pass
     if report.imported or report.new_versions:
         store.optimize()

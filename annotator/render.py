@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -17,7 +17,8 @@ from rich.text import Text
 from .models import Annotation, Article, Outlet
 from .naming import Names
 from .normalize import neutralize, normalize_text
-from .store import ArticleRow
+if TYPE_CHECKING:
+    from .store import ArticleRow
 
 UNKNOWN = Text("unknown", style="dim italic")
 UNVERIFIED = " (unverified)"

@@ -51,6 +51,11 @@ class StoreError(Exception):
     """A database that cannot be used (not SQLite, newer schema, unwritable)."""
 
 
+# SQLite's errors, for callers that catch them without speaking SQL themselves (only the store imports sqlite3)
+DatabaseError = sqlite3.DatabaseError
+SQLiteError = sqlite3.Error
+
+
 def database_error_line(path: Path, exc: sqlite3.Error) -> str:
     """One line saying what a database error met while reading or writing means for the user."""
     text = str(exc)

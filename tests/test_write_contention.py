@@ -84,12 +84,21 @@ def test_writers_tagging_during_an_import_lose_nothing_and_never_wait_long(workd
                for n in range(8)]
     time.sleep(1.0)  # the writers are writing
     importing = _import(db, big)
+    import_started = time.monotonic()
     seen: set[int] = set()
+    staged: set[int] = set()
+    watch = sqlite3.connect(db, timeout=30)
     while importing.poll() is None:  # what a reader sees meanwhile: all of the file or none of it
         seen.add(store.count_articles())
         seen.add(store.count_articles(search="zetaimported"))
+        try:
+            staged.add(watch.execute("SELECT count(*) FROM staged_articles").fetchone()[0])
+        except sqlite3.OperationalError:  # (the table comes with the import's first write)
+            pass
         time.sleep(0.05)
+    watch.close()
     out, err = importing.communicate()
+    import_took = time.monotonic() - import_started
     stop.touch()
     for writer in writers:
         assert writer.wait(timeout=60) == 0
@@ -101,8 +110,12 @@ def test_writers_tagging_during_an_import_lose_nothing_and_never_wait_long(workd
     stored = {row[0] for row in sqlite3.connect(db).execute("SELECT uuid FROM annotations")}
     assert all(set(r["written"]) <= stored for r in results)  # lose nothing
     assert sum(len(r["written"]) for r in results) == len(stored)
-    # the import's transactions are short: no write waited for the whole file (1-2 s in one transaction)
-    assert max(r["max_wait"] for r in results) < 0.6, [r["max_wait"] for r in results]
+    # the import's transactions are short: no write waited for the whole file (in one transaction, a
+    # writer waited about as long as the import took). Measured against the import's own time, so a
+    # loaded machine does not fail it; the absolute figure is bench/'s (contention).
+    assert len(staged - {0, 6000}) >= 3, staged  # committed in many short transactions, seen growing
+    longest = max(r["max_wait"] for r in results)
+    assert longest < import_took / 2, (longest, import_took)
 
 
 def test_a_killed_import_leaves_nothing_visible_and_running_it_again_completes_it(workdir):

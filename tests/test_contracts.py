@@ -1,0 +1,32 @@
+"""The import-linter contracts in pyproject.toml name every module they are about: a new core
+module or TUI widget is checked from its first commit (`lint-imports` runs them in .ci/run)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "annotator"
+CLI = {"annotator.cli", "annotator.cli_common", "annotator.cli_reports", "annotator.cli_history"}
+
+
+def contracts() -> dict[str, dict]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    return {c["id"]: c for c in config["contracts"]}
+
+
+def modules(folder: Path, prefix: str) -> set[str]:
+    return {f"{prefix}.{p.stem}" for p in folder.glob("*.py") if p.stem != "__init__"}
+
+
+def test_every_core_module_is_kept_from_textual_and_from_sql():
+    core = modules(PACKAGE, "annotator") - CLI
+    assert set(contracts()["core-without-textual"]["source_modules"]) == core
+    sql_free = set(contracts()["only-the-store-speaks-sql"]["source_modules"])
+    assert sql_free == (core - {"annotator.store"}) | CLI | {"annotator.tui"}
+
+
+def test_every_tui_module_has_a_layer():
+    layered = {name.strip() for layer in contracts()["tui-layers"]["layers"] for name in layer.split(":")}
+    assert layered == modules(PACKAGE / "tui", "annotator.tui")
