@@ -1146,16 +1146,8 @@ class Store:
     def history(self, uuid: str | None = None, article_id: str | None = None,
                 open_conflicts: bool = False) -> list[HistoryEntry]:
         """The recorded changes of one tag, of one article's tags, or the open conflicts, oldest first."""
-        clauses, params = [], []
-        if uuid is not None:
-            clauses.append("uuid = ?")
-            params.append(uuid)
-        if article_id is not None:
-            clauses.append("article_id = ?")
-            params.append(article_id)
-        if open_conflicts:
-            clauses.append("change = 'conflict' AND settled IS NULL")
-        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        where, params = _where(["change = 'conflict' AND settled IS NULL"] if open_conflicts else [],
+                               uuid=uuid, article_id=article_id)
         rows = self.conn.execute("SELECT id, uuid, article_id, change, before, after, who, source, at, settled "
                                  f"FROM annotation_history {where} ORDER BY id", params).fetchall()
         return [HistoryEntry(*r[:4], _loads(r[4]), _loads(r[5]), *r[6:]) for r in rows]
@@ -1216,16 +1208,7 @@ class Store:
         self, article_id: str | None = None, annotator: str | None = None, include_deleted: bool = False
     ) -> list[Annotation]:
         """Annotations, optionally of one article and/or one annotator, in creation order."""
-        clauses, params = [], []
-        if article_id is not None:
-            clauses.append("article_id = ?")
-            params.append(article_id)
-        if annotator is not None:
-            clauses.append("annotator = ?")
-            params.append(annotator)
-        if not include_deleted:
-            clauses.append("deleted = 0")
-        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        where, params = _where([] if include_deleted else ["deleted = 0"], article_id=article_id, annotator=annotator)
         rows = self.conn.execute(
             f"SELECT * FROM annotations {where} ORDER BY created, rowid", params
         ).fetchall()
@@ -1459,6 +1442,13 @@ def fts_query(text: str) -> str:
 
 
 _COLUMNS: dict[str, list[str]] = {}
+
+
+def _where(clauses: Sequence[str] = (), **equal: Any) -> tuple[str, list[Any]]:
+    """``WHERE column = ? AND ...`` for each ``equal`` value that is not None, and the given clauses."""
+    given = {column: value for column, value in equal.items() if value is not None}
+    parts = [f"{column} = ?" for column in given] + list(clauses)
+    return ("WHERE " + " AND ".join(parts)) if parts else "", list(given.values())
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
