@@ -13,22 +13,18 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.color import Color
-from rich.console import Group, RenderableType
 from rich.style import Style
-from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Select, Static
 from textual.worker import get_current_worker
@@ -40,7 +36,8 @@ from .article_view import ArticleView, Paint
 from .cached import update_static
 from .outlet_card import OutletCard
 from .opening import OpenError, OpenRequest, Session, open_session
-from .keys import ACTION_HELP, ACTIONS, HELP_GROUPS, SESSION_ACTIONS, key_set, markup_key, plain
+from .help_content import guideline_help, keys_help
+from .keys import ACTION_HELP, ACTIONS, SESSION_ACTIONS, key_set, markup_key, plain
 from .messages import ListReset, Loaded, Opened, OpenFailed, ProgressRead, SuggestionsFound, TagsReloaded
 from .side_tabs import COMPACT_HEIGHT, COMPACT_WIDTH, PANES, SideTabs
 from .tag_list import TagList
@@ -1292,86 +1289,10 @@ class AnnotatorApp(App):
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss(None)
             return
-        self.push_screen(HelpScreen(self._keys_help(), self._guideline_help()))
-
-    def _keys_help(self) -> RenderableType:
-        """Every key, grouped, with what it does and the action name annotator.toml uses."""
-        def key_text(key: str) -> str:
-            return self.get_key_display(Binding(key, ""))
-
-        table = Table.grid(padding=(0, 1), expand=True)
-        table.add_column(justify="right", no_wrap=True, style="bold", min_width=12)
-        table.add_column(ratio=1)
-        table.add_column(no_wrap=True, style="dim")
-        for number, group in enumerate(HELP_GROUPS):
-            if number:
-                table.add_row("", "", "")
-            table.add_row("", Text(group, style="bold underline"), "")
-            if group == "Tagging":
-                table.add_row("shift+arrows", "select text (ctrl+shift+arrows: word by word; or drag with the mouse), "
-                                              "then press a label key", "")
-                for key, (category, label) in self.bound_label_keys.items():
-                    table.add_row(Text(key), safe(f"{category.name} › {label.name}", style=label.color), "")
-            for binding_id, _, _, description, _ in ACTIONS:
-                if ACTION_HELP.get(binding_id, ("Other", ""))[0] == group:
-                    table.add_row(Text(key_text(self.key_for(binding_id))),
-                                  Text(ACTION_HELP.get(binding_id, ("", description))[1]), Text(binding_id))
-            if group == "Moving":
-                table.add_row("arrows", "move in the text; in the list: up/down, enter opens", "")
-            if group == "Other":
-                for key, what in (("ctrl+c", "copy the selected text"), ("ctrl+p", "command palette: every action by name"),
-                                  ("tab", "next pane (list, text, tags)"),
-                                  ("ctrl+q", "quit (tags and answers are saved as they are made; a note being written asks)")):
-                    table.add_row(key, what, "")
-        parts: list[RenderableType] = [table, Text("")]
-        parts.append(Text.assemble(
-            ("Keys can be changed in annotator.toml (in the folder you start annotator in) "
-             "or ~/.config/annotator/config.toml, with the action names in grey:\n", "dim"),
-            ('  [keys]\n  next_article = "ctrl+n"\n  toggle_done = "ctrl+d"', "")))
-        return Group(*parts)
-
-    def _guideline_help(self) -> Text:
-        from ..render import reflow
-
-        out = Text()
         focus = self._focused_label()
-        if focus is not None:
-            category, label, why = focus
-            out.append(f"{why}\n", style="dim")
-            out.append_text(safe(f"{category.name} › {label.name}", style=f"bold {label.color}"))
-            if label.key:
-                out.append(f"  key {label.key}", style="dim")
-            out.append("\n")
-            out.append_text(safe(label.description))
-            if label.example:
-                out.append("\nExample: ", style="dim")
-                out.append_text(safe(label.example, style="italic"))
-            if category.guideline:
-                out.append("\n\n")
-                out.append_text(safe(reflow(category.guideline)))
-            out.append("\n\n")
-        else:
-            out.append("Move into a tag (J/K) or a suggestion (S) to see its label's guideline here.\n\n", style="dim")
-        out.append("Codebook: ", style="bold")
-        out.append_text(safe(f"{self.codebook.title} ({self.codebook.id} {self.codebook.version})"))
-        out.append("\n")
-        if self.codebook.guidelines:
-            out.append_text(safe(reflow(self.codebook.guidelines)))
-            out.append("\n")
-        for category in self.codebook.categories:
-            out.append("\n")
-            out.append_text(safe(category.name, style="bold underline"))
-            out.append(" (span: select text, press a key)\n" if category.kind == "span" else " (article question: Q)\n",
-                       style="dim")
-            for label in category.labels:
-                if label.key:
-                    out.append(f"{label.key} ", style="bold")
-                out.append_text(safe(label.name, style=label.color))
-                out.append(": ", style="dim")
-                out.append_text(safe(label.description or "", style="dim"))
-                out.append("\n")
-        out.rstrip()
-        return out
+        self.push_screen(HelpScreen(
+            keys_help({binding_id: self._key(binding_id) for binding_id, *_ in ACTIONS}, self.bound_label_keys),
+            guideline_help(self.codebook, focus)))
 
     def _focused_label(self) -> tuple[Category, Any, str] | None:
         """The label the help is about: the selected tag's, else the selected suggestion's."""

@@ -18,7 +18,6 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.visual import RenderOptions
 
