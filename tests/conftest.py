@@ -42,7 +42,8 @@ def store(workdir: Path) -> Store:
 
 @pytest.fixture
 def demo_store(demo_dir: Path) -> Store:
-    """A store with the demo corpus imported."""
+    """A store with the demo corpus imported (in the test's own folder, so that the articles' source
+    keys are its files' paths)."""
     from annotator.importer import import_paths
 
     s = Store(demo_dir / "annotations.db")

@@ -106,7 +106,7 @@ def test_a_note_stored_before_the_limit_stays_readable(demo_store, demo_dir):
 async def test_the_tui_note_editor_refuses_an_over_long_note(demo_store):
     from textual.widgets import TextArea
 
-    from .test_tui import SIZE, live, make_app, press, settle
+    from .tui.conftest import SIZE, live, make_app, press, settle
 
     app = make_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:

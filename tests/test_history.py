@@ -271,7 +271,7 @@ def test_the_history_migration_runs_on_an_older_database_and_again(demo_dir):
 
 
 async def test_a_change_made_in_the_tui_is_recorded_as_the_session_annotator(alice):
-    from .test_tui import make_app, press, select_text, settle
+    from .tui.conftest import make_app, press, select_text, settle
 
     store, article, _, _ = alice
     app = make_app(store, annotator="maria")

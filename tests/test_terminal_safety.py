@@ -20,7 +20,7 @@ from annotator.store import Store
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.article_view import ArticleView
 
-from .test_tui import MINI, SIZE, make_app, screen_segments, settle, widget_text
+from .tui.conftest import MINI, SIZE, make_app, screen_segments, settle, widget_text
 
 HIDDEN = ("\u202e", "\u2066", "\u200b", "\u061c", "\x9b")
 

@@ -10,7 +10,7 @@ from annotator.tui.app import AnnotatorApp
 from annotator.tui.opening import OpenRequest
 from annotator.tui.screens import NameScreen, NoteScreen
 
-from .test_tui import MINI, SIZE, live, make_app, press, settle, tag_span, widget_text
+from .conftest import MINI, SIZE, live, make_app, press, settle, tag_span, widget_text
 
 
 def opened_from_the_command_line(store, name: str | None = None) -> AnnotatorApp:

@@ -3,91 +3,16 @@
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import pytest
-from rich.cells import split_graphemes
-from textual.geometry import Region
 
-from annotator.codebook import load_codebook
-from annotator.store import Store
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.article_list import ArticleList
 from annotator.tui.article_view import ArticleView
 
-MINI = Path(__file__).parent / "data" / "mini-codebook.yaml"
-SIZE = (160, 45)
-
-
-def make_app(store: Store, annotator: str = "maria", keymap: dict | None = None) -> AnnotatorApp:
-    return AnnotatorApp(store, annotator, load_codebook(MINI), keymap)
-
-
-async def settle(app: AnnotatorApp, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await app.flush()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def press(pilot, *keys: str) -> None:
-    """Press keys as a user would, then wait until what they started is committed and drawn."""
-    await pilot.press(*keys)
-    await settle(pilot.app, pilot)
-
-
-async def tag_span(pilot, needle: str, key: str) -> None:
-    """Select ``needle`` with shift+arrows and press a label key, as a user tags a span."""
-    await select_text(pilot.app, pilot, needle)
-    await press(pilot, key)
-
-
-async def select_text(app: AnnotatorApp, pilot, needle: str, occurrence: int = 0, by: str | None = None) -> tuple[int, int]:
-    """Put the cursor before ``needle`` and select it as a user would: ctrl+shift+right for a
-    word (one key press), else shift+right once per character as drawn (grapheme cluster)."""
-    view = app.query_one(ArticleView)
-    text = app.article.text
-    start = -1
-    for _ in range(occurrence + 1):
-        start = text.index(needle, start + 1)
-    view.select_range(start, start)
-    if (by or ("word" if re.fullmatch(r"\w+", needle) else "char")) == "word":
-        await pilot.press("ctrl+shift+right")
-    else:
-        await pilot.press(*["shift+right"] * len(split_graphemes(needle)[0]))  # once per character seen
-    await pilot.pause()
-    assert view.selected_range == (start, start + len(needle)), (needle, view.selected_range)
-    return start, start + len(needle)
-
-
-def widget_text(widget) -> str:
-    """What a widget shows, as plain text with runs of white space (line breaks too) made one space."""
-    width, height = widget.size
-    return " ".join(" ".join(strip.text for strip in widget.render_lines(Region(0, 0, width, height))).split())
-
-
-def card_text(app: AnnotatorApp) -> str:
-    """Everything the outlet card holds (scrolled or not), as plain text with white space made one space."""
-    return " ".join(" ".join(strip.text for strip in app.query_one("#outlet-card")._strips()).split())
-
-
-def screen_segments(app: AnnotatorApp) -> list[str]:
-    """The texts of every segment Textual would write to the terminal for the whole screen."""
-    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
-    return [segment.text for strip in update.strips for segment in strip]
-
-
-def screen_text(app: AnnotatorApp) -> str:
-    """The whole screen as plain text, one line per row."""
-    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
-    return "\n".join("".join(segment.text for segment in strip) for strip in update.strips)
-
-
-def live(store: Store, **where) -> list:
-    return [a for a in store.annotations(include_deleted=False) if all(getattr(a, k) == v for k, v in where.items())]
-
+from .conftest import (MINI, SIZE, card_text, live, make_app, press, screen_text, select_text, settle,
+                       tag_span, widget_text)
 
 async def test_opens_first_article_beside_its_outlet_card(demo_store):
     app = make_app(demo_store)
@@ -357,7 +282,7 @@ def test_the_tui_modules_do_not_import_the_store_models_or_codebook():
             "print(sorted(m for m in ('sqlite_utils', 'numpy', 'pydantic', 'yaml', 'annotator.store', "
             "'annotator.models', 'annotator.codebook', 'annotator.render', 'annotator.lexicon') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parent.parent).stdout
+                         cwd=Path(__file__).resolve().parents[2]).stdout
     assert out.strip() == "[]"
 
 

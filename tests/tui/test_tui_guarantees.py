@@ -26,7 +26,7 @@ from annotator.tui.app import ACTIONS, AnnotatorApp
 from annotator.tui.article_list import ArticleList
 from annotator.tui.article_view import ArticleView, shown_text
 
-from .test_tui import MINI, SIZE, card_text, live, make_app, press, screen_segments, screen_text, select_text, settle, tag_span, widget_text
+from .conftest import MINI, SIZE, card_text, live, make_app, press, screen_segments, screen_text, select_text, settle, tag_span, widget_text
 
 EVIL = "[/x] [@click=app.quit]click me[/] [bold red]red[/] [$accent]acc [RED]R[/RED]"
 ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x1b[31m\x9b31m\x1bP1;2|x\x1b\\"

@@ -6,7 +6,7 @@ import pytest
 
 from annotator.tui.article_view import ArticleView
 
-from .test_tui import make_app, settle
+from .conftest import make_app, settle
 
 SIZE = (140, 40)
 

@@ -15,8 +15,8 @@ from annotator.codebook import load_codebook
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.article_view import LONG_LINE, ArticleView
 
-from .conftest import SEED_FILES, screen_rows
-from .test_tui import MINI, settle
+from ..conftest import SEED_FILES, screen_rows
+from .conftest import MINI, settle
 
 
 class _ViewApp(App):

@@ -9,7 +9,7 @@ from annotator.codebook import find_codebook
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.article_view import ArticleView
 
-from .test_tui import SIZE, live, make_app, press, screen_text, select_text, settle, tag_span, widget_text
+from .conftest import SIZE, live, make_app, press, screen_text, select_text, settle, tag_span, widget_text
 
 
 def framing_app(store, annotator: str = "maria") -> AnnotatorApp:
