@@ -951,9 +951,8 @@ class AnnotatorApp(App):
         attributes = self._voice_for(category, start, end)
         attributes.update(lexicon_attributes(self.all_suggestions, start, end))
         tag = self._new_tag(category.id, label_id, start, end, attributes=attributes)
-        if await self._do(self._create(tag, f"tag {self._label_words(category_id, label_id)}")):
-            self.current_tag = tag.uuid  # the span stays selected: another key adds a second label
-            self._refresh_article()
+        # (shown once it is committed, as the current tag: _do; the span stays selected, so another key adds a second label)
+        await self._do(self._create(tag, f"tag {self._label_words(category_id, label_id)}"))
 
     @work(group="dialog", exclusive=True)
     async def action_pick_label(self) -> None:
@@ -1121,9 +1120,8 @@ class AnnotatorApp(App):
             attributes["voice"] = suggestion.voice
         tag = self._new_tag(category.id, suggestion.label, suggestion.start, suggestion.end,
                             origin="suggestion", attributes=attributes)
-        if await self._do(self._create(tag, f"accept {self._variant_words(suggestion)}")):
-            self.current_tag = tag.uuid
-            self.action_next_suggestion() if self.suggestions else self._refresh_article()
+        if await self._do(self._create(tag, f"accept {self._variant_words(suggestion)}")) and self.suggestions:
+            self.action_next_suggestion()  # (the accepted tag is already drawn as the current one: _do)
 
     async def action_reject_suggestion(self) -> None:
         suggestion = self._suggestion_at_selection()
