@@ -38,7 +38,7 @@ from .outlet_card import OutletCard
 from .opening import OpenError, OpenRequest, Session, open_session
 from .help_content import guideline_help, keys_help
 from .keys import ACTION_HELP, ACTIONS, SESSION_ACTIONS, key_set, markup_key, plain
-from .messages import ListReset, Loaded, Opened, OpenFailed, ProgressRead, SuggestionsFound, TagsReloaded
+from .messages import ListQuery, ListReset, Loaded, Opened, OpenFailed, ProgressRead, SuggestionsFound, TagsReloaded
 from .side_tabs import COMPACT_HEIGHT, COMPACT_WIDTH, PANES, SideTabs
 from .tag_list import TagList
 from .textual_private import normalize_key_list
@@ -297,24 +297,31 @@ class AnnotatorApp(App):
             self.call_from_thread(self.notify, orphan_summary(self.codebook, orphans), severity="warning",
                                   timeout=10, markup=False)
 
-    @work(thread=True, exclusive=True, group="list")
+    def _query(self) -> ListQuery:
+        """The list as it is asked for now (a value: workers get it, never the changing filters)."""
+        return ListQuery(self.annotator or "", **self.filters)
+
     def reset_list(self, select_id: str | None = None, open_first: bool = False, resume: bool = False) -> None:
         """Count the articles that pass the filters; open the first (``open_first``), or the one this
         annotator opened last (``resume``: where they left off), or keep the open one."""
-        total = self.store.count_articles(annotator=self.annotator, **self.filters)
-        resume_id = self.store.last_opened(self.annotator) if resume and total else None
+        self._reset_list(self._query(), select_id, open_first, resume)
+
+    @work(thread=True, exclusive=True, group="list")
+    def _reset_list(self, query: ListQuery, select_id: str | None, open_first: bool, resume: bool) -> None:
+        total = self.store.count_articles(**query.filters())
+        resume_id = self.store.last_opened(query.annotator) if resume and total else None
         self.post_message(ListReset(total, select_id, open_first, resume_id))
 
     @work(thread=True, group="pages")
-    def load_page(self, generation: int, offset: int) -> None:
+    def load_page(self, generation: int, offset: int, query: ListQuery) -> None:
         names = self._outlet_names or {o.id: o.name for o in self.store.outlets()}
-        rows = self.store.list_articles(offset=offset, limit=PAGE_SIZE, annotator=self.annotator, **self.filters)
+        rows = self.store.list_articles(offset=offset, limit=PAGE_SIZE, **query.filters())
         page = [ListRow(r.id, r.title, names.get(r.publisher or "", "unknown outlet"), r.status, r.annotations,
                         str(r.published_date) if r.published else "")
                 for r in rows]
         self.call_from_thread(self._on_main, ArticleList, lambda articles: articles.set_page(generation, offset, page))
 
-    def _read_article(self, article_id: str, position: int | None = None) -> None:
+    def _read_article(self, article_id: str, query: ListQuery, position: int | None = None) -> None:
         """Read an article and all that is shown beside it, and post it; then the done count
         and its suggestions, which take longer (worker threads only). ``position`` is its
         place in the filtered list when the caller knows it."""
@@ -331,17 +338,17 @@ class AnnotatorApp(App):
         known = known if known is not None else self._suggestion_cache.get(article.text_sha256)
         in_list = True
         if position is None:
-            position, in_list = self._place(article.id)
+            position, in_list = self._place(article.id, query)
         if get_current_worker().is_cancelled:  # another article was asked for meanwhile (e.g. "]" pressed twice)
             return
         self.post_message(Loaded(
             article=article,
             publisher=publisher,
             original=original,
-            tags=self.store.annotations(article.id, self.annotator),
+            tags=self.store.annotations(article.id, query.annotator),
             suggestions=known,
-            rejected=self.store.rejected_suggestions(article.id, self.annotator),
-            status=self.store.status(article.id, self.annotator),
+            rejected=self.store.rejected_suggestions(article.id, query.annotator),
+            status=self.store.status(article.id, query.annotator),
             position=position,
             in_list=in_list,
         ))
@@ -351,7 +358,7 @@ class AnnotatorApp(App):
         # it is a 17 ms query, which on a busy machine took its time from the next article's frame
         if not worker.is_cancelled and time.monotonic() - self._progress_read >= self.PROGRESS_EVERY:
             self._progress_read = time.monotonic()
-            progress = self.store.progress(self.annotator)
+            progress = self.store.progress(query.annotator)
             if progress != self.progress:
                 self.post_message(ProgressRead(progress))
         if known is None and not worker.is_cancelled:
@@ -375,11 +382,11 @@ class AnnotatorApp(App):
         except NoMatches:  # closing
             return
         if position is not None and generation == articles.generation and self.is_running:
-            self._prefetch(position + 1, generation)
+            self._prefetch(position + 1, self._query())
 
     @work(thread=True, exclusive=True, group="prefetch")
-    def _prefetch(self, index: int, generation: int) -> None:
-        rows = self.store.list_articles(offset=index, limit=1, annotator=self.annotator, **self.filters)
+    def _prefetch(self, index: int, query: ListQuery) -> None:
+        rows = self.store.list_articles(offset=index, limit=1, **query.filters())
         if not rows or rows[0].id in self._prefetched or rows[0].id in self._prefetching:
             return
         article_id = rows[0].id
@@ -394,24 +401,32 @@ class AnnotatorApp(App):
             self._prefetching.pop(article_id, None)
             done.set()
 
-    @work(thread=True, exclusive=True, group="open")
     def open_article(self, article_id: str, position: int | None = None) -> None:
-        self._read_article(article_id, position)
+        """Open an article (``position``: its place in the list, when known)."""
+        self._open_article(article_id, position, self._query())
 
     @work(thread=True, exclusive=True, group="open")
-    def open_at(self, index: int) -> None:
-        rows = self.store.list_articles(offset=index, limit=1, annotator=self.annotator, **self.filters)
-        if rows:
-            self._read_article(rows[0].id, index)
+    def _open_article(self, article_id: str, position: int | None, query: ListQuery) -> None:
+        self._read_article(article_id, query, position)
 
-    def _reload_tags(self, article_id: str, with_progress: bool = False) -> TagsReloaded:
+    def open_at(self, index: int) -> None:
+        """Open the article at this place of the filtered list."""
+        self._open_at(index, self._query())
+
+    @work(thread=True, exclusive=True, group="open")
+    def _open_at(self, index: int, query: ListQuery) -> None:
+        rows = self.store.list_articles(offset=index, limit=1, **query.filters())
+        if rows:
+            self._read_article(rows[0].id, query, index)
+
+    def _reload_tags(self, article_id: str, annotator: str, with_progress: bool = False) -> TagsReloaded:
         """Read an article's tags again (writer thread, after a change)."""
         return TagsReloaded(
             article_id,
-            self.store.annotations(article_id, self.annotator),
-            self.store.rejected_suggestions(article_id, self.annotator),
-            self.store.status(article_id, self.annotator),
-            self.store.progress(self.annotator) if with_progress else None,
+            self.store.annotations(article_id, annotator),
+            self.store.rejected_suggestions(article_id, annotator),
+            self.store.status(article_id, annotator),
+            self.store.progress(annotator) if with_progress else None,
         )
 
     # -- messages --------------------------------------------------------------------
@@ -428,7 +443,7 @@ class AnnotatorApp(App):
             articles.cursor = 0
             self.open_at(0)
         else:
-            self._locate_current()
+            self._locate_current(self.article.id, self._query())
 
     def _show_nothing(self) -> None:
         """No article passes the filters: the screen says so, and shows no other article under it."""
@@ -448,21 +463,18 @@ class AnnotatorApp(App):
                           (".", "dim")))
 
     @work(thread=True, exclusive=True, group="locate")
-    def _locate_current(self) -> None:
+    def _locate_current(self, article_id: str, query: ListQuery) -> None:
         """Where the open article is in the (re)filtered list, if it is there."""
-        if self.article is None:
-            return
-        article_id = self.article.id
-        position, in_list = self._place(article_id)
+        position, in_list = self._place(article_id, query)
         self.call_from_thread(self._set_position, article_id, position, in_list)
 
-    def _place(self, article_id: str) -> tuple[int | None, bool]:
+    def _place(self, article_id: str, query: ListQuery) -> tuple[int | None, bool]:
         """(position, in the list): where an article is in the filtered list, or would be
         when it does not pass the filters (worker threads only)."""
-        position = self.store.article_position(article_id, annotator=self.annotator, **self.filters)
+        position = self.store.article_position(article_id, **query.filters())
         if position is None:
             return None, False
-        there = self.store.list_articles(offset=position, limit=1, annotator=self.annotator, **self.filters)
+        there = self.store.list_articles(offset=position, limit=1, **query.filters())
         return position, bool(there) and there[0].id == article_id
 
     def _set_position(self, article_id: str, position: int | None, in_list: bool) -> None:
@@ -475,7 +487,7 @@ class AnnotatorApp(App):
         self._update_topbar()
 
     def on_article_list_need_page(self, message: ArticleList.NeedPage) -> None:
-        self.load_page(self._main(ArticleList).generation, message.offset)
+        self.load_page(self._main(ArticleList).generation, message.offset, self._query())
 
     def on_article_list_chosen(self, message: ArticleList.Chosen) -> None:
         self.open_article(message.article_id, message.index)
@@ -867,11 +879,11 @@ class AnnotatorApp(App):
 
     async def _do(self, change: Change, record: bool = True) -> bool:
         """Commit a change, then show it. Returns False (and says why) when it failed."""
-        shown = self.article.id if self.article else None
+        shown, who = (self.article.id if self.article else None), self.annotator or ""
 
         def run() -> TagsReloaded | None:
             change.apply()
-            return self._reload_tags(shown, change.progress) if shown else None
+            return self._reload_tags(shown, who, change.progress) if shown else None
 
         try:
             writing = asyncio.ensure_future(self._in_writer(run))
@@ -1129,9 +1141,10 @@ class AnnotatorApp(App):
             self.notify("Jump to a suggestion first (S).")
             return
         a, s = self.article.id, suggestion
+        store, who = self.store, self.annotator  # (values: undo acts for whoever rejected it)
         change = Change(f"reject {self._variant_words(s)}",
-                        lambda: self.store.reject_suggestion(a, self.annotator, s.start, s.end, s.concept, s.variant),
-                        lambda: self.store.unreject_suggestion(a, self.annotator, s.start, s.end, s.variant),
+                        lambda: store.reject_suggestion(a, who, s.start, s.end, s.concept, s.variant),
+                        lambda: store.unreject_suggestion(a, who, s.start, s.end, s.variant),
                         article_id=a)
         if await self._do(change) and self.suggestions:
             self.action_next_suggestion()
@@ -1203,25 +1216,27 @@ class AnnotatorApp(App):
         self._move_article(-1)
 
     def action_next_undone(self) -> None:
-        self._open_next_undone(self.article.id if self.article else None)
+        self._open_next_undone(self.article.id if self.article else None, self._query())
 
     @work(thread=True, exclusive=True, group="open")
-    def _open_next_undone(self, after: str | None) -> None:
-        found = self.store.next_not_done(after, self.annotator, **self.filters)
+    def _open_next_undone(self, after: str | None, query: ListQuery) -> None:
+        filters = query.filters()
+        found = self.store.next_not_done(after, filters.pop("annotator"), **filters)
         if found is None:
-            matching = self.store.count_articles(annotator=self.annotator, **self.filters)
+            matching = self.store.count_articles(**query.filters())
             self.call_from_thread(self.notify, "Every article here is done." if matching else
                                   "No article matches the filters.")
         else:
-            self._read_article(found)
+            self._read_article(found, query)
 
     async def action_toggle_done(self) -> None:
         if self.article is None:
             return
         article_id, was_done = self.article.id, self.status == "done"
+        store, who = self.store, self.annotator
         change = Change("done" if not was_done else "not done",
-                        lambda: self.store.set_status(article_id, self.annotator, not was_done),
-                        lambda: self.store.set_status(article_id, self.annotator, was_done),
+                        lambda: store.set_status(article_id, who, not was_done),
+                        lambda: store.set_status(article_id, who, was_done),
                         article_id=article_id, progress=True)
         if await self._do(change):
             self.notify("Marked done." if not was_done else "Marked not done.", timeout=2)
@@ -1356,14 +1371,14 @@ class AnnotatorApp(App):
         self.history.clear()
         self._progress_read = float("-inf")
         self._prefetched.clear()
-        self._refresh_who()
+        self._refresh_who(name)
         self.reset_list(open_first=True, resume=True)
         self._update_topbar()
         self.notify(f"Signing tags as {name}.", markup=False, timeout=3)
 
     @work(thread=True, group="who")
-    def _refresh_who(self) -> None:
-        has_tagged, progress = self.store.has_annotations(self.annotator), self.store.progress(self.annotator)
+    def _refresh_who(self, name: str) -> None:
+        has_tagged, progress = self.store.has_annotations(name), self.store.progress(name)
 
         def show() -> None:
             self.has_tagged = has_tagged

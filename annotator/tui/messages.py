@@ -14,6 +14,21 @@ if TYPE_CHECKING:  # (the first frame imports none of these: see .opening)
     from .opening import Session
 
 
+@dataclass(frozen=True)
+class ListQuery:
+    """Whose list, with which filters: what a worker reads the article list with. Taken on the
+    UI thread when the worker starts (the filters and the name may change while it runs)."""
+
+    annotator: str
+    search: str | None = None
+    status: str | None = None
+    publisher: str | None = None  # "": no outlet known
+
+    def filters(self) -> dict[str, str | None]:
+        """The store's keyword arguments for this list."""
+        return {"annotator": self.annotator, "search": self.search, "status": self.status, "publisher": self.publisher}
+
+
 @dataclass
 class Loaded(Message):
     """An article and everything shown beside it, read by a worker."""
