@@ -20,7 +20,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 
 from ..normalize import clean_line
-from .cached import SteadyScrollView
+from .cached import CURSOR_BINDINGS, SteadyScrollView
 
 PAGE_SIZE = 100
 ROW_HEIGHT = 2  # title; outlet, date and tags
@@ -43,12 +43,9 @@ class ArticleList(SteadyScrollView, can_focus=True):
     """All articles that pass the filters, paged in on demand."""
 
     BINDINGS = [
-        Binding("up", "move(-1)", "Up", show=False),
-        Binding("down", "move(1)", "Down", show=False),
+        *CURSOR_BINDINGS,
         Binding("pageup", "page(-1)", "Page up", show=False),
         Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "move(-1000000000)", "First", show=False),
-        Binding("end", "move(1000000000)", "Last", show=False),
         Binding("enter", "choose", "Open", show=True),
     ]
     DEFAULT_CSS = """

@@ -12,6 +12,7 @@ from __future__ import annotations
 from rich.console import RenderableType
 from rich.text import Text
 from textual.content import Content
+from textual.binding import Binding
 from textual.scroll_view import ScrollView
 from textual.visual import RenderOptions, RichVisual, Style, Visual, visualize
 from textual.widgets import Static
@@ -71,3 +72,13 @@ def update_static(widget: Static, content: RenderableType | Content | Visual) ->
 
 class SteadyScrollView(SteadyScrollBars, ScrollView):
     """A Line-API scroll view whose scroll bars are redrawn only when its size or its content's changes."""
+
+
+# The keys of a list with a cursor (the article list, the tag list): up/down move it, home/end go
+# to the first/last row, enter chooses the row (what it does is the list's own "choose").
+CURSOR_BINDINGS = [
+    Binding("up", "move(-1)", "Up", show=False),
+    Binding("down", "move(1)", "Down", show=False),
+    Binding("home", "move(-1000000000)", "First", show=False),
+    Binding("end", "move(1000000000)", "Last", show=False),
+]

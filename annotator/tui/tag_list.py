@@ -21,7 +21,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 
 from ..normalize import clean_line
-from .cached import SteadyScrollView
+from .cached import CURSOR_BINDINGS, SteadyScrollView
 from .untrusted import safe
 
 if TYPE_CHECKING:
@@ -33,10 +33,7 @@ class TagList(SteadyScrollView, can_focus=True):
     """Rows of (tag id, line); ``Chosen`` when one is picked."""
 
     BINDINGS = [
-        Binding("up", "move(-1)", "Up", show=False),
-        Binding("down", "move(1)", "Down", show=False),
-        Binding("home", "move(-1000000)", "First", show=False),
-        Binding("end", "move(1000000)", "Last", show=False),
+        *CURSOR_BINDINGS,
         Binding("enter", "choose", "Jump to tag", show=False),
     ]
     DEFAULT_CSS = """
