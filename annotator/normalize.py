@@ -81,6 +81,21 @@ def neutralize(text: str) -> str:
     return "".join(out)
 
 
+def mask_hidden(text: str, mark: str = "\ufffd") -> str:
+    """``text`` with every character :func:`neutralize` would escape replaced by ``mark`` (one
+    character for one: the same length, so offsets into it stay offsets into ``text``). For a
+    view of a whole text whose offsets matter (the TUI's article), never for stored data."""
+    if not HIDDEN_RE.search(text):
+        return text
+    chars = list(text)
+    for match in HIDDEN_RE.finditer(text):
+        at = match.start()
+        kept = match.group() in "\u200c\u200d" and _JOINER_IN_WORD_RE.match(text, at) is not None
+        if not (kept and not HIDDEN_RE.match(text, at - 1 if at else 0)):
+            chars[at] = mark
+    return "".join(chars)
+
+
 def json_escape_hidden(text: str) -> str:
     """JSON text (as ``json.dumps(..., ensure_ascii=False)`` writes it) with every
     :data:`HIDDEN_RE` character written as a ``\\u`` escape: it decodes to the same

@@ -41,7 +41,7 @@ from .keys import ACTION_HELP, ACTIONS, SESSION_ACTIONS, key_set, markup_key, pl
 from .messages import ListQuery, ListReset, Loaded, Opened, OpenFailed, ProgressRead, SuggestionsFound, TagsReloaded
 from .side_tabs import COMPACT_HEIGHT, COMPACT_WIDTH, PANES, SideTabs
 from .tag_list import TagList
-from .textual_private import normalize_key_list
+from .textual_private import OneLineErrors, normalize_key_list
 from .panels import ArticleHead, LabelKeys, Questions
 from .screens import Choice, ConfirmScreen, HelpScreen, NameScreen, NoteScreen, PickerScreen
 
@@ -76,7 +76,7 @@ def _readable_on(colour: str) -> str:
     return "black" if (0.299 * r + 0.587 * g + 0.114 * b) > 110 else "white"
 
 
-class AnnotatorApp(App):
+class AnnotatorApp(OneLineErrors, App):
     """Tag articles beside their outlet cards."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
@@ -271,6 +271,17 @@ class AnnotatorApp(App):
         if session.name_from_login:
             self._ask_name_first()
         self.report_orphans()
+
+    def error_line(self, error: BaseException) -> str | None:
+        """A damaged or unusable database met while reading or writing ends the TUI with one line."""
+        from ..store import DatabaseError, StoreError, database_error_line
+
+        if isinstance(error, StoreError):
+            return str(error)
+        if isinstance(error, DatabaseError):
+            where = self.store.path if self.store is not None else (self.request.db_path if self.request else "database")
+            return database_error_line(where, error)
+        return None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not self.ready and action in SESSION_ACTIONS:

@@ -35,6 +35,7 @@ from textual.strip import Strip
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
+from ..normalize import mask_hidden
 from .graphemes import cluster_edge, next_grapheme, previous_grapheme
 from .textual_private import (Document, DocumentNavigator, SteadyScrollBars, WrappedDocument, cell_len,
                               compute_wrap_offsets, get_tab_widths, sync_scroll_bars)
@@ -301,7 +302,9 @@ class ArticleView(SteadyScrollBars, TextArea):
         self._layers, self._base_source = [], None
         self._rows.clear()
         self._canonical = text
-        self._shown = shown_text(text)
+        # bidi controls and invisible characters are shown as "\ufffd" (never raw: they would reorder or
+        # hide what the terminal shows), one for one, so offsets stay the canonical text's
+        self._shown = shown_text(mask_hidden(text))
         self.load_text(self._shown)
         starts = [0]
         shown = self._shown

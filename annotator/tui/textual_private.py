@@ -7,6 +7,8 @@ the widgets. Textual is pinned exactly in pyproject.toml while this module exist
   line, so the article view's fast wrap gives the same rows as Textual's.
 * ``Document``, ``DocumentNavigator``, ``WrappedDocument``: the TextArea's document classes,
   replaced in the article view by a faster wrapped document.
+* :class:`OneLineErrors`: overrides ``App._handle_exception``, so that an error the app can say in
+  one line (a damaged database met while reading) ends it with that line, not a traceback.
 * :class:`SteadyScrollBars`: overrides ``ScrollView._size_updated`` and calls
   ``_scroll_update`` so scroll bars are not redrawn at layouts that changed nothing.
 
@@ -26,7 +28,7 @@ from textual.geometry import Size
 from textual.keys import _normalize_key_list as normalize_key_list
 from textual.scroll_view import ScrollView
 
-__all__ = ["Document", "DocumentNavigator", "SteadyScrollBars", "WrappedDocument", "cell_len", "compute_wrap_offsets",
+__all__ = ["Document", "DocumentNavigator", "OneLineErrors", "SteadyScrollBars", "WrappedDocument", "cell_len", "compute_wrap_offsets",
            "get_tab_widths", "normalize_key_list", "sync_scroll_bars"]
 
 
@@ -59,3 +61,23 @@ def sync_scroll_bars(view: ScrollView) -> None:
         view._steady = (size, container_size, view.virtual_size)  # type: ignore[attr-defined]
     if view.is_mounted:
         view._scroll_update(view.virtual_size)
+
+
+class OneLineErrors:
+    """Mixin for the App: an exception (in a handler or a worker) that :meth:`error_line` can say in
+    one line ends the app with ``open_error`` set to that line and exit status 1 (the command line
+    prints it as its one ``error:`` line); any other goes to Textual as before (a traceback)."""
+
+    open_error: str | None = None
+
+    def error_line(self, error: BaseException) -> str | None:
+        return None
+
+    def _handle_exception(self, error: Exception) -> None:
+        cause = getattr(error, "error", error)  # (a worker's exception comes wrapped in WorkerFailed)
+        line = self.error_line(cause) if isinstance(cause, BaseException) else None
+        if line is None:
+            super()._handle_exception(error)  # type: ignore[misc]
+            return
+        self.open_error = line
+        self.exit(return_code=1)  # type: ignore[attr-defined]

@@ -138,3 +138,20 @@ async def test_f2_keeps_every_word_of_the_text_on_screen(demo_store, size):
             await pilot.press("f2")
             await settle(app, pilot)
 
+
+
+async def test_bidi_controls_and_invisible_characters_never_reach_the_terminal_and_offsets_hold():
+    """A right-to-left override or a zero-width space in an article is drawn as a visible mark,
+    one for one, so the words after it stay in place and a selection still gives the canonical text."""
+    text = "Body about Kiev \u202e reversed\u200b words \u2066isolated\u2069 and a family 👨\u200d👩\u200d👧 end."
+    app = _ViewApp(text)
+    async with app.run_test(size=(80, 10)) as pilot:
+        await pilot.pause()
+        shown = "\n".join(screen_rows(app))
+        assert not any(c in shown for c in "\u202e\u200b\u2066\u2069")
+        assert "\ufffd reversed\ufffd words \ufffdisolated\ufffd" in shown
+        assert "👨\u200d👩\u200d👧" in shown  # joiners inside an emoji sequence are kept
+        view = app.query_one(ArticleView)
+        start = text.index("words")
+        view.select_range(start, start + len("words"))
+        assert view.selected_text == "words" and view.selected_range == (start, start + 5)

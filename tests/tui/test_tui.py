@@ -252,6 +252,7 @@ async def test_the_layout_shows_at_once_and_the_session_opens_after_it(demo_stor
     ("folder", ["--db", "dbdir", "tui"], "error: dbdir: is a folder, not a database file"),
     ("bad-codebook", ["--codebook", "bad.yaml", "tui"], "error: bad.yaml"),
     ("not-sqlite", ["--db", "junk.db", "tui"], "error: junk.db: not a usable SQLite database"),
+    ("damaged", ["--db", "damaged.db", "--annotator", "bob", "tui"], "error: damaged.db: the database is damaged"),
 ])
 def test_what_cannot_be_opened_after_the_first_frame_is_one_line_and_exit_1(workdir, monkeypatch, setup, args, message):
     """The session is opened after the first frame, but a bad codebook or database is still
@@ -267,6 +268,21 @@ def test_what_cannot_be_opened_after_the_first_frame_is_one_line_and_exit_1(work
         (workdir / "bad.yaml").write_text("id: [unclosed\n")
     elif setup == "not-sqlite":
         (workdir / "junk.db").write_bytes(b"this is not a database" * 100)
+    elif setup == "damaged":  # it opens; reading the articles meets the damage
+        import shutil
+
+        from annotator.importer import import_paths
+        from annotator.store import Store
+
+        from ..conftest import CORPUS
+
+        shutil.copytree(CORPUS, workdir / "corpus")
+        store = Store(workdir / "damaged.db")
+        assert import_paths(store, [workdir / "corpus"]).ok
+        store.close()
+        data = bytearray((workdir / "damaged.db").read_bytes())
+        data[20_000:21_500] = b"\xff" * 1_500  # pages of the articles, read once the TUI is open
+        (workdir / "damaged.db").write_bytes(bytes(data))
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
     [line] = result.stderr.splitlines()
