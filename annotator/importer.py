@@ -30,7 +30,8 @@ from .readers import (
 )
 from .registry import REGISTRY_NAMES, SHIPPED_REGISTRY, OutletIndex, load_registry
 from .import_staging import write_file
-from .store import SQLiteError, Store, StoreError, word_count
+from .store import SQLiteError, Store, StoreError
+from .text_stats import word_count
 
 ARTICLE_FIELDS = ("title", "url", "publisher", "original_source", "published", "language", "story")
 

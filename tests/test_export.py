@@ -18,7 +18,7 @@ from annotator.store import EXPORT_FIELDS
 from annotator.export import (CSV_COLUMNS, SCHEMA_FILE, ExportRecord, export, export_schema, render_export_schema,
                               write_csv, write_csv_fast)
 from annotator.models import ARTICLE_NOTE_CATEGORY, ARTICLE_NOTE_LABEL, Annotation, quote_selector
-from annotator.store import EXPORT_ARTICLES, EXPORT_FIELDS, _export_csv_queries, _export_query
+from annotator.store.export_queries import EXPORT_ARTICLES, EXPORT_FIELDS, _export_csv_queries, _export_query
 
 HOSTILE = "[red]x[/] [@click=app.quit]q[/] \x1b[31mred\x1b[0m \x1b]0;owned\x07 \x9b2J \u202eevil\u2028end"
 

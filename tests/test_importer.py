@@ -524,7 +524,7 @@ def test_changed_record_of_a_url_becomes_a_new_version(workdir):
 
 
 def test_a_file_whose_write_fails_leaves_no_rows_and_the_others_go_in(workdir, monkeypatch):
-    import annotator.store as store_module
+    import annotator.store.articles as store_module
 
     real = store_module.word_count
 

@@ -164,7 +164,7 @@ def test_old_schema_is_migrated_keeping_data(workdir):
 
 
 def test_word_count_counts_tokens_with_a_letter_or_digit():
-    from annotator.store import word_count
+    from annotator.text_stats import word_count
 
     assert word_count("Don't stop: Kiev’s full-scale war — 24 Feb...\n\n- so-called") == 8
     assert word_count(" — ... - ") == 0 and word_count("") == 0
