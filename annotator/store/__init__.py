@@ -22,7 +22,8 @@ from .connection import (
     database_error_line,
 )
 from .export_queries import (
-    CSV_ARTICLE_CELLS, CSV_HEAD_CELLS, CSV_SEPARATOR, CSV_TAIL_CELLS, EXPORT_ARTICLES, EXPORT_FIELDS, ExportQueries,
+    CSV_ARTICLE_CELLS, CSV_ATTRIBUTE_COLUMNS, CSV_COLUMNS, CSV_HEAD_CELLS, CSV_SEPARATOR, CSV_TAIL_CELLS,
+    EXPORT_ARTICLES, EXPORT_FIELDS, ExportQueries,
 )
 from .history import HistoryEntry, HistoryQueries
 from .schema import HISTORY_FIELDS, MIGRATIONS, SCHEMA_VERSION, STAT_ATTRIBUTES, VIEWS
@@ -31,10 +32,10 @@ from .staged_imports import StagedImports
 from .stats_queries import StatsQueries, TagScope
 
 __all__ = [
-    "BUSY_TIMEOUT_MS", "CSV_ARTICLE_CELLS", "CSV_HEAD_CELLS", "CSV_SEPARATOR", "CSV_TAIL_CELLS", "EXPORT_ARTICLES",
-    "EXPORT_FIELDS", "HISTORY_FIELDS", "MIGRATIONS", "SCHEMA_VERSION", "STALE_IMPORT_S", "STATUSES",
-    "STAT_ATTRIBUTES", "VIEWS", "WRITE_WAIT_S", "Added", "ArticleRow", "DatabaseError", "HistoryEntry", "SQLiteError",
-    "Store", "StoreError", "TagScope", "database_error_line", "fts_query",
+    "BUSY_TIMEOUT_MS", "CSV_ARTICLE_CELLS", "CSV_ATTRIBUTE_COLUMNS", "CSV_COLUMNS", "CSV_HEAD_CELLS", "CSV_SEPARATOR",
+    "CSV_TAIL_CELLS", "EXPORT_ARTICLES", "EXPORT_FIELDS", "HISTORY_FIELDS", "MIGRATIONS", "SCHEMA_VERSION",
+    "STALE_IMPORT_S", "STATUSES", "STAT_ATTRIBUTES", "VIEWS", "WRITE_WAIT_S", "Added", "ArticleRow", "DatabaseError",
+    "HistoryEntry", "SQLiteError", "Store", "StoreError", "TagScope", "database_error_line", "fts_query",
 ]
 
 

@@ -11,14 +11,27 @@ from .connection import Connection
 from .schema import STAT_ATTRIBUTES
 
 
-# The record of one annotation in an export (annotator.export): the annotation, then its
-# article and outlets. ``published`` is the stored partial date as written ("~2025-07").
-EXPORT_FIELDS = (
-    "id", "article_id", "annotator", "codebook", "codebook_version", "category", "label", "start", "end",
-    "quote", "prefix", "suffix", "text_sha256", "attributes", "note", "origin", "created_at", "updated_at",
-    "publisher", "publisher_name", "original_source", "original_source_name", "title", "url", "published",
-    "language", "story",
-)
+# The fields of an export, in order: annotator.export's records (its JSON schema's model
+# lists the same), and its CSV columns (:data:`CSV_COLUMNS`). Each with the SQL that reads it
+# (annotations n, articles a, outlets p and o) and how the fast CSV export joins it (see
+# _joined_cells). The annotation's fields come first, then its article's and outlets' (from
+# ``publisher`` on). ``published`` is the stored partial date as written ("~2025-07").
+_EXPORT_SQL: dict[str, tuple[str, str]] = {
+    "id": ("n.uuid", "p"), "article_id": ("n.article_id", "p"), "annotator": ("n.annotator", "c"),
+    "codebook": ("n.codebook_id", "c"), "codebook_version": ("n.codebook_version", "c"),
+    "category": ("n.category", "c"), "label": ("n.label", "c"), "start": ("n.start", "p"), "end": ('n."end"', "p"),
+    "quote": ("n.quote", "p"), "prefix": ("n.prefix", "p"), "suffix": ("n.suffix", "p"),
+    "text_sha256": ("n.text_sha256", "p"), "attributes": ("n.attributes", ""), "note": ("n.note", "n"),
+    "origin": ("n.origin", "p"), "created_at": ("n.created", "p"), "updated_at": ("n.updated", "p"),
+    "publisher": ("a.publisher", "n"), "publisher_name": ("p.name", "n"), "original_source": ("a.original_source", "n"),
+    "original_source_name": ("o.name", "n"), "title": ("a.title", "n"), "url": ("a.url", "n"),
+    "published": ("a.published", "n"), "language": ("a.language", "n"), "story": ("a.story", "n"),
+}
+EXPORT_FIELDS = tuple(_EXPORT_SQL)
+# The CSV has a column for each attribute statistics group by (copied out of ``attributes``), before it.
+CSV_ATTRIBUTE_COLUMNS = STAT_ATTRIBUTES
+CSV_COLUMNS = tuple(column for field in EXPORT_FIELDS
+                    for column in ((*CSV_ATTRIBUTE_COLUMNS, "attributes") if field == "attributes" else (field,)))
 
 
 def _export_filter(annotators: Iterable[str] | None, codebook: str | None) -> tuple[list[str], list[Any]]:
@@ -46,10 +59,8 @@ def _export_query(annotators: Iterable[str] | None, codebook: str | None,
         clauses.append("n.rowid = ?")
         params.append(rowid)
     sql = (
-        "SELECT n.uuid, n.article_id, n.annotator, n.codebook_id, n.codebook_version, n.category, n.label, "
-        "n.start, n.\"end\", n.quote, n.prefix, n.suffix, n.text_sha256, n.attributes, n.note, n.origin, "
-        "n.created, n.updated, a.publisher, p.name, a.original_source, o.name, a.title, a.url, a.published, "
-        "a.language, a.story, a.published_approximate, n.voice, n.concept, n.variant "
+        f"SELECT {', '.join(sql for sql, _ in _EXPORT_SQL.values())}, a.published_approximate, "
+        f"{', '.join('n.' + name for name in CSV_ATTRIBUTE_COLUMNS)} "
         f"FROM {join} "
         "LEFT JOIN outlets p ON p.id = a.publisher LEFT JOIN outlets o ON o.id = a.original_source "
         f"WHERE {' AND '.join(clauses)} ORDER BY a.rowid, n.start, n.created, n.rowid"
@@ -78,13 +89,23 @@ def _export_record(row: tuple) -> dict[str, Any]:
 # row is exported from its cells instead). Attribute columns come from the attributes.
 CSV_SEPARATOR = b"\xff"
 _SQL_SEPARATOR = f"CAST(x'{CSV_SEPARATOR.hex()}' AS TEXT)"
-CSV_HEAD_CELLS = ("n.uuid p", "n.article_id p", "n.annotator c", "n.codebook_id c", "n.codebook_version c",
-                  "n.category c", "n.label c", "n.start p", 'n."end" p', "n.quote p", "n.prefix p", "n.suffix p",
-                  "n.text_sha256 p")  # then voice, concept, variant: see Store.attribute_columns
-CSV_TAIL_CELLS = ("n.note n", "n.origin p", "n.created p", "n.updated p")
-CSV_ARTICLE_CELLS = ("a.publisher n", "p.name n", "a.original_source n", "o.name n", "a.title n", "a.url n",
-                     "CASE WHEN a.published_approximate AND a.published IS NOT NULL THEN '~' || a.published "
-                     "ELSE a.published END n", "a.language n", "a.story n")
+_ATTRIBUTES, _ARTICLE = EXPORT_FIELDS.index("attributes"), EXPORT_FIELDS.index("publisher")
+# the CSV's partial date carries its "~" (a record gets it in Python: _export_record)
+_CSV_PUBLISHED = "CASE WHEN a.published_approximate AND a.published IS NOT NULL THEN '~' || a.published ELSE a.published END"
+
+
+def _cells(fields: Sequence[str]) -> tuple[str, ...]:
+    """The cells (``"EXPR KIND"``) of some export fields, for :func:`_joined_cells`."""
+    return tuple(f"{_CSV_PUBLISHED if field == 'published' else _EXPORT_SQL[field][0]} {_EXPORT_SQL[field][1]}"
+                 for field in fields)
+
+
+# The three parts of a CSV row that SQLite joins: the annotation's cells up to ``text_sha256``
+# (then the attribute columns and ``attributes``: see Store.attribute_columns), the
+# annotation's from ``note``, and its article's and outlets' (read once per article).
+CSV_HEAD_CELLS = _cells(EXPORT_FIELDS[:_ATTRIBUTES])
+CSV_TAIL_CELLS = _cells(EXPORT_FIELDS[_ATTRIBUTES + 1:_ARTICLE])
+CSV_ARTICLE_CELLS = _cells(EXPORT_FIELDS[_ARTICLE:])
 
 
 def _joined_cells(cells: Sequence[str]) -> str:
