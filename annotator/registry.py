@@ -7,9 +7,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from .errors import InputError
 from .models import Outlet, normalize_domain
 from .paths import display_path
-from .readers import InputError
 from .yaml_files import load_yaml
 
 REGISTRY_NAMES = ("outlets.yaml", "outlets.yml")

@@ -27,7 +27,8 @@ from annotator.cli import main
 from annotator.importer import import_paths
 from annotator.models import Annotation, quote_selector
 from annotator.normalize import normalize_text
-from annotator.readers import decode, InputError
+from annotator.errors import InputError
+from annotator.readers import decode
 from annotator.registry import SHIPPED_REGISTRY
 from annotator.store import Store
 
