@@ -25,7 +25,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import InputError  # also imported from here by the TUI
 from .models import LIST_LIMIT, Language, OutletLine, Story, Title, Url
-from .normalize import printable
 from .paths import display_path
 
 TEXT_FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}

@@ -32,7 +32,6 @@ from annotator.readers import decode
 from annotator.registry import SHIPPED_REGISTRY
 from annotator.store import Store
 
-from .conftest import CORPUS
 
 GOOD = "A good headline\n\nThe talks in Istanbul ended without agreement, officials said on Monday.\n"
 WIDE = {"COLUMNS": "400"}  # tables fit the width; messages never wrap (test_rejection_lines_fit_one_line...)

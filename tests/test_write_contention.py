@@ -5,7 +5,6 @@ sees, and running it again completes it."""
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import sqlite3

@@ -16,26 +16,24 @@ One :class:`Store` holds every query, grouped by tables in the modules of this p
 
 from __future__ import annotations
 
-from .articles import Added, ArticleRow, ArticleQueries, fts_query
-from .connection import (
-    BUSY_TIMEOUT_MS, STALE_IMPORT_S, WRITE_WAIT_S, Connection, DatabaseError, SQLiteError, StoreError,
-    database_error_line,
-)
+from .articles import Added, ArticleQueries, ArticleRow
+from .connection import Connection, DatabaseError, SQLiteError, StoreError, database_error_line
 from .export_queries import (
     CSV_ARTICLE_CELLS, CSV_ATTRIBUTE_COLUMNS, CSV_COLUMNS, CSV_HEAD_CELLS, CSV_SEPARATOR, CSV_TAIL_CELLS,
     EXPORT_ARTICLES, EXPORT_FIELDS, ExportQueries,
 )
 from .history import HistoryEntry, HistoryQueries
-from .schema import HISTORY_FIELDS, MIGRATIONS, SCHEMA_VERSION, STAT_ATTRIBUTES, VIEWS
+from .schema import MIGRATIONS, SCHEMA_VERSION
 from .sql import STATUSES
 from .staged_imports import StagedImports
 from .stats_queries import StatsQueries, TagScope
 
+# What callers use. The timing constants (BUSY_TIMEOUT_MS, WRITE_WAIT_S, STALE_IMPORT_S) are
+# read from annotator.store.connection when used: change them there, not here.
 __all__ = [
-    "BUSY_TIMEOUT_MS", "CSV_ARTICLE_CELLS", "CSV_ATTRIBUTE_COLUMNS", "CSV_COLUMNS", "CSV_HEAD_CELLS", "CSV_SEPARATOR",
-    "CSV_TAIL_CELLS", "EXPORT_ARTICLES", "EXPORT_FIELDS", "HISTORY_FIELDS", "MIGRATIONS", "SCHEMA_VERSION",
-    "STALE_IMPORT_S", "STATUSES", "STAT_ATTRIBUTES", "VIEWS", "WRITE_WAIT_S", "Added", "ArticleRow", "DatabaseError",
-    "HistoryEntry", "SQLiteError", "Store", "StoreError", "TagScope", "database_error_line", "fts_query",
+    "CSV_ARTICLE_CELLS", "CSV_ATTRIBUTE_COLUMNS", "CSV_COLUMNS", "CSV_HEAD_CELLS", "CSV_SEPARATOR", "CSV_TAIL_CELLS",
+    "EXPORT_ARTICLES", "EXPORT_FIELDS", "MIGRATIONS", "SCHEMA_VERSION", "STATUSES", "Added", "ArticleRow",
+    "DatabaseError", "HistoryEntry", "SQLiteError", "Store", "StoreError", "TagScope", "database_error_line",
 ]
 
 
