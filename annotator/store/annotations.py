@@ -11,18 +11,18 @@ from typing import Any
 
 from ..models import FIELD_LIMITS, STORED, Annotation, utc_now
 from .connection import Connection
-from .schema import _NOW_SQL, DERIVED_COLUMNS, HISTORY_FIELDS
-from .sql import NOT_STAGED, _columns, _is_later, _where
+from .schema import DERIVED_COLUMNS, HISTORY_FIELDS, NOW_SQL
+from .sql import NOT_STAGED, column_names, is_later, where_equal
 
 
-_INSERT_ANNOTATION = (
+INSERT_ANNOTATION = (
     "INSERT INTO annotations (uuid, article_id, text_sha256, annotator, codebook_id, codebook_version, "
     "category, label, start, \"end\", quote, prefix, suffix, attributes, note, origin, created, updated, "
     "deleted) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 
 
-def _annotation_values(a: Annotation) -> list[Any]:
+def annotation_values(a: Annotation) -> list[Any]:
     return [
         a.uuid, a.article_id, a.text_sha256, a.annotator, a.codebook_id, a.codebook_version, a.category,
         a.label, a.start, a.end, a.quote, a.prefix, a.suffix, json.dumps(a.attributes), a.note,
@@ -30,12 +30,12 @@ def _annotation_values(a: Annotation) -> list[Any]:
     ]
 
 
-def _history_record(a: Annotation) -> dict[str, Any]:
+def history_record(a: Annotation) -> dict[str, Any]:
     """An annotation as a history row's JSON object holds it (as the triggers write it)."""
-    return dict(zip(HISTORY_FIELDS, _annotation_values(a)))
+    return dict(zip(HISTORY_FIELDS, annotation_values(a)))
 
 
-def _annotation_from_row(data: dict[str, Any]) -> Annotation:
+def annotation_from_row(data: dict[str, Any]) -> Annotation:
     data = {k: v for k, v in data.items() if k not in DERIVED_COLUMNS}
     data["attributes"] = json.loads(data["attributes"] or "{}")
     data["deleted"] = bool(data["deleted"])
@@ -148,7 +148,7 @@ class AnnotationQueries(Connection):
     def add_annotation(self, annotation: Annotation) -> Annotation:
         """Store a new annotation (committed on return)."""
         with self._recorded_write() as conn:
-            conn.execute(_INSERT_ANNOTATION, _annotation_values(annotation))
+            conn.execute(INSERT_ANNOTATION, annotation_values(annotation))
         return annotation
 
     def swap_annotations(self, delete: list[str], undelete: list[str], add: Annotation | None = None) -> None:
@@ -160,7 +160,7 @@ class AnnotationQueries(Connection):
                 for uuid in uuids:
                     conn.execute("UPDATE annotations SET deleted = ?, updated = ? WHERE uuid = ?", [flag, now, uuid])
             if add is not None:
-                conn.execute(_INSERT_ANNOTATION, _annotation_values(add))
+                conn.execute(INSERT_ANNOTATION, annotation_values(add))
 
     def upsert_annotations(self, annotations: Iterable[Annotation], owner: str | None = None,
                            source: str | None = None) -> list[str]:
@@ -174,28 +174,28 @@ class AnnotationQueries(Connection):
         are recorded in the history as made by ``owner`` from ``source``. Decided inside the
         write transaction, so merges running at once agree."""
         outcomes: list[str] = []
-        cols = _columns(self.conn, "annotations")
+        cols = column_names(self.conn, "annotations")
         with self._recorded_write(owner, source) as conn:
             for annotation in annotations:
                 row = conn.execute("SELECT * FROM annotations WHERE uuid = ?", [annotation.uuid]).fetchone()
                 if row is None:
-                    conn.execute(_INSERT_ANNOTATION, _annotation_values(annotation))
+                    conn.execute(INSERT_ANNOTATION, annotation_values(annotation))
                     outcomes.append("added")
                     continue
-                stored = _annotation_from_row(dict(zip(cols, row)))
+                stored = annotation_from_row(dict(zip(cols, row)))
                 if (stored.annotator, stored.article_id) != (annotation.annotator, annotation.article_id):
                     outcomes.append(f"refused: id {stored.uuid} is a tag of {stored.annotator!r} on article "
                                     f"{stored.article_id}; a record may not change its annotator or article")
                 elif stored == annotation:
                     outcomes.append("present")
-                elif not _is_later(annotation.updated, stored.updated):
+                elif not is_later(annotation.updated, stored.updated):
                     outcomes.append("kept")
                 elif owner is not None and stored.annotator == owner:
-                    values = _annotation_values(annotation)
+                    values = annotation_values(annotation)
                     conn.execute(_UPDATE_ANNOTATION, [*values[1:], values[0]])
                     outcomes.append("updated")
                 else:
-                    incoming = json.dumps(_history_record(annotation), ensure_ascii=False)
+                    incoming = json.dumps(history_record(annotation), ensure_ascii=False)
                     earlier = conn.execute("SELECT settled FROM annotation_history WHERE uuid = ? AND change = "
                                            "'conflict' AND after = ? ORDER BY settled IS NULL DESC LIMIT 1",
                                            [annotation.uuid, incoming]).fetchone()
@@ -204,9 +204,9 @@ class AnnotationQueries(Connection):
                         continue
                     if earlier is None:
                         conn.execute("INSERT INTO annotation_history (uuid, article_id, change, before, after, who, "
-                                     f"source, at) VALUES (?, ?, 'conflict', ?, ?, ?, ?, {_NOW_SQL})",
+                                     f"source, at) VALUES (?, ?, 'conflict', ?, ?, ?, ?, {NOW_SQL})",
                                      [stored.uuid, stored.article_id,
-                                      json.dumps(_history_record(stored), ensure_ascii=False), incoming, owner, source])
+                                      json.dumps(history_record(stored), ensure_ascii=False), incoming, owner, source])
                     outcomes.append("conflict")
         return outcomes
 
@@ -228,16 +228,16 @@ class AnnotationQueries(Connection):
             if cursor.rowcount != 1:
                 raise KeyError(f"no annotation {uuid}")
             row = conn.execute("SELECT * FROM annotations WHERE uuid = ?", [uuid]).fetchone()
-            cols = _columns(conn, "annotations")
-        return _annotation_from_row(dict(zip(cols, row)))
+            cols = column_names(conn, "annotations")
+        return annotation_from_row(dict(zip(cols, row)))
 
     def annotations(
         self, article_id: str | None = None, annotator: str | None = None, include_deleted: bool = False
     ) -> list[Annotation]:
         """Annotations, optionally of one article and/or one annotator, in creation order."""
-        where, params = _where([] if include_deleted else ["deleted = 0"], article_id=article_id, annotator=annotator)
+        where, params = where_equal([] if include_deleted else ["deleted = 0"], article_id=article_id, annotator=annotator)
         rows = self.conn.execute(
             f"SELECT * FROM annotations {where} ORDER BY created, rowid", params
         ).fetchall()
-        cols = _columns(self.conn, "annotations")
-        return [_annotation_from_row(dict(zip(cols, r))) for r in rows]
+        cols = column_names(self.conn, "annotations")
+        return [annotation_from_row(dict(zip(cols, r))) for r in rows]

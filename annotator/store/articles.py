@@ -13,7 +13,7 @@ from typing import Any
 from ..models import STORED, Article, Outlet, PartialDate, RemovedRange, utc_now
 from ..text_stats import word_count
 from .connection import Connection
-from .sql import NOT_STAGED, STATUSES, _columns
+from .sql import NOT_STAGED, STATUSES, column_names
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class ArticleRow:
         return PartialDate(value=self.published, approximate=self.published_approximate)
 
 
-def _predecessor(conn: sqlite3.Connection, source_key: str, supersedes: str | None,
+def predecessor(conn: sqlite3.Connection, source_key: str, supersedes: str | None,
                  rowid: int = 0) -> tuple[str | None, int]:
     """(the article a new one from ``source_key`` replaces, the new one's version): the
     current article of that key, else ``supersedes`` (found under an older key) if current;
@@ -62,7 +62,7 @@ def _predecessor(conn: sqlite3.Connection, source_key: str, supersedes: str | No
     return (current[0], current[1] + 1) if current else (None, 1)
 
 
-def _insert_article(conn: sqlite3.Connection, article: Article, version: int, supersedes: str | None, current: bool,
+def insert_article(conn: sqlite3.Connection, article: Article, version: int, supersedes: str | None, current: bool,
                     word_counts: Mapping[str, int] | None) -> int:
     """Insert one article; returns its rowid."""
     cursor = conn.execute(
@@ -130,7 +130,7 @@ def fts_query(text: str) -> str:
 
 
 def _article_from_row(conn: sqlite3.Connection, row: tuple) -> Article:
-    cols = _columns(conn, "articles")
+    cols = column_names(conn, "articles")
     data = dict(zip(cols, row))
     return Article.model_validate(dict(
         id=data["id"],
@@ -217,10 +217,10 @@ class ArticleQueries(Connection):
                 if existing:
                     outcomes.append(Added(article.id, "duplicate", existing[0]))
                     continue
-                supersedes, version = _predecessor(conn, article.source_key, article.supersedes)
+                supersedes, version = predecessor(conn, article.source_key, article.supersedes)
                 if supersedes:
                     conn.execute("UPDATE articles SET current = 0 WHERE id = ?", [supersedes])
-                _insert_article(conn, article, version, supersedes, True, word_counts)
+                insert_article(conn, article, version, supersedes, True, word_counts)
                 outcomes.append(Added(article.id, "version" if supersedes else "new", supersedes, version))
             conn.execute("UPDATE import_state SET commits = commits + 1")  # imports running decide versions again
         return outcomes

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..models import Annotation, utc_now
-from .annotations import _INSERT_ANNOTATION, AnnotationQueries, _annotation_from_row
+from .annotations import INSERT_ANNOTATION, AnnotationQueries, annotation_from_row
 from .schema import HISTORY_FIELDS
-from .sql import _columns, _where
+from .sql import column_names, where_equal
 
 
 def _loads(text: str | None) -> dict[str, Any] | None:
@@ -47,7 +47,7 @@ class HistoryQueries(AnnotationQueries):
     def history(self, uuid: str | None = None, article_id: str | None = None,
                 open_conflicts: bool = False) -> list[HistoryEntry]:
         """The recorded changes of one tag, of one article's tags, or the open conflicts, oldest first."""
-        where, params = _where(["change = 'conflict' AND settled IS NULL"] if open_conflicts else [],
+        where, params = where_equal(["change = 'conflict' AND settled IS NULL"] if open_conflicts else [],
                                uuid=uuid, article_id=article_id)
         rows = self.conn.execute("SELECT id, uuid, article_id, change, before, after, who, source, at, settled "
                                  f"FROM annotation_history {where} ORDER BY id", params).fetchall()
@@ -93,9 +93,9 @@ class HistoryQueries(AnnotationQueries):
             values = [version[name] for name in HISTORY_FIELDS]
             if conn.execute("UPDATE annotations SET " + ", ".join(f'"{n}" = ?' for n in HISTORY_FIELDS[1:])
                             + " WHERE uuid = ?", [*values[1:], uuid]).rowcount == 0:
-                conn.execute(_INSERT_ANNOTATION, values)
+                conn.execute(INSERT_ANNOTATION, values)
             found = conn.execute("SELECT * FROM annotations WHERE uuid = ?", [uuid]).fetchone()
-            return _annotation_from_row(dict(zip(_columns(conn, "annotations"), found)))
+            return annotation_from_row(dict(zip(column_names(conn, "annotations"), found)))
 
     def dismiss_conflict(self, entry_id: int, who: str | None = None) -> None:
         """Settle an open conflict by keeping the stored tag (the incoming version stays in the history)."""

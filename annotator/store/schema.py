@@ -202,7 +202,7 @@ def _migration_6(db: sqlite_utils.Database) -> None:
 HISTORY_FIELDS = ("uuid", "article_id", "text_sha256", "annotator", "codebook_id", "codebook_version", "category",
                   "label", "start", "end", "quote", "prefix", "suffix", "attributes", "note", "origin", "created",
                   "updated", "deleted")
-_NOW_SQL = "strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')"
+NOW_SQL = "strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')"
 
 
 def _row_json(row: str) -> str:
@@ -228,7 +228,7 @@ def _migration_7(db: sqlite_utils.Database) -> None:
     record = ("INSERT INTO annotation_history (uuid, article_id, change, before, after, who, source, at) "
               "VALUES ({row}.uuid, {row}.article_id, '{change}', {before}, {after}, "
               "(SELECT who FROM history_context WHERE id = 1), (SELECT source FROM history_context WHERE id = 1), "
-              f"{_NOW_SQL});")
+              f"{NOW_SQL});")
     fields = ", ".join(f'"{name}"' for name in HISTORY_FIELDS)
     differs = " OR ".join(f'OLD."{name}" IS NOT NEW."{name}"' for name in HISTORY_FIELDS)
     conn.execute(f"""CREATE TRIGGER IF NOT EXISTS annotation_history_insert AFTER INSERT ON annotations BEGIN

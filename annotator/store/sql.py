@@ -14,25 +14,25 @@ NOT_STAGED = ("(NOT EXISTS (SELECT 1 FROM imports) OR NOT EXISTS (SELECT 1 FROM 
               "JOIN imports i ON i.id = s.import_id WHERE s.article_rowid = a.rowid))")
 STATUSES = ("new", "in progress", "done")
 
-_COLUMNS: dict[str, list[str]] = {}
+_COLUMN_NAMES: dict[str, list[str]] = {}
 
 
-def _where(clauses: Sequence[str] = (), **equal: Any) -> tuple[str, list[Any]]:
+def where_equal(clauses: Sequence[str] = (), **equal: Any) -> tuple[str, list[Any]]:
     """``WHERE column = ? AND ...`` for each ``equal`` value that is not None, and the given clauses."""
     given = {column: value for column, value in equal.items() if value is not None}
     parts = [f"{column} = ?" for column in given] + list(clauses)
     return ("WHERE " + " AND ".join(parts)) if parts else "", list(given.values())
 
 
-def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
+def column_names(conn: sqlite3.Connection, table: str) -> list[str]:
     """A table's column names, read once per process (every database is migrated to the
     same schema when it is opened)."""
-    if table not in _COLUMNS:
-        _COLUMNS[table] = [d[0] for d in conn.execute(f"SELECT * FROM {table} LIMIT 0").description]
-    return _COLUMNS[table]
+    if table not in _COLUMN_NAMES:
+        _COLUMN_NAMES[table] = [d[0] for d in conn.execute(f"SELECT * FROM {table} LIMIT 0").description]
+    return _COLUMN_NAMES[table]
 
 
-def _timestamp(value: str | None) -> datetime | None:
+def parse_time(value: str | None) -> datetime | None:
     """An ISO 8601 time as an aware datetime (a time without zone is taken as UTC), or None."""
     try:
         parsed = datetime.fromisoformat(value or "")
@@ -41,9 +41,9 @@ def _timestamp(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
-def _is_later(incoming: str, stored: str) -> bool:
+def is_later(incoming: str, stored: str) -> bool:
     """Whether ``incoming`` is a later time than ``stored`` (an unreadable time is never later)."""
-    new, old = _timestamp(incoming), _timestamp(stored)
+    new, old = parse_time(incoming), parse_time(stored)
     if new is None:
         return False
     return old is None or new > old

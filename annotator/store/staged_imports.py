@@ -16,9 +16,9 @@ from datetime import datetime, timezone
 
 from ..models import Article, utc_now
 from . import connection
-from .articles import Added, _insert_article, _predecessor
+from .articles import Added, insert_article, predecessor
 from .connection import Connection, StoreError
-from .sql import _timestamp
+from .sql import parse_time
 
 
 def _process_exists(pid: int | None) -> bool:
@@ -62,8 +62,8 @@ class StagedImports(Connection):
                     "SELECT a.rowid, a.id, i.id FROM articles a LEFT JOIN staged_articles s ON s.article_rowid = a.rowid "
                     "LEFT JOIN imports i ON i.id = s.import_id WHERE a.text_sha256 = ?", [article.text_sha256]).fetchone()
                 if existing is None:
-                    supersedes, version = _predecessor(conn, article.source_key, article.supersedes)
-                    rowid = _insert_article(conn, article, version, supersedes, supersedes is None, word_counts)
+                    supersedes, version = predecessor(conn, article.source_key, article.supersedes)
+                    rowid = insert_article(conn, article, version, supersedes, supersedes is None, word_counts)
                     conn.execute("INSERT INTO staged_articles (article_rowid, import_id, article_id, source_key, "
                                  "supersedes, version) VALUES (?,?,?,?,?,?)",
                                  [rowid, import_id, article.id, article.source_key, supersedes, version])
@@ -97,7 +97,7 @@ class StagedImports(Connection):
             for rowid, _, source_key, staged_supersedes, staged_version in rows:
                 supersedes, version = staged_supersedes, staged_version
                 if not unchanged:  # another import committed since this one began: versions decided again
-                    supersedes, version = _predecessor(conn, source_key, supersedes, rowid)
+                    supersedes, version = predecessor(conn, source_key, supersedes, rowid)
                     if (supersedes, version) != (staged_supersedes, staged_version):
                         conn.execute("UPDATE articles SET supersedes = ?, version = ? WHERE rowid = ?",
                                      [supersedes, version, rowid])
@@ -146,7 +146,7 @@ class StagedImports(Connection):
         stale = datetime.now(timezone.utc).timestamp() - connection.STALE_IMPORT_S
         for import_id, pid, where, heartbeat in self.conn.execute(
                 "SELECT id, pid, host, heartbeat FROM imports").fetchall():
-            beat = _timestamp(heartbeat)
+            beat = parse_time(heartbeat)
             gone = where == host and pid != os.getpid() and not _process_exists(pid)
             if gone or beat is None or beat.timestamp() < stale:
                 self.abandon_import(import_id)
