@@ -23,6 +23,7 @@ INSERT_ANNOTATION = (
 
 
 def annotation_values(a: Annotation) -> list[Any]:
+    """An annotation's values in the column order of :data:`INSERT_ANNOTATION`."""
     return [
         a.uuid, a.article_id, a.text_sha256, a.annotator, a.codebook_id, a.codebook_version, a.category,
         a.label, a.start, a.end, a.quote, a.prefix, a.suffix, json.dumps(a.attributes), a.note,
@@ -36,6 +37,7 @@ def history_record(a: Annotation) -> dict[str, Any]:
 
 
 def annotation_from_row(data: dict[str, Any]) -> Annotation:
+    """An annotation from its row (column name: value), leaving out the columns triggers keep."""
     data = {k: v for k, v in data.items() if k not in DERIVED_COLUMNS}
     data["attributes"] = json.loads(data["attributes"] or "{}")
     data["deleted"] = bool(data["deleted"])
@@ -119,6 +121,7 @@ class AnnotationQueries(Connection):
             )
 
     def unreject_suggestion(self, article_id: str, annotator: str, start: int, end: int, variant: str) -> None:
+        """Offer a rejected suggestion to ``annotator`` again (undoes :meth:`reject_suggestion`)."""
         with self._write() as conn:
             conn.execute(
                 "DELETE FROM rejected_suggestions WHERE article_id = ? AND annotator = ? AND start = ? AND \"end\" = ? AND variant = ?",

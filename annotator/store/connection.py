@@ -214,6 +214,7 @@ class Connection:
 
     @property
     def schema_version(self) -> int:
+        """The database's schema version (``PRAGMA user_version``; 0 for a file that is not ours)."""
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
     @contextmanager
