@@ -38,11 +38,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .errors import InputError
 from .export import AnnotationFields
 from .models import ARTICLE_NOTE_CATEGORY, ARTICLE_NOTE_LABEL, Annotation, Article
 from .normalize import clean_line, printable
 from .paths import display_path
-from .readers import InputError
 
 BATCH = 1000
 _CHUNK = 1 << 20

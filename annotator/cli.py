@@ -278,7 +278,7 @@ def import_annotations_command(store: Store, file: Path, annotator_name: str | N
     """Merge a JSON-lines export (annotator export --format jsonl) into this database of the same articles.
     Changes to someone else's tags are kept as conflicts (see `annotator history`)."""
     from .annotation_import import import_annotations
-    from .readers import InputError
+    from .errors import InputError
 
     err = make_console(stderr=True)
     where = display_path(file)
@@ -305,7 +305,7 @@ def codebook() -> None:
 def codebook_check(files: tuple[Path, ...]) -> None:
     """Validate codebook files; every problem is printed as file: place: what."""
     from .codebook import load_codebook
-    from .readers import InputError
+    from .errors import InputError
 
     err, out, bad = make_console(stderr=True), make_console(), 0
     for file in files:
@@ -341,7 +341,7 @@ def codebook_show(ref: str | None, as_json: bool) -> None:
 def codebook_list() -> None:
     """List the shipped codebooks."""
     from .codebook import codebook_files, load_codebook
-    from .readers import InputError
+    from .errors import InputError
 
     for file in codebook_files():
         try:

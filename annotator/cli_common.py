@@ -200,7 +200,7 @@ def codebook_finder(ref: str | None = None) -> Callable[[str], Any]:
     """``book(codebook_id)``: the codebook tags were made with: the configured (or
     ``--codebook``) one when its id matches, else the shipped one of that id, else None."""
     from .codebook import ID_RE, find_codebook
-    from .readers import InputError
+    from .errors import InputError
 
     found: dict[str, Any] = {}
     try:
@@ -242,7 +242,7 @@ def session_annotator(explicit: str | None = None) -> str:
     """The name of whoever runs this command: ``--annotator``, else the configuration,
     ``$ANNOTATOR_NAME`` or the login name (an error line for a bad configuration)."""
     from .config import load_config, resolve_annotator
-    from .readers import InputError
+    from .errors import InputError
 
     try:
         config = load_config()
@@ -282,7 +282,7 @@ def load_codebook_or_fail(ref: str | None, config=None, quiet: bool = False):
     (``quiet``: :class:`annotator.readers.InputError` is raised instead)."""
     from .codebook import find_codebook
     from .config import load_config
-    from .readers import InputError
+    from .errors import InputError
 
     try:
         return find_codebook(ref or inherited("codebook_ref", None) or (config or load_config()).codebook)

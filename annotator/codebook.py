@@ -15,10 +15,10 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .errors import InputError
 from .models import FIELD_LIMITS, Guidelines, Name, NoteText, at_most
 from .paths import display_path
 from .pattern_safety import backtracking_risk
-from .readers import InputError
 from .yaml_files import load_yaml
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")

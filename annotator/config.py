@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .codebook import DEFAULT_CODEBOOK_ID
+from .errors import InputError
 from .files import file_problem, read_regular_text
 from .normalize import clean_line
 from .paths import display_path
-from .readers import InputError
 
 PROJECT_CONFIG = "annotator.toml"
 

@@ -32,7 +32,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .models import ARTICLE_NOTE_CATEGORY, utc_now
 from .normalize import json_escape_hidden, printable
-from .store import CSV_ARTICLE_CELLS, CSV_HEAD_CELLS, CSV_SEPARATOR, CSV_TAIL_CELLS, EXPORT_FIELDS
+from .store import (CSV_ARTICLE_CELLS, CSV_ATTRIBUTE_COLUMNS, CSV_COLUMNS, CSV_HEAD_CELLS, CSV_SEPARATOR,
+                    CSV_TAIL_CELLS, EXPORT_FIELDS)
 from .tables import FORMULA_STARTS, csv_writer, write_csv_row
 
 FORMATS = ("csv", "jsonl", "w3c")
@@ -126,13 +127,10 @@ def render_export_schema() -> str:
 
 # -- CSV --------------------------------------------------------------------------------
 
-ATTRIBUTE_COLUMNS = ("voice", "concept", "variant")
-CSV_COLUMNS = tuple(c for f in ExportRecord.model_fields
-                    for c in ((*ATTRIBUTE_COLUMNS, "attributes") if f == "attributes" else (f,)))
-
-
+# The CSV's columns (CSV_COLUMNS) are the store's export fields with the attribute columns
+# before ``attributes``: the store defines them, and the cells its fast path joins, once.
 _EXTRA = len(EXPORT_FIELDS)  # a row's published_approximate, then the attribute columns
-_WHERE = [_EXTRA + 1 + ATTRIBUTE_COLUMNS.index(c) if c in ATTRIBUTE_COLUMNS else EXPORT_FIELDS.index(c)
+_WHERE = [_EXTRA + 1 + CSV_ATTRIBUTE_COLUMNS.index(c) if c in CSV_ATTRIBUTE_COLUMNS else EXPORT_FIELDS.index(c)
           for c in CSV_COLUMNS]
 _PUBLISHED, _ATTRIBUTES = CSV_COLUMNS.index("published"), CSV_COLUMNS.index("attributes")
 

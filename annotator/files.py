@@ -7,8 +7,8 @@ import os
 import stat
 from pathlib import Path
 
+from .errors import InputError
 from .paths import display_path
-from .readers import InputError
 
 
 def file_problem(path: Path) -> str | None:

@@ -22,11 +22,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .errors import InputError, pydantic_error_line
 from .models import LIST_LIMIT, Language, NoteText, OutletLine, PartialDate, Story, Title, Url
 from .files import read_regular_text
 from .paths import display_path
-from .readers import InputError
-from .registry import pydantic_error_line
 from .yaml_files import load_yaml
 
 MANIFEST_NAMES = ("manifest.yaml", "manifest.yml", "manifest.csv")

@@ -310,10 +310,6 @@ class Annotation(_Model):
                 raise ValueError("a span annotation keeps its quoted text")
         return self
 
-    @property
-    def is_span(self) -> bool:
-        return self.start is not None
-
 
 CONTEXT_CHARS = 32
 

@@ -23,18 +23,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .errors import InputError  # also imported from here by the TUI
 from .models import LIST_LIMIT, Language, OutletLine, Story, Title, Url
-from .normalize import printable
 from .paths import display_path
 
 TEXT_FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
 RECORD_FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 SUPPORTED = {**TEXT_FORMATS, **RECORD_FORMATS}
 DEFAULT_MAX_ARTICLE_BYTES = 5 * 1024 * 1024
-
-
-class InputError(Exception):
-    """Bad input: the message is one line naming what is wrong."""
 
 
 class _Located:

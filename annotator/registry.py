@@ -7,26 +7,14 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from .errors import InputError, pydantic_error_line
 from .models import Outlet, normalize_domain
 from .paths import display_path
-from .readers import InputError
 from .yaml_files import load_yaml
 
 REGISTRY_NAMES = ("outlets.yaml", "outlets.yml")
 # The outlet registry shipped with the package: used when an import names no registry.
 SHIPPED_REGISTRY = Path(__file__).resolve().parent / "data" / "outlets.yaml"
-
-
-def pydantic_error_line(source: str, exc: ValidationError, prefix: str = "") -> str:
-    """One line per pydantic error, naming the file and the place inside it (``outlets[2].founded``)."""
-    parts = []
-    for err in exc.errors():
-        place = prefix
-        for part in err["loc"]:
-            place += f"[{part}]" if isinstance(part, int) else (f".{part}" if place else str(part))
-        message = "is missing" if err["type"] == "missing" else err["msg"].removeprefix("Value error, ")
-        parts.append(f"{source}: {place or 'top level'}: {message}")
-    return "; ".join(parts)
 
 
 def load_registry(path: Path) -> list[Outlet]:

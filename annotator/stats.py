@@ -27,7 +27,6 @@ from .tables import Column, ResultTable
 
 ALL = "all"
 NO_VOICE = "(none)"
-NO_CONCEPT = "(not in the lexicon)"
 DEFAULT_ADJUDICATOR = "gold"
 BY = ("outlet", "label", "concept", "answers", "story", "annotator")
 

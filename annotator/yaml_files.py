@@ -21,9 +21,9 @@ import yaml
 from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .errors import InputError
 from .files import read_regular_text
 from .paths import display_path
-from .readers import InputError
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 

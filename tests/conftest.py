@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from annotator.models import Annotation
 from annotator.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -50,6 +51,15 @@ def demo_store(demo_dir: Path) -> Store:
     report = import_paths(s, [demo_dir / "corpus"])
     assert report.ok, report.rejected
     return s
+
+
+def make_annotation(article, annotator="ann", label="kyiv", start=0, end=5):
+    """A span annotation of ``article`` for store tests."""
+    return Annotation(
+        article_id=article.id, text_sha256=article.text_sha256, annotator=annotator,
+        codebook_id="cb", codebook_version="1", category="term", label=label,
+        start=start, end=end, quote=article.text[start:end],
+    )
 
 
 def screen_rows(app, widget=None) -> list[str]:

@@ -14,7 +14,7 @@ from annotator.cli import main
 from annotator.export import export
 from annotator.importer import import_paths
 from annotator.models import ARTICLE_NOTE_CATEGORY, ARTICLE_NOTE_LABEL, Annotation, quote_selector
-from annotator.readers import InputError
+from annotator.errors import InputError
 from annotator.store import Store
 
 HOSTILE = "[red]x[/] [@click=app.quit]q[/] \x1b[31mred\x1b[0m \x1b]0;owned\x07 \x9b2J \u202eevil\u2028end"

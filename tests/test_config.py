@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from annotator.cli import main
 from annotator.config import load_config, resolve_annotator
-from annotator.readers import InputError
+from annotator.errors import InputError
 
 
 @pytest.fixture(autouse=True)

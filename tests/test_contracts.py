@@ -17,14 +17,27 @@ def contracts() -> dict[str, dict]:
 
 
 def modules(folder: Path, prefix: str) -> set[str]:
-    return {f"{prefix}.{p.stem}" for p in folder.glob("*.py") if p.stem != "__init__"}
+    """The modules and sub-packages of a package (a contract on a package covers its modules)."""
+    files = {f"{prefix}.{p.stem}" for p in folder.glob("*.py") if p.stem != "__init__"}
+    return files | {f"{prefix}.{p.parent.name}" for p in folder.glob("*/__init__.py")}
 
 
 def test_every_core_module_is_kept_from_textual_and_from_sql():
-    core = modules(PACKAGE, "annotator") - CLI
+    core = modules(PACKAGE, "annotator") - CLI - {"annotator.tui"}
+    assert "annotator.store" in core  # the store is a package: its modules are checked with it
     assert set(contracts()["core-without-textual"]["source_modules"]) == core
     sql_free = set(contracts()["only-the-store-speaks-sql"]["source_modules"])
     assert sql_free == (core - {"annotator.store"}) | CLI | {"annotator.tui"}
+
+
+def test_only_the_store_package_may_speak_sql_and_it_imports_none_of_its_users():
+    store_modules = modules(PACKAGE / "store", "annotator.store")
+    assert {"annotator.store.connection", "annotator.store.schema"} <= store_modules
+    sql_free = contracts()["only-the-store-speaks-sql"]["source_modules"]
+    assert not [m for m in sql_free if m == "annotator.store" or m.startswith("annotator.store.")]
+    below = contracts()["store-below-its-users"]
+    assert below["source_modules"] == ["annotator.store"]
+    assert {"annotator.export", "annotator.stats", "annotator.cli", "annotator.tui"} <= set(below["forbidden_modules"])
 
 
 def test_every_tui_module_has_a_layer():

@@ -14,11 +14,11 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import main
-from annotator.store import EXPORT_FIELDS
 from annotator.export import (CSV_COLUMNS, SCHEMA_FILE, ExportRecord, export, export_schema, render_export_schema,
                               write_csv, write_csv_fast)
 from annotator.models import ARTICLE_NOTE_CATEGORY, ARTICLE_NOTE_LABEL, Annotation, quote_selector
-from annotator.store import EXPORT_ARTICLES, EXPORT_FIELDS, _export_csv_queries, _export_query
+from annotator.store.export_queries import (CSV_ARTICLE_CELLS, CSV_HEAD_CELLS, CSV_TAIL_CELLS, EXPORT_ARTICLES, EXPORT_FIELDS,
+                                            _export_csv_queries, _export_query)
 
 HOSTILE = "[red]x[/] [@click=app.quit]q[/] \x1b[31mred\x1b[0m \x1b]0;owned\x07 \x9b2J \u202eevil\u2028end"
 
@@ -79,6 +79,16 @@ def test_store_fields_model_and_schema_file_agree():
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert schema["required"] == list(EXPORT_FIELDS) and schema["additionalProperties"] is False
     assert "code-point" in schema["properties"]["start"]["description"]
+
+
+def test_the_fast_csv_parts_line_up_with_the_csv_columns():
+    # the fast path writes head, voice/concept/variant/attributes, tail, article: the header's order
+    attributes = CSV_COLUMNS.index("attributes")
+    head, tail = CSV_COLUMNS[:attributes - 3], CSV_COLUMNS[attributes + 1:attributes + 1 + len(CSV_TAIL_CELLS)]
+    assert CSV_COLUMNS[attributes - 3:attributes + 1] == ("voice", "concept", "variant", "attributes")
+    assert len(head) == len(CSV_HEAD_CELLS) and head[-1] == "text_sha256" and tail[0] == "note"
+    assert CSV_COLUMNS[-len(CSV_ARTICLE_CELLS):] == EXPORT_FIELDS[EXPORT_FIELDS.index("publisher"):]
+    assert len(CSV_COLUMNS) == len(CSV_HEAD_CELLS) + 4 + len(CSV_TAIL_CELLS) + len(CSV_ARTICLE_CELLS)
 
 
 _KEYWORDS = {"$schema", "title", "description", "type", "properties", "required", "additionalProperties", "anyOf",

@@ -17,7 +17,8 @@ from annotator.cli import main
 from annotator.export import export
 from annotator.importer import import_paths
 from annotator.models import Annotation, quote_selector
-from annotator.store import Store, _migration_7
+from annotator.store import Store
+from annotator.store.schema import _migration_7
 
 
 def soon(minutes: float = 1) -> str:

@@ -27,11 +27,11 @@ from annotator.cli import main
 from annotator.importer import import_paths
 from annotator.models import Annotation, quote_selector
 from annotator.normalize import normalize_text
-from annotator.readers import decode, InputError
+from annotator.errors import InputError
+from annotator.readers import decode
 from annotator.registry import SHIPPED_REGISTRY
 from annotator.store import Store
 
-from .conftest import CORPUS
 
 GOOD = "A good headline\n\nThe talks in Istanbul ended without agreement, officials said on Monday.\n"
 WIDE = {"COLUMNS": "400"}  # tables fit the width; messages never wrap (test_rejection_lines_fit_one_line...)
@@ -524,7 +524,7 @@ def test_changed_record_of_a_url_becomes_a_new_version(workdir):
 
 
 def test_a_file_whose_write_fails_leaves_no_rows_and_the_others_go_in(workdir, monkeypatch):
-    import annotator.store as store_module
+    import annotator.store.articles as store_module
 
     real = store_module.word_count
 

@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from annotator.normalize import printable
 from annotator.paths import display_path
-from annotator.readers import InputError, Record, RecordError, decode, read_file
+from annotator.errors import InputError
+from annotator.readers import Record, RecordError, decode, read_file
 
 
 @given(st.binary(max_size=3000))

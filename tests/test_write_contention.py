@@ -5,7 +5,6 @@ sees, and running it again completes it."""
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import sqlite3
@@ -171,9 +170,9 @@ def test_an_abandoned_file_is_deleted_by_the_next_import(workdir):
 async def test_the_tui_waits_for_a_busy_database_and_says_so(demo_store, monkeypatch):
     """A tag pressed while another process holds the write lock (longer than SQLite's own
     busy timeout) is saved once the lock is free; meanwhile the TUI says it is saving."""
-    import annotator.store
+    import annotator.store.connection
 
-    monkeypatch.setattr(annotator.store, "BUSY_TIMEOUT_MS", 300)  # SQLite's own wait, shorter than the hold
+    monkeypatch.setattr(annotator.store.connection, "BUSY_TIMEOUT_MS", 300)  # SQLite's own wait, shorter than the hold
     store = Store(demo_store.path)
     app = make_app(store)
     holder = sqlite3.connect(demo_store.path, isolation_level=None, check_same_thread=False)
@@ -240,10 +239,10 @@ def test_versions_are_decided_again_when_another_import_committed_meanwhile(work
 def test_every_writer_waits_for_a_held_lock_instead_of_failing(demo_store, monkeypatch):
     """Marking done, remembering the place, merging annotations and tagging all wait while
     another process holds the write lock (longer than SQLite's own busy timeout)."""
-    import annotator.store
+    import annotator.store.connection
     from annotator.models import Annotation
 
-    monkeypatch.setattr(annotator.store, "BUSY_TIMEOUT_MS", 100)
+    monkeypatch.setattr(annotator.store.connection, "BUSY_TIMEOUT_MS", 100)
     store = Store(demo_store.path)
     article = store.list_articles(limit=1)[0]
     text_sha256 = store.article(article.id).text_sha256

@@ -1,0 +1,42 @@
+"""SQLite storage: the only package that speaks SQL.
+
+One :class:`Store` holds every query, grouped by tables in the modules of this package:
+
+* :mod:`.connection`: opening a database (modes create/write/read), WAL, one connection
+  per thread, the write transaction (``BEGIN IMMEDIATE``, waiting for the write lock), errors;
+* :mod:`.schema`: the migrations (``PRAGMA user_version``) and the SQL views;
+* :mod:`.articles`: outlets, articles and their versions, the filtered article list;
+* :mod:`.staged_imports`: imports in short transactions (staged articles);
+* :mod:`.annotations`: annotations, per-annotator status, rejected suggestions, reading places;
+* :mod:`.history`: the history of annotations and its conflicts;
+* :mod:`.stats_queries`: the counts of statistics and agreement;
+* :mod:`.export_queries`: the annotations of an export, and the fast CSV export's cells;
+* :mod:`.sql`: small pieces of SQL the groups share.
+"""
+
+from __future__ import annotations
+
+from .articles import Added, ArticleQueries, ArticleRow
+from .connection import Connection, DatabaseError, SQLiteError, StoreError, database_error_line
+from .export_queries import (
+    CSV_ARTICLE_CELLS, CSV_ATTRIBUTE_COLUMNS, CSV_COLUMNS, CSV_HEAD_CELLS, CSV_SEPARATOR, CSV_TAIL_CELLS,
+    EXPORT_ARTICLES, EXPORT_FIELDS, ExportQueries,
+)
+from .history import HistoryEntry, HistoryQueries
+from .schema import MIGRATIONS, SCHEMA_VERSION
+from .sql import STATUSES
+from .staged_imports import StagedImports
+from .stats_queries import StatsQueries, TagScope
+
+# What callers use. The timing constants (BUSY_TIMEOUT_MS, WRITE_WAIT_S, STALE_IMPORT_S) are
+# read from annotator.store.connection when used: change them there, not here.
+__all__ = [
+    "CSV_ARTICLE_CELLS", "CSV_ATTRIBUTE_COLUMNS", "CSV_COLUMNS", "CSV_HEAD_CELLS", "CSV_SEPARATOR", "CSV_TAIL_CELLS",
+    "EXPORT_ARTICLES", "EXPORT_FIELDS", "MIGRATIONS", "SCHEMA_VERSION", "STATUSES", "Added", "ArticleRow",
+    "DatabaseError", "HistoryEntry", "SQLiteError", "Store", "StoreError", "TagScope", "database_error_line",
+]
+
+
+class Store(ArticleQueries, StagedImports, HistoryQueries, StatsQueries, ExportQueries, Connection):
+    """A handle on one annotations database (see :class:`Connection` for ``path`` and
+    ``mode``), with every group of queries. Safe to share between threads."""

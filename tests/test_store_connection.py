@@ -1,0 +1,79 @@
+"""The store's connection: opening (WAL, foreign keys), refusing what is not an annotator
+database, migrating an old one, several processes writing at once."""
+
+import multiprocessing
+import sqlite3
+
+import pytest
+
+from annotator.store import SCHEMA_VERSION, Store, StoreError
+
+from .conftest import make_annotation
+
+
+def test_database_is_wal_with_foreign_keys_and_versioned(store):
+    conn = store.db.conn
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    assert store.schema_version == SCHEMA_VERSION
+    tables = set(store.db.table_names())
+    assert {"articles", "outlets", "annotations", "articles_fts"} <= tables
+
+
+def test_reopening_keeps_data_and_does_not_remigrate(demo_store):
+    count = demo_store.count_articles()
+    again = Store(demo_store.path)
+    assert again.count_articles() == count == 5
+
+
+def test_newer_schema_is_refused_clearly(workdir):
+    path = workdir / "future.db"
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 999")
+    conn.close()
+    with pytest.raises(StoreError, match="newer than this annotator"):
+        Store(path)
+
+
+def test_not_a_database_is_refused_clearly(workdir):
+    path = workdir / "junk.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="not a usable SQLite database"):
+        Store(path)
+
+
+def test_old_schema_is_migrated_keeping_data(workdir):
+    import sqlite_utils
+
+    from annotator.store import MIGRATIONS
+
+    path = workdir / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    db = sqlite_utils.Database(conn)
+    MIGRATIONS[0](db)
+    db["outlets"].insert({"id": "x", "name": "X", "data": '{"id": "x", "name": "X"}'})
+    conn.execute("PRAGMA user_version = 1")
+    conn.close()
+    store = Store(path)
+    assert store.schema_version == SCHEMA_VERSION
+    assert [o.id for o in store.outlets()] == ["x"]
+    assert "article_status" in store.db.table_names()
+
+
+def _writer(path: str, worker: int, count: int) -> None:
+    store = Store(path)
+    article = store.article(store.list_articles()[0].id)
+    for i in range(count):
+        store.add_annotation(make_annotation(article, annotator=f"w{worker}", label=f"l{i}"))
+
+
+def test_several_processes_write_one_database_at_once(demo_store):
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_writer, args=(str(demo_store.path), n, 40)) for n in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+    assert [p.exitcode for p in procs] == [0, 0, 0, 0]
+    assert len(demo_store.annotations()) == 160
