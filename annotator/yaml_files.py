@@ -35,11 +35,13 @@ class _Strict:
     """Constructor rules shared by the C and the pure-Python loaders."""
 
     def construct_document(self, node):  # type: ignore[no-untyped-def]
-        written, expanded = _node_counts(node)
+        written, expanded, sizes = _node_counts(node)
         if expanded > written + ALIAS_EXPANSION_LIMIT:
+            # named at the top-level value that grows the most (where the "bomb" is written)
+            biggest = max(_children(node), key=lambda child: sizes[id(child)], default=node)
             raise ConstructorError(None, None, f"aliases (*name) would repeat values {expanded:,} times "
                                    f"(at most {ALIAS_EXPANSION_LIMIT:,} more than written are accepted)",
-                                   node.start_mark)
+                                   biggest.start_mark)
         return super().construct_document(node)  # type: ignore[misc]
 
     def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
@@ -63,9 +65,10 @@ def _children(node: Node) -> list[Node]:
     return node.value if isinstance(node, SequenceNode) else []
 
 
-def _node_counts(root: Node) -> tuple[int, int]:
-    """(values written, values once every alias is expanded) of a composed document, without
-    expanding anything (each node is visited once); a value that holds itself is refused."""
+def _node_counts(root: Node) -> tuple[int, int, dict[int, int]]:
+    """(values written, values once every alias is expanded, each node's expanded size by id) of a
+    composed document, without expanding anything (each node is visited once); a value that holds
+    itself is refused."""
     sizes: dict[int, int] = {}
     entered: set[int] = set()
     stack: list[tuple[Node, bool]] = [(root, False)]
@@ -85,7 +88,7 @@ def _node_counts(root: Node) -> tuple[int, int]:
                                        child.start_mark)
             if id(child) not in sizes:
                 stack.append((child, False))
-    return len(sizes), sizes[id(root)]
+    return len(sizes), sizes[id(root)], sizes
 
 
 class _PureLoader(_Strict, yaml.SafeLoader):

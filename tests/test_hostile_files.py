@@ -3,6 +3,8 @@ YAML alias bombs, impossible unquoted dates, duplicate keys, pipes given as file
 
 from __future__ import annotations
 
+import re
+
 import os
 import signal
 from contextlib import contextmanager
@@ -69,8 +71,9 @@ def test_alias_bomb_in_a_folders_manifest_is_refused_quickly(workdir):
     (workdir / "in" / "manifest.yaml").write_text(BOMB + "files:\n  - file: a.txt\n    published: *i\n")
     result = run("--db", "t.db", "import", "in")
     assert result.exit_code == 1
-    assert "rejected: in/manifest.yaml: invalid YAML at line 1 column 1: aliases (*name) would repeat values" \
-        in result.stderr
+    found = re.search(r"rejected: in/manifest.yaml: invalid YAML at line (\d+) column \d+: aliases \(\*name\) would "
+                      r"repeat values", result.stderr)
+    assert found and int(found.group(1)) >= 9, result.stderr  # where the bomb is, not the file's first line
 
 
 def test_alias_bomb_in_a_folders_registry_is_refused_quickly(workdir):
@@ -85,7 +88,7 @@ def test_alias_bomb_in_a_folders_registry_is_refused_quickly(workdir):
 def test_alias_bomb_in_a_codebook_is_refused_quickly(workdir):
     (workdir / "book.yaml").write_text(BOMB + "id: x\nversion: *i\ntitle: T\ncategories: []\n")
     line = one_error(run("codebook", "check", "book.yaml"))
-    assert line.startswith("error: book.yaml: invalid YAML at line 1 column 1: aliases (*name) would repeat values")
+    assert line.startswith("error: book.yaml: invalid YAML at line 9 column 4: aliases (*name) would repeat values")
 
 
 def test_an_alias_inside_the_value_it_names_is_refused(workdir):
