@@ -109,12 +109,17 @@ async def test_the_tui_shows_hidden_characters_as_escapes(bidi_store):
 CLUSTERS = "Flags 🇺🇦🇷🇺, a family 👩\u200d👩\u200d👧, q\u0307 and 👍🏽 end."
 
 
+def clusters_store(folder) -> Store:
+    """A store holding one article of grapheme clusters (flags, ZWJ families, combining marks, skin tones)."""
+    (folder / "c.txt").write_text(f"Title\n\n{CLUSTERS}\n", encoding="utf-8")
+    store = Store(folder / "annotations.db")
+    assert import_paths(store, [folder / "c.txt"]).ok
+    return store
+
+
 @pytest.mark.parametrize("cluster", ["🇺🇦", "👩\u200d👩\u200d👧", "q\u0307", "👍🏽"])
 async def test_shift_arrows_select_whole_grapheme_clusters(workdir, cluster):
-    (workdir / "c.txt").write_text(f"Title\n\n{CLUSTERS}\n", encoding="utf-8")
-    store = Store(workdir / "annotations.db")
-    assert import_paths(store, [workdir / "c.txt"]).ok
-    app = make_app(store)
+    app = make_app(clusters_store(workdir))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         view = app.query_one(ArticleView)
@@ -135,10 +140,7 @@ async def test_shift_arrows_select_whole_grapheme_clusters(workdir, cluster):
 
 
 async def test_word_selection_never_ends_inside_a_cluster(workdir):
-    (workdir / "c.txt").write_text(f"Title\n\n{CLUSTERS}\n", encoding="utf-8")
-    store = Store(workdir / "annotations.db")
-    assert import_paths(store, [workdir / "c.txt"]).ok
-    app = make_app(store)
+    app = make_app(clusters_store(workdir))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         view = app.query_one(ArticleView)
