@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from .boilerplate import MAX_TITLE, drop_title_line, find_title_line, same_title, strip_boilerplate
 from .errors import InputError
 from .manifest import MANIFEST_NAMES, Manifest, ManifestEntry, load_manifest
-from .models import Article, PartialDate, RemovedRange
+from .models import ARTICLE_FIELDS, Article, PartialDate, RemovedRange
 from .normalize import clean_line, normalize_text, printable
 from .paths import display_path, source_path
 from .readers import (
@@ -34,7 +34,6 @@ from .import_staging import write_file
 from .store import SQLiteError, Store, StoreError
 from .text_stats import word_count
 
-ARTICLE_FIELDS = ("title", "url", "publisher", "original_source", "published", "language", "story")
 
 
 @dataclass

@@ -20,10 +20,10 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ConfigDict, ValidationError, field_validator
 
 from .errors import InputError, pydantic_error_line
-from .models import LIST_LIMIT, Language, NoteText, OutletLine, PartialDate, Story, Title, Url
+from .models import ArticleFacts, NoteText, PartialDate
 from .files import read_regular_text
 from .paths import display_path
 from .yaml_files import load_yaml
@@ -31,20 +31,12 @@ from .yaml_files import load_yaml
 MANIFEST_NAMES = ("manifest.yaml", "manifest.yml", "manifest.csv")
 
 
-class ManifestEntry(BaseModel):
-    """What a manifest says about one file."""
+class ManifestEntry(ArticleFacts):
+    """What a manifest says about one file: the article facts, and how they were established."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     file: str
-    publisher: OutletLine | None = None
-    original_source: OutletLine | None = None
-    title: Title | None = None
-    url: Url | None = None
-    published: str | None = None
-    language: Language | None = None
-    story: Story | None = None
-    unverified: list[OutletLine] = Field([], max_length=LIST_LIMIT)
     evidence: NoteText | None = None
 
     @field_validator("published", mode="before")

@@ -63,6 +63,24 @@ OutletText, OutletLine, NoteText, Name = limited("outlet_text"), limited("outlet
 Guidelines = limited("guidelines")
 
 
+class ArticleFacts(BaseModel):
+    """The facts about an article that a record (JSON, JSONL, CSV) or a manifest entry may give,
+    declared once: the readers and the manifest add their own fields and rules."""
+
+    title: Title | None = None
+    url: Url | None = None
+    publisher: OutletLine | None = None
+    original_source: OutletLine | None = None
+    published: str | None = None  # checked (and its length) where it is read as a date
+    language: Language | None = None
+    story: Story | None = None
+    unverified: list[OutletLine] = Field([], max_length=LIST_LIMIT)
+
+
+# The article facts by name, in the order a record or manifest gives them ("unverified" names some of them)
+ARTICLE_FIELDS = tuple(name for name in ArticleFacts.model_fields if name != "unverified")
+
+
 def utc_now() -> str:
     """The current time as an ISO 8601 UTC string (seconds precision)."""
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ConfigDict, ValidationError, field_validator
 
 from .errors import InputError  # also imported from here by the TUI
-from .models import LIST_LIMIT, Language, OutletLine, Story, Title, Url
+from .models import ArticleFacts
 from .paths import display_path
 
 TEXT_FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
@@ -64,20 +64,12 @@ class RecordError(_Located):
     message: str
 
 
-class RecordFields(BaseModel):
-    """The fields a JSON, JSONL or CSV record may carry (others are ignored)."""
+class RecordFields(ArticleFacts):
+    """The fields a JSON, JSONL or CSV record may carry: its text and the article facts (others are ignored)."""
 
     model_config = ConfigDict(extra="ignore", strict=True)
 
     text: str
-    title: Title | None = None
-    url: Url | None = None
-    publisher: OutletLine | None = None
-    original_source: OutletLine | None = None
-    published: str | None = None  # checked (and its length) where it is read as a date
-    language: Language | None = None
-    story: Story | None = None
-    unverified: list[OutletLine] = Field([], max_length=LIST_LIMIT)
 
     @field_validator("text")
     @classmethod
