@@ -20,6 +20,12 @@ def pydantic_error_line(source: str, exc: ValidationError, prefix: str = "") -> 
         place = prefix
         for part in err["loc"]:
             place += f"[{part}]" if isinstance(part, int) else (f".{part}" if place else str(part))
-        message = "is missing" if err["type"] == "missing" else err["msg"].removeprefix("Value error, ")
+        context = err.get("ctx") or {}
+        if err["type"] == "missing":
+            message = "is missing"
+        elif err["type"] == "too_long" and "max_length" in context and "actual_length" in context:
+            message = f"has {context['actual_length']:,} items; at most {context['max_length']:,} are accepted"
+        else:
+            message = err["msg"].removeprefix("Value error, ")
         parts.append(f"{source}: {place or 'top level'}: {message}")
     return "; ".join(parts)

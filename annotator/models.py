@@ -14,7 +14,8 @@ from datetime import date as calendar_date, datetime, timezone
 from enum import Enum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator,
+                      model_validator)
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PARTIAL_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -147,7 +148,11 @@ class PartialDate(_Model):
             raw = raw.lstrip("~").removeprefix("c.").removeprefix("C.").strip()
         if re.match(r"^\d{4}-\d{2}-\d{2}[T ]", raw):  # a full timestamp: keep the date
             raw = raw[:10]
-        return cls(value=raw, approximate=approximate)
+        try:
+            return cls(value=raw, approximate=approximate)
+        except ValidationError as exc:  # said as one date's problem, not as the model's field "value"
+            why = exc.errors()[0]["msg"].removeprefix("Value error, ")
+            raise ValueError(f"{raw[:40]!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD): {why}") from None
 
     def __str__(self) -> str:
         if self.value is None:

@@ -117,3 +117,20 @@ async def test_the_tui_note_editor_refuses_an_over_long_note(demo_store):
         await press(pilot, "ctrl+s")
         assert live(demo_store, category="_article") == []
         assert app.is_running  # said so, and goes on
+
+
+def test_limits_and_dates_are_said_in_our_words_not_pydantics():
+    """A list over its limit and an impossible date name the field and say what is wrong plainly."""
+    from pydantic import ValidationError
+
+    from annotator.errors import pydantic_error_line
+    from annotator.manifest import ManifestEntry
+
+    with pytest.raises(ValidationError) as too_many:
+        ManifestEntry(file="a.txt", unverified=["publisher"] * 1_001)
+    assert pydantic_error_line("m.yaml", too_many.value, "files[0]") == \
+        "m.yaml: files[0].unverified: has 1,001 items; at most 1,000 are accepted"
+    with pytest.raises(ValidationError) as bad_date:
+        ManifestEntry(file="a.txt", published="2022-02-30")
+    assert pydantic_error_line("m.yaml", bad_date.value, "files[0]") == \
+        "m.yaml: files[0].published: '2022-02-30' is not a date (YYYY, YYYY-MM or YYYY-MM-DD): day is out of range for month"

@@ -571,7 +571,7 @@ def test_manifest_naming_a_missing_file_or_a_folder(workdir):
     assert len(lines) == 3
     assert the_line(lines, "corpus/manifest.yaml: files[1].file").endswith("names 'gone.txt', which does not exist")
     assert "which is a folder, not a file" in the_line(lines, "corpus/manifest.yaml: files[2].file")
-    assert "'2022-13' has no month 13" in the_line(lines, "corpus/manifest.yaml: files[3].published.value")
+    assert "'2022-13' has no month 13" in the_line(lines, "corpus/manifest.yaml: files[3].published")  # the field, not pydantic's inner ".value"
     assert sorted(stored_files(workdir)) == ["corpus/a.txt", "corpus/b.txt"]
 
 
