@@ -46,3 +46,13 @@ class Names:
         concept = self._concepts.get(concept_id)
         name = getattr(concept, "name", None)
         return name or concept_id.replace("-", " ").replace("_", " ")
+
+    def variant(self, category_id: str, concept_id: str, variant_id: str) -> str:
+        """A lexicon variant's name ("special military operation"); its id when the codebook lacks one."""
+        variant = self.book.variant(category_id, concept_id, variant_id) if self.book else None
+        return variant.name if variant is not None and variant.name else variant_id
+
+    def attribute_value(self, attribute_id: str, value_id: str) -> str:
+        """A span attribute's value by name ("voice", "own" -> "Own voice"); its id when unknown."""
+        attribute = self.book.attribute(attribute_id) if self.book else None
+        return next((v.name for v in attribute.values if v.id == value_id), value_id) if attribute else value_id

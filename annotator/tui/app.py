@@ -144,6 +144,7 @@ class AnnotatorApp(OneLineErrors, App):
         self._asking_name = False  # the first-start dialog is open
         self.pane = "card"  # the part of the side pane shown on a small terminal (see .side_tabs)
         self.has_tagged = False
+        self.names: Any = None  # the codebook's names for ids (annotator.naming.Names), once open
 
     # -- layout ----------------------------------------------------------------------
 
@@ -235,6 +236,9 @@ class AnnotatorApp(OneLineErrors, App):
         session = message.session
         self.store, self.annotator, self.codebook = session.store, session.annotator, session.codebook
         self.keymap, self.matcher = dict(session.keymap), message.matcher
+        from ..naming import Names  # (after the first frame: it imports the codebook)
+
+        self.names = Names(self.codebook)
         self.has_tagged = message.has_tagged
         self.span_keys = self.codebook.span_keys()
         known = {binding_id for binding_id, *_ in ACTIONS}
@@ -844,39 +848,28 @@ class AnnotatorApp(OneLineErrors, App):
 
     def _label_words(self, category_id: str, label_id: str, with_category: bool = False) -> str:
         """A label as the codebook names it, as plain one-line text (for messages): "Tone › Pro"."""
-        category = self.codebook.category(category_id)
-        label = self.codebook.label(category_id, label_id)
-        name = clean_line(label.name) if label is not None else f"{clean_line(label_id)} (not in codebook)"
-        return f"{clean_line(category.name)} › {name}" if with_category and category is not None else name
+        return clean_line(self.names.full_label(category_id, label_id) if with_category
+                          else self.names.label(category_id, label_id))
 
     def _variant_words(self, suggestion: Suggestion) -> str:
-        variant = self.codebook.variant(suggestion.category, suggestion.concept, suggestion.variant)
-        return clean_line(variant.name if variant is not None and variant.name else suggestion.variant)
+        return clean_line(self.names.variant(suggestion.category, suggestion.concept, suggestion.variant))
 
     def _tag_name(self, tag: Annotation) -> Text:
         """A tag's label as the codebook names it (its id, marked, when the codebook has no such label)."""
         label = self.codebook.label(tag.category, tag.label)
-        if label is None:
-            return safe(f"{tag.label} (not in codebook)", style="red")
-        return safe(label.name, style=label.color)
+        return safe(self.names.label(tag.category, tag.label), style=label.color if label else "red")
 
     def _voice_name(self, tag: Annotation) -> str:
         voice = tag.attributes.get("voice")
-        attribute = self.codebook.attribute("voice")
-        if not voice:
-            return ""
-        name = next((v.name for v in attribute.values if v.id == voice), voice) if attribute else voice
-        return clean_line(name)
+        return clean_line(self.names.attribute_value("voice", voice)) if voice else ""
 
     def _suggestion_text(self, suggestion: Suggestion) -> Text:
         """A suggestion in the codebook's words: the variant's name, the label it would tag, its concept."""
-        variant = self.codebook.variant(suggestion.category, suggestion.concept, suggestion.variant)
-        label = self.codebook.label(suggestion.category, suggestion.label)
-        text = safe(variant.name if variant is not None and variant.name else suggestion.variant,
+        text = safe(self.names.variant(suggestion.category, suggestion.concept, suggestion.variant),
                     style=f"bold {ALIGNMENT_COLOURS.get(suggestion.alignment, 'yellow')}")
         text.append(" → ", style="dim")
-        text.append_text(safe(label.name if label is not None else suggestion.label))
-        text.append_text(safe(f" ({suggestion.concept.replace('-', ' ')})", style="dim"))
+        text.append_text(safe(self.names.label(suggestion.category, suggestion.label)))
+        text.append_text(safe(f" ({self.names.concept(suggestion.concept)})", style="dim"))
         return text
 
     # -- writing ---------------------------------------------------------------------

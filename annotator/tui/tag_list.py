@@ -55,18 +55,18 @@ class TagList(SteadyScrollView, can_focus=True):
         """One line per span tag, in text order: its label's name (in its colour; a label the
         codebook no longer has says so), quote, voice, whether it came from a suggestion, its
         note; ``current`` (a tag's uuid) is marked."""
+        names = self._names_of(codebook)
         rows = []
         for t in sorted((t for t in tags if t.start is not None), key=lambda t: (t.start, t.end)):
             label = codebook.label(t.category, t.label)
             line = Text(no_wrap=True, overflow="ellipsis")
-            line.append_text(safe(label.name if label else f"{t.label} (not in codebook)",
-                                  style=(label.color if label else "red")))
+            line.append_text(safe(names.label(t.category, t.label), style=(label.color if label else "red")))
             line.append(" ")
             line.append_text(safe(clean_line(t.quote or "")[:40], style="italic"))
             voice = t.attributes.get("voice")
             if voice:
                 line.append(" (")
-                line.append_text(safe(voice, style="dim"))
+                line.append_text(safe(names.attribute_value("voice", voice), style="dim"))
                 line.append(")")
             if t.origin == "suggestion":
                 line.append(" ★", style="dim")
@@ -80,6 +80,16 @@ class TagList(SteadyScrollView, can_focus=True):
                 line = Text("  ") + line
             rows.append((t.uuid, line))
         self.set_rows(rows)
+
+    _names: tuple[object, object] = (None, None)
+
+    def _names_of(self, codebook: Codebook):  # type: ignore[no-untyped-def]
+        """The codebook's names for ids (kept while the codebook is the same)."""
+        if self._names[0] is not codebook:
+            from ..naming import Names  # (once tags are shown: it imports the codebook)
+
+            self._names = (codebook, Names(codebook))
+        return self._names[1]
 
     def set_rows(self, rows: list[tuple[str, Text]]) -> None:
         """The tags to show: (id, line), in order."""

@@ -200,6 +200,7 @@ async def test_the_hint_says_how_to_select_text_until_the_first_tag(demo_store):
         assert "7 characters selected" in widget_text(app.query_one("#hint"))
         await press(pilot, "1")
         assert "Kremlin form" in widget_text(app.query_one("#hint"))  # the tag under the cursor
+        assert "Kremlin form Kremlin (Own voice)" in widget_text(app.query_one("#tag-list"))  # names, not "(own)"
         await press(pilot, "right_square_bracket")
         assert "To tag" not in widget_text(app.query_one("#hint"))
     again = make_app(demo_store)
