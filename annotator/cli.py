@@ -192,7 +192,7 @@ def import_command(store: Store, paths: tuple[Path, ...], manifest: Path | None,
 
 
 def _outlet_names(store: Store) -> dict[str, str]:
-    return {o.id: o.name for o in store.outlets()}
+    return store.outlet_names()
 
 
 TABLE_LIMIT = 300  # longer lists are streamed as plain lines, page by page
@@ -200,10 +200,10 @@ TABLE_LIMIT = 300  # longer lists are streamed as plain lines, page by page
 
 def _print_articles(store: Store, as_json: bool, all_versions: bool) -> None:
     current_only = not all_versions
-    total = store.count_articles(current_only=current_only)
     if as_json:
         print_json([r.__dict__ for r in store.list_articles(current_only=current_only)])
         return
+    total = store.count_articles(current_only=current_only)
     names = _outlet_names(store)
     if total <= TABLE_LIMIT:
         from .render import articles_table

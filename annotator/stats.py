@@ -88,7 +88,7 @@ def make_context(store: Store, book: Codebook, counting: Counting, since: str | 
                  until: str | None = None, story: str | None = None, outlet_by: str = "publisher") -> StatsContext:
     """The context for the statistics of one codebook under one counting choice and filters."""
     scope = counting.scope(TagScope(codebook=book.id, since=since, until=until, story=story, outlet_by=outlet_by))
-    return StatsContext(store, book, scope, {o.id: o.name for o in store.outlets()}, Names(book))
+    return StatsContext(store, book, scope, store.outlet_names(), Names(book))
 
 
 def header(ctx: StatsContext, counting: Counting) -> dict[str, Any]:

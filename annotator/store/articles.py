@@ -183,6 +183,10 @@ class ArticleQueries(Connection):
         rows = self.conn.execute("SELECT data FROM outlets ORDER BY name COLLATE NOCASE").fetchall()
         return [Outlet.model_validate_json(r[0], context=STORED) for r in rows]
 
+    def outlet_names(self) -> dict[str, str]:
+        """Outlet id -> name, for tables and lists (no outlet record is read for it)."""
+        return dict(self.conn.execute("SELECT id, name FROM outlets").fetchall())
+
     def outlet(self, outlet_id: str | None) -> Outlet | None:
         """One outlet by id, or None."""
         if outlet_id is None:

@@ -127,6 +127,8 @@ class Connection:
         """Open an annotator database without writing to anything that is not one."""
         self.read_only = True
         version = self.schema_version
+        if read_only and version == schema.SCHEMA_VERSION:
+            return  # the read-only connection that just read the version serves the command
         self.close()
         if version == 0:
             raise StoreError(f"{self.path}: is not an annotator database (an empty file or another program's "

@@ -329,7 +329,7 @@ class AnnotatorApp(OneLineErrors, App):
 
     @work(thread=True, group="pages")
     def load_page(self, generation: int, offset: int, query: ListQuery) -> None:
-        names = self._outlet_names or {o.id: o.name for o in self.store.outlets()}
+        names = self._outlet_names or self.store.outlet_names()
         rows = self.store.list_articles(offset=offset, limit=PAGE_SIZE, **query.filters())
         page = [ListRow(r.id, r.title, names.get(r.publisher or "", "unknown outlet"), r.status, r.annotations,
                         str(r.published_date) if r.published else "")
