@@ -2,8 +2,10 @@
 duplicate, what an answer does to the answers already given, how the voice cycles, and
 the undo/redo history of a session's changes.
 
-The TUI calls these; the tests call them directly. Nothing here touches the database:
-a :class:`Change` carries the two functions that do and undo it.
+The TUI calls these; the tests call them directly. Nothing here opens the database: a
+:class:`Change` carries the two functions that do and undo it, and the functions that make
+one (:func:`add_tag`, :func:`edit_tag`, :func:`reject`, :func:`mark_done`) are given the
+store they will act on.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from .codebook import Attribute, Category
-    from .models import Annotation
+    from .codebook import Attribute, Category, Codebook
+    from .models import Annotation, Article
+    from .store import Store
 
 
 class _Suggested(Protocol):  # annotator.lexicon.Suggestion, without importing the lexicon
@@ -153,3 +156,61 @@ class History:
     def descriptions(self) -> tuple[Sequence[str], Sequence[str]]:
         """(undoable, redoable) descriptions, oldest first (for tests and a future history view)."""
         return [c.description for c in self._undo], [c.description for c in self._redo]
+
+
+# -- changes: how each is done and undone ------------------------------------------------
+
+
+def new_tag(article: Article, annotator: str, codebook: Codebook, category: str, label: str,
+            start: int | None = None, end: int | None = None, *, origin: str = "human",
+            attributes: dict[str, str] | None = None, note: str | None = None) -> Annotation:
+    """A tag on ``article`` signed by ``annotator`` under ``codebook``: a span (``start``..``end``,
+    with the quoted text and its context, so it can be found again) or, without offsets, an
+    answer or a note about the whole article."""
+    from .models import Annotation, quote_selector
+
+    quote = quote_selector(article.text, start, end) if start is not None and end is not None else {}
+    return Annotation(
+        article_id=article.id, text_sha256=article.text_sha256, annotator=annotator,
+        codebook_id=codebook.id, codebook_version=codebook.version, category=category, label=label,
+        start=start, end=end, origin=origin, attributes=attributes or {}, note=note, **quote,
+    )
+
+
+def add_tag(store: Store, new: Annotation, description: str, replacing: Sequence[Annotation] = ()) -> Change:
+    """Add ``new``, soft-deleting ``replacing`` in the same transaction (a single-choice answer
+    replacing the one given); undone by deleting it and bringing the replaced back."""
+    old_ids = [t.uuid for t in replacing]
+    created = False
+
+    def apply() -> None:
+        nonlocal created
+        store.swap_annotations(old_ids, [new.uuid] if created else [], None if created else new)
+        created = True
+
+    return Change(description, apply, lambda: store.swap_annotations([new.uuid], old_ids), new.uuid,
+                  article_id=new.article_id)
+
+
+def edit_tag(store: Store, tag: Annotation, description: str, **after: Any) -> Change:
+    """Change fields of ``tag`` (label, attributes, note, deleted…); undone by setting them back."""
+    before = {name: getattr(tag, name) for name in after}
+    return Change(description, lambda: store.update_annotation(tag.uuid, **after),
+                  lambda: store.update_annotation(tag.uuid, **before), tag.uuid, tag.article_id)
+
+
+def reject(store: Store, article_id: str, annotator: str, suggestion: _Suggested, description: str) -> Change:
+    """Reject a lexicon suggestion for ``annotator`` (not offered to them again); undone by offering it again."""
+    s = suggestion
+    return Change(description,
+                  lambda: store.reject_suggestion(article_id, annotator, s.start, s.end, s.concept, s.variant),
+                  lambda: store.unreject_suggestion(article_id, annotator, s.start, s.end, s.variant),
+                  article_id=article_id)
+
+
+def mark_done(store: Store, article_id: str, annotator: str, done: bool) -> Change:
+    """Mark an article done (or not) for ``annotator``; undone by the opposite mark."""
+    return Change("done" if done else "not done",
+                  lambda: store.set_status(article_id, annotator, done),
+                  lambda: store.set_status(article_id, annotator, not done),
+                  article_id=article_id, progress=True)

@@ -72,7 +72,7 @@ def tui(args: argparse.Namespace) -> None:
     then "next article" ``--moves`` times and ``--tags`` tags made with the label key."""
     import annotator.tui.app as app_module
     from annotator import cli
-    from annotator.tui.article_view import ArticleView
+    from annotator.tui.widgets.article_view import ArticleView
 
     imported = time.monotonic()
     marks: dict[str, float] = {}
@@ -112,18 +112,18 @@ def tui(args: argparse.Namespace) -> None:
     async def session(app: Timed) -> None:
         async with app.run_test(size=_size(args.size)) as pilot:
             await _wait(lambda: "first_frame" in marks)
-            await _wait(lambda: app.article is not None and on_screen(app.article.id) is not None)
-            first = app.article.id
+            await _wait(lambda: app.annotate.article is not None and on_screen(app.annotate.article.id) is not None)
+            first = app.annotate.article.id
             marks["first_article"] = on_screen(first)
             marks["first_article_text"] = shown[("loaded", first)]
             steps, text_steps = [], []
             for _ in range(args.moves):
-                before = app.article.id
+                before = app.annotate.article.id
                 pressed = time.monotonic()
                 await pilot.press("]")
-                await _wait(lambda: app.article.id != before and on_screen(app.article.id) is not None)
-                steps.append((on_screen(app.article.id) - pressed) * 1000)
-                text_steps.append((shown[("loaded", app.article.id)] - pressed) * 1000)
+                await _wait(lambda: app.annotate.article.id != before and on_screen(app.annotate.article.id) is not None)
+                steps.append((on_screen(app.annotate.article.id) - pressed) * 1000)
+                text_steps.append((shown[("loaded", app.annotate.article.id)] - pressed) * 1000)
             result["next_ms"], result["next_text_ms"] = steps, text_steps
             result["commit_ms"], result["tag_shown_ms"], made = await _tags(app, pilot, args.tags)
             result["tags_made"] = made
@@ -137,9 +137,9 @@ def tui(args: argparse.Namespace) -> None:
         import re
 
         view = app.query_one(ArticleView)
-        text = app.article.text
+        text = app.annotate.article.text
         words = [m.span() for m in re.finditer(r"[A-Za-z]{5,}", text)]
-        tagged = {(t.start, t.end) for t in app.tags}
+        tagged = {(t.start, t.end) for t in app.annotate.tags}
         words = [w for w in words if w not in tagged][:: max(1, len(words) // max(1, count))][:count]
         reader = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True, check_same_thread=False)
         query = "SELECT count(*) FROM annotations WHERE article_id = ? AND annotator = ?"
@@ -147,13 +147,13 @@ def tui(args: argparse.Namespace) -> None:
         for start, end in words:
             view.select_range(start, end)
             await pilot.pause()
-            before = reader.execute(query, [app.article.id, app.annotator]).fetchone()[0]
+            before = reader.execute(query, [app.annotate.article.id, app.annotate.annotator]).fetchone()[0]
             seen: list[float] = []
             stop = threading.Event()
 
-            def watch(article_id: str = app.article.id) -> None:
+            def watch(article_id: str = app.annotate.article.id) -> None:
                 while not stop.is_set():
-                    if reader.execute(query, [article_id, app.annotator]).fetchone()[0] > before:
+                    if reader.execute(query, [article_id, app.annotate.annotator]).fetchone()[0] > before:
                         seen.append(time.monotonic())
                         return
                     time.sleep(0.0005)
@@ -168,7 +168,7 @@ def tui(args: argparse.Namespace) -> None:
             if seen:
                 commit.append((seen[0] - pressed) * 1000)
                 handled.append((done - pressed) * 1000)
-                made.append(app.history.last.uuid)
+                made.append(app.annotate.history.last.uuid)
         reader.close()
         return commit, handled, made
 

@@ -278,7 +278,7 @@ async def test_a_change_made_in_the_tui_is_recorded_as_the_session_annotator(ali
     app = make_app(store, annotator="maria")
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
-        await select_text(app, pilot, app.article.text.split()[0])
+        await select_text(app, pilot, app.annotate.article.text.split()[0])
         await press(pilot, "1")
     made = [e for e in store.history() if e.after and e.after["annotator"] == "maria"]
     assert [(e.change, e.who, e.source) for e in made] == [("created", "maria", "tui")]

@@ -18,7 +18,7 @@ from annotator.normalize import clean_line, neutralize, normalize_text
 from annotator.render import safe
 from annotator.store import Store
 from annotator.tui.app import AnnotatorApp
-from annotator.tui.article_view import ArticleView
+from annotator.tui.widgets.article_view import ArticleView
 
 from .tui.conftest import MINI, SIZE, make_app, screen_segments, settle, widget_text
 
@@ -123,7 +123,7 @@ async def test_shift_arrows_select_whole_grapheme_clusters(workdir, cluster):
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         view = app.query_one(ArticleView)
-        start = app.article.text.index(cluster)
+        start = app.annotate.article.text.index(cluster)
         end = start + len(cluster)
         view.select_range(start, start)
         await pilot.press("shift+right")
@@ -144,7 +144,7 @@ async def test_word_selection_never_ends_inside_a_cluster(workdir):
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         view = app.query_one(ArticleView)
-        text = app.article.text
+        text = app.annotate.article.text
         family = text.index("👩")
         inside = {family + i for i in range(1, 5)} | {text.index("🇺🇦") + 1, text.index("🇷🇺") + 1,
                                                       text.index("q\u0307") + 1, text.index("👍🏽") + 1}

@@ -186,7 +186,7 @@ async def test_the_tui_waits_for_a_busy_database_and_says_so(demo_store, monkeyp
         messages = [str(n.message) for n in app._notifications]
         assert "saving… (database busy)" in messages
         assert not any(m.startswith("not saved") for m in messages)
-        assert [t.quote for t in app.tags] == ["Kiev"]
+        assert [t.quote for t in app.annotate.tags] == ["Kiev"]
     assert [a.quote for a in Store(demo_store.path).annotations(annotator="maria")] == ["Kiev"]
 
 

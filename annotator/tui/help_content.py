@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .keys import ACTION_HELP, ACTIONS, HELP_GROUPS
-from .untrusted import safe
+from .widgets.untrusted import safe
 
 if TYPE_CHECKING:
     from ..codebook import Category, Codebook

@@ -3,6 +3,8 @@ them breaks here (and in tests/test_textual_private.py, which pins their behavio
 the widgets. Textual is pinned exactly in pyproject.toml while this module exists.
 
 * ``normalize_key_list``: a binding's key string as Textual's key names ("?" -> "question_mark").
+* :func:`bind_key`: binds a key on a screen once it exists (``BindingsMap.bind``, behind ``App.bind``,
+  which Textual says "may be private"): the codebook's label keys are known only once it is open.
 * ``cell_len``, ``compute_wrap_offsets``, ``get_tab_widths``: how Textual measures and wraps a
   line, so the article view's fast wrap gives the same rows as Textual's.
 * ``Document``, ``DocumentNavigator``, ``WrappedDocument``: the TextArea's document classes,
@@ -24,12 +26,19 @@ from textual.document._document import Document
 from textual.document._document_navigator import DocumentNavigator
 from textual.document._wrapped_document import WrappedDocument
 from textual.expand_tabs import get_tab_widths
+from textual.dom import DOMNode
 from textual.geometry import Size
 from textual.keys import _normalize_key_list as normalize_key_list
 from textual.scroll_view import ScrollView
 
 __all__ = ["Document", "DocumentNavigator", "OneLineErrors", "SteadyScrollBars", "WrappedDocument", "cell_len", "compute_wrap_offsets",
-           "get_tab_widths", "normalize_key_list", "sync_scroll_bars"]
+           "get_tab_widths", "normalize_key_list", "sync_scroll_bars", "bind_key"]
+
+
+def bind_key(node: DOMNode, key: str, action: str, description: str) -> None:
+    """Bind ``key`` (as a person writes it: "#", "?") to ``action`` on ``node``, hidden from the
+    footer. Textual names punctuation keys ("#" is "number_sign"): bound by the name, or it never fires."""
+    node._bindings.bind(normalize_key_list(key), action, description, show=False)
 
 
 class SteadyScrollBars:

@@ -13,7 +13,7 @@ from textual.geometry import Region
 from annotator.codebook import load_codebook
 from annotator.store import Store
 from annotator.tui.app import AnnotatorApp
-from annotator.tui.article_view import ArticleView
+from annotator.tui.widgets.article_view import ArticleView
 
 MINI = Path(__file__).resolve().parent.parent / "data" / "mini-codebook.yaml"
 SIZE = (160, 45)
@@ -47,7 +47,7 @@ async def select_text(app: AnnotatorApp, pilot, needle: str, occurrence: int = 0
     """Put the cursor before ``needle`` and select it as a user would: ctrl+shift+right for a
     word (one key press), else shift+right once per character as drawn (grapheme cluster)."""
     view = app.query_one(ArticleView)
-    text = app.article.text
+    text = app.annotate.article.text
     start = -1
     for _ in range(occurrence + 1):
         start = text.index(needle, start + 1)

@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from annotator.codebook import load_codebook
 from annotator.tui.app import AnnotatorApp
-from annotator.tui.article_view import LONG_LINE, ArticleView
+from annotator.tui.widgets.article_view import LONG_LINE, ArticleView
 
 from ..conftest import SEED_FILES, screen_rows
 from .conftest import MINI, settle
@@ -124,11 +124,11 @@ async def test_f2_keeps_every_word_of_the_text_on_screen(demo_store, size):
     async with app.run_test(size=size) as pilot:
         await settle(app, pilot)
         for _ in range(10):
-            if app.article.id == article.id:
+            if app.annotate.article.id == article.id:
                 break
             await pilot.press("]")
             await settle(app, pilot)
-        assert app.article.id == article.id
+        assert app.annotate.article.id == article.id
         view = app.query_one(ArticleView)
         for when in ("before F2", "after F2", "after F2 again"):
             shown = " ".join(screen_rows(app, view)).split()

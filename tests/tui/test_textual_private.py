@@ -8,7 +8,7 @@ import random
 
 from textual.scroll_view import ScrollView
 
-from annotator.tui.article_view import simple_wrap_offsets
+from annotator.tui.widgets.article_view import simple_wrap_offsets
 from annotator.tui.textual_private import cell_len, compute_wrap_offsets, get_tab_widths, normalize_key_list
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from annotator.tui.app import AnnotatorApp
-from annotator.tui.article_list import ArticleList
-from annotator.tui.article_view import ArticleView
+from annotator.tui.widgets.article_list import ArticleList
+from annotator.tui.widgets.article_view import ArticleView
 
 from .conftest import (MINI, SIZE, card_text, live, make_app, press, screen_text, select_text, settle,
                        tag_span, widget_text)
@@ -18,7 +18,7 @@ async def test_opens_first_article_beside_its_outlet_card(demo_store):
     app = make_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        assert app.article.publisher == "press-tv"
+        assert app.annotate.article.publisher == "press-tv"
         card = card_text(app)
         assert "Islamic Republic of Iran Broadcasting" in card and "Ofcom" in card
         assert "maria" in str(app.query_one("#topbar-info").render())
@@ -53,25 +53,25 @@ async def test_accept_and_reject_suggestions(demo_store):
     app = make_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        first = app.suggestions[0]
+        first = app.annotate.suggestions[0]
         await press(pilot, "S", "A")
         [accepted] = live(demo_store)
         assert (accepted.start, accepted.end, accepted.origin.value) == (first.start, first.end, "suggestion")
         assert accepted.attributes["concept"] == first.concept and accepted.label == first.label
-        rejected = app._suggestion_at_selection()  # accepting jumps to the next suggestion
+        rejected = app.annotate._suggestion_at_selection()  # accepting jumps to the next suggestion
         assert rejected is not None
         await press(pilot, "R")
-        assert (rejected.start, rejected.end, rejected.variant) in demo_store.rejected_suggestions(app.article.id, "maria")
-        assert rejected not in app.suggestions
+        assert (rejected.start, rejected.end, rejected.variant) in demo_store.rejected_suggestions(app.annotate.article.id, "maria")
+        assert rejected not in app.annotate.suggestions
     again = make_app(demo_store)
     async with again.run_test(size=SIZE) as pilot:
         await settle(again, pilot)
-        offered = {(s.start, s.end) for s in again.suggestions}
+        offered = {(s.start, s.end) for s in again.annotate.suggestions}
         assert (rejected.start, rejected.end) not in offered and (first.start, first.end) not in offered
     other = make_app(demo_store, annotator="li")
     async with other.run_test(size=SIZE) as pilot:
         await settle(other, pilot)
-        assert (rejected.start, rejected.end) in {(s.start, s.end) for s in other.suggestions}
+        assert (rejected.start, rejected.end) in {(s.start, s.end) for s in other.annotate.suggestions}
 
 
 async def test_undo_and_redo(demo_store):
@@ -137,17 +137,17 @@ async def test_moving_between_articles_and_done(demo_store):
     app = make_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        first = app.article.id
+        first = app.annotate.article.id
         await press(pilot, "D")
         assert demo_store.status(first, "maria") == "done"
         await press(pilot, "]")
-        second = app.article.id
-        assert second != first and app.article.publisher == "yahoo-news"
+        second = app.annotate.article.id
+        assert second != first and app.annotate.article.publisher == "yahoo-news"
         await press(pilot, "[")
-        assert app.article.id == first
+        assert app.annotate.article.id == first
         await pilot.press("}")  # next not done skips nothing here: the second is not done
         await settle(app, pilot)
-        assert app.article.id == second
+        assert app.annotate.article.id == second
         assert "done 1/5" in str(app.query_one("#topbar-info").render())
 
 
@@ -161,7 +161,7 @@ async def test_jump_between_tags(demo_store):
         view.select_range(0, 0)
         await pilot.press("J")
         await pilot.pause()
-        assert app.article.text[slice(*view.selected_range)] in {"Kiev", "Moscow"}
+        assert app.annotate.article.text[slice(*view.selected_range)] in {"Kiev", "Moscow"}
         first = view.selected_range
         await pilot.press("J")
         await pilot.pause()
@@ -227,11 +227,11 @@ async def test_the_layout_shows_at_once_and_the_session_opens_after_it(demo_stor
         await pilot.pause()
         screen = screen_text(app)
         assert "opening" in screen and "annotations.db" in screen and "Opening the database" in screen
-        assert not app.ready and app.article is None and app.store is None
-        assert app.check_action("next_article", ()) is None  # greyed out, not run
+        assert not app.ready and app.annotate.article is None and app.store is None
+        assert app.annotate.check_action("next_article", ()) is None  # greyed out, not run
         await pilot.press("]", "D", "question_mark")
         await pilot.pause()
-        assert app.article is None and not app.screen.query("#help-keys")
+        assert app.annotate.article is None and not app.screen.query("#help-keys")
         from textual.widgets import Input
 
         app.query_one("#search", Input).value = "homework"  # typed while opening: applied once open
@@ -239,12 +239,12 @@ async def test_the_layout_shows_at_once_and_the_session_opens_after_it(demo_stor
         release.set()
         await settle(app, pilot)
         assert app.query_one(ArticleList).total == 2  # press-tv and yahoo-news
-        assert app.ready and app.annotator == "maria" and app.codebook.id == "mini"
-        assert app.article is not None and app.article.publisher == "press-tv"
+        assert app.ready and app.annotate.annotator == "maria" and app.codebook.id == "mini"
+        assert app.annotate.article is not None and app.annotate.article.publisher == "press-tv"
         assert "maria" in widget_text(app.query_one("#topbar-info"))
         assert "Islamic Republic of Iran Broadcasting" in card_text(app)
         await press(pilot, "]")
-        assert app.position == 1
+        assert app.annotate.position == 1
 
 
 @pytest.mark.parametrize("setup, args, message", [
@@ -303,14 +303,14 @@ def test_the_tui_modules_do_not_import_the_store_models_or_codebook():
 
 
 async def test_the_tag_list_jumps_to_a_tag_with_the_keys_or_a_click(demo_store):
-    from annotator.tui.tag_list import TagList
+    from annotator.tui.widgets.tag_list import TagList
 
     app = make_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await tag_span(pilot, "Kiev", "1")
         await tag_span(pilot, "Moscow", "2")
-        spans = [(t.start, t.end) for t in app.span_tags]
+        spans = [(t.start, t.end) for t in app.annotate.span_tags]
         tags = app.query_one(TagList)
         assert tags.row_count == 2 and "Kiev" in widget_text(tags) and "Moscow" in widget_text(tags)
         app.query_one(ArticleView).select_range(0, 0)
@@ -318,7 +318,7 @@ async def test_the_tag_list_jumps_to_a_tag_with_the_keys_or_a_click(demo_store):
         await pilot.pause()
         await press(pilot, "down", "enter")  # the second tag in the text's order
         assert app.query_one(ArticleView).selected_range == spans[1] and app.query_one(ArticleView).has_focus
-        assert app.current_tag == app.span_tags[1].uuid
+        assert app.annotate.current_tag == app.annotate.span_tags[1].uuid
         await pilot.click(TagList, offset=(4, 0))  # the first one, by the mouse
         await settle(app, pilot)
         assert app.query_one(ArticleView).selected_range == spans[0]
@@ -333,7 +333,7 @@ async def test_the_text_draws_each_row_as_textual_does():
     from textual.app import App
     from textual.widgets import TextArea
 
-    from annotator.tui.article_view import Paint
+    from annotator.tui.widgets.article_view import Paint
 
     class Viewer(App):
         def compose(self):

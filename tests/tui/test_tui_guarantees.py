@@ -23,8 +23,8 @@ from annotator.config import load_config, resolve_annotator
 from annotator.importer import import_paths
 from annotator.store import Store
 from annotator.tui.app import ACTIONS, AnnotatorApp
-from annotator.tui.article_list import ArticleList
-from annotator.tui.article_view import ArticleView, shown_text
+from annotator.tui.widgets.article_list import ArticleList
+from annotator.tui.widgets.article_view import ArticleView, shown_text
 
 from .conftest import MINI, SIZE, card_text, live, make_app, press, screen_segments, screen_text, select_text, settle, tag_span, widget_text
 
@@ -73,7 +73,7 @@ async def test_offsets_hold_in_a_crlf_file_with_emoji_combining_marks_and_rtl(wo
     wanted = []
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        text = app.article.text
+        text = app.annotate.article.text
         # keyboard: the cursor before the word, then shift+right once per character
         for needle, occurrence in [("Kiev", 1), ("q\u0307 and ệ", 0), ("שלום עולם", 0), ("Kyiv", 1)]:
             wanted.append(await select_text(app, pilot, needle, occurrence, by="char"))
@@ -263,9 +263,9 @@ async def test_text_is_the_canonical_text_with_tags_and_suggestions_drawn_apart(
         await settle(app, pilot)
         await press(pilot, "]")
         view = app.query_one(ArticleView)
-        assert view.text == app.article.text  # canonical text only: Yahoo's chrome is not there
+        assert view.text == app.annotate.article.text  # canonical text only: Yahoo's chrome is not there
         assert "Oops" not in screen_text(app) and "Something went wrong" not in view.text
-        suggestion = app.suggestions[0]
+        suggestion = app.annotate.suggestions[0]
         start, end = await select_text(app, pilot, "Kremlin")
         await press(pilot, "2")
         view.select_range(0, 0)
@@ -306,13 +306,13 @@ async def test_footer_help_and_palette_cover_every_key(demo_store):
             if description != "Back to text":
                 assert description.rstrip("…") in titles, description
         assert "Tag selection: Term variants › Kremlin form" in titles
-        first = app.article.id
+        first = app.annotate.article.id
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"next art")
         await pilot.pause(0.3)
         await press(pilot, "enter")
-        assert app.article.id != first  # the palette ran "Next article"
+        assert app.annotate.article.id != first  # the palette ran "Next article"
         # the article list tells what enter does when it has the focus
         app.query_one(ArticleList).focus()
         await pilot.pause()
@@ -343,18 +343,18 @@ async def test_a_second_tui_sees_the_first_ones_tags_when_it_loads_the_article(d
     async with first.run_test(size=SIZE) as pilot1, second.run_test(size=SIZE) as pilot2:
         await settle(first, pilot1)
         await settle(second, pilot2)
-        assert second.tags == []
+        assert second.annotate.tags == []
         await select_text(first, pilot1, "Kiev")
         await pilot1.press("1")
         await settle(first, pilot1)  # shown as saved in the first ...
         assert "Kremlin form" in widget_text(first.query_one("#tag-list"))
         await pilot2.press("]", "[")  # ... the second opens the article again and has it
         await settle(second, pilot2)
-        assert [t.quote for t in second.tags] == ["Kiev"]
+        assert [t.quote for t in second.annotate.tags] == ["Kiev"]
         assert "Kiev" in widget_text(second.query_one("#tag-list"))
     async with other.run_test(size=SIZE) as pilot3:  # another annotator's tags are not shown as theirs
         await settle(other, pilot3)
-        assert other.tags == [] and "(0)" in widget_text(other.query_one("#tags-title"))
+        assert other.annotate.tags == [] and "(0)" in widget_text(other.query_one("#tags-title"))
 
 
 def _read_pty(fd: int, sink: list[bytes], stop: threading.Event) -> None:
@@ -430,7 +430,7 @@ async def test_undo_and_redo_relabel_voice_and_a_change_on_another_article(demo_
     app = make_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        first = app.article.id
+        first = app.annotate.article.id
         await tag_span(pilot, "Kiev", "1")
         await pilot.press("L")
         await pilot.pause()
@@ -446,10 +446,10 @@ async def test_undo_and_redo_relabel_voice_and_a_change_on_another_article(demo_
         await press(pilot, "ctrl+z")
         assert live(demo_store)[0].attributes["voice"] == voice
         await press(pilot, "]")
-        assert app.article.id != first
+        assert app.annotate.article.id != first
         await pilot.press("ctrl+z")  # undoes the relabel, made on the first article: it opens again
         await settle(app, pilot)
-        assert app.article.id == first and live(demo_store)[0].label == "kremlin-form"
+        assert app.annotate.article.id == first and live(demo_store)[0].label == "kremlin-form"
         await pilot.press("ctrl+z")  # the tag itself: soft-deleted, still in the database
         await settle(app, pilot)
         assert live(demo_store) == [] and demo_store.annotations(include_deleted=True)[0].deleted
@@ -474,17 +474,17 @@ async def test_keys_from_annotator_toml(demo_store, workdir):
         await settle(app, pilot)
         assert "toml-user" in widget_text(app.query_one("#topbar-info"))
         assert any("no_such_action" in n.message for n in app._notifications)
-        first = app.article.id
+        first = app.annotate.article.id
         await pilot.press("]")  # replaced: does nothing now
         await settle(app, pilot)
-        assert app.article.id == first
+        assert app.annotate.article.id == first
         await press(pilot, "n")
-        assert app.article.id != first
+        assert app.annotate.article.id != first
         await pilot.press("ctrl+d")  # a key the text view would otherwise keep for itself
         await settle(app, pilot)
-        assert demo_store.status(app.article.id, "toml-user") == "done"
+        assert demo_store.status(app.annotate.article.id, "toml-user") == "done"
         await press(pilot, "ctrl+u")
-        assert demo_store.status(app.article.id, "toml-user") == "new"
+        assert demo_store.status(app.annotate.article.id, "toml-user") == "new"
         assert "n Next article" in screen_text(app).splitlines()[-1]
         await pilot.press("question_mark")
         await pilot.pause()
@@ -532,13 +532,13 @@ async def test_filters_by_status_outlet_and_search(demo_store):
         new = [r.id for r in demo_store.list_articles(annotator="maria", status="new")]
         articles.focus()
         await press(pilot, "home", "down", "enter")
-        assert app.article.id == new[1] and app.position == 1
+        assert app.annotate.article.id == new[1] and app.annotate.position == 1
         await _select_first_word(app, pilot)
         await press(pilot, "1")
-        assert articles.total == 2 and app.status == "in progress"
+        assert articles.total == 2 and app.annotate.status == "in progress"
         assert "not in the filtered list" in widget_text(app.query_one("#topbar-info"))
         await press(pilot, "]")
-        assert app.article.id == new[2] and app.status == "new" and app.position == 1
+        assert app.annotate.article.id == new[2] and app.annotate.status == "new" and app.annotate.position == 1
         await _choose(pilot, app, "#status-filter", "any status")
         await _choose(pilot, app, "#outlet-filter", "teleSUR")
         assert articles.total == 1 and articles.row_at(0).outlet == "teleSUR"
@@ -549,7 +549,7 @@ async def test_filters_by_status_outlet_and_search(demo_store):
         await settle(app, pilot)
         assert articles.total == 1 and app.query_one("#search", Input).has_focus
         await press(pilot, "enter", "enter")
-        assert app.article.publisher == "telesur" and app.query_one(ArticleView).has_focus
+        assert app.annotate.article.publisher == "telesur" and app.query_one(ArticleView).has_focus
 
 
 # -- big inputs --------------------------------------------------------------------------------
@@ -567,19 +567,19 @@ async def test_a_2_mb_article_opens_scrolls_and_tags(workdir):
     assert import_paths(store, [workdir / "big.txt", workdir / "line.txt"], max_article_bytes=5_000_000).ok
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
-        while app.article is None:
+        while app.annotate.article is None:
             await pilot.pause(0.01)
-        assert len(app.article.text) > 1_900_000
+        assert len(app.annotate.article.text) > 1_900_000
         view = app.query_one(ArticleView)
         await pilot.press(*["pagedown"] * 5, "end", *["shift+left"] * 3, "home")
         await pilot.pause()
         await settle(app, pilot)
-        assert not app.suggestions_pending and len(app.suggestions) > 1000
+        assert not app.annotate.suggestions_pending and len(app.annotate.suggestions) > 1000
         await pilot.press("]")  # the one-line article: shown broken at spaces, offsets unchanged
         await settle(app, pilot)
-        assert app.article.title == "One line report"
-        assert view.document.line_count > 100 and view.text != app.article.text
-        start = app.article.text.index("Kiev end")
+        assert app.annotate.article.title == "One line report"
+        assert view.document.line_count > 100 and view.text != app.annotate.article.text
+        start = app.annotate.article.text.index("Kiev end")
         view.select_range(start, start)
         await press(pilot, *["shift+right"] * 4, "1")
     [tag] = live(store)
@@ -606,22 +606,22 @@ async def test_a_100000_article_database_pages_the_list(workdir):
     store = _hundred_thousand_articles(workdir / "annotations.db")
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
-        while app.article is None:
+        while app.annotate.article is None:
             await pilot.pause(0.01)
         articles = app.query_one(ArticleList)
         assert articles.total == 100_000
         assert len(articles._rows) <= 200  # paged in, never the whole list
         for _ in range(5):
-            before = app.article.id
+            before = app.annotate.article.id
             await pilot.press("]")
-            while app.article.id == before:
+            while app.annotate.article.id == before:
                 await pilot.pause(0.005)
-        assert app.position == 5 and app.article.title == "Report 6"
+        assert app.annotate.position == 5 and app.annotate.article.title == "Report 6"
         articles.focus()
         await press(pilot, "end")
         assert articles.cursor == 99_999 and articles.row_at(99_999).title == "Report 100000"
         await press(pilot, "enter")
-        assert app.article.title == "Report 100000" and app.position == 99_999
+        assert app.annotate.article.title == "Report 100000" and app.annotate.position == 99_999
         assert len(articles._rows) <= 400
         await tag_span(pilot, "Kiev", "1")
         assert articles.row_at(99_999).tags == 1 and articles.row_at(99_999).status == "in progress"

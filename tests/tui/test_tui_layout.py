@@ -7,7 +7,7 @@ import pytest
 
 from annotator.codebook import find_codebook
 from annotator.tui.app import AnnotatorApp
-from annotator.tui.article_view import ArticleView
+from annotator.tui.widgets.article_view import ArticleView
 
 from .conftest import SIZE, live, make_app, press, screen_text, select_text, settle, tag_span, widget_text
 
@@ -37,7 +37,7 @@ async def test_the_help_key_and_the_text_are_on_screen_at_every_size(demo_store,
         assert lines[0].rstrip().endswith("? help")  # the top bar's last cell, never cut off
         assert "? Help" in lines[-1]  # first in the footer
         assert app.query_one(ArticleView).region.width >= 30
-        first_words = app.article.text.split("\n\n")[1].split()[:4]
+        first_words = app.annotate.article.text.split("\n\n")[1].split()[:4]
         assert " ".join(first_words) in " ".join(screen_text(app).split())
 
 
@@ -122,23 +122,23 @@ async def test_a_filter_matching_nothing_empties_the_view_and_one_matching_again
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await press(pilot, "slash", *"zzzqqq")
-        assert app.article is None and app.query_one(ArticleView).text == ""
+        assert app.annotate.article is None and app.query_one(ArticleView).text == ""
         assert "No article matches the filters (search “zzzqqq”)" in widget_text(app.query_one("#article-head"))
         await press(pilot, "escape", "right_square_bracket")
         assert any("No article matches the filters (search “zzzqqq”)" in n for n in notices(app))
         await press(pilot, "slash", *["backspace"] * 6, *"Sochi")
-        assert app.article is not None and "Sochi" in app.article.text
+        assert app.annotate.article is not None and "Sochi" in app.annotate.article.text
         head = widget_text(app.query_one("#article-head"))
-        assert "No article matches" not in head and app.article.title.split()[0] in head
+        assert "No article matches" not in head and app.annotate.article.title.split()[0] in head
 
 
 async def test_enter_in_the_search_opens_the_first_match(demo_store):
     app = make_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        first = app.article.id
+        first = app.annotate.article.id
         await press(pilot, "slash", *"Lavrov", "enter")
-        assert app.article.id != first and "Lavrov" in app.article.text
+        assert app.annotate.article.id != first and "Lavrov" in app.annotate.article.text
         await press(pilot, "right_square_bracket")
         assert any("last article of the 1 matching the filters (search “Lavrov”)" in n for n in notices(app))
 
@@ -148,16 +148,16 @@ async def test_the_tui_reopens_where_the_annotator_left_off(demo_store):
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await press(pilot, "right_square_bracket", "right_square_bracket")
-        left_at = app.article.id
+        left_at = app.annotate.article.id
         await app.action_quit()
     again = make_app(demo_store)
     async with again.run_test(size=SIZE) as pilot:
         await settle(again, pilot)
-        assert again.article.id == left_at and again.position == 2
+        assert again.annotate.article.id == left_at and again.annotate.position == 2
     other = make_app(demo_store, annotator="li")  # each annotator's own place
     async with other.run_test(size=SIZE) as pilot:
         await settle(other, pilot)
-        assert other.position == 0
+        assert other.annotate.position == 0
 
 
 async def test_suggestions_and_undo_are_said_in_the_codebooks_words(demo_store):
@@ -165,7 +165,7 @@ async def test_suggestions_and_undo_are_said_in_the_codebooks_words(demo_store):
     async with app.run_test(size=(180, 50)) as pilot:
         await settle(app, pilot)
         await press(pilot, "S")
-        suggestion = app._suggestion_at_selection()
+        suggestion = app.annotate._suggestion_at_selection()
         variant = app.codebook.variant(suggestion.category, suggestion.concept, suggestion.variant)
         label = app.codebook.label(suggestion.category, suggestion.label)
         hint = widget_text(app.query_one("#hint"))
@@ -213,11 +213,11 @@ async def test_undo_with_filters_matching_nothing_shows_the_article_it_changed(d
     app = make_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        tagged_in = app.article.id
+        tagged_in = app.annotate.article.id
         await tag_span(pilot, "Kremlin", "1")
         await press(pilot, "slash", *"zzzqqq", "escape")
-        assert app.article is None
+        assert app.annotate.article is None
         await press(pilot, "ctrl+z")
         assert live(demo_store) == []
-        assert app.article is not None and app.article.id == tagged_in  # shown, outside the filtered list
+        assert app.annotate.article is not None and app.annotate.article.id == tagged_in  # shown, outside the filtered list
         assert "not in the filtered list" in widget_text(app.query_one("#topbar-info"))

@@ -8,7 +8,7 @@ import tomllib
 from annotator.config import user_config_path
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.opening import OpenRequest
-from annotator.tui.screens import NameScreen, NoteScreen
+from annotator.tui.screens.dialogs import NameScreen, NoteScreen
 
 from .conftest import MINI, SIZE, live, make_app, press, settle, tag_span, widget_text
 
@@ -29,19 +29,19 @@ async def test_without_a_name_the_tui_asks_once_and_remembers_it(demo_store, mon
         assert isinstance(app.screen, NameScreen)
         await pilot.pause(0.3)
         await app.flush()
-        login = app.annotator
+        login = app.annotate.annotator
         assert demo_store.last_opened(login) is None  # nothing kept under a name nobody confirmed
         await pilot.press(*["backspace"] * 40, *"[b]Nadia[/b]", "enter")
         await settle(app, pilot)
-        assert demo_store.last_opened("[b]Nadia[/b]") == app.article.id
-        assert app.annotator == "[b]Nadia[/b]" and "[b]Nadia[/b]" in widget_text(app.query_one("#topbar-info"))
+        assert demo_store.last_opened("[b]Nadia[/b]") == app.annotate.article.id
+        assert app.annotate.annotator == "[b]Nadia[/b]" and "[b]Nadia[/b]" in widget_text(app.query_one("#topbar-info"))
         await tag_span(pilot, "Kremlin", "1")
     assert [t.annotator for t in live(demo_store)] == ["[b]Nadia[/b]"]  # not the login name
     assert tomllib.loads(user_config_path().read_text(encoding="utf-8"))["annotator"] == "[b]Nadia[/b]"
     again = opened_from_the_command_line(demo_store)
     async with again.run_test(size=SIZE) as pilot:
         await settle(again, pilot)
-        assert not isinstance(again.screen, NameScreen) and again.annotator == "[b]Nadia[/b]"
+        assert not isinstance(again.screen, NameScreen) and again.annotate.annotator == "[b]Nadia[/b]"
 
 
 async def test_a_given_name_is_not_asked_for(demo_store, monkeypatch):
@@ -49,7 +49,7 @@ async def test_a_given_name_is_not_asked_for(demo_store, monkeypatch):
     app = opened_from_the_command_line(demo_store, name="omar")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        assert not isinstance(app.screen, NameScreen) and app.annotator == "omar"
+        assert not isinstance(app.screen, NameScreen) and app.annotate.annotator == "omar"
     assert not user_config_path().exists()
 
 
@@ -68,7 +68,7 @@ async def test_switching_annotator_from_the_palette_shows_the_other_persons_work
         assert isinstance(app.screen, NameScreen)
         await pilot.press(*["backspace"] * 10, *"gold", "enter")
         await settle(app, pilot)
-        assert app.annotator == "gold" and app.tags == [] and app.status == "new"
+        assert app.annotate.annotator == "gold" and app.annotate.tags == [] and app.annotate.status == "new"
         assert "done 0/5" in widget_text(app.query_one("#topbar-info"))
         await tag_span(pilot, "Peskov", "2")
     assert sorted(t.annotator for t in live(demo_store)) == ["gold", "maria"]
@@ -118,4 +118,4 @@ async def test_the_help_screens_example_keys_are_not_label_keys(demo_store):
         keys = widget_text(app.screen.query_one("#help-keys"))
     example = keys[keys.index("[keys]"):]
     bound = [part.split('"')[1] for part in example.split("=")[1:]]
-    assert bound and not set(bound) & set(app.bound_label_keys)
+    assert bound and not set(bound) & set(app.annotate.bound_label_keys)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.tui.article_view import ArticleView
+from annotator.tui.widgets.article_view import ArticleView
 
 from .conftest import make_app, settle
 
@@ -32,7 +32,7 @@ def test_tags_and_suggestions_are_drawn(snap_app, snap_compare):
         await _ready(pilot)
         app = pilot.app
         view = app.query_one(ArticleView)
-        start = app.article.text.index("Moscow")
+        start = app.annotate.article.text.index("Moscow")
         view.select_range(start, start + len("Moscow"))
         await pilot.press("2", "S", "A", "f3")  # f3: the side pane shows the tags (40 rows: one part at a time)
         await settle(app, pilot)

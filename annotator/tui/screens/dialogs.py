@@ -160,7 +160,7 @@ class NameScreen(ModalScreen[str | None]):
         self.query_one(Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        from ..normalize import clean_line
+        from ...normalize import clean_line
 
         name = clean_line(event.value).strip()
         if not name:

@@ -14,12 +14,12 @@ from rich.text import Text
 from textual.geometry import Size
 from textual.widget import Widget
 
-from ..normalize import clean_line
+from ...normalize import clean_line
 from .untrusted import safe
 
 if TYPE_CHECKING:
-    from ..codebook import Codebook
-    from ..models import Annotation, Article, Outlet
+    from ...codebook import Codebook
+    from ...models import Annotation, Article, Outlet
 
 
 class _LinesWidget(Widget):
@@ -186,7 +186,7 @@ class Questions(_LinesWidget):
     def show(self, codebook: Codebook, tags: Iterable[Annotation], answer_key: str) -> None:
         """Every article question of the codebook with its choices, the chosen ones marked, and the
         note on the article. Drawn again only when the answers (or the note) change."""
-        from ..models import ARTICLE_NOTE_CATEGORY
+        from ...models import ARTICLE_NOTE_CATEGORY
 
         tags = list(tags)
         questions = [c for c in codebook.categories if c.kind == "article"]

@@ -35,9 +35,9 @@ from textual.strip import Strip
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
-from ..normalize import mask_hidden
+from ...normalize import mask_hidden
 from .graphemes import cluster_edge, next_grapheme, previous_grapheme
-from .textual_private import (Document, DocumentNavigator, SteadyScrollBars, WrappedDocument, cell_len,
+from ..textual_private import (Document, DocumentNavigator, SteadyScrollBars, WrappedDocument, cell_len,
                               compute_wrap_offsets, get_tab_widths, sync_scroll_bars)
 
 LONG_LINE = 2000  # lines longer than this are shown broken at spaces ...

@@ -19,11 +19,11 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ..codebook import Codebook
-from ..normalize import printable
-from ..stats import BY, Counting, header, make_context, statistics
-from ..store import Store
-from ..tables import ResultTable, format_cell, rich_table
+from ...codebook import Codebook
+from ...normalize import printable
+from ...stats import BY, Counting, header, make_context, statistics
+from ...store import Store
+from ...tables import ResultTable, format_cell, rich_table
 
 # table name -> (value column, label columns, rows to chart: column -> value)
 # (label columns are the codebook's names, as in the tables: "Term variants · Kremlin form")

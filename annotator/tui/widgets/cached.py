@@ -17,7 +17,7 @@ from textual.scroll_view import ScrollView
 from textual.visual import RenderOptions, RichVisual, Style, Visual, visualize
 from textual.widgets import Static
 
-from .textual_private import SteadyScrollBars
+from ..textual_private import SteadyScrollBars
 
 
 class CachedRichVisual(RichVisual):

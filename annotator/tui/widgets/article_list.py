@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
-from ..normalize import clean_line
+from ...normalize import clean_line
 from .cached import CURSOR_BINDINGS, SteadyScrollView
 
 PAGE_SIZE = 100

@@ -25,7 +25,7 @@ from .cached import CachedRichVisual, SteadyScrollView
 from .untrusted import safe
 
 if TYPE_CHECKING:
-    from ..models import Article, Outlet
+    from ...models import Article, Outlet
 
 Part = tuple[object, Callable[[], RenderableType]]  # (key, make): a part of the card, made once per key
 
@@ -133,7 +133,7 @@ class OutletCard(SteadyScrollView, can_focus=True):
 
 
 def _grid(outlet: Outlet) -> Part:
-    from ..render import outlet_card_grid
+    from ...render import outlet_card_grid
 
     return ("grid", outlet.model_dump_json()), partial(outlet_card_grid, outlet)
 

@@ -1,0 +1,1 @@
+"""The TUI's screens: the annotation screen, the statistics screen and the dialogs."""

@@ -1,0 +1,157 @@
+"""The annotation screen's moves: between articles of the (filtered) list, between tags of
+the open article, between its panes, and to the help and statistics screens."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ....normalize import clean_line
+from ...help_content import guideline_help, keys_help
+from ...keys import ACTIONS
+from ...widgets.side_tabs import PANES
+from ..dialogs import HelpScreen
+
+if TYPE_CHECKING:
+    from ....codebook import Category
+
+
+class MovingActions:
+    """Mixin of :class:`~.screen.AnnotateScreen`: the actions that move and show, not change."""
+
+    # (the screen's: see .screen.AnnotateScreen)
+    filters: dict[str, Any]
+    position: int | None
+    in_list: bool
+    status: str
+    pane: str
+    _outlet_names: dict[str, str]
+
+    # -- in the article -----------------------------------------------------------------
+
+    def _jump_tag(self, step: int) -> None:
+        tags = self.span_tags
+        if not tags:
+            self.notify("No tags in this article yet.")
+            return
+        cursor = self.view.selected_range[0]
+        if step > 0:
+            tag = next((t for t in tags if t.start > cursor), tags[0])  # type: ignore[operator]
+        else:
+            tag = next((t for t in reversed(tags) if t.start < cursor), tags[-1])  # type: ignore[operator]
+        self.current_tag = tag.uuid
+        self.view.select_range(tag.start, tag.end)  # type: ignore[arg-type]
+        self._refresh_article()
+
+    def action_next_tag(self) -> None:
+        self._jump_tag(1)
+
+    def action_prev_tag(self) -> None:
+        self._jump_tag(-1)
+
+    # -- between articles ---------------------------------------------------------------
+
+    def _filter_words(self) -> str:
+        """The filters in effect, as a user set them ("" when none)."""
+        parts = []
+        if self.filters["search"]:
+            parts.append(f"search “{clean_line(self.filters['search'])[:40]}”")
+        if self.filters["status"]:
+            parts.append(f"status {self.filters['status']}")
+        if self.filters["publisher"] is not None:
+            name = self._outlet_names.get(self.filters["publisher"], self.filters["publisher"]) or "unknown outlet"
+            parts.append(f"outlet {clean_line(name)}")
+        return ", ".join(parts)
+
+    def _move_article(self, step: int) -> None:
+        articles = self.articles
+        filters = self._filter_words()
+        if not articles.total:
+            self.notify(f"No article matches the filters ({filters}): change them in the list "
+                        f"({self._key('toggle_list')})." if filters else "There are no articles in this database.",
+                        markup=False)
+            return
+        if self.position is None:
+            index = articles.cursor + step
+        elif step > 0 and not self._in_filtered_list():
+            index = self.position  # it left the list (e.g. tagged under "new"): the next one took its place
+        else:
+            index = self.position + step
+        if not 0 <= index < articles.total:
+            where = f" of the {articles.total} matching the filters ({filters})" if filters else ""
+            self.notify((f"That was the last article{where}." if step > 0 else f"This is the first article{where}."),
+                        markup=False)
+            return
+        self.open_at(index)  # the list's cursor moves with the article, in the same frame (on_loaded)
+
+    def _in_filtered_list(self) -> bool:
+        """Does the open article pass the filters (tagging or "done" may move it out of a status filter)?"""
+        return self.in_list and self.filters["status"] in (None, self.status)
+
+    def action_next_article(self) -> None:
+        self._move_article(1)
+
+    def action_prev_article(self) -> None:
+        self._move_article(-1)
+
+    def action_next_undone(self) -> None:
+        self._open_next_undone(self.article.id if self.article else None, self._query())
+
+    # -- between panes ------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.sidebar.display = True
+        self.main.set_class(True, "-list-open")  # (as F2: on a narrow terminal it takes the side pane's place)
+        self.search.focus()
+
+    def action_focus_text(self) -> None:
+        self.view.focus()
+
+    def action_focus_card(self) -> None:
+        self.card.focus()
+
+    def action_toggle_list(self) -> None:
+        self.sidebar.display = not self.sidebar.display
+        self.main.set_class(self.sidebar.display, "-list-open")  # (narrow: the list takes the side pane's place)
+        if self.sidebar.display:
+            self.articles.focus()
+        else:
+            self.view.focus()
+
+    def action_side_pane(self) -> None:
+        """Show the next part of the side pane (outlet card, tags, questions) on a small terminal."""
+        if not self._compact():
+            self.notify("The outlet card, your tags and the article questions are all shown: "
+                        "this key switches between them on smaller terminals.", timeout=3)
+            return
+        self._show_pane(PANES[(PANES.index(self.pane) + 1) % len(PANES)])
+
+    # -- other screens ------------------------------------------------------------------
+
+    def action_statistics(self) -> None:
+        from ..stats import StatsScreen
+
+        if not isinstance(self.app.screen, StatsScreen):
+            self.app.push_screen(StatsScreen(self.store, self.codebook, self.annotator))
+
+    def action_help(self) -> None:
+        if isinstance(self.app.screen, HelpScreen):
+            self.app.screen.dismiss(None)
+            return
+        self.app.push_screen(HelpScreen(
+            keys_help({binding_id: self._key(binding_id) for binding_id, *_ in ACTIONS}, self.bound_label_keys),
+            guideline_help(self.codebook, self._focused_label())))
+
+    def _focused_label(self) -> tuple[Category, Any, str] | None:
+        """The label the help is about: the selected tag's, else the selected suggestion's."""
+        tag = self._current()
+        if tag is not None:
+            category, label = self.codebook.category(tag.category), self.codebook.label(tag.category, tag.label)
+            if category is not None and label is not None:
+                return category, label, "The selected tag's label"
+        suggestion = self._suggestion_at_selection() if self.article is not None else None
+        if suggestion is not None:
+            category = self.codebook.category(suggestion.category)
+            label = self.codebook.label(suggestion.category, suggestion.label)
+            if category is not None and label is not None:
+                return category, label, "The selected suggestion's label"
+        return None
