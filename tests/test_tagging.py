@@ -112,3 +112,76 @@ def test_an_inverse_keeps_what_undo_needs_to_show_the_change_again():
     c = Change("tag", lambda: 1, lambda: 2, uuid="u", article_id="x", progress=True)
     back = c.inverse()
     assert (back.apply(), back.revert(), back.uuid, back.article_id, back.progress) == (2, 1, "u", "x", True)
+
+
+# -- changes made by the library on a real store: done, undone, done again ------------------
+
+
+def live_tags(store, article_id: str) -> list[tuple]:
+    return sorted((t.category, t.label, t.start, t.end, t.note) for t in store.annotations(article_id, "maria"))
+
+
+def test_a_new_span_tag_keeps_its_quote_and_context_and_is_signed_under_the_codebook(demo_store):
+    from annotator.tagging import new_tag
+
+    article = demo_store.article(demo_store.list_articles(limit=1)[0].id)
+    start = article.text.index("Kremlin")
+    made = new_tag(article, "maria", BOOK, "term", "kremlin-form", start, start + 7)
+    assert (made.quote, made.prefix, made.suffix[:3]) == ("Kremlin", article.text[max(0, start - len(made.prefix)):start],
+                                                          article.text[start + 7:start + 10])
+    assert (made.annotator, made.codebook_id, made.codebook_version, made.text_sha256) == \
+        ("maria", BOOK.id, BOOK.version, article.text_sha256)
+    answer_tag = new_tag(article, "maria", BOOK, "tone", "pro")
+    assert (answer_tag.start, answer_tag.quote) == (None, None)
+
+
+def test_adding_a_tag_is_undone_and_redone_and_an_answer_replaces_the_one_given(demo_store):
+    from annotator.tagging import add_tag, new_tag
+
+    article = demo_store.article(demo_store.list_articles(limit=1)[0].id)
+    first = new_tag(article, "maria", BOOK, "tone", "pro")
+    change = add_tag(demo_store, first, "answer")
+    change.apply()
+    assert live_tags(demo_store, article.id) == [("tone", "pro", None, None, None)]
+    replacing = add_tag(demo_store, new_tag(article, "maria", BOOK, "tone", "anti"), "answer", replacing=[first])
+    replacing.apply()  # one transaction: never both answers, never none
+    assert live_tags(demo_store, article.id) == [("tone", "anti", None, None, None)]
+    replacing.inverse().apply()  # undo brings the replaced answer back
+    assert live_tags(demo_store, article.id) == [("tone", "pro", None, None, None)]
+    replacing.apply()  # redo: the same tag again, not a second copy
+    assert live_tags(demo_store, article.id) == [("tone", "anti", None, None, None)]
+    assert len([t for t in demo_store.annotations(article.id, "maria", include_deleted=True)
+                if t.label == "anti"]) == 1
+
+
+def test_editing_deleting_rejecting_and_marking_done_are_each_undone(demo_store):
+    from annotator.tagging import add_tag, edit_tag, mark_done, new_tag, reject
+
+    article = demo_store.article(demo_store.list_articles(limit=1)[0].id)
+    start = article.text.index("Kremlin")
+    tag = new_tag(article, "maria", BOOK, "term", "kremlin-form", start, start + 7)
+    add_tag(demo_store, tag, "tag").apply()
+    note = edit_tag(demo_store, tag, "note", note="check the quote")
+    note.apply()
+    assert live_tags(demo_store, article.id)[0][-1] == "check the quote"
+    note.inverse().apply()
+    assert live_tags(demo_store, article.id)[0][-1] is None
+    delete = edit_tag(demo_store, tag, "delete", deleted=True)
+    delete.apply()
+    assert live_tags(demo_store, article.id) == []
+    delete.inverse().apply()
+    assert len(live_tags(demo_store, article.id)) == 1
+
+    suggestion = Matcher(BOOK).find(article.text)[0]
+    rejecting = reject(demo_store, article.id, "maria", suggestion, "reject")
+    rejecting.apply()
+    assert (suggestion.start, suggestion.end, suggestion.variant) in demo_store.rejected_suggestions(article.id, "maria")
+    rejecting.inverse().apply()
+    assert not demo_store.rejected_suggestions(article.id, "maria")
+
+    done = mark_done(demo_store, article.id, "maria", True)
+    assert done.progress  # the done count is read again after it
+    done.apply()
+    assert demo_store.status(article.id, "maria") == "done"
+    done.inverse().apply()
+    assert demo_store.status(article.id, "maria") != "done"

@@ -232,7 +232,7 @@ class ArticleView(SteadyScrollBars, TextArea):
     """Shows one article; never edits it. Tags and suggestions are drawn as styles."""
 
     DEFAULT_CSS = """
-    ArticleView { border: none; padding: 0 1; overflow-y: scroll; }
+    ArticleView { height: 1fr; border: none; padding: 0 1; overflow-y: scroll; }
     """
 
     # TextArea's editing keys would swallow keys (ctrl+z, ctrl+d, backspace, ...) that do
@@ -286,10 +286,6 @@ class ArticleView(SteadyScrollBars, TextArea):
     @text.setter
     def text(self, value: str) -> None:
         self.show_text(value)
-
-    @property
-    def canonical_text(self) -> str:
-        return self._canonical
 
     @property
     def selected_text(self) -> str:  # type: ignore[override]

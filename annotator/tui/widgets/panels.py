@@ -109,6 +109,9 @@ class ArticleHead(_LinesWidget):
     the title takes the lines left, cut with an ellipsis when it needs more."""
 
     LINES = 3
+    DEFAULT_CSS = """
+    ArticleHead { height: 4; padding: 0 1; border-bottom: solid $primary-darken-2; }
+    """  # fixed: the text below never moves
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)

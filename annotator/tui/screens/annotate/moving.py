@@ -5,10 +5,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
+from textual.widgets import Input, Select
+
 from ....normalize import clean_line
 from ...help_content import guideline_help, keys_help
 from ...keys import ACTIONS
-from ...widgets.side_tabs import PANES
+from ...widgets.article_view import ArticleView
+from ...widgets.side_tabs import PANES, SideTabs
+from ...widgets.tag_list import TagList
 from ..dialogs import HelpScreen
 
 if TYPE_CHECKING:
@@ -95,6 +100,94 @@ class MovingActions:
 
     def action_next_undone(self) -> None:
         self._open_next_undone(self.article.id if self.article else None, self._query())
+
+    # -- where the open article is in the list -----------------------------------------------
+
+    def _show_nothing(self) -> None:
+        """No article passes the filters: the screen says so, and shows no other article under it."""
+        self.workers.cancel_group(self, "open")
+        self.article = self.publisher = self.original = None
+        self.tags, self.all_suggestions, self.rejected, self.position = [], [], set(), None
+        self.current_tag = None
+        self.view.show_text("")
+        self.card.show_outlets(self.article, self.publisher, self.original)
+        self._refresh_article()
+        filters = self._filter_words()
+        self.head.set_content(
+            Text(f"No article matches the filters ({filters})." if filters else "There are no articles here.",
+                 style="italic"),
+            Text.assemble(("Change the search, status or outlet in the list", "dim"),
+                          ("" if self.sidebar.display else f" ({self._key('toggle_list')} shows it)", "dim"),
+                          (".", "dim")))
+
+    def _set_position(self, article_id: str, position: int | None, in_list: bool) -> None:
+        if self.article is None or self.article.id != article_id:
+            return
+        self.position, self.in_list = position, in_list
+        if position is not None and self.articles.total:
+            self.articles.cursor = min(position, self.articles.total - 1)
+        self._update_topbar()
+
+    def _show_place(self, article_id: str, status: str, tags: int, position: int | None) -> None:
+        if self.article is None or self.article.id != article_id:
+            return  # another article opened meanwhile: it shows its own place
+        self.articles.current_id = article_id
+        self.articles.update_row(article_id, status=status, tags=tags)
+        if position is not None and self.articles.total:
+            self.articles.cursor = min(position, self.articles.total - 1)
+        self._update_topbar()
+
+    # -- messages from the widgets: selection, filters, the tag list, the side pane's tabs ---------
+
+    def on_text_area_selection_changed(self, event: ArticleView.SelectionChanged) -> None:
+        """The cursor moved into a tag: it becomes the current one; else the hint line follows the selection."""
+        if event.text_area is not self.view:
+            return
+        start, end = self.view.selected_range
+        if start == end:
+            inside = [t for t in self.span_tags if t.start <= start < t.end]  # type: ignore[operator]
+            new = inside[-1].uuid if inside else None
+            if new != self.current_tag:
+                self.current_tag = new
+                self._refresh_article()
+                return
+        self._update_hint()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input is self.search:
+            self._set_filter("search", event.value.strip() or None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the search box opens the first match (the list keeps the others)."""
+        if event.input is self.search:
+            self.reset_list(open_first=True)
+            self.articles.focus()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        value = event.value if isinstance(event.value, str) else None  # not the blank sentinel ("": unknown outlet)
+        if event.select is self.status_filter:
+            self._set_filter("status", value)
+        elif event.select is self.outlet_filter:
+            self._set_filter("publisher", value)
+
+    def _set_filter(self, name: str, value: str | None) -> None:
+        self.filters[name] = value
+        if self.ready:  # (before: the list is read with the filters once the session is open)
+            self.reset_list()
+
+    def on_tag_list_chosen(self, event: TagList.Chosen) -> None:
+        """Enter on a tag in the list: select it in the text."""
+        tag = next((t for t in self.tags if t.uuid == event.tag_id), None)
+        if tag is None:
+            return
+        if tag.start is not None:
+            self.current_tag = tag.uuid
+            self.view.select_range(tag.start, tag.end)  # type: ignore[arg-type]
+            self._refresh_article()
+        self.view.focus()
+
+    def on_side_tabs_switch(self, message: SideTabs.Switch) -> None:
+        self._show_pane(message.pane)
 
     # -- between panes ------------------------------------------------------------------
 

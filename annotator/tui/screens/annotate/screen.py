@@ -13,7 +13,6 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -192,31 +191,6 @@ class AnnotateScreen(TagActions, MovingActions, ReadingWorkers, Drawing, Screen)
         else:
             self._locate_current(self.article.id, self._query())
 
-    def _show_nothing(self) -> None:
-        """No article passes the filters: the screen says so, and shows no other article under it."""
-        self.workers.cancel_group(self, "open")
-        self.article = self.publisher = self.original = None
-        self.tags, self.all_suggestions, self.rejected, self.position = [], [], set(), None
-        self.current_tag = None
-        self.view.show_text("")
-        self.card.show_outlets(self.article, self.publisher, self.original)
-        self._refresh_article()
-        filters = self._filter_words()
-        self.head.set_content(
-            Text(f"No article matches the filters ({filters})." if filters else "There are no articles here.",
-                 style="italic"),
-            Text.assemble(("Change the search, status or outlet in the list", "dim"),
-                          ("" if self.sidebar.display else f" ({self._key('toggle_list')} shows it)", "dim"),
-                          (".", "dim")))
-
-    def _set_position(self, article_id: str, position: int | None, in_list: bool) -> None:
-        if self.article is None or self.article.id != article_id:
-            return
-        self.position, self.in_list = position, in_list
-        if position is not None and self.articles.total:
-            self.articles.cursor = min(position, self.articles.total - 1)
-        self._update_topbar()
-
     def on_article_list_need_page(self, message: ArticleList.NeedPage) -> None:
         self.load_page(self.articles.generation, message.offset, self._query())
 
@@ -263,15 +237,6 @@ class AnnotateScreen(TagActions, MovingActions, ReadingWorkers, Drawing, Screen)
 
         gc.freeze()
 
-    def _show_place(self, article_id: str, status: str, tags: int, position: int | None) -> None:
-        if self.article is None or self.article.id != article_id:
-            return  # another article opened meanwhile: it shows its own place
-        self.articles.current_id = article_id
-        self.articles.update_row(article_id, status=status, tags=tags)
-        if position is not None and self.articles.total:
-            self.articles.cursor = min(position, self.articles.total - 1)
-        self._update_topbar()
-
     def on_progress_read(self, message: ProgressRead) -> None:
         self.progress = message.progress
         self._update_topbar()
@@ -299,58 +264,6 @@ class AnnotateScreen(TagActions, MovingActions, ReadingWorkers, Drawing, Screen)
         self.articles.update_row(message.article_id, status=message.status, tags=len(message.tags))
         self.has_tagged = self.has_tagged or bool(message.tags)
         self._refresh_article()
-
-    # -- messages from the widgets --------------------------------------------------------
-
-    @on(ArticleView.SelectionChanged)
-    def _selection_moved(self, event: ArticleView.SelectionChanged) -> None:
-        start, end = self.view.selected_range
-        if start == end:
-            inside = [t for t in self.span_tags if t.start <= start < t.end]  # type: ignore[operator]
-            new = inside[-1].uuid if inside else None
-            if new != self.current_tag:
-                self.current_tag = new
-                self._refresh_article()
-                return
-        self._update_hint()
-
-    @on(Input.Changed, "#search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        self.filters["search"] = event.value.strip() or None
-        if self.ready:  # (before: the list is read with the filters once the session is open)
-            self.reset_list()
-
-    @on(Input.Submitted, "#search")
-    def _search_submitted(self) -> None:
-        """Enter in the search box opens the first match (the list keeps the others)."""
-        self.reset_list(open_first=True)
-        self.articles.focus()
-
-    @on(Select.Changed, "#status-filter")
-    def _status_changed(self, event: Select.Changed) -> None:
-        self.filters["status"] = event.value if isinstance(event.value, str) else None  # not the blank sentinel
-        if self.ready:
-            self.reset_list()
-
-    @on(Select.Changed, "#outlet-filter")
-    def _outlet_changed(self, event: Select.Changed) -> None:
-        self.filters["publisher"] = event.value if isinstance(event.value, str) else None  # "": unknown outlet
-        if self.ready:
-            self.reset_list()
-
-    @on(TagList.Chosen)
-    def _tag_chosen(self, event: TagList.Chosen) -> None:
-        tag = next((t for t in self.tags if t.uuid == event.tag_id), None)
-        if tag is None:
-            return
-        if tag.start is not None:
-            self.current_tag = tag.uuid
-            self.view.select_range(tag.start, tag.end)  # type: ignore[arg-type]
-            self._refresh_article()
-        self.view.focus()
-
-    def on_side_tabs_switch(self, message: SideTabs.Switch) -> None:
-        self._show_pane(message.pane)
 
     # -- derived state ----------------------------------------------------------------
 
