@@ -177,7 +177,7 @@ Event = tuple
 # Inputs at least this large are read in a process of their own (see _ProcessReader).
 PARALLEL_BYTES = 4 * 1024 * 1024
 # SQLite's page cache while importing (negative: KiB): 64 MB rather than 2 MB keeps the pages of
-# the indices and the full-text index being written in memory (15% faster on 100,000 articles).
+# the indices and the full-text index being written in memory (bench/notes.md).
 IMPORT_CACHE_KIB = 65536
 
 

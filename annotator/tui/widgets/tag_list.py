@@ -2,7 +2,7 @@
 jump to a tag in the text.
 
 A Line-API scroll view with its lines drawn once: Textual's ``OptionList`` builds a Visual,
-measures and pads every option again for every article opened (a tenth of "next article").
+measures and pads every option again for every article opened (bench/notes.md, "Why the code is shaped so").
 """
 
 from __future__ import annotations

@@ -232,7 +232,7 @@ class AnnotateScreen(TagActions, MovingActions, ReadingWorkers, Drawing, Screen)
     def _freeze_heap() -> None:
         """Leave what the open session holds (modules, codebook, widgets, drawn cards) out of
         Python's garbage collection from now on: a full collection walked all of it every ten
-        articles or so, a pause of 60-100 ms in "next article" (bench/notes.md)."""
+        articles or so, a pause in "next article" (bench/notes.md, "Why the code is shaped so")."""
         import gc
 
         gc.freeze()
