@@ -20,6 +20,7 @@ from .cli_common import (AnnotatorGroup, make_console, codebook_finder, codebook
                          session_annotator, store_command, writing_store_command)
 from .cli_history import history
 from .cli_reports import agreement, export_command, stats
+from .cli_stories import compare, stories, story
 from .normalize import json_escape_hidden, printable
 from .paths import display_path
 
@@ -78,8 +79,9 @@ def _first_run(store: Store, db_path: Path, what_to_do: str, annotator_name: str
     _open_tui(store, annotator_name, codebook_ref)
 
 
-def _open_tui(store: Store | Path, annotator_name: str | None, codebook_ref: str | None) -> None:
-    """Open the TUI on ``store`` (an open store, or the database's path: created when missing).
+def _open_tui(store: Store | Path, annotator_name: str | None, codebook_ref: str | None, story: str | None = None) -> None:
+    """Open the TUI on ``store`` (an open store, or the database's path: created when missing);
+    with ``story``, on the story screen of that story.
 
     The TUI draws its layout first and then reads the configuration and the codebook and
     opens the database in a worker (``annotator.tui.opening``), so its first frame does not
@@ -95,6 +97,7 @@ def _open_tui(store: Store | Path, annotator_name: str | None, codebook_ref: str
         annotator_name=inherited("annotator_name", annotator_name),
         codebook_ref=codebook_ref or inherited("codebook_ref", None),
         store=store if opened else None,
+        story=story,
     )
     app = AnnotatorApp(request=request)
     app.run()
@@ -408,6 +411,9 @@ def suggest(store: Store, article: str | None, all_articles: bool, as_json: bool
 main.add_command(stats)
 main.add_command(agreement)
 main.add_command(export_command)
+main.add_command(stories)
+main.add_command(compare)
+main.add_command(story)
 main.add_command(history)
 
 

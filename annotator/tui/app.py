@@ -103,7 +103,14 @@ class AnnotatorApp(OneLineErrors, App):
         self.annotate.asking_name = session.name_from_login
         self.annotate.start(session.store, session.annotator, session.codebook, message.matcher, message.has_tagged)
         if session.name_from_login:
-            self._ask_name_first()
+            self._ask_name_first()  # (then the story asked for, signed with the name given)
+        else:
+            self._open_story_asked()
+
+    def _open_story_asked(self) -> None:
+        """``annotator story ID``: the story screen over the annotation screen."""
+        if self.request is not None and self.request.story:
+            self.annotate.open_story(self.request.story)
 
     def error_line(self, error: BaseException) -> str | None:
         """A damaged or unusable database met while reading or writing ends the TUI with one line."""
@@ -133,10 +140,10 @@ class AnnotatorApp(OneLineErrors, App):
             f"Your name is signed on every tag you make. It is remembered in {clean_line(str(name_file()))} "
             "(change it later with ctrl+p › Switch annotator).", self.annotate.annotator or ""))
         self.annotate.asking_name = False
-        if name is None:
-            return
-        self._remember_name(name)
-        self.annotate.switch_annotator(name)
+        if name is not None:
+            self._remember_name(name)
+            self.annotate.switch_annotator(name)
+        self._open_story_asked()
 
     @work(thread=True, group="name-file")
     def _remember_name(self, name: str) -> None:

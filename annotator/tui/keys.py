@@ -37,6 +37,7 @@ ACTIONS: list[tuple[str, str, str, str, bool]] = [
     ("focus_card", "O", "focus_card", "Outlet card", False),
     ("statistics", "G", "statistics", "Stats", False),
     ("side_pane", "f3", "side_pane", "Side pane", False),
+    ("story", "C", "story", "Story", False),
 ]
 
 # Actions that need the open session (the label keys' "tag" too): not run before it is.
@@ -54,6 +55,7 @@ ACTION_HELP: dict[str, tuple[str, str]] = {
     "side_pane": ("Moving", "on a small terminal: show the outlet card, your tags or the article questions"),
     "focus_text": ("Moving", "back to the article text"),
     "focus_card": ("Moving", "into the outlet card, to scroll it with the arrows (escape: back)"),
+    "story": ("Moving", "this article's story: its outlets' articles side by side, term by term"),
     "pick_label": ("Tagging", "tag the selection with a label picked from a searchable list"),
     "relabel_tag": ("Tagging", "change the selected tag's label"),
     "cycle_voice": ("Tagging", "change the selected tag's voice (own / quoted / scare-quoted)"),

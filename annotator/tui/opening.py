@@ -31,6 +31,7 @@ class OpenRequest:
     annotator_name: str | None = None  # --annotator, when given
     codebook_ref: str | None = None  # --codebook, when given
     store: Any = None  # a store the command line has already opened (``annotator`` with no command)
+    story: str | None = None  # open the story screen of this story (``annotator story``)
 
 
 @dataclass

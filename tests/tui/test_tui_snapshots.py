@@ -49,3 +49,25 @@ def test_help_screen(snap_app, snap_compare):
         await pilot.pause()
 
     assert snap_compare(snap_app, terminal_size=SIZE, run_before=open_help)
+
+
+def test_story_screen_following_the_capital(demo_store, snap_compare):
+    from annotator.codebook import find_codebook
+    from annotator.tui.app import AnnotatorApp
+    from annotator.tui.widgets.story_column import StoryColumn
+
+    async def follow_the_capital(pilot):
+        app = pilot.app
+        await settle(app, pilot)
+        await pilot.press("C")
+        await settle(app, pilot)
+        await pilot.press("C")
+        await pilot.pause()
+        await pilot.press(*"capital", "enter")
+        await settle(app, pilot)
+        for column in app.screen.query(StoryColumn):
+            column.view.cursor_blink = False
+        await pilot.pause()
+
+    app = AnnotatorApp(demo_store, "snapshot", find_codebook("ru-ua-framing"), {})
+    assert snap_compare(app, terminal_size=SIZE, run_before=follow_the_capital)

@@ -233,6 +233,7 @@ class ArticleView(SteadyScrollBars, TextArea):
 
     DEFAULT_CSS = """
     ArticleView { height: 1fr; border: none; padding: 0 1; overflow-y: scroll; }
+    ArticleView:focus { border: none; }
     """
 
     # TextArea's editing keys would swallow keys (ctrl+z, ctrl+d, backspace, ...) that do

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rich.color import Color
-from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 
 from ....normalize import clean_line
 from ...widgets.article_view import Paint
 from ...widgets.cached import update_static
+from ...widgets.highlights import Highlights, alignment_colour
 from ...widgets.side_tabs import PANES
 from ...widgets.untrusted import safe
 
@@ -21,22 +20,10 @@ if TYPE_CHECKING:
     from ....lexicon import Suggestion
     from ....models import Annotation
 
-ALIGNMENT_COLOURS = {"kremlin": "red", "ukraine-west": "dodger_blue1", "neutral": "grey70"}
-
-
-def readable_on(colour: str) -> str:
-    """Black or white, whichever reads better on a background of ``colour``."""
-    try:
-        r, g, b = Color.parse(colour).get_truecolor()
-    except Exception:
-        return "black"
-    return "black" if (0.299 * r + 0.587 * g + 0.114 * b) > 110 else "white"
-
-
 class Drawing:
     """Mixin of :class:`~.screen.AnnotateScreen`: its drawing from state (UI thread)."""
 
-    _styles: dict[tuple, Style] | None = None
+    _highlights: Highlights | None = None
     _suggestion_paints: tuple[object, list[Paint]] = (None, [])
     # (the screen's: see .screen.AnnotateScreen)
     article: Any
@@ -46,34 +33,25 @@ class Drawing:
     current_tag: str | None
     ready: bool
 
-    def _style(self, *key: Any) -> Style:
-        if self._styles is None:
-            self._styles = {}
-        style = self._styles.get(key)
-        if style is None:
-            if key[0] == "suggestion":
-                style = Style(underline=True, italic=True, color=ALIGNMENT_COLOURS.get(key[1], "yellow"))
-            else:
-                colour = key[1]
-                style = Style(bgcolor=colour, color=readable_on(colour))
-                if key[2]:
-                    style += Style(bold=True, underline=True)
-            self._styles[key] = style
-        return style
+    @property
+    def highlights(self) -> Highlights:
+        if self._highlights is None:
+            self._highlights = Highlights()
+        return self._highlights
 
     def _refresh_article(self, place: bool = True) -> None:
         """Draw the open article's tags, suggestions and answers everywhere they are shown."""
         visible = self.suggestions
         if self._suggestion_paints[0] is not visible:  # thousands in a long article: made once
-            self._suggestion_paints = (visible, [Paint(s.start, s.end, self._style("suggestion", s.alignment))
+            self._suggestion_paints = (visible, [Paint(s.start, s.end, self.highlights.suggestion(s.alignment))
                                                  for s in visible])
         paints: list[Paint] = []
         current: list[Paint] = []
         spans = self.span_tags
         for t in spans:
             label = self.codebook.label(t.category, t.label)
-            paint = Paint(t.start, t.end, self._style("tag", label.color if label else "yellow",  # type: ignore[arg-type]
-                                                      t.uuid == self.current_tag))
+            paint = Paint(t.start, t.end, self.highlights.tag(label.color if label else "yellow",  # type: ignore[arg-type]
+                                                              t.uuid == self.current_tag))
             (current if t.uuid == self.current_tag else paints).append(paint)
         # suggestions under tags, the current tag on top
         self.view.set_paints(paints + current, base=self._suggestion_paints[1])
@@ -216,7 +194,7 @@ class Drawing:
     def _suggestion_text(self, suggestion: Suggestion) -> Text:
         """A suggestion in the codebook's words: the variant's name, the label it would tag, its concept."""
         text = safe(self.names.variant(suggestion.category, suggestion.concept, suggestion.variant),
-                    style=f"bold {ALIGNMENT_COLOURS.get(suggestion.alignment, 'yellow')}")
+                    style=f"bold {alignment_colour(suggestion.alignment)}")
         text.append(" → ", style="dim")
         text.append_text(safe(self.names.label(suggestion.category, suggestion.label)))
         text.append_text(safe(f" ({self.names.concept(suggestion.concept)})", style="dim"))

@@ -220,6 +220,30 @@ class MovingActions:
 
     # -- other screens ------------------------------------------------------------------
 
+    def action_story(self) -> None:
+        """The open article's story on the story screen (its outlets side by side)."""
+        if self.article is None:
+            return
+        if not self.article.story:
+            self.notify("This article belongs to no story (give one at import, or `annotator article set --story`).",
+                        markup=False)
+            return
+        self.open_story(self.article.story, self.article.id)
+
+    def open_story(self, story: str, first: str | None = None) -> None:
+        """Push the story screen; back from it, the article asked for (E) or this one, read again."""
+        from ..story import StoryScreen
+
+        screen = StoryScreen(self.store, self.codebook, self.matcher, self.annotator or "", self.writer, story, first)
+
+        def back(chosen: str | None) -> None:
+            if chosen is not None:
+                self.open_article(chosen)
+            elif screen.changed and self.article is not None:
+                self.open_article(self.article.id, self.position)  # tags made there are shown here
+
+        self.app.push_screen(screen, back)
+
     def action_statistics(self) -> None:
         from ..stats import StatsScreen
 

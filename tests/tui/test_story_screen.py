@@ -1,0 +1,133 @@
+"""The story screen: the demo story's outlets side by side, a concept followed in every
+column, and tagging from a column (kept, and shown on the annotation screen after)."""
+
+from __future__ import annotations
+
+import re
+
+from annotator.codebook import find_codebook
+from annotator.tui.app import AnnotatorApp
+from annotator.tui.screens.story import StoryScreen
+from annotator.tui.widgets.story_column import StoryColumn
+
+from ..conftest import screen_rows
+from .conftest import press, settle, widget_text
+
+STORY = "kremlin-putin-zelensky-meeting"
+WIDE = (180, 50)
+
+
+def framing_app(store, annotator: str = "li") -> AnnotatorApp:
+    return AnnotatorApp(store, annotator, find_codebook("ru-ua-framing"), {})
+
+
+async def open_story(app: AnnotatorApp, pilot) -> StoryScreen:
+    await settle(app, pilot)
+    await press(pilot, "C")  # from the annotation screen: this article's story
+    screen = app.screen
+    assert isinstance(screen, StoryScreen)
+    await settle(app, pilot)
+    return screen
+
+
+async def follow(pilot, concept_words: str) -> None:
+    await pilot.press("C")
+    await pilot.pause()
+    await pilot.press(*concept_words)
+    await pilot.pause()
+    await press(pilot, "enter")
+
+
+def capital_uses(text: str) -> list[tuple[int, int]]:
+    """Where the text names Ukraine's capital, found without the lexicon."""
+    return [m.span() for m in re.finditer(r"\bKyiv\b|\bKiev\b", text)]
+
+
+async def test_the_story_puts_the_outlets_side_by_side_under_their_cards(demo_store):
+    app = framing_app(demo_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        opened_on = app.annotate.article
+        screen = await open_story(app, pilot)
+        columns = [c for c in app.screen.query(StoryColumn) if c.display]
+        assert len(columns) == 4  # a wide terminal: four of the story's five articles
+        assert columns[0].article_id == opened_on.id  # the article the annotator came from first
+        headings = " ".join(widget_text(c.card) for c in columns)
+        for a in screen.articles[:1]:
+            assert a.outlet.name in headings and (a.outlet.country or "") in headings
+        assert "state-owned" in widget_text(columns[0].card)  # Press TV
+        assert len({c.article_id for c in columns}) == 4
+        await pilot.resize_terminal(90, 30)  # a narrow terminal shows two
+        await pilot.pause()
+        assert len([c for c in app.screen.query(StoryColumn) if c.display]) == 2
+
+
+async def test_following_the_capital_puts_every_column_on_its_kiev_or_kyiv(demo_store):
+    app = framing_app(demo_store)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await open_story(app, pilot)
+        await follow(pilot, "capital")
+        columns = [c for c in screen.columns if c.display and c.article_id]
+        seen = []
+        for column in columns:
+            text = demo_store.article(column.article_id).text
+            uses = capital_uses(text)
+            start, end = column.view.selected_range
+            assert uses and (start, end) == uses[0], column.article_id
+            seen.append(text[start:end])
+            assert f"use 1 of {len(uses)}" in widget_text(column.where)
+        assert {"Kiev", "Kyiv"} <= set(seen)  # Press TV's Kiev beside the Kyiv Independent's Kyiv
+        await press(pilot, "right_square_bracket")  # the next use in every column at once
+        for column in columns:
+            uses = capital_uses(demo_store.article(column.article_id).text)
+            assert column.view.selected_range == uses[1 % len(uses)]
+
+
+async def test_a_column_without_the_concept_says_so(demo_store):
+    app = framing_app(demo_store)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await open_story(app, pilot)
+        await follow(pilot, "votes")  # the 2022 votes: only teleSUR's article names them
+        lines = [widget_text(c.where) for c in screen.columns if c.display and c.article_id]
+        assert any(line.startswith("no “") for line in lines) and any("use 1 of" in line for line in lines)
+
+
+async def test_tagging_in_a_column_is_kept_and_shown_back_on_the_annotation_screen(demo_store):
+    app = framing_app(demo_store)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await open_story(app, pilot)
+        await follow(pilot, "capital")
+        column = screen.columns[0]
+        column.view.focus()
+        start, end = column.view.selected_range
+        await press(pilot, "1")  # Kremlin form, as on the annotation screen
+        [tag] = demo_store.annotations(column.article_id, "li")
+        assert (tag.start, tag.end, tag.label, tag.quote) == (start, end, "kremlin-form", "Kiev")
+        assert tag.attributes.get("concept") == "capital"
+        await press(pilot, "ctrl+z")  # undo here too
+        assert demo_store.annotations(column.article_id, "li") == []
+        await press(pilot, "1")
+        await press(pilot, "escape")
+        assert not isinstance(app.screen, StoryScreen)
+        assert [t.quote for t in app.annotate.tags] == ["Kiev"]  # read again on the way back
+
+
+async def test_annotate_opens_the_focused_columns_article(demo_store):
+    app = framing_app(demo_store)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await open_story(app, pilot)
+        second = screen.columns[1]
+        second.view.focus()
+        await press(pilot, "E")
+        assert app.annotate.article.id == second.article_id
+
+
+async def test_quoted_uses_are_drawn_apart_from_the_outlets_own_words(demo_store):
+    app = framing_app(demo_store)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await open_story(app, pilot)
+        own = screen.highlights.suggestion("kremlin")
+        quoted = screen.highlights.suggestion("kremlin", quoted=True)
+        assert own != quoted and quoted.dim and not own.dim
+        rows = " ".join(screen_rows(app))
+        assert "inside quotations" in rows  # the legend says which is which
