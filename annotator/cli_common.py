@@ -279,7 +279,7 @@ def codebook_option(func: Callable) -> Callable:
 def load_codebook_or_fail(ref: str | None, config=None, quiet: bool = False):
     """The codebook named by ``ref``, else by ``--codebook`` on the group, else by the
     configuration (``config`` when already read); an error line and exit when it fails
-    (``quiet``: :class:`annotator.readers.InputError` is raised instead)."""
+    (``quiet``: :class:`annotator.errors.InputError` is raised instead)."""
     from .codebook import find_codebook
     from .config import load_config
     from .errors import InputError
