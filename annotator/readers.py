@@ -12,13 +12,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from .decoding import decode, split_lines, utf8_lines
 from .errors import InputError
+from .files import kind_problem
 from .records import Record, RecordError, check_record, json_type, megabytes
 
 TEXT_FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
@@ -37,11 +37,9 @@ def read_file(
     except OSError as exc:
         yield RecordError(path, "", "no such file" if isinstance(exc, FileNotFoundError) else f"cannot be read: {exc.strerror or exc}")
         return
-    if stat.S_ISDIR(info.st_mode):
-        yield RecordError(path, "", "is a folder, not a file")
-        return
-    if not stat.S_ISREG(info.st_mode):  # a pipe, socket or device would block or never end
-        yield RecordError(path, "", "is not a regular file (a pipe, socket or device)")
+    problem = kind_problem(info.st_mode)
+    if problem:
+        yield RecordError(path, "", problem)
         return
     if fmt is None:
         yield RecordError(path, "", f"unsupported file type {path.suffix or '(none)'!r}; expected one of {', '.join(sorted(SUPPORTED))}")
