@@ -15,9 +15,9 @@ import click
 from rich.text import Text
 
 from .cli_common import (AnnotatorGroup, make_console, codebook_finder, codebook_names, codebook_option,
-                         creating_store_command, database_exists, db_option, discard_if_empty, fail, find_article,
-                         holds_nothing, inherited, load_codebook_or_fail, open_store, print_json, resolve_db,
-                         session_annotator, store_command, writing_store_command)
+                         creating_store_command, database_exists, db_option, fail, find_article, holds_nothing,
+                         inherited, load_codebook_or_fail, print_json, resolve_db, session_annotator, store_command,
+                         store_in_use, writing_store_command)
 from .cli_history import history
 from .cli_reports import agreement, export_command, stats
 from .normalize import json_escape_hidden, printable
@@ -48,18 +48,9 @@ def main(ctx: click.Context, db_path: Path | None, annotator_name: str | None, c
                   "`annotator import PATH`, or name another database with --db FILE")
     if not existed and not DEMO_CORPUS.is_dir():
         fail(f"no database {db_path} here and no ./{DEMO_CORPUS} folder to build it from: {what_to_do}")
-    store = open_store(db_path, "write" if existed else "create")  # an existing file must be an annotator database
-    from .store import DatabaseError
-
-    try:
+    # an existing file must be an annotator database
+    with store_in_use(db_path, "write" if existed else "create", existed) as store:
         _first_run(store, db_path, what_to_do, annotator_name, codebook_ref)
-    except DatabaseError as exc:
-        from .store import database_error_line
-
-        fail(database_error_line(db_path, exc))
-    finally:
-        if not existed:
-            discard_if_empty(store)
 
 
 def _first_run(store: Store, db_path: Path, what_to_do: str, annotator_name: str | None,

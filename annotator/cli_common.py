@@ -8,6 +8,8 @@ import io
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -143,23 +145,32 @@ def store_command(func: Callable, creates: bool = False, writes: bool = False) -
     @db_option(use="creates" if creates else "reads")
     @wraps(func)
     def wrapper(db_path: Path | None, **kwargs: Any) -> Any:
-        from .store import DatabaseError, database_error_line
-
         path = resolve_db(db_path)
         existed = database_exists(path)
         if not creates and not existed:
             fail(f"{path}: no such database (`annotator import PATH` or `annotator` in a folder with corpus/ makes one)")
-        store = open_store(path, "create" if creates else "write" if writes else "read")
-        click.get_current_context().meta["new_database"] = not existed
-        try:
+        with store_in_use(path, "create" if creates else "write" if writes else "read", existed) as store:
+            click.get_current_context().meta["new_database"] = not existed
             return func(store=store, **kwargs)
-        except DatabaseError as exc:
-            fail(database_error_line(path, exc))
-        finally:
-            if not existed:
-                discard_if_empty(store)
 
     return wrapper
+
+
+@contextmanager
+def store_in_use(path: Path, mode: str, existed: bool) -> Iterator[Store]:
+    """The store at ``path`` (:func:`open_store`) for the ``with`` block: a database error met
+    in it (damaged pages) is one error line, and a database the block created (``existed``
+    False) is removed when nothing was stored in it."""
+    from .store import DatabaseError, database_error_line
+
+    store = open_store(path, mode)
+    try:
+        yield store
+    except DatabaseError as exc:
+        fail(database_error_line(path, exc))
+    finally:
+        if not existed:
+            discard_if_empty(store)
 
 
 def writing_store_command(func: Callable) -> Callable:
