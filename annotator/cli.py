@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 import click
 from rich.text import Text
 
-from .cli_common import (AnnotatorGroup, make_console, codebook_finder, codebook_names, codebook_option,
-                         creating_store_command, database_exists, db_option, fail, find_article, holds_nothing,
-                         inherited, load_codebook_or_fail, print_json, resolve_db, session_annotator, store_command,
-                         store_in_use, writing_store_command)
+from .cli_common import (AnnotatorGroup, annotator_option, make_console, codebook_finder, codebook_names,
+                         codebook_option, creating_store_command, database_exists, db_option, fail, find_article,
+                         holds_nothing, inherited, load_codebook_or_fail, print_json, resolve_db, session_annotator,
+                         store_command, store_in_use, writing_store_command)
 from .cli_history import history
 from .cli_reports import agreement, export_command, stats
 from .normalize import json_escape_hidden, printable
@@ -31,8 +31,8 @@ DEMO_CORPUS = Path("corpus")
 
 @click.group(cls=AnnotatorGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @db_option(use="group")
-@click.option("--annotator", "annotator_name", help="Your name on your tags (default: the configuration, else $ANNOTATOR_NAME; else the TUI asks once and remembers it).")
-@click.option("--codebook", "codebook_ref", help="Codebook id (one shipped with annotator: see `annotator codebook list`) or YAML file.")
+@annotator_option
+@codebook_option
 @click.pass_context
 def main(ctx: click.Context, db_path: Path | None, annotator_name: str | None, codebook_ref: str | None) -> None:
     """Tag how news articles frame events, beside what is known about their outlet.
@@ -94,8 +94,8 @@ def _open_tui(store: Store | Path, annotator_name: str | None, codebook_ref: str
 
 
 @main.command()
-@click.option("--annotator", "annotator_name", help="Your name on your tags (default: the configuration, else $ANNOTATOR_NAME; else the TUI asks once and remembers it).")
-@click.option("--codebook", "codebook_ref", help="Codebook id (one shipped with annotator: see `annotator codebook list`) or YAML file.")
+@annotator_option
+@codebook_option
 @db_option(use="creates")
 def tui(db_path: Path | None, annotator_name: str | None, codebook_ref: str | None) -> None:
     """Open the annotation TUI."""
@@ -261,8 +261,8 @@ def show(store: Store, article: str, as_json: bool) -> None:
 
 @main.command("import-annotations")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--annotator", "annotator_name", help="Who merges: a later version of your own tags replaces them; "
-              "one of someone else's is a conflict (default: configuration, $ANNOTATOR_NAME, login name).")
+@annotator_option(help="Who merges: a later version of your own tags replaces them; "
+                       "one of someone else's is a conflict (default: configuration, $ANNOTATOR_NAME, login name).")
 @codebook_option
 @writing_store_command
 def import_annotations_command(store: Store, file: Path, annotator_name: str | None, codebook_ref: str | None) -> None:

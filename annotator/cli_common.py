@@ -99,6 +99,22 @@ def db_option(func: Callable | None = None, *, use: str = "reads") -> Callable:
     return option(func) if func is not None else option
 
 
+def codebook_option(func: Callable) -> Callable:
+    """``--codebook ID|FILE`` (default: configuration, else the shipped default)."""
+    return click.option("--codebook", "codebook_ref", help="Codebook id (one shipped with annotator: see `annotator codebook list`) or YAML file.")(func)
+
+
+ANNOTATOR_HELP = ("Your name on your tags (default: the configuration, else $ANNOTATOR_NAME; else the TUI asks once "
+                  "and remembers it).")
+
+
+def annotator_option(func: Callable | None = None, *, help: str = ANNOTATOR_HELP) -> Callable:
+    """``--annotator NAME``: who runs the command (:func:`session_annotator`); ``help`` says
+    what the name is used for when it is not the name on new tags."""
+    option = click.option("--annotator", "annotator_name", help=help)
+    return option(func) if func is not None else option
+
+
 def inherited(name: str, value: Any) -> Any:
     """An option's value, else the same option given to an enclosing group
     (``annotator --annotator bob tui`` means the same as ``annotator tui --annotator bob``)."""
@@ -280,11 +296,6 @@ def find_article(store: Store, ref: str):
         listed = ", ".join(matching[:3]) + (", …" if len(matching) > 3 else "")
         fail(f"article {shown!r}: ambiguous, the start of several article ids ({listed}); give more characters", 2)
     fail(f"no article {shown!r} (see `annotator articles` for ids)")
-
-
-def codebook_option(func: Callable) -> Callable:
-    """``--codebook ID|FILE`` (default: configuration, else the shipped default)."""
-    return click.option("--codebook", "codebook_ref", help="Codebook id (one shipped with annotator: see `annotator codebook list`) or YAML file.")(func)
 
 
 def load_codebook_or_fail(ref: str | None, config=None, quiet: bool = False):
