@@ -230,14 +230,20 @@ def codebook_finder(ref: str | None = None) -> Callable[[str], Any]:
     from .errors import InputError
 
     found: dict[str, Any] = {}
-    try:
-        configured = load_codebook_or_fail(ref, quiet=True)
-    except InputError:
-        configured = None
+    configured: list[Any] = []  # read at the first look-up: a command that finds no tag reads no codebook
+
+    def configured_book() -> Any:
+        if not configured:
+            try:
+                configured.append(load_codebook_or_fail(ref, quiet=True))
+            except InputError:
+                configured.append(None)
+        return configured[0]
 
     def book(codebook_id: str) -> Any:
         if codebook_id not in found:
-            match = configured if configured is not None and configured.id == codebook_id else None
+            match = configured_book()
+            match = match if match is not None and match.id == codebook_id else None
             if match is None and ID_RE.fullmatch(codebook_id):  # an id, never a path to read
                 try:
                     match = find_codebook(codebook_id)
@@ -268,14 +274,28 @@ def codebook_names() -> Callable[[str], Any]:
 def session_annotator(explicit: str | None = None) -> str:
     """The name of whoever runs this command: ``--annotator``, else the configuration,
     ``$ANNOTATOR_NAME`` or the login name (an error line for a bad configuration)."""
-    from .config import load_config, resolve_annotator
+    from .config import resolve_annotator
     from .errors import InputError
 
     try:
-        config = load_config()
+        config = command_config()
     except InputError as exc:
         fail(str(exc))
     return resolve_annotator(inherited("annotator_name", explicit), config)
+
+
+def command_config():
+    """The configuration (:func:`annotator.config.load_config`), read once per command: a command
+    that needs both its annotator and its codebook reads the file once. Raises
+    :class:`annotator.errors.InputError` for a bad configuration."""
+    from .config import load_config
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return load_config()
+    if "annotator.config" not in ctx.meta:  # (the meta of a command is shared with its group's)
+        ctx.meta["annotator.config"] = load_config()
+    return ctx.meta["annotator.config"]
 
 
 MIN_PREFIX = 4  # characters of an article id that find it (Store.article)
@@ -303,11 +323,10 @@ def load_codebook_or_fail(ref: str | None, config=None, quiet: bool = False):
     configuration (``config`` when already read); an error line and exit when it fails
     (``quiet``: :class:`annotator.errors.InputError` is raised instead)."""
     from .codebook import find_codebook
-    from .config import load_config
     from .errors import InputError
 
     try:
-        return find_codebook(ref or inherited("codebook_ref", None) or (config or load_config()).codebook)
+        return find_codebook(ref or inherited("codebook_ref", None) or (config or command_config()).codebook)
     except InputError as exc:
         if quiet:
             raise

@@ -211,6 +211,35 @@ def test_every_change_to_a_tag_is_recorded_with_who_and_where(alice):
     assert len(store.history(article_id=answer.article_id)) == 8
 
 
+def configuration_reads(monkeypatch) -> list:
+    """The configuration files read from now on (one entry per read; None: the one in effect)."""
+    import annotator.config as config
+
+    reads, real = [], config.load_config
+    monkeypatch.setattr(config, "load_config", lambda path=None: reads.append(path) or real(path))
+    return reads
+
+
+def test_history_and_import_annotations_read_the_configuration_once(alice, demo_dir, private_config_home,
+                                                                      monkeypatch):
+    store, _, answer, _ = alice
+    (demo_dir / "annotator.toml").write_text('codebook = "ru-ua-framing"\n', encoding="utf-8")
+    remembered = private_config_home / "annotator" / "config.toml"
+    remembered.parent.mkdir(parents=True)
+    remembered.write_text('annotator = "remembered"\n', encoding="utf-8")
+    store.update_annotation(answer.uuid, label="pro")
+    relabel = store.history(uuid=answer.uuid)[-1]
+    reads = configuration_reads(monkeypatch)
+    result = run("--db", "annotations.db", "--annotator", "carol", "history", "--restore", str(relabel.id))
+    assert result.exit_code == 0, result.output
+    assert reads == [None]  # the project's file; with --annotator given, not the remembered name's file too
+    records = export_lines(store, demo_dir / "tags.jsonl")
+    reads.clear()
+    result = run("--db", "annotations.db", "--annotator", "alice", "import-annotations", "tags.jsonl")
+    assert result.exit_code == 0 and f"{len(records)} already present" in result.stdout
+    assert reads == [None]  # for its annotator and for its codebook, read once
+
+
 def test_a_tag_is_restored_from_its_history_even_after_its_row_was_deleted(alice):
     store, _, answer, term = alice
     store.update_annotation(answer.uuid, label="pro", note="second thoughts")
