@@ -16,9 +16,10 @@ from annotator.annotation_import import import_annotations
 from annotator.cli import main
 from annotator.export import export
 from annotator.importer import import_paths
-from annotator.models import Annotation, quote_selector
 from annotator.store import Store
 from annotator.store.schema import _migration_7
+
+from .conftest import tag
 
 
 def soon(minutes: float = 1) -> str:
@@ -29,22 +30,12 @@ def run(*args: str):
     return CliRunner().invoke(main, list(args), catch_exceptions=False, env={"COLUMNS": "160"})
 
 
-def tag(store, article, word=None, annotator="alice", category="tone", label="anti", **extra):
-    span = {}
-    if word is not None:
-        start = article.text.index(word)
-        span = {"start": start, "end": start + len(word), **quote_selector(article.text, start, start + len(word))}
-    return store.add_annotation(Annotation(
-        article_id=article.id, text_sha256=article.text_sha256, annotator=annotator, codebook_id="ru-ua-framing",
-        codebook_version="1", category=category, label=label, **span, **extra))
-
-
 @pytest.fixture
 def alice(demo_store):
     """The demo database with alice's tone answer and one of her term tags."""
     article = demo_store.article(next(r.id for r in demo_store.list_articles() if r.publisher == "press-tv"))
-    answer = tag(demo_store, article)
-    term = tag(demo_store, article, "Kiev", category="term", label="kremlin-form")
+    answer = tag(demo_store, article, annotator="alice", label="anti")
+    term = tag(demo_store, article, "Kiev", annotator="alice")
     return demo_store, article, answer, term
 
 
@@ -284,7 +275,7 @@ def test_the_history_migration_runs_on_an_older_database_and_again(demo_dir):
     store = Store(demo_dir / "old.db")
     assert import_paths(store, [demo_dir / "corpus"]).ok
     article = store.article(store.list_articles()[0].id)
-    answer = tag(store, article)
+    answer = tag(store, article, annotator="alice", label="anti")
     conn = sqlite3.connect(store.path)
     conn.execute("DROP TABLE annotation_history")
     for name in ("insert", "update", "delete"):
