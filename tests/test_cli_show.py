@@ -56,15 +56,7 @@ def test_show_json_calls_them_tags_as_the_readme_does(project):
     assert "`--json` gives the whole record (text, raw text, removed ranges, outlets, `tags`)" in readme
 
 
-def test_show_says_when_an_article_has_no_tags(tmp_path):
-    store, ids = build(tmp_path / "p", with_gold=False)
-    article = store.article(ids["A2"])
-    for tag in store.annotations(article.id):
-        store.update_annotation(tag.uuid, deleted=True)
-    assert "No tags on this article yet." in run("--db", str(store.path), "show", ids["A2"]).output
-
-
-def test_show_reads_no_codebook_for_an_article_without_tags(tmp_path, monkeypatch):
+def test_show_says_when_an_article_has_no_tags_and_reads_no_codebook_for_it(tmp_path, monkeypatch):
     import annotator.codebook
 
     store, ids = build(tmp_path / "p", with_gold=False)
