@@ -49,6 +49,7 @@ class Item:
     coders: list[str]
     title: str = ""  # in people's words: "Tone", "Term variants › Kremlin form"
     group: str = ""  # the question's or category's name
+    label_title: str = ""  # a yes/no item's label name: "Kremlin form"
 
     @property
     def used(self) -> bool:
@@ -198,7 +199,7 @@ def items(store: Store, book: Codebook, scope: TagScope) -> Iterator[Item]:
             matrix[units_of(among)] = 0
         matrix[units_of(present)] = 1
         return Item(f"{category}/{label}", "yes/no", "nominal", [ABSENT, PRESENT], _coded_rows(matrix), coder_names,
-                    names.full_label(category, label), names.category(category))
+                    names.full_label(category, label), names.category(category), names.label(category, label))
 
     for question in questions:
         labels = [l.id for l in question.labels]
@@ -273,8 +274,7 @@ def _unused_list(unused: list[Item]) -> str:
     groups: dict[str, list[str]] = {}
     for item in unused:
         group = item.group or item.name
-        title = item.title or item.name
         groups.setdefault(group, [])
-        if title != group:
-            groups[group].append(title.removeprefix(group).removeprefix(" › "))
+        if item.label_title:
+            groups[group].append(item.label_title)
     return "; ".join(f"{group}: {' · '.join(labels)}" if labels else group for group, labels in groups.items())

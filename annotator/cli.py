@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 import click
 from rich.text import Text
 
-from .cli_common import (AnnotatorGroup, make_console, codebook_finder, codebook_names, codebook_option,
-                         creating_store_command, database_exists, db_option, discard_if_empty, fail, find_article,
-                         holds_nothing, inherited, load_codebook_or_fail, open_store, print_json, resolve_db,
-                         session_annotator, store_command, writing_store_command)
+from .cli_common import (AnnotatorGroup, annotator_option, make_console, codebook_finder, codebook_names,
+                         codebook_option, creating_store_command, database_exists, db_option, fail, find_article,
+                         holds_nothing, inherited, load_codebook_or_fail, print_json, resolve_db, session_annotator,
+                         store_command, store_in_use, writing_store_command)
 from .cli_history import history
 from .cli_reports import agreement, export_command, stats
 from .cli_stories import compare, stories, story
@@ -32,8 +32,8 @@ DEMO_CORPUS = Path("corpus")
 
 @click.group(cls=AnnotatorGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @db_option(use="group")
-@click.option("--annotator", "annotator_name", help="Your name on your tags (default: the configuration, else $ANNOTATOR_NAME; else the TUI asks once and remembers it).")
-@click.option("--codebook", "codebook_ref", help="Codebook id (one shipped with annotator: see `annotator codebook list`) or YAML file.")
+@annotator_option
+@codebook_option
 @click.pass_context
 def main(ctx: click.Context, db_path: Path | None, annotator_name: str | None, codebook_ref: str | None) -> None:
     """Tag how news articles frame events, beside what is known about their outlet.
@@ -49,18 +49,9 @@ def main(ctx: click.Context, db_path: Path | None, annotator_name: str | None, c
                   "`annotator import PATH`, or name another database with --db FILE")
     if not existed and not DEMO_CORPUS.is_dir():
         fail(f"no database {db_path} here and no ./{DEMO_CORPUS} folder to build it from: {what_to_do}")
-    store = open_store(db_path, "write" if existed else "create")  # an existing file must be an annotator database
-    from .store import DatabaseError
-
-    try:
+    # an existing file must be an annotator database
+    with store_in_use(db_path, "write" if existed else "create", existed) as store:
         _first_run(store, db_path, what_to_do, annotator_name, codebook_ref)
-    except DatabaseError as exc:
-        from .store import database_error_line
-
-        fail(database_error_line(db_path, exc))
-    finally:
-        if not existed:
-            discard_if_empty(store)
 
 
 def _first_run(store: Store, db_path: Path, what_to_do: str, annotator_name: str | None,
@@ -106,8 +97,8 @@ def _open_tui(store: Store | Path, annotator_name: str | None, codebook_ref: str
 
 
 @main.command()
-@click.option("--annotator", "annotator_name", help="Your name on your tags (default: the configuration, else $ANNOTATOR_NAME; else the TUI asks once and remembers it).")
-@click.option("--codebook", "codebook_ref", help="Codebook id (one shipped with annotator: see `annotator codebook list`) or YAML file.")
+@annotator_option
+@codebook_option
 @db_option(use="creates")
 def tui(db_path: Path | None, annotator_name: str | None, codebook_ref: str | None) -> None:
     """Open the annotation TUI."""
@@ -273,8 +264,8 @@ def show(store: Store, article: str, as_json: bool) -> None:
 
 @main.command("import-annotations")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--annotator", "annotator_name", help="Who merges: a later version of your own tags replaces them; "
-              "one of someone else's is a conflict (default: configuration, $ANNOTATOR_NAME, login name).")
+@annotator_option(help="Who merges: a later version of your own tags replaces them; "
+                       "one of someone else's is a conflict (default: configuration, $ANNOTATOR_NAME, login name).")
 @codebook_option
 @writing_store_command
 def import_annotations_command(store: Store, file: Path, annotator_name: str | None, codebook_ref: str | None) -> None:

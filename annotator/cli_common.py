@@ -8,6 +8,8 @@ import io
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -97,6 +99,22 @@ def db_option(func: Callable | None = None, *, use: str = "reads") -> Callable:
     return option(func) if func is not None else option
 
 
+def codebook_option(func: Callable) -> Callable:
+    """``--codebook ID|FILE`` (default: configuration, else the shipped default)."""
+    return click.option("--codebook", "codebook_ref", help="Codebook id (one shipped with annotator: see `annotator codebook list`) or YAML file.")(func)
+
+
+ANNOTATOR_HELP = ("Your name on your tags (default: the configuration, else $ANNOTATOR_NAME; else the TUI asks once "
+                  "and remembers it).")
+
+
+def annotator_option(func: Callable | None = None, *, help: str = ANNOTATOR_HELP) -> Callable:
+    """``--annotator NAME``: who runs the command (:func:`session_annotator`); ``help`` says
+    what the name is used for when it is not the name on new tags."""
+    option = click.option("--annotator", "annotator_name", help=help)
+    return option(func) if func is not None else option
+
+
 def inherited(name: str, value: Any) -> Any:
     """An option's value, else the same option given to an enclosing group
     (``annotator --annotator bob tui`` means the same as ``annotator tui --annotator bob``)."""
@@ -143,23 +161,32 @@ def store_command(func: Callable, creates: bool = False, writes: bool = False) -
     @db_option(use="creates" if creates else "reads")
     @wraps(func)
     def wrapper(db_path: Path | None, **kwargs: Any) -> Any:
-        from .store import DatabaseError, database_error_line
-
         path = resolve_db(db_path)
         existed = database_exists(path)
         if not creates and not existed:
             fail(f"{path}: no such database (`annotator import PATH` or `annotator` in a folder with corpus/ makes one)")
-        store = open_store(path, "create" if creates else "write" if writes else "read")
-        click.get_current_context().meta["new_database"] = not existed
-        try:
+        with store_in_use(path, "create" if creates else "write" if writes else "read", existed) as store:
+            click.get_current_context().meta["new_database"] = not existed
             return func(store=store, **kwargs)
-        except DatabaseError as exc:
-            fail(database_error_line(path, exc))
-        finally:
-            if not existed:
-                discard_if_empty(store)
 
     return wrapper
+
+
+@contextmanager
+def store_in_use(path: Path, mode: str, existed: bool) -> Iterator[Store]:
+    """The store at ``path`` (:func:`open_store`) for the ``with`` block: a database error met
+    in it (damaged pages) is one error line, and a database the block created (``existed``
+    False) is removed when nothing was stored in it."""
+    from .store import DatabaseError, database_error_line
+
+    store = open_store(path, mode)
+    try:
+        yield store
+    except DatabaseError as exc:
+        fail(database_error_line(path, exc))
+    finally:
+        if not existed:
+            discard_if_empty(store)
 
 
 def writing_store_command(func: Callable) -> Callable:
@@ -203,14 +230,20 @@ def codebook_finder(ref: str | None = None) -> Callable[[str], Any]:
     from .errors import InputError
 
     found: dict[str, Any] = {}
-    try:
-        configured = load_codebook_or_fail(ref, quiet=True)
-    except InputError:
-        configured = None
+    configured: list[Any] = []  # read at the first look-up: a command that finds no tag reads no codebook
+
+    def configured_book() -> Any:
+        if not configured:
+            try:
+                configured.append(load_codebook_or_fail(ref, quiet=True))
+            except InputError:
+                configured.append(None)
+        return configured[0]
 
     def book(codebook_id: str) -> Any:
         if codebook_id not in found:
-            match = configured if configured is not None and configured.id == codebook_id else None
+            match = configured_book()
+            match = match if match is not None and match.id == codebook_id else None
             if match is None and ID_RE.fullmatch(codebook_id):  # an id, never a path to read
                 try:
                     match = find_codebook(codebook_id)
@@ -241,14 +274,28 @@ def codebook_names() -> Callable[[str], Any]:
 def session_annotator(explicit: str | None = None) -> str:
     """The name of whoever runs this command: ``--annotator``, else the configuration,
     ``$ANNOTATOR_NAME`` or the login name (an error line for a bad configuration)."""
-    from .config import load_config, resolve_annotator
+    from .config import resolve_annotator
     from .errors import InputError
 
     try:
-        config = load_config()
+        config = command_config()
     except InputError as exc:
         fail(str(exc))
     return resolve_annotator(inherited("annotator_name", explicit), config)
+
+
+def command_config():
+    """The configuration (:func:`annotator.config.load_config`), read once per command: a command
+    that needs both its annotator and its codebook reads the file once. Raises
+    :class:`annotator.errors.InputError` for a bad configuration."""
+    from .config import load_config
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return load_config()
+    if "annotator.config" not in ctx.meta:  # (the meta of a command is shared with its group's)
+        ctx.meta["annotator.config"] = load_config()
+    return ctx.meta["annotator.config"]
 
 
 MIN_PREFIX = 4  # characters of an article id that find it (Store.article)
@@ -271,21 +318,15 @@ def find_article(store: Store, ref: str):
     fail(f"no article {shown!r} (see `annotator articles` for ids)")
 
 
-def codebook_option(func: Callable) -> Callable:
-    """``--codebook ID|FILE`` (default: configuration, else the shipped default)."""
-    return click.option("--codebook", "codebook_ref", help="Codebook id (one shipped with annotator: see `annotator codebook list`) or YAML file.")(func)
-
-
 def load_codebook_or_fail(ref: str | None, config=None, quiet: bool = False):
     """The codebook named by ``ref``, else by ``--codebook`` on the group, else by the
     configuration (``config`` when already read); an error line and exit when it fails
-    (``quiet``: :class:`annotator.readers.InputError` is raised instead)."""
+    (``quiet``: :class:`annotator.errors.InputError` is raised instead)."""
     from .codebook import find_codebook
-    from .config import load_config
     from .errors import InputError
 
     try:
-        return find_codebook(ref or inherited("codebook_ref", None) or (config or load_config()).codebook)
+        return find_codebook(ref or inherited("codebook_ref", None) or (config or command_config()).codebook)
     except InputError as exc:
         if quiet:
             raise

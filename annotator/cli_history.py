@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 import click
 from rich.text import Text
 
-from .cli_common import MIN_PREFIX, fail, find_article, make_console, print_json, session_annotator, writing_store_command
+from .cli_common import (MIN_PREFIX, annotator_option, fail, find_article, make_console, print_json, session_annotator,
+                         writing_store_command)
 from .normalize import printable
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ def _resolve(store: Store, ref: str) -> tuple[str | None, str | None]:
 @click.option("--accept", type=int, metavar="N", help="Settle conflict N: its incoming version replaces the stored tag.")
 @click.option("--dismiss", type=int, metavar="N", help="Settle conflict N: the stored tag stays as it is.")
 @click.option("--restore", type=int, metavar="N", help="Bring the tag of change N back to how it was before that change.")
-@click.option("--annotator", "annotator_name", help="Who settles or restores (default: configuration, $ANNOTATOR_NAME, login name).")
+@annotator_option(help="Who settles or restores (default: configuration, $ANNOTATOR_NAME, login name).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @writing_store_command  # (--accept, --dismiss and --restore write)
 def history(store: Store, ref: str | None, conflicts: bool, accept: int | None, dismiss: int | None,

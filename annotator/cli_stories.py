@@ -10,7 +10,7 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from .cli_common import codebook_option, fail, load_codebook_or_fail, make_console, store_command
+from .cli_common import annotator_option, codebook_option, fail, load_codebook_or_fail, make_console, store_command
 from .cli_reports import _write_report as write_report
 from .normalize import json_escape_hidden, printable
 
@@ -83,7 +83,7 @@ def compare(store: Store, story: str | None, fmt: str, out_path: Path | None, co
 
 @click.command("story")
 @click.argument("story", required=False)
-@click.option("--annotator", "annotator_name", help="Your name on your tags (as for `annotator tui`).")
+@annotator_option
 @codebook_option
 @store_command
 def story(store: Store, story: str | None, annotator_name: str | None, codebook_ref: str | None) -> None:

@@ -17,6 +17,7 @@ import json
 import os
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,13 +91,22 @@ def resolve_annotator(explicit: str | None, config: Config) -> str:
 
 def annotator_and_source(explicit: str | None, config: Config) -> tuple[str, bool]:
     """(name, taken from the login name): the TUI asks for a name only in the second case."""
-    for candidate in (explicit, config.annotator, os.environ.get("ANNOTATOR_NAME"), _remembered_name(config)):
+    for candidate in _names(explicit, config):
         if candidate and clean_line(candidate).strip():
             return clean_line(candidate).strip()[:MAX_NAME], False
     try:
         return clean_line(getpass.getuser()).strip() or "annotator", True
     except (OSError, KeyError):
         return "annotator", True
+
+
+def _names(explicit: str | None, config: Config) -> Iterator[str | None]:
+    """The places of a name, in order, each looked at only when the ones before give none
+    (a second configuration file is read only when it is needed)."""
+    yield explicit
+    yield config.annotator
+    yield os.environ.get("ANNOTATOR_NAME")
+    yield _remembered_name(config)
 
 
 def _remembered_name(config: Config) -> str | None:

@@ -1,5 +1,7 @@
 """Reading the small files the tool is given (YAML, TOML, CSV manifests): only regular
-files, never a pipe or device that would block forever, each failure one line."""
+files, never a pipe or device that would block forever, each failure one line. The
+check that a path is a regular file (:func:`kind_problem`) also serves the article
+readers and the store's database file."""
 
 from __future__ import annotations
 
@@ -20,14 +22,16 @@ def file_problem(path: Path) -> str | None:
         return "no such file"
     except (OSError, ValueError) as exc:  # a name too long, a NUL byte, a symlink loop
         return f"cannot be read: {getattr(exc, 'strerror', None) or exc}"
-    return _kind_problem(info.st_mode)
+    return kind_problem(info.st_mode)
 
 
-def _kind_problem(mode: int) -> str | None:
+def kind_problem(mode: int, wanted: str = "file") -> str | None:
+    """Why a file of stat ``mode`` is not a regular file (``wanted``: what it should be, as
+    in ``"is a folder, not a database file"``), or None when it is one."""
     if stat.S_ISDIR(mode):
-        return "is a folder, not a file"
-    if not stat.S_ISREG(mode):
-        return "is not a regular file (a pipe, socket or device)"
+        return f"is a folder, not a {wanted}"
+    if not stat.S_ISREG(mode):  # a pipe, socket or device would block or never end
+        return "is not a regular file (a pipe, socket or device)" + ("" if wanted == "file" else f", not a {wanted}")
     return None
 
 
@@ -43,7 +47,7 @@ def read_regular_bytes(path: Path) -> bytes:
         raise InputError(f"{name}: is a folder, not a file") from None
     except (OSError, ValueError) as exc:
         raise InputError(f"{name}: cannot be read: {getattr(exc, 'strerror', None) or exc}") from None
-    problem = _kind_problem(os.fstat(fd).st_mode)
+    problem = kind_problem(os.fstat(fd).st_mode)
     if problem:
         os.close(fd)
         raise InputError(f"{name}: {problem}")

@@ -17,7 +17,7 @@ from typing import Any
 
 from .boilerplate import MAX_TITLE
 from .normalize import printable
-from .readers import Record, RecordError
+from .records import Record, RecordError
 
 # Dates only from the page's markup (meta tags, JSON-LD, <time>, the url), never guessed from its prose.
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}

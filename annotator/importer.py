@@ -21,14 +21,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from .boilerplate import MAX_TITLE, drop_title_line, find_title_line, same_title, strip_boilerplate
+from .decoding import ENCODING_NAMES
 from .errors import InputError
 from .manifest import MANIFEST_NAMES, Manifest, ManifestEntry, load_manifest
 from .models import ARTICLE_FIELDS, Article, PartialDate, RemovedRange
 from .normalize import clean_line, normalize_text, printable
 from .paths import display_path, source_path
-from .readers import (
-    DEFAULT_MAX_ARTICLE_BYTES, ENCODING_NAMES, SUPPORTED, Record, RecordError, read_file,
-)
+from .readers import DEFAULT_MAX_ARTICLE_BYTES, SUPPORTED, read_file
+from .records import Record, RecordError
 from .registry import REGISTRY_NAMES, SHIPPED_REGISTRY, OutletIndex, load_registry
 from .import_staging import write_file
 from .store import SQLiteError, Store, StoreError

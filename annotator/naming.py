@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from .codebook import Codebook
 from .models import ARTICLE_NOTE_CATEGORY
+from .tables import SEPARATOR  # (kept in the lighter module: the command line imports tables at start)
 
-SEPARATOR = " › "
 NOT_IN_CODEBOOK = "(not in codebook)"
 ARTICLE_NOTE = "Note on the article"
 

@@ -49,11 +49,21 @@ def reflow(text: str) -> str:
     return "\n".join(out)
 
 
-def _flagged(value: object, unverified: bool) -> Text:
-    text = safe(value)
+def counted(number: int, noun: str) -> str:
+    """``"1 tag"``, ``"3 tags"``: a count with its noun, plural unless it is one."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _marked(text: Text, unverified: bool) -> Text:
+    """``text``, followed by a yellow " (unverified)" when ``unverified``."""
     if unverified:
         text.append(UNVERIFIED, style="yellow")
     return text
+
+
+def _flagged(value: object, unverified: bool) -> Text:
+    """An untrusted value (``unknown`` when missing), marked when unverified."""
+    return _marked(safe(value), unverified)
 
 
 def outlet_label(outlet: Outlet | None, outlet_id: str | None) -> Text:
@@ -66,7 +76,7 @@ def outlet_label(outlet: Outlet | None, outlet_id: str | None) -> Text:
 def articles_table(rows: list[ArticleRow], outlet_names: dict[str, str], total: int, width: int = 80) -> Table:
     """The article list. Below 120 columns the outlets go on a second line under the title."""
     wide = width >= 120
-    table = Table(title=f"{total} article{'s' if total != 1 else ''}", box=box.SIMPLE_HEAD, expand=True)
+    table = Table(title=counted(total, "article"), box=box.SIMPLE_HEAD, expand=True)
     table.add_column("id", no_wrap=True, style="cyan")
     if wide:
         table.add_column("publisher", max_width=22, overflow="ellipsis", no_wrap=True)
@@ -140,9 +150,7 @@ def _sourced_rows(grid: Table, outlet: Outlet, field: str, entries: list, none_t
         return
     items = []
     for entry in entries:
-        item = describe(entry)
-        if not entry.verified:
-            item.append(UNVERIFIED, style="yellow")
+        item = _marked(describe(entry), not entry.verified)
         if entry.source:
             item.append("\nsource: ", style="dim")
             item.append_text(safe(entry.source, style="dim"))
@@ -187,16 +195,14 @@ def article_header(article: Article, publisher: Outlet | None, original: Outlet 
         out.append_text(safe(article.title, style="bold"))
         out.append("\n")
     out.append_text(safe(f"{article.id} · published {article.published}", style="dim"))
-    if "published" in article.unverified:
-        out.append(UNVERIFIED, style="yellow")
+    _marked(out, "published" in article.unverified)
     out.append("\n")
     out.append("Publisher: ", style="bold dim")
     out.append_text(outlet_label(publisher, article.publisher))
     if article.original_source and article.original_source != article.publisher:
         out.append(" · Original source: ", style="bold dim")
         out.append_text(outlet_label(original, article.original_source))
-        if "original_source" in article.unverified:
-            out.append(UNVERIFIED, style="yellow")
+        _marked(out, "original_source" in article.unverified)
     if article.url:
         out.append("\n")
         out.append_text(safe(article.url, style="dim"))
@@ -232,8 +238,7 @@ def tags_table(annotations: list[Annotation], names: Callable[[str], Names], wid
             for a in sorted(annotations, key=lambda a: (a.start is not None, a.start or 0, a.end or 0, a.annotator))]
     columns = [Column("annotator", "annotator"), Column("label", "label"), Column("quote", "quote"),
                Column("voice", "voice"), Column("note", "note")]
-    title = f"{len(annotations)} tag{'s' if len(annotations) != 1 else ''}"
-    return rich_table(ResultTable("tags", title, columns, rows), width)
+    return rich_table(ResultTable("tags", counted(len(annotations), "tag"), columns, rows), width)
 
 
 def suggestions_table(suggestions: list, title: str, width: int | None = None) -> RenderableType:
@@ -244,7 +249,7 @@ def suggestions_table(suggestions: list, title: str, width: int | None = None) -
                Column("concept", "concept"), Column("variant", "variant"), Column("alignment", "side", optional=2),
                Column("label", "label", optional=1), Column("voice", "voice", optional=3)]
     rows = [(s.start, s.end, s.text, s.concept, s.variant, s.alignment, s.label, s.voice) for s in suggestions]
-    heading = f"{len(suggestions)} suggestion{'' if len(suggestions) == 1 else 's'} in {title}"
+    heading = f"{counted(len(suggestions), 'suggestion')} in {title}"
     return rich_table(ResultTable("suggestions", heading, columns, rows), width)
 
 
@@ -321,7 +326,7 @@ def history_table(entries: list, ref: str) -> RenderableType:
     """The recorded changes of a tag or of an article's tags, oldest first."""
     if not entries:
         return Text.assemble("No recorded changes for ", safe(ref), ".")
-    table = Table(title=Text.assemble(f"{len(entries)} change{'s' if len(entries) != 1 else ''} of ", safe(ref)),
+    table = Table(title=Text.assemble(f"{counted(len(entries), 'change')} of ", safe(ref)),
                   box=box.SIMPLE_HEAD, expand=True)
     for name, ratio in (("#", None), ("when", None), ("tag", None), ("who, from", 2), ("change", 3)):
         table.add_column(name, overflow="fold", no_wrap=ratio is None, ratio=ratio)

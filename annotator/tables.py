@@ -58,7 +58,7 @@ class Column:
     optional: int = 0  # > 0: left off the screen when the terminal is too narrow (the highest first)
 
 
-PREFIX_SEPARATOR = " › "
+SEPARATOR = " › "  # between a name and the one it belongs to: "Tone › Anti" (annotator.naming's full labels too)
 
 
 @dataclass
@@ -152,7 +152,7 @@ def display_cells(table: ResultTable, shown: Sequence[int]) -> list[list[str]]:
         for i in shown:
             text = format_cell(table.columns[i], row[i])
             if i in prefixes:
-                text = format_cell(table.columns[prefixes[i]], row[prefixes[i]]) + PREFIX_SEPARATOR + text
+                text = format_cell(table.columns[prefixes[i]], row[prefixes[i]]) + SEPARATOR + text
             cells.append(text)
         out.append(cells)
     return out

@@ -305,7 +305,8 @@ def import_corpus(store, corpus: Path) -> int:
     """The corpus through the importer's own steps (read, normalize, strip chrome, hash,
     store), with a fixed import time and source file so the content is reproducible."""
     from annotator.importer import build_article
-    from annotator.readers import Record, read_file
+    from annotator.readers import read_file
+    from annotator.records import Record
     from annotator.registry import OutletIndex, load_registry
 
     store.upsert_outlets(load_registry(REGISTRY))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.models import Annotation
+from annotator.models import Annotation, quote_selector
 from annotator.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -51,6 +51,21 @@ def demo_store(demo_dir: Path) -> Store:
     report = import_paths(s, [demo_dir / "corpus"])
     assert report.ok, report.rejected
     return s
+
+
+def tag(store: Store, article, word: str | None = None, *, label: str = "kremlin-form", category: str | None = None,
+        annotator: str = "maria", codebook: str = "ru-ua-framing", **fields) -> Annotation:
+    """Store a tag of ``codebook`` (version 1) on ``article``: on the first occurrence of ``word``,
+    else on the whole article. ``category``: ``term`` for a span and ``tone`` for the whole
+    article unless given; ``fields``: any other :class:`Annotation` field (note, attributes, ...)."""
+    span = {}
+    if word is not None:
+        start = article.text.index(word)
+        span = {"start": start, "end": start + len(word), **quote_selector(article.text, start, start + len(word))}
+    return store.add_annotation(Annotation(
+        article_id=article.id, text_sha256=article.text_sha256, annotator=annotator, codebook_id=codebook,
+        codebook_version="1", category=category or ("term" if word is not None else "tone"), label=label,
+        **span, **fields))
 
 
 def make_annotation(article, annotator="ann", label="kyiv", start=0, end=5):

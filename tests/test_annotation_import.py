@@ -13,9 +13,11 @@ from annotator.annotation_import import import_annotations
 from annotator.cli import main
 from annotator.export import export
 from annotator.importer import import_paths
-from annotator.models import ARTICLE_NOTE_CATEGORY, ARTICLE_NOTE_LABEL, Annotation, quote_selector
+from annotator.models import ARTICLE_NOTE_CATEGORY, ARTICLE_NOTE_LABEL, Annotation
 from annotator.errors import InputError
 from annotator.store import Store
+
+from .conftest import tag
 
 HOSTILE = "[red]x[/] [@click=app.quit]q[/] \x1b[31mred\x1b[0m \x1b]0;owned\x07 \x9b2J \u202eevil\u2028end"
 
@@ -27,16 +29,6 @@ def soon(minutes=1):
 
 def articles(store):
     return {r.publisher: store.article(r.id) for r in store.list_articles()}
-
-
-def tag(store, article, word=None, annotator="maria", label="kremlin-form", note=None, **extra):
-    span = {}
-    if word is not None:
-        start = article.text.index(word)
-        span = {"start": start, "end": start + len(word), **quote_selector(article.text, start, start + len(word))}
-    return store.add_annotation(Annotation(
-        article_id=article.id, text_sha256=article.text_sha256, annotator=annotator, codebook_id="ru-ua-framing",
-        codebook_version="1", category="term" if word else "tone", label=label, note=note, **span, **extra))
 
 
 @pytest.fixture

@@ -56,9 +56,16 @@ def test_show_json_calls_them_tags_as_the_readme_does(project):
     assert "`--json` gives the whole record (text, raw text, removed ranges, outlets, `tags`)" in readme
 
 
-def test_show_says_when_an_article_has_no_tags(tmp_path):
+def test_show_says_when_an_article_has_no_tags_and_reads_no_codebook_for_it(tmp_path, monkeypatch):
+    import annotator.codebook
+
     store, ids = build(tmp_path / "p", with_gold=False)
     article = store.article(ids["A2"])
     for tag in store.annotations(article.id):
         store.update_annotation(tag.uuid, deleted=True)
+    looked_up, real = [], annotator.codebook.find_codebook
+    monkeypatch.setattr(annotator.codebook, "find_codebook", lambda ref: looked_up.append(ref) or real(ref))
     assert "No tags on this article yet." in run("--db", str(store.path), "show", ids["A2"]).output
+    assert looked_up == []  # the codebook names tags: with none to name, it is not read
+    assert "Tone › Anti" in run("--db", str(store.path), "show", ids["A1"]).output
+    assert looked_up == ["ru-ua-framing"]

@@ -16,9 +16,11 @@ from click.testing import CliRunner
 from annotator.cli import main
 from annotator.export import (CSV_COLUMNS, SCHEMA_FILE, ExportRecord, export, export_schema, render_export_schema,
                               write_csv, write_csv_fast)
-from annotator.models import ARTICLE_NOTE_CATEGORY, ARTICLE_NOTE_LABEL, Annotation, quote_selector
+from annotator.models import ARTICLE_NOTE_CATEGORY, ARTICLE_NOTE_LABEL, Annotation
 from annotator.store.export_queries import (CSV_ARTICLE_CELLS, CSV_HEAD_CELLS, CSV_TAIL_CELLS, EXPORT_ARTICLES, EXPORT_FIELDS,
                                             _export_csv_queries, _export_query)
+
+from .conftest import tag
 
 HOSTILE = "[red]x[/] [@click=app.quit]q[/] \x1b[31mred\x1b[0m \x1b]0;owned\x07 \x9b2J \u202eevil\u2028end"
 
@@ -26,20 +28,6 @@ HOSTILE = "[red]x[/] [@click=app.quit]q[/] \x1b[31mred\x1b[0m \x1b]0;owned\x07 \
 def articles(store):
     """The demo articles by publisher id."""
     return {r.publisher: store.article(r.id) for r in store.list_articles()}
-
-
-def tag(store, article, word=None, label="kremlin-form", annotator="maria", category="term", note=None,
-        attributes=None, codebook="ru-ua-framing", created=None):
-    """Tag the first occurrence of ``word`` (an article-level tag without ``word``)."""
-    span = {}
-    if word is not None:
-        start = article.text.index(word)
-        span = {"start": start, "end": start + len(word), **quote_selector(article.text, start, start + len(word))}
-    extra = {"created": created, "updated": created} if created else {}
-    return store.add_annotation(Annotation(
-        article_id=article.id, text_sha256=article.text_sha256, annotator=annotator, codebook_id=codebook,
-        codebook_version="1", category=category, label=label, attributes=attributes or {}, note=note,
-        **span, **extra))
 
 
 def exported(store, fmt, **kwargs):

@@ -16,9 +16,10 @@ from annotator.annotation_import import import_annotations
 from annotator.cli import main
 from annotator.export import export
 from annotator.importer import import_paths
-from annotator.models import Annotation, quote_selector
 from annotator.store import Store
 from annotator.store.schema import _migration_7
+
+from .conftest import tag
 
 
 def soon(minutes: float = 1) -> str:
@@ -29,22 +30,12 @@ def run(*args: str):
     return CliRunner().invoke(main, list(args), catch_exceptions=False, env={"COLUMNS": "160"})
 
 
-def tag(store, article, word=None, annotator="alice", category="tone", label="anti", **extra):
-    span = {}
-    if word is not None:
-        start = article.text.index(word)
-        span = {"start": start, "end": start + len(word), **quote_selector(article.text, start, start + len(word))}
-    return store.add_annotation(Annotation(
-        article_id=article.id, text_sha256=article.text_sha256, annotator=annotator, codebook_id="ru-ua-framing",
-        codebook_version="1", category=category, label=label, **span, **extra))
-
-
 @pytest.fixture
 def alice(demo_store):
     """The demo database with alice's tone answer and one of her term tags."""
     article = demo_store.article(next(r.id for r in demo_store.list_articles() if r.publisher == "press-tv"))
-    answer = tag(demo_store, article)
-    term = tag(demo_store, article, "Kiev", category="term", label="kremlin-form")
+    answer = tag(demo_store, article, annotator="alice", label="anti")
+    term = tag(demo_store, article, "Kiev", annotator="alice")
     return demo_store, article, answer, term
 
 
@@ -211,6 +202,35 @@ def test_every_change_to_a_tag_is_recorded_with_who_and_where(alice):
     assert len(store.history(article_id=answer.article_id)) == 8
 
 
+def configuration_reads(monkeypatch) -> list:
+    """The configuration files read from now on (one entry per read; None: the one in effect)."""
+    import annotator.config as config
+
+    reads, real = [], config.load_config
+    monkeypatch.setattr(config, "load_config", lambda path=None: reads.append(path) or real(path))
+    return reads
+
+
+def test_history_and_import_annotations_read_the_configuration_once(alice, demo_dir, private_config_home,
+                                                                      monkeypatch):
+    store, _, answer, _ = alice
+    (demo_dir / "annotator.toml").write_text('codebook = "ru-ua-framing"\n', encoding="utf-8")
+    remembered = private_config_home / "annotator" / "config.toml"
+    remembered.parent.mkdir(parents=True)
+    remembered.write_text('annotator = "remembered"\n', encoding="utf-8")
+    store.update_annotation(answer.uuid, label="pro")
+    relabel = store.history(uuid=answer.uuid)[-1]
+    reads = configuration_reads(monkeypatch)
+    result = run("--db", "annotations.db", "--annotator", "carol", "history", "--restore", str(relabel.id))
+    assert result.exit_code == 0, result.output
+    assert reads == [None]  # the project's file; with --annotator given, not the remembered name's file too
+    records = export_lines(store, demo_dir / "tags.jsonl")
+    reads.clear()
+    result = run("--db", "annotations.db", "--annotator", "alice", "import-annotations", "tags.jsonl")
+    assert result.exit_code == 0 and f"{len(records)} already present" in result.stdout
+    assert reads == [None]  # for its annotator and for its codebook, read once
+
+
 def test_a_tag_is_restored_from_its_history_even_after_its_row_was_deleted(alice):
     store, _, answer, term = alice
     store.update_annotation(answer.uuid, label="pro", note="second thoughts")
@@ -255,7 +275,7 @@ def test_the_history_migration_runs_on_an_older_database_and_again(demo_dir):
     store = Store(demo_dir / "old.db")
     assert import_paths(store, [demo_dir / "corpus"]).ok
     article = store.article(store.list_articles()[0].id)
-    answer = tag(store, article)
+    answer = tag(store, article, annotator="alice", label="anti")
     conn = sqlite3.connect(store.path)
     conn.execute("DROP TABLE annotation_history")
     for name in ("insert", "update", "delete"):

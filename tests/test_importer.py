@@ -28,7 +28,7 @@ from annotator.importer import import_paths
 from annotator.models import Annotation, quote_selector
 from annotator.normalize import normalize_text
 from annotator.errors import InputError
-from annotator.readers import decode
+from annotator.decoding import decode
 from annotator.registry import SHIPPED_REGISTRY
 from annotator.store import Store
 

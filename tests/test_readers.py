@@ -10,7 +10,9 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from annotator.normalize import printable
 from annotator.paths import display_path
 from annotator.errors import InputError
-from annotator.readers import Record, RecordError, decode, read_file
+from annotator.decoding import decode
+from annotator.readers import read_file
+from annotator.records import Record, RecordError
 
 
 @given(st.binary(max_size=3000))
@@ -92,7 +94,7 @@ def test_display_path_escapes_what_a_terminal_would_act_on(tmp_path, monkeypatch
 def test_utf8_lines_are_the_lines_of_the_decoded_text(data):
     # JSON Lines files are decoded line by line; where that path is taken it must give
     # exactly the lines decode() would, and it must leave every other file to decode()
-    from annotator.readers import utf8_lines
+    from annotator.decoding import utf8_lines
 
     lines = utf8_lines(data)
     try:

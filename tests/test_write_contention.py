@@ -192,7 +192,7 @@ async def test_the_tui_waits_for_a_busy_database_and_says_so(demo_store, monkeyp
 
 def _article(store: Store, text: str, url: str):
     from annotator.importer import build_article
-    from annotator.readers import Record
+    from annotator.records import Record
     from annotator.registry import OutletIndex
 
     record = Record(path=Path("x.jsonl"), locator="line 1", fields={"text": text, "url": url, "title": "T"},

@@ -16,7 +16,6 @@ from __future__ import annotations
 import random
 import shlex
 import sqlite3
-import stat
 import threading
 import time
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import DEFAULT_DB
+from ..files import kind_problem
 from . import schema
 
 BUSY_TIMEOUT_MS = 10_000
@@ -104,10 +104,9 @@ class Connection:
             mode_bits = self.path.stat().st_mode if self.path.exists() else None
         except OSError as exc:  # a name too long, a folder that cannot be entered
             raise StoreError(f"{self.path}: cannot be used as a database: {exc.strerror or exc}") from None
-        if mode_bits is not None and stat.S_ISDIR(mode_bits):
-            raise StoreError(f"{self.path}: is a folder, not a database file")
-        if mode_bits is not None and not stat.S_ISREG(mode_bits):  # SQLite would wait on a pipe for ever
-            raise StoreError(f"{self.path}: is not a regular file (a pipe, socket or device), not a database file")
+        problem = kind_problem(mode_bits, "database file") if mode_bits is not None else None
+        if problem:  # a folder; a pipe SQLite would wait on for ever
+            raise StoreError(f"{self.path}: {problem}")
         try:
             if mode == "create":
                 self._migrate()

@@ -55,7 +55,7 @@ def open_session(request: OpenRequest) -> Session:
     Raises :class:`OpenError` with the same one-line messages the other commands give."""
     from ..codebook import find_codebook
     from ..config import annotator_and_source, load_config
-    from ..readers import InputError
+    from ..errors import InputError
     from ..store import Store, StoreError
 
     try:
