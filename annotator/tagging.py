@@ -25,6 +25,7 @@ class _Suggested(Protocol):  # annotator.lexicon.Suggestion, without importing t
     end: int
     concept: str
     variant: str
+    voice: str
 
 
 def trim_selection(text: str, start: int, end: int) -> tuple[int, int]:
@@ -48,6 +49,15 @@ def lexicon_attributes(suggestions: Iterable[_Suggested], start: int, end: int) 
     hand that the lexicon recognises counts as that variant in the statistics."""
     match = next((s for s in suggestions if s.start == start and s.end == end), None)
     return {"concept": match.concept, "variant": match.variant} if match is not None else {}
+
+
+def accepted_attributes(category: Category, suggestion: _Suggested) -> dict[str, str]:
+    """The attributes of the tag that accepting a lexicon suggestion makes: its concept and
+    variant, and its voice (as the suggestion guessed it) when the category has voice."""
+    attributes = {"concept": suggestion.concept, "variant": suggestion.variant}
+    if "voice" in category.attributes:
+        attributes["voice"] = suggestion.voice
+    return attributes
 
 
 def initial_voice(category: Category, voice: Attribute | None, guessed: str) -> dict[str, str]:

@@ -32,7 +32,7 @@ def timed(fn: Callable[[], object], runs: int = 7) -> tuple[float, float]:
 
 
 def open_article(store: Store, article_id: str, annotator: str) -> None:
-    """Everything the TUI reads to show one article (see tui/app.py ``_read_article``)."""
+    """Everything the TUI reads to show one article (see tui/screens/annotate/reading.py ``_read_article``)."""
     article = store.article(article_id)
     store.outlet(article.publisher)
     store.outlet(article.original_source)

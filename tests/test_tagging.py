@@ -53,6 +53,18 @@ def test_a_hand_tagged_span_the_lexicon_recognises_gets_its_concept_and_variant(
     assert lexicon_attributes(suggestions, kiev, kiev + 3) == {}  # not exactly a match: no concept
 
 
+def test_accepting_a_suggestion_keeps_its_concept_variant_and_guessed_voice():
+    from annotator.tagging import accepted_attributes
+
+    text = 'Peskov said "Kiev must choose" while Kiev waited.'
+    quoted, own = Matcher(BOOK).find(text)
+    term = BOOK.category("term")
+    assert accepted_attributes(term, quoted) == {"concept": "capital", "variant": "kiev", "voice": "quoted"}
+    assert accepted_attributes(term, own)["voice"] == "own"
+    no_voice = term.model_copy(update={"attributes": []})  # a category without voice keeps none
+    assert accepted_attributes(no_voice, own) == {"concept": "capital", "variant": "kiev"}
+
+
 def test_voice_starts_from_the_guess_or_the_default_and_cycles_in_the_codebooks_order():
     term, tone, voice = BOOK.category("term"), BOOK.category("tone"), BOOK.attribute("voice")
     assert initial_voice(term, voice, "quoted") == {"voice": "quoted"}

@@ -6,22 +6,21 @@ screens (:mod:`.screens.annotate` for annotating), which draw with the widgets (
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 from textual.screen import Screen
 
 from ..normalize import clean_line
-from .keys import ACTION_HELP, ACTIONS, markup_key, plain
+from .keys import ACTIONS
 from .messages import Opened
 from .opening import OpenError, OpenRequest, Session, open_session
 from .screens.annotate import AnnotateScreen
 from .screens.dialogs import ConfirmScreen, NameScreen, NoteScreen
 from .textual_private import OneLineErrors
+from .widgets.side_tabs import COMPACT_HEIGHT, COMPACT_WIDTH
 from .writer import Writer
 
 if TYPE_CHECKING:  # imported at run time only once the session is open (see .opening): not before the first frame
@@ -34,6 +33,12 @@ class AnnotatorApp(OneLineErrors, App):
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "annotator"
+    # Classes every screen gets by the terminal's size (a screen may set its own, as the story screen does).
+    # -narrow/-short: the side pane shows one part at a time (see .widgets.side_tabs), the help one column;
+    # -wide: the list shows (-medium: the list, once shown, takes the side pane's place too: list, text and
+    # side pane need 120 columns)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (COMPACT_WIDTH, "-medium"), (120, "-roomy"), (130, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (COMPACT_HEIGHT, "-tall")]
 
     def __init__(self, store: Store | None = None, annotator: str | None = None, codebook: Codebook | None = None,
                  keymap: dict[str, str] | None = None, *, request: OpenRequest | None = None):
@@ -61,11 +66,6 @@ class AnnotatorApp(OneLineErrors, App):
     def get_default_screen(self) -> Screen:
         return self.annotate
 
-    def key_for(self, binding_id: str) -> str:
-        """The key string in effect for an action (the configured one, else the default)."""
-        default = next(key for bid, key, *_ in ACTIONS if bid == binding_id)
-        return self.keymap.get(binding_id, default)
-
     def on_mount(self) -> None:
         self.theme = "textual-dark"
         self.call_after_refresh(self._open_session)  # after the first frame: it must not wait for the imports
@@ -73,7 +73,7 @@ class AnnotatorApp(OneLineErrors, App):
     @work(thread=True, exclusive=True, group="session")
     def _open_session(self) -> None:
         """Open the configuration, codebook and store (imports sqlite-utils, pydantic, the
-        codebook's YAML: a few tenths of a second) and prepare the lexicon's matcher."""
+        codebook's YAML: slower than the first frame) and prepare the lexicon's matcher."""
         try:
             session = self._given or open_session(self.request)  # type: ignore[arg-type]
         except OpenError as exc:
@@ -100,8 +100,8 @@ class AnnotatorApp(OneLineErrors, App):
         if self.keymap:
             self.set_keymap(self.keymap)
         self.ready = True
-        self.annotate.asking_name = session.name_from_login
-        self.annotate.start(session.store, session.annotator, session.codebook, message.matcher, message.has_tagged)
+        self.annotate.start(session.store, session.annotator, session.codebook, message.matcher, message.has_tagged,
+                            self.keymap, asking_name=session.name_from_login)
         if session.name_from_login:
             self._ask_name_first()  # (then the story asked for, signed with the name given)
         else:
@@ -139,7 +139,7 @@ class AnnotatorApp(OneLineErrors, App):
             "Who is annotating?",
             f"Your name is signed on every tag you make. It is remembered in {clean_line(str(name_file()))} "
             "(change it later with ctrl+p › Switch annotator).", self.annotate.annotator or ""))
-        self.annotate.asking_name = False
+        self.annotate.asking_name = False  # (the name given, or the login name kept: what it opens is noted now)
         if name is not None:
             self._remember_name(name)
             self.annotate.switch_annotator(name)
@@ -171,20 +171,10 @@ class AnnotatorApp(OneLineErrors, App):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        if not self.ready:
-            return
-        run = partial(self.run_action, default_namespace=self.annotate)
-        for binding_id, _, action, description, _ in ACTIONS:
-            if binding_id in ("focus_text",):
-                continue
-            what = ACTION_HELP.get(binding_id, ("", description))[1]
-            key = markup_key(self.get_key_display(Binding(self.key_for(binding_id), "")))
-            yield SystemCommand(description.rstrip("…"), f"{plain(what)} (key {key})", partial(run, action))
-        yield SystemCommand("Switch annotator", "sign tags with another name from now on (no restart)",
-                            self.action_switch_annotator)
-        for key, (category, label) in self.annotate.bound_label_keys.items():
-            yield SystemCommand(f"Tag selection: {plain(category.name)} › {plain(label.name)}",
-                                f"key {markup_key(key)}", partial(run, f"tag('{category.id}', '{label.id}')"))
+        if self.ready:
+            yield from self.annotate.palette_commands()
+            yield SystemCommand("Switch annotator", "sign tags with another name from now on (no restart)",
+                                self.action_switch_annotator)
 
     @work(group="quit", exclusive=True)
     async def _confirm_quit(self, note: NoteScreen) -> None:

@@ -75,6 +75,12 @@ ACTION_HELP: dict[str, tuple[str, str]] = {
 HELP_GROUPS = ("Moving", "Tagging", "Suggestions", "Article", "Other")
 
 
+def key_for(keymap: dict[str, str], binding_id: str) -> str:
+    """The key string in effect for an action: the configured one (``[keys]``), else the default."""
+    default = next(key for bid, key, *_ in ACTIONS if bid == binding_id)
+    return keymap.get(binding_id, default)
+
+
 def plain(text: str) -> str:
     """A codebook or configuration string fit for places that read markup
     (command palette, key panel): one line, no square brackets."""

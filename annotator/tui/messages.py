@@ -1,5 +1,6 @@
-"""What the TUI's workers send back to the UI thread: each result is a message, and the
-handlers on the UI thread own the state (no worker changes what is shown)."""
+"""What the TUI's workers send back to the UI thread. A worker's result is a message (or, for a
+widget that only needs the result drawn, a call on the UI thread through ``call_from_thread``);
+the handlers on the UI thread own the state, and no worker changes a widget from its thread."""
 
 from __future__ import annotations
 
@@ -12,21 +13,6 @@ if TYPE_CHECKING:  # (the first frame imports none of these: see .opening)
     from ..lexicon import Matcher, Suggestion
     from ..models import Annotation, Article, Outlet
     from .opening import Session
-
-
-@dataclass(frozen=True)
-class ListQuery:
-    """Whose list, with which filters: what a worker reads the article list with. Taken on the
-    UI thread when the worker starts (the filters and the name may change while it runs)."""
-
-    annotator: str
-    search: str | None = None
-    status: str | None = None
-    publisher: str | None = None  # "": no outlet known
-
-    def filters(self) -> dict[str, str | None]:
-        """The store's keyword arguments for this list."""
-        return {"annotator": self.annotator, "search": self.search, "status": self.status, "publisher": self.publisher}
 
 
 @dataclass
@@ -71,8 +57,9 @@ class TagsReloaded(Message):
 
 @dataclass
 class ListReset(Message):
+    """The filtered list was counted again: open its first article, this one, or keep the open one."""
+
     total: int
-    select_id: str | None = None
     open_first: bool = False
     resume_id: str | None = None  # open this article (where the annotator left off) rather than the first
 
@@ -87,5 +74,7 @@ class Opened(Message):
 
 
 @dataclass
-class OpenFailed(Message):
+class ArticleGone(Message):
+    """The article asked for is no longer in the database (another program removed it)."""
+
     message: str

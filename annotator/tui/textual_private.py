@@ -1,5 +1,5 @@
 """Every private Textual API the TUI uses, in one place: a Textual upgrade that changes one of
-them breaks here (and in tests/test_textual_private.py, which pins their behaviour), not in
+them breaks here (and in tests/tui/test_textual_private.py, which pins their behaviour), not in
 the widgets. Textual is pinned exactly in pyproject.toml while this module exists.
 
 * ``normalize_key_list``: a binding's key string as Textual's key names ("?" -> "question_mark").
@@ -44,8 +44,8 @@ def bind_key(node: DOMNode, key: str, action: str, description: str) -> None:
 class SteadyScrollBars:
     """Mixin for a scroll view: keep its scroll bars as they are through a layout that changed
     neither its size nor its content's size. Textual's ``ScrollView`` updates (and so redraws)
-    its scroll bars at every layout of the screen, each a few milliseconds: with one layout per
-    article opened, that was a fifth of the time per move."""
+    its scroll bars at every layout of the screen: with one layout per article opened, that was a
+    large part of the time per move (bench/notes.md, "Why the code is shaped so")."""
 
     _steady: tuple | None = None
 

@@ -10,28 +10,44 @@ from rich.text import Text
 from textual.binding import Binding
 
 from ....normalize import clean_line
-from ...widgets.article_view import Paint
+from ...keys import key_for
+from ...widgets.article_view import ArticleView, Paint
 from ...widgets.cached import update_static
 from ...widgets.highlights import Highlights, alignment_colour
 from ...widgets.side_tabs import PANES
 from ...widgets.untrusted import safe
 
 if TYPE_CHECKING:
+    from textual.widgets import Static
+
     from ....lexicon import Suggestion
     from ....models import Annotation
+    from ...widgets.panels import ArticleHead, Questions
+    from ...widgets.side_tabs import SideTabs
+    from ...widgets.tag_list import TagList
 
 class Drawing:
     """Mixin of :class:`~.screen.AnnotateScreen`: its drawing from state (UI thread)."""
 
     _highlights: Highlights | None = None
     _suggestion_paints: tuple[object, list[Paint]] = (None, [])
-    # (the screen's: see .screen.AnnotateScreen)
+    # (the screen's state and widgets, set in its __init__ and compose: see .screen.AnnotateScreen)
     article: Any
     codebook: Any
     names: Any
     tags: list[Annotation]
     current_tag: str | None
     ready: bool
+    keymap: dict[str, str]
+    view: ArticleView
+    head: ArticleHead
+    questions: Questions
+    tag_list: TagList
+    tags_title: Static
+    side_tabs: SideTabs
+    hint: Static
+    topbar_info: Static
+    topbar_help: Static
 
     @property
     def highlights(self) -> Highlights:
@@ -96,7 +112,7 @@ class Drawing:
 
     def _key(self, binding_id: str) -> str:
         """The key of an action as shown (the configured one)."""
-        return self.app.get_key_display(Binding(self.app.key_for(binding_id), ""))
+        return self.app.get_key_display(Binding(key_for(self.keymap, binding_id), ""))
 
     # -- the side pane's parts (small terminals) and the hint line --------------------
 

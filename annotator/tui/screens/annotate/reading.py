@@ -1,5 +1,5 @@
 """The annotation screen's reads: thread workers that get what to read as values (an article
-id, a frozen :class:`~annotator.tui.messages.ListQuery`), read the store and post what
+id, a frozen :class:`ListQuery`), read the store and post what
 they found as messages; the screen's handlers own the state."""
 
 from __future__ import annotations
@@ -8,11 +8,13 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual import work
 from textual.worker import get_current_worker
 
-from ...messages import ListQuery, ListReset, Loaded, OpenFailed, ProgressRead, SuggestionsFound, TagsReloaded
+from ...messages import ArticleGone, ListReset, Loaded, ProgressRead, SuggestionsFound, TagsReloaded
 from ...widgets.article_list import PAGE_SIZE, ArticleList, ListRow
 from ...widgets.untrusted import safe
 
@@ -24,6 +26,21 @@ if TYPE_CHECKING:
     from ...widgets.outlet_card import OutletCard
     from ....lexicon import Suggestion
     from ....models import Article, Outlet
+
+@dataclass(frozen=True)
+class ListQuery:
+    """Whose list, with which filters: what a worker reads the article list with. Taken on the
+    UI thread when the worker starts (the filters and the name may change while it runs)."""
+
+    annotator: str
+    search: str | None = None
+    status: str | None = None
+    publisher: str | None = None  # "": no outlet known
+
+    def filters(self) -> dict[str, str | None]:
+        """The store's keyword arguments for this list."""
+        return {"annotator": self.annotator, "search": self.search, "status": self.status, "publisher": self.publisher}
+
 
 # Texts up to this many characters get their suggestions before they are shown (one
 # redraw); longer ones are shown first and underlined when the suggestions arrive.
@@ -69,30 +86,29 @@ class ReadingWorkers:
         self.card.prepare_outlets(outlets)
 
     @work(thread=True, group="orphans")
-    def report_orphans(self) -> None:
+    def report_orphans(self, store: Any, codebook: Any) -> None:
         """Say how many tags use labels this codebook version no longer has (they are kept)."""
         from ....orphans import find_orphans, orphan_summary
 
-        codebook = self.codebook
-        orphans = find_orphans(codebook, self.store.label_usage(codebook.id))
+        orphans = find_orphans(codebook, store.label_usage(codebook.id))
         if orphans:
             self.app.call_from_thread(self.notify, orphan_summary(codebook, orphans),
                                       severity="warning", timeout=10, markup=False)
 
-    def reset_list(self, select_id: str | None = None, open_first: bool = False, resume: bool = False) -> None:
+    def reset_list(self, open_first: bool = False, resume: bool = False) -> None:
         """Count the articles that pass the filters; open the first (``open_first``), or the one this
         annotator opened last (``resume``: where they left off), or keep the open one."""
-        self._reset_list(self._query(), select_id, open_first, resume)
+        self._reset_list(self._query(), open_first, resume)
 
     @work(thread=True, exclusive=True, group="list")
-    def _reset_list(self, query: ListQuery, select_id: str | None, open_first: bool, resume: bool) -> None:
+    def _reset_list(self, query: ListQuery, open_first: bool, resume: bool) -> None:
         total = self.store.count_articles(**query.filters())
         resume_id = self.store.last_opened(query.annotator) if resume and total else None
-        self.post_message(ListReset(total, select_id, open_first, resume_id))
+        self.post_message(ListReset(total, open_first, resume_id))
 
     @work(thread=True, group="pages")
-    def load_page(self, generation: int, offset: int, query: ListQuery) -> None:
-        names = self._outlet_names or self.store.outlet_names()
+    def load_page(self, generation: int, offset: int, query: ListQuery, names: dict[str, str]) -> None:
+        names = names or self.store.outlet_names()  # (not read yet: read here)
         rows = self.store.list_articles(offset=offset, limit=PAGE_SIZE, **query.filters())
         page = [ListRow(r.id, r.title, names.get(r.publisher or "", "unknown outlet"), r.status, r.annotations,
                         str(r.published_date) if r.published else "")
@@ -111,7 +127,7 @@ class ReadingWorkers:
         if ahead is None:
             ahead = self._read_ahead(article_id)
         if ahead is None:
-            self.post_message(OpenFailed(f"article {article_id} is gone"))
+            self.post_message(ArticleGone(f"article {article_id} is gone"))
             return
         article, publisher, original, known = ahead
         known = known if known is not None else self._suggestion_cache.get(article.text_sha256)
@@ -136,9 +152,7 @@ class ReadingWorkers:
         # read here only to see another program's, at most every PROGRESS_EVERY seconds (bench/notes.md)
         if not worker.is_cancelled and time.monotonic() - self._progress_read >= self.PROGRESS_EVERY:
             self._progress_read = time.monotonic()
-            progress = self.store.progress(query.annotator)
-            if progress != self.progress:
-                self.post_message(ProgressRead(progress))
+            self.post_message(ProgressRead(self.store.progress(query.annotator)))  # (drawn only if it changed)
         if known is None and not worker.is_cancelled:
             self.post_message(SuggestionsFound(
                 article.id, article.text_sha256, self.matcher.find(article.text)))

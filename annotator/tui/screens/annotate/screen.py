@@ -10,10 +10,12 @@ shows a change only after it is committed (:mod:`.tag_actions`).
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
@@ -21,14 +23,14 @@ from textual.widgets import Footer, Input, Select, Static
 
 from ....normalize import clean_line
 from ....tagging import History
-from ...keys import ACTIONS, SESSION_ACTIONS, key_set, plain
-from ...messages import ListReset, Loaded, OpenFailed, ProgressRead, SuggestionsFound, TagsReloaded
+from ...keys import ACTION_HELP, ACTIONS, SESSION_ACTIONS, key_for, key_set, markup_key, plain
+from ...messages import ArticleGone, ListReset, Loaded, ProgressRead, SuggestionsFound, TagsReloaded
 from ...textual_private import bind_key
 from ...widgets.article_list import ArticleList
 from ...widgets.article_view import ArticleView
 from ...widgets.outlet_card import OutletCard
 from ...widgets.panels import ArticleHead, LabelKeys, Questions
-from ...widgets.side_tabs import COMPACT_HEIGHT, COMPACT_WIDTH, SideTabs
+from ...widgets.side_tabs import SideTabs
 from ...widgets.tag_list import TagList
 from ...writer import Writer
 from .drawing import Drawing
@@ -40,16 +42,13 @@ if TYPE_CHECKING:  # imported at run time only once the session is open (see ..o
     from ....codebook import Category, Codebook
     from ....lexicon import Matcher, Suggestion
     from ....models import Annotation, Article, Outlet
+    from ....naming import Names
     from ....store import Store
 
 
 class AnnotateScreen(TagActions, MovingActions, ReadingWorkers, Drawing, Screen):
     """Tag articles beside their outlet cards (the app's main screen)."""
 
-    # -narrow/-short: the side pane shows one part at a time (see ...widgets.side_tabs); -wide: the list shows
-    # (-medium: the list, once shown, takes the side pane's place too: list, text and side pane need 120 columns)
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (COMPACT_WIDTH, "-medium"), (120, "-roomy"), (130, "-wide")]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (COMPACT_HEIGHT, "-tall")]
     BINDINGS = [
         Binding(key, action, description, show=show, id=binding_id)
         for binding_id, key, action, description, show in ACTIONS
@@ -64,9 +63,10 @@ class AnnotateScreen(TagActions, MovingActions, ReadingWorkers, Drawing, Screen)
         self.annotator: str | None = None
         self.codebook: Codebook | None = None
         self.matcher: Matcher | None = None
-        self.names: Any = None  # the codebook's names for ids (annotator.naming.Names), once open
+        self.names: Names | None = None  # the codebook's names for ids, once open
         self.ready = False  # the session is open
         self.asking_name = False  # the first-start dialog is open: the login name signs nothing yet
+        self.keymap: dict[str, str] = {}  # binding id -> key, as the configuration's [keys] sets them
         self.article: Article | None = None
         self.publisher: Outlet | None = None
         self.original: Outlet | None = None
@@ -141,15 +141,19 @@ class AnnotateScreen(TagActions, MovingActions, ReadingWorkers, Drawing, Screen)
         self._update_topbar()
         self.view.focus()
 
-    def start(self, store: Store, annotator: str, codebook: Codebook, matcher: Matcher, has_tagged: bool) -> None:
-        """The session is open: bind the codebook's label keys and open where this annotator left off."""
+    def start(self, store: Store, annotator: str, codebook: Codebook, matcher: Matcher, has_tagged: bool,
+              keymap: dict[str, str], asking_name: bool = False) -> None:
+        """The session is open: bind the codebook's label keys (beside the actions' keys as
+        ``keymap`` sets them) and open where this annotator left off. ``asking_name``: the
+        first-start dialog is asking who annotates (what opens meanwhile is not noted as theirs)."""
         from ....naming import Names  # (after the first frame: it imports the codebook)
         from ....store import STATUSES
 
         self.store, self.annotator, self.codebook, self.matcher = store, annotator, codebook, matcher
+        self.keymap, self.asking_name = dict(keymap), asking_name
         self.names = Names(codebook)
         self.has_tagged = has_tagged
-        app_keys = set().union(*(key_set(self.app.key_for(binding_id)) for binding_id, *_ in ACTIONS))
+        app_keys = set().union(*(key_set(key_for(self.keymap, binding_id)) for binding_id, *_ in ACTIONS))
         for key, (category, label) in codebook.span_keys().items():
             if key_set(key) & app_keys:
                 self.notify(f"label key {key!r} ({clean_line(label.name)}) is also an application key; "
@@ -169,7 +173,20 @@ class AnnotateScreen(TagActions, MovingActions, ReadingWorkers, Drawing, Screen)
         self.reset_list(open_first=True, resume=True)
         self._update_side_tabs()
         self._update_hint()
-        self.report_orphans()
+        self.report_orphans(store, codebook)
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        """The command palette's entries for this screen: every action and label key by name."""
+        run = partial(self.app.run_action, default_namespace=self)
+        for binding_id, _, action, description, _ in ACTIONS:
+            if binding_id == "focus_text":
+                continue
+            what = ACTION_HELP.get(binding_id, ("", description))[1]
+            yield SystemCommand(description.rstrip("…"), f"{plain(what)} (key {markup_key(self._key(binding_id))})",
+                                partial(run, action))
+        for key, (category, label) in self.bound_label_keys.items():
+            yield SystemCommand(f"Tag selection: {plain(category.name)} › {plain(label.name)}",
+                                f"key {markup_key(key)}", partial(run, f"tag('{category.id}', '{label.id}')"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not self.ready and action in SESSION_ACTIONS:
@@ -192,13 +209,13 @@ class AnnotateScreen(TagActions, MovingActions, ReadingWorkers, Drawing, Screen)
             self._locate_current(self.article.id, self._query())
 
     def on_article_list_need_page(self, message: ArticleList.NeedPage) -> None:
-        self.load_page(self.articles.generation, message.offset, self._query())
+        self.load_page(self.articles.generation, message.offset, self._query(), self._outlet_names)
 
     def on_article_list_chosen(self, message: ArticleList.Chosen) -> None:
         self.open_article(message.article_id, message.index)
         self.view.focus()
 
-    def on_open_failed(self, message: OpenFailed) -> None:
+    def on_article_gone(self, message: ArticleGone) -> None:
         self.notify(message.message, severity="error", markup=False)
 
     def on_loaded(self, message: Loaded) -> None:
@@ -238,8 +255,9 @@ class AnnotateScreen(TagActions, MovingActions, ReadingWorkers, Drawing, Screen)
         gc.freeze()
 
     def on_progress_read(self, message: ProgressRead) -> None:
-        self.progress = message.progress
-        self._update_topbar()
+        if message.progress != self.progress:
+            self.progress = message.progress
+            self._update_topbar()
 
     def on_suggestions_found(self, message: SuggestionsFound) -> None:
         self._remember_suggestions(message.text_sha256, message.suggestions)
@@ -320,8 +338,7 @@ class AnnotateScreen(TagActions, MovingActions, ReadingWorkers, Drawing, Screen)
         if self.store is not None:
             self.store.actor = name  # the history of each change names who made it
         self.history.clear()
-        self._progress_read = float("-inf")
-        self._prefetched.clear()
+        self._progress_read = float("-inf")  # (what is read ahead is anyone's: the article, its outlets, suggestions)
         self._refresh_who(name)
         self.reset_list(open_first=True, resume=True)
         self._update_topbar()

@@ -15,7 +15,7 @@ from textual import work
 from textual.widgets import Input
 
 from ....normalize import clean_line, normalize_text
-from ....tagging import (Change, add_tag, answer, edit_tag, initial_voice, lexicon_attributes, mark_done, new_tag,
+from ....tagging import (Change, accepted_attributes, add_tag, answer, edit_tag, initial_voice, lexicon_attributes, mark_done, new_tag,
                          next_voice, reject, same_tag, trim_selection)
 from ...messages import TagsReloaded
 from ..dialogs import Choice, NoteScreen, PickerScreen
@@ -269,11 +269,8 @@ class TagActions:
             return
         category = self.codebook.category(suggestion.category)
         assert category is not None
-        attributes = {"concept": suggestion.concept, "variant": suggestion.variant}
-        if "voice" in category.attributes:
-            attributes["voice"] = suggestion.voice
         tag = self._new_tag(category.id, suggestion.label, suggestion.start, suggestion.end,
-                            origin="suggestion", attributes=attributes)
+                            origin="suggestion", attributes=accepted_attributes(category, suggestion))
         if await self._do(add_tag(self.store, tag, f"accept {self._variant_words(suggestion)}")) and self.suggestions:
             self.action_next_suggestion()  # (the accepted tag is already drawn as the current one: _do)
 
