@@ -65,7 +65,9 @@ def test_synthetic_tags_quote_the_stored_text(tmp_path):
     conn = sqlite3.connect(tmp_path / "p.db")
     texts = dict(conn.execute("SELECT id, text FROM articles"))
     words = [w for (w,) in conn.execute("SELECT word_count FROM articles")]
-    assert min(words) >= 200 and max(words) <= 3100
+    # 200 to 3,000 words of body each, plus the words that attribute quotations and page chrome
+    # (which articles get them depends on the shipped outlets the publishers are drawn from)
+    assert min(words) >= 200 and max(words) <= 3000 * 1.1
     rows = conn.execute("SELECT article_id, start, \"end\", quote, prefix, suffix, category, attributes, annotator "
                         "FROM annotations").fetchall()
     assert len(rows) == 2000 and len({r[8] for r in rows}) == 4

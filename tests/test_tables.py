@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -168,20 +170,42 @@ def test_agreement_table_uses_codebook_names(db):
 
 @pytest.mark.parametrize("columns", ["60", "80", "120"])
 def test_outlets_and_suggestions_never_break_or_cut_words(demo_store, columns):
-    """`outlets` and `suggest` are sized like the statistics: words wrap whole (or a column is left out)."""
+    """`outlets` and `suggest` are sized like the statistics: words wrap whole (or a column is left out);
+    at 60 columns a word may be broken after its hyphens, and only a piece wider than its column is folded."""
     db = str(demo_store.path)
     runner = CliRunner(env={"COLUMNS": columns})
     shown = runner.invoke(main, ["--db", db, "outlets"], catch_exceptions=False).output
     tokens = set(shown.split())
+    header = next(line for line in shown.splitlines() if line.startswith("id "))
+    starts = [header.index(title) for title in ("id", "name", "country")]
+    id_width, name_width = starts[1] - starts[0] - 2, starts[2] - starts[1] - 2  # 2: the gap between columns
 
-    def whole(word: str) -> bool:  # on the screen whole, or (narrow: 60 columns) broken only after its hyphens
-        parts = word.split("-")
-        return word in tokens or (columns == "60" and all(
-            f"{part}-" in tokens or (part in tokens and n == len(parts) - 1) for n, part in enumerate(parts)))
+    def shown_whole(piece: str, width: int | None) -> bool:  # or folded, when wider than its column
+        if piece in tokens:
+            return True
+        return columns == "60" and width is not None and len(piece) > width and all(
+            piece[i:i + width] in tokens for i in range(0, len(piece), width))
+
+    def whole(word: str, width: int | None = None) -> bool:
+        """On the screen whole, or (narrow: 60 columns) broken only after its hyphens or slashes
+        ("channel-one-russia" as "channel-" and "one-russia", or "channel-", "one-", "russia")."""
+        parts = [part for part in re.split(r"(?<=[-/])", word) if part]
+        choices = (False, True) if columns == "60" else (False,)
+        for cuts in itertools.product(choices, repeat=len(parts) - 1):
+            pieces, piece = [], parts[0]
+            for cut, part in zip(cuts, parts[1:]):
+                if cut:
+                    pieces.append(piece)
+                    piece = part
+                else:
+                    piece += part
+            if all(shown_whole(p, width) for p in [*pieces, piece]):
+                return True
+        return False
 
     for outlet in demo_store.outlets():
-        assert whole(outlet.id), (outlet.id, shown)
-        assert all(whole(word) for word in outlet.name.split()), (outlet.name, shown)
+        assert whole(outlet.id, id_width), (outlet.id, shown)
+        assert all(whole(word, name_width) for word in outlet.name.split()), (outlet.name, shown)
     article = demo_store.list_articles(limit=1)[0].id
     shown = runner.invoke(main, ["--db", db, "suggest", article], catch_exceptions=False).output
     assert "…" not in shown
