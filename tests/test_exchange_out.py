@@ -342,3 +342,43 @@ def test_cli_offers_every_format():
     from annotator.export import FORMATS
 
     assert EXPORT_FORMATS == FORMATS + FORMATS_OUT
+
+
+class Sink(io.TextIOBase):
+    """A text file that only counts what is written to it."""
+
+    def __init__(self):
+        self.size = 0
+
+    def write(self, text):
+        self.size += len(text)
+        return len(text)
+
+
+def test_an_export_holds_one_article_at_a_time(tmp_path):
+    import tracemalloc
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    records = [{"title": f"T{i}", "text": f"Article {i}: Kiev and Kyiv. 🐱"} for i in range(200)]
+    (folder / "articles.jsonl").write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    store = Store(folder / "annotations.db")
+    assert import_paths(store, [folder / "articles.jsonl"]).ok
+    note = "n" * 2000
+    tags = []
+    for article in store.iter_current_articles():
+        start, end = span(article.text, "Kiev")
+        tags += [Annotation(article_id=article.id, text_sha256=article.text_sha256, annotator=f"a{i}",
+                            codebook_id="ru-ua-framing", codebook_version="1", category="term", label="kremlin-form",
+                            start=start, end=end, quote="Kiev", note=note) for i in range(15)]
+    store.upsert_annotations(tags)
+    for fmt in ("label-studio", "prodigy"):
+        sink = Sink()
+        tracemalloc.start()
+        try:
+            written = export_foreign(store, fmt, sink)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert written.count == 3000 and sink.size > 6_000_000  # 3,000 notes of 2 KB went through ...
+        assert peak < sink.size / 5, fmt  # ... but never all at once

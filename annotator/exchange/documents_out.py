@@ -29,6 +29,8 @@ FLAT_SEPARATOR = ":"
 # normalize_to_storage_form, server/src/projectconfig.py), so its types are "category__label".
 BRAT_SEPARATOR = "__"
 _BRAT_NAME = re.compile(r"[A-Za-z0-9_-]+")
+# Rows read from the store's cursor at a time: with one article's tags and text, all that is held.
+CURSOR_BATCH = 200
 
 
 class ExportRefused(ValueError):
@@ -84,7 +86,7 @@ def iter_article_tags(store: Any, annotators: Iterable[str] | None = None, codeb
     in export order, with its tags and canonical text. A span whose quote is not the text
     at its offsets (it cannot happen in a sound database) is left out and counted in
     ``written``."""
-    records = store.iter_annotation_exports(annotators=annotators, codebook=codebook)
+    records = store.iter_annotation_exports(annotators=annotators, codebook=codebook, batch=CURSOR_BATCH)
     for article_id, group in groupby(records, key=itemgetter("article_id")):
         tags = list(group)
         text = store.export_article_text(article_id)
