@@ -382,3 +382,38 @@ def test_an_export_holds_one_article_at_a_time(tmp_path):
             tracemalloc.stop()
         assert written.count == 3000 and sink.size > 6_000_000  # 3,000 notes of 2 KB went through ...
         assert peak < sink.size / 5, fmt  # ... but never all at once
+
+
+def test_label_studio_config_names_every_control_an_export_uses(project):
+    from xml.dom import minidom
+
+    result = run("codebook", "show", "ru-ua-framing", "--label-studio")
+    assert result.exit_code == 0, result.output
+    config = minidom.parseString(result.output)
+    controls = {node.getAttribute("name"): node for kind in ("Labels", "Choices", "TextArea")
+                for node in config.getElementsByTagName(kind)}
+    assert config.getElementsByTagName("Text")[0].getAttribute("value") == "$text"
+    tasks = json.loads(exported(project["store"], "label-studio")[1])
+    for task in tasks:
+        for annotation in task["annotations"]:
+            for region in annotation["result"]:
+                control = controls[region["from_name"]]  # a result Label Studio can show
+                assert control.getAttribute("toName") == region["to_name"] == "text"
+                values = {n.getAttribute("value") for n in control.childNodes if n.nodeType == n.ELEMENT_NODE}
+                for value in region["value"].get("labels", []) + region["value"].get("choices", []):
+                    assert value in values, (region["from_name"], value)
+    assert controls["voice"].getAttribute("perRegion") == "true"
+    assert controls["tone"].getAttribute("choice") == "single"
+    assert controls["generic-frames"].getAttribute("choice") == "multiple"
+
+
+def test_label_studio_config_escapes_codebook_text(tmp_path):
+    from annotator.codebook import find_codebook
+    from annotator.exchange.label_studio_out import label_studio_config
+
+    from xml.dom import minidom
+
+    title = 'A "quoted" <b> & \u202eevil\''
+    config = label_studio_config(find_codebook("ru-ua-framing").model_copy(update={"title": title}))
+    assert "\u202e" not in config and "<b>" not in config  # a character reference; markup as text
+    assert minidom.parseString(config).getElementsByTagName("Header")[0].getAttribute("value") == title

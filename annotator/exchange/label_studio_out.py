@@ -24,8 +24,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import IO, Any
+from xml.sax.saxutils import quoteattr
 
+from ..codebook import Codebook, Kind
 from ..export import dumps
+from ..normalize import HIDDEN_RE
 from .documents_out import ArticleTags, Written, is_note, is_span
 
 TO_NAME = "text"
@@ -91,3 +94,34 @@ def write_label_studio(articles: Iterable[ArticleTags], out: IO[str], written: W
         first = False
     out.write("\n]\n")
     return written
+
+
+def label_studio_config(book: Codebook) -> str:
+    """A Label Studio labeling config (XML) that shows what :func:`write_label_studio`
+    writes for tags of ``book``: a ``Labels`` per span category, a per-region ``Choices``
+    per span attribute, a ``Choices`` per article-level question, a ``TextArea`` for notes
+    on the article. Values are the codebook's ids; its names are the hints."""
+    def tag(element: str, /, **attributes: str) -> str:
+        return f"<{element} " + " ".join(f"{key}={quoteattr(value)}" for key, value in attributes.items())
+
+    lines = ["<View>", f"  {tag('Header', value=book.title)}/>"]
+    for category in book.categories:
+        if category.kind is Kind.span:
+            lines.append(f"  {tag('Labels', name=category.id, toName=TO_NAME)}>")
+            lines += [f"    {tag('Label', value=label.id, hint=label.name)}/>" for label in category.labels]
+            lines.append("  </Labels>")
+    lines.append(f"  {tag('Text', name=TO_NAME, value='$text')}/>")
+    for attribute in book.attributes:
+        lines.append(f"  {tag('Choices', name=attribute.id, toName=TO_NAME, perRegion='true', choice='single')}>")
+        lines += [f"    {tag('Choice', value=value.id, hint=value.name)}/>" for value in attribute.values]
+        lines.append("  </Choices>")
+    for category in book.categories:
+        if category.kind is Kind.article:
+            choice = "single" if category.cardinality.value == "single" else "multiple"
+            lines.append(f"  {tag('Header', value=category.name)}/>")
+            lines.append(f"  {tag('Choices', name=category.id, toName=TO_NAME, choice=choice)}>")
+            lines += [f"    {tag('Choice', value=label.id, hint=label.name)}/>" for label in category.labels]
+            lines.append("  </Choices>")
+    lines.append(f"  {tag('TextArea', name=NOTE_FROM_NAME, toName=TO_NAME, placeholder='Note on the article')}/>")
+    lines.append("</View>")
+    return HIDDEN_RE.sub(lambda m: f"&#x{ord(m.group()):x};", "\n".join(lines) + "\n")  # as character references
