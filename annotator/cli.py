@@ -320,9 +320,16 @@ def codebook_check(files: tuple[Path, ...]) -> None:
 @codebook.command("show")
 @click.argument("ref", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the codebook as JSON.")
-def codebook_show(ref: str | None, as_json: bool) -> None:
+@click.option("--label-studio", "label_studio", is_flag=True,
+              help="Print a Label Studio labeling config (XML) for `export --format label-studio`.")
+def codebook_show(ref: str | None, as_json: bool, label_studio: bool) -> None:
     """Print a codebook (id or file; default: the configured one) readably."""
     book = load_codebook_or_fail(ref)
+    if label_studio:
+        from .exchange.label_studio_out import label_studio_config
+
+        click.echo(label_studio_config(book), nl=False)
+        return
     if as_json:
         print_json(book.model_dump(mode="json"))
         return

@@ -124,9 +124,15 @@ def agreement(store: Store, annotators: str | None, pairs: bool, fmt: str, out_p
                                           "annotators": who})
 
 
+# The formats of annotator.export.FORMATS, then other tools' (annotator.exchange.formats_out.FORMATS_OUT).
+EXPORT_FORMATS = ("csv", "jsonl", "w3c", "label-studio", "doccano", "prodigy", "brat", "parquet")
+
+
 @click.command("export")
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "w3c"]), default="jsonl", show_default=True,
-              help="csv (a spreadsheet-safe table), jsonl (one JSON object per line) or w3c (W3C Web Annotation JSON-LD).")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="jsonl", show_default=True,
+              help="csv (a spreadsheet-safe table), jsonl (one JSON object per line), w3c (W3C Web Annotation "
+                   "JSON-LD); for other tools: label-studio, doccano, prodigy, brat (a .zip) or parquet (a table; "
+                   "brat and parquet need --out).")
 @click.option("--out", "out_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Write to FILE (whole or not at all) instead of standard output.")
 @click.option("--annotator", "annotators", multiple=True, help="Only this annotator's tags (repeat for several).")
@@ -135,7 +141,7 @@ def agreement(store: Store, annotators: str | None, pairs: bool, fmt: str, out_p
 def export_command(store: Store, fmt: str, out_path: Path | None, annotators: tuple[str, ...],
                    codebook_id: str | None) -> None:
     """Export every live annotation with its article and outlet context (JSON lines unless --format says otherwise)."""
-    from .export import check_out_path, export
+    from .export import FORMATS, check_out_path, export
     from .store import DatabaseError
     from .tables import output_file
 
@@ -144,6 +150,9 @@ def export_command(store: Store, fmt: str, out_path: Path | None, annotators: tu
     if out_path is not None and (problem := check_out_path(out_path)):
         fail(f"--out {display_path(out_path)}: {problem}", 2)
     who = list(annotators) or None
+    if fmt not in FORMATS:
+        _export_foreign(store, fmt, out_path, who, codebook_id)
+        return
     try:
         if out_path is not None:
             with output_file(out_path) as out:
@@ -169,3 +178,46 @@ def export_command(store: Store, fmt: str, out_path: Path | None, annotators: tu
         from .store import database_error_line
 
         fail(database_error_line(store.path, exc))
+
+
+def _export_foreign(store: Store, fmt: str, out_path: Path | None, who: list[str] | None,
+                    codebook_id: str | None) -> None:
+    """``export`` in another tool's format (annotator.exchange)."""
+    from .exchange.formats_out import BINARY_FORMATS, ExportRefused, cannot_export, export_foreign
+    from .store import DatabaseError, database_error_line
+    from .tables import output_file
+
+    if (problem := cannot_export(fmt)) is not None:
+        fail(problem)
+    if out_path is None and fmt in BINARY_FORMATS:
+        fail(f"--format {fmt} writes a binary file: give --out FILE", 2)
+    try:
+        if out_path is not None:
+            with output_file(out_path) as out:
+                written = export_foreign(store, fmt, out, who, codebook_id)
+        else:
+            buffer = getattr(sys.stdout, "buffer", None)  # UTF-8 whatever the locale
+            out = io.TextIOWrapper(buffer, encoding="utf-8", newline="") if buffer is not None else sys.stdout
+            try:
+                written = export_foreign(store, fmt, out, who, codebook_id)
+                out.flush()
+            finally:
+                if out is not sys.stdout:
+                    try:
+                        out.detach()  # leaves sys.stdout's buffer open
+                    except (OSError, ValueError):
+                        pass  # the reader has gone: the error that said so is on its way up
+    except ExportRefused as exc:
+        fail(f"--format {fmt}: {exc}; nothing was written")
+    except OSError as exc:
+        if out_path is None and reader_gone(exc):
+            raise
+        fail(f"--out {display_path(out_path) if out_path else '-'}: cannot write ({exc.strerror or exc})")
+    except DatabaseError as exc:
+        fail(database_error_line(store.path, exc))
+    if out_path is not None:
+        left = "".join(f"; left out {n:,} {reason}" for reason, n in sorted(written.left_out.items()))
+        make_console().print(Text(f"Exported {written.count:,} annotation(s) to {display_path(out_path)}{left}"))
+    elif written.left_out:
+        left = "; ".join(f"{n:,} {reason}" for reason, n in sorted(written.left_out.items()))
+        click.echo(f"left out {left}", err=True)

@@ -142,7 +142,7 @@ def _attributes_text(stored: Any) -> str:
         json.dumps(json.loads(stored), ensure_ascii=False, sort_keys=True))
 
 
-def _csv_cells(row: tuple) -> list[Any]:
+def csv_cells(row: tuple) -> list[Any]:
     """The CSV cells of one export row (:meth:`Store.iter_annotation_export_rows`), unguarded."""
     cells = [row[i] for i in _WHERE]
     if row[_EXTRA] and cells[_PUBLISHED] is not None:
@@ -159,7 +159,7 @@ def write_csv(rows: Iterable[tuple], out: IO[str], terminal: bool = False) -> in
     write_csv_row(writer, CSV_COLUMNS)
     count = 0
     for row in rows:
-        cells = _csv_cells(row)
+        cells = csv_cells(row)
         if terminal:
             cells = [printable(v) if isinstance(v, str) else v for v in cells]
         write_csv_row(writer, cells)
@@ -250,7 +250,7 @@ def _exact_csv_line(store: Any, rowid: int) -> bytes:
     text = io.StringIO(newline="")
     writer = csv_writer(text)
     for row in store.iter_annotation_export_rows(rowid=rowid):
-        write_csv_row(writer, _csv_cells(row))
+        write_csv_row(writer, csv_cells(row))
     return text.getvalue().encode("utf-8")
 
 

@@ -199,6 +199,12 @@ class ExportQueries(Connection):
         finally:
             cursor.close()
 
+    def export_article_text(self, article_id: str) -> str | None:
+        """The canonical text of one article (any version), for exports that carry the
+        text with its tags (other tools' formats); None when there is no such article."""
+        row = self.conn.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()
+        return None if row is None else row[0]
+
     def attribute_columns(self, attributes: str | None) -> tuple[str | None, ...]:
         """The ``voice``, ``concept`` and ``variant`` columns that an annotation with these
         stored ``attributes`` holds: what the triggers of schema 4 copy out of them (the

@@ -1,0 +1,1 @@
+"""Other tools' annotation files, read and written."""
