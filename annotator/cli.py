@@ -19,6 +19,7 @@ from .cli_common import (AnnotatorGroup, annotator_option, make_console, codeboo
                          holds_nothing, inherited, load_codebook_or_fail, print_json, resolve_db, session_annotator,
                          store_command, store_in_use, writing_store_command)
 from .cli_history import history
+from .cli_outlets import outlets
 from .cli_reports import agreement, export_command, stats
 from .cli_stories import compare, stories, story
 from .normalize import json_escape_hidden, printable
@@ -111,6 +112,8 @@ def _run_import(store: Store, paths: list[Path], manifest: Path | None, registry
 
     from .importer import import_paths
 
+    if store.actor is None:  # who made the outlets an import adds (outlet history)
+        store.actor = _importing_annotator()
     err = make_console(stderr=True)
     out = make_console()
     with Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
@@ -142,6 +145,19 @@ def _run_import(store: Store, paths: list[Path], manifest: Path | None, registry
         summary.append(f"; {report.outlets_updated} outlet(s) added or updated")
     out.print(summary)
     return report.ok
+
+
+def _importing_annotator() -> str:
+    """The name recorded for what an import changes: as for tags, but a configuration file
+    that cannot be read does not stop an import (the other sources are used)."""
+    from .config import Config, load_config, resolve_annotator
+    from .errors import InputError
+
+    try:
+        config = load_config()
+    except InputError:
+        config = Config()
+    return resolve_annotator(inherited("annotator_name", None), config)
 
 
 MAX_MB = 1024  # --max-mb: a larger article would not fit in memory many times over
@@ -224,28 +240,14 @@ def articles(store: Store, as_json: bool, all_versions: bool) -> None:
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
-@store_command
-def outlets(store: Store, as_json: bool) -> None:
-    """List the outlet registry stored in the database."""
-    items = store.outlets()
-    if as_json:
-        print_json([o.model_dump(mode="json") for o in items])
-        return
-    from .render import outlets_table
-
-    console = make_console()
-    console.print(outlets_table(items, console.width), soft_wrap=False)
-
-
-@main.command()
 @click.argument("article")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole record as JSON.")
 @store_command
 def show(store: Store, article: str, as_json: bool) -> None:
     """Show one article (id, or a unique id prefix of 4+ characters) beside its outlet card(s), then its tags."""
     found = find_article(store, article)
-    publisher, original = store.outlet(found.publisher), store.outlet(found.original_source)
+    day = found.published  # the outlets' dated facts as they stood when it was published
+    publisher, original = store.outlet_as_of(found.publisher, day), store.outlet_as_of(found.original_source, day)
     tags = store.annotations(found.id)  # live ones
     if as_json:
         data = found.model_dump(mode="json")
@@ -413,6 +415,7 @@ main.add_command(stories)
 main.add_command(compare)
 main.add_command(story)
 main.add_command(history)
+main.add_command(outlets)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,16 @@ def write_file(store: Store, path: Path, events: _FileEvents, report: ImportRepo
     short transactions (other writers wait for one batch at most), then made current in
     one. Whether an article is new, a new version or a duplicate of a stored one is decided
     by the store inside its transactions."""
+    try:
+        _write_file(store, path, events, report)
+    finally:  # the reader's index knows the outlets it made: they are stored even when the file is not
+        try:
+            events.store_new_outlets()
+        except (SQLiteError, StoreError):
+            pass
+
+
+def _write_file(store: Store, path: Path, events: _FileEvents, report: ImportReport) -> None:
     first = events.take()
     if first is None:
         if events.failed:
@@ -82,7 +92,7 @@ def _stage_file(store: Store, import_id: int, first: Article,
             after = events.take()
             if after is not None:
                 following.append(after)
-            if time.monotonic() >= deadline:
+            if events.new_outlets or time.monotonic() >= deadline:  # new outlets are stored before their articles
                 return
 
     while following or not events.ended:
@@ -91,6 +101,7 @@ def _stage_file(store: Store, import_id: int, first: Article,
             if after is None:
                 break
             following.append(after)
+        events.store_new_outlets()
         for added in store.stage_articles(import_id, batch(), events.word_counts):
             duplicates[added.article_id] = added
         if following:

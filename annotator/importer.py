@@ -24,12 +24,12 @@ from .boilerplate import MAX_TITLE, drop_title_line, find_title_line, same_title
 from .decoding import ENCODING_NAMES
 from .errors import InputError
 from .manifest import MANIFEST_NAMES, Manifest, ManifestEntry, load_manifest
-from .models import ARTICLE_FIELDS, Article, PartialDate, RemovedRange
+from .models import ARTICLE_FIELDS, Article, Outlet, PartialDate, RemovedRange
 from .normalize import clean_line, normalize_text, printable
 from .paths import display_path, source_path
 from .readers import DEFAULT_MAX_ARTICLE_BYTES, SUPPORTED, read_file
 from .records import Record, RecordError
-from .registry import REGISTRY_NAMES, SHIPPED_REGISTRY, OutletIndex, load_registry
+from .registry import REGISTRY_NAMES, OutletIndex, load_registry
 from .import_staging import write_file
 from .store import SQLiteError, Store, StoreError
 from .text_stats import word_count
@@ -117,21 +117,18 @@ def import_paths(
     they hold at least :data:`PARALLEL_BYTES`).
 
     Without ``manifest_path``/``registry_path``, a ``manifest.yaml`` (or ``.csv``) and an
-    ``outlets.yaml`` at the top of a given folder are used. With no registry at all, the
-    outlets of the shipped registry the database lacks are added (stored ones are kept).
+    ``outlets.yaml`` at the top of a given folder are used. The shipped registry is merged
+    when the database is opened (see :class:`annotator.store.outlets.OutletQueries`). A
+    publisher or original source the registry does not know gets a new outlet, noted.
     """
     report = ImportReport()
     registry_path = registry_path or _auto_file(paths, REGISTRY_NAMES)
     if registry_path is not None:
         try:
-            report.outlets_updated = store.upsert_outlets(load_registry(registry_path))
+            report.outlets_updated = store.upsert_outlets(load_registry(registry_path), who=store.actor,
+                                                          source=f"import --registry {display_path(registry_path)}")
         except InputError as exc:
             report.rejected.append((display_path(registry_path), str(exc).removeprefix(display_path(registry_path) + ": ")))
-    else:
-        try:
-            report.outlets_updated = store.upsert_outlets(load_registry(SHIPPED_REGISTRY), replace=False)
-        except InputError as exc:  # a damaged installation
-            report.rejected.append(("shipped outlet registry", str(exc)))
     index = OutletIndex(store.outlets())
     manifest_path = manifest_path or _auto_file(paths, MANIFEST_NAMES)
     manifest = Manifest(Path("-"))
@@ -152,6 +149,10 @@ def import_paths(
                     write_file(store, path, events, report)
                 except Exception as exc:  # one file must never stop the others; nothing of it was written
                     events.drain()
+                    try:
+                        events.store_new_outlets()
+                    except (SQLiteError, StoreError):
+                        pass
                     report.rejected.append((display_path(path), events.failed or
                                             f"could not be imported (internal error: {type(exc).__name__}: {exc})"))
                 if on_file:
@@ -170,7 +171,8 @@ def import_paths(
 
 # What the reader hands the writer, file by file, in the order of the records:
 # ("article", Article, where, legacy source key or None[, word count]), ("rejected", where, reason),
-# ("note", where, remark), ("duplicate", where, article id); then ("end",), or ("error",
+# ("note", where, remark), ("duplicate", where, article id), ("outlet", where, Outlet, remark) for an
+# outlet made from an unknown name (before the article naming it); then ("end",), or ("error",
 # "Type: message") when reading the file broke off.
 Event = tuple
 
@@ -310,8 +312,12 @@ def _read_events(
         try:
             article = build_article(item, entry, index, strip_chrome)
         except InputError as exc:
+            index.forget_made()  # an outlet is made only for an article that goes in
             yield ("rejected", item.where, str(exc))
             continue
+        for outlet in index.take_made():
+            role = "publisher" if outlet.id == article.publisher else "original_source"
+            yield ("outlet", item.where, outlet, new_outlet_note(outlet, role, index))
         if article.id in ids_in_file:  # the id is the text's hash: the same text earlier in this file
             yield ("duplicate", item.where, article.id)
             continue
@@ -333,6 +339,7 @@ class _FileEvents:
         self.where: dict[str, str] = {}  # article id -> file (and record) it came from
         self.word_counts: dict[str, int] = {}  # article id -> words, when the reader counted them
         self.failed: str | None = None  # why the file could not be read to its end
+        self.new_outlets: list[tuple[str, Outlet, str]] = []  # (where, outlet, remark): to store before the next batch
         self.ended = False
 
     def take(self, lookup: bool = True) -> Article | None:
@@ -355,6 +362,8 @@ class _FileEvents:
                 self.report.notes.append((event[1], event[2]))
             elif kind == "duplicate":
                 self.report.duplicates.append((event[1], event[2]))
+            elif kind == "outlet":
+                self.new_outlets.append((event[1], event[2], event[3]))
             else:  # "end", or "error" when reading broke off
                 self.ended = True
                 if kind == "error":
@@ -365,6 +374,15 @@ class _FileEvents:
         """The rest of the file, unwritten: its rejections are still reported."""
         while not self.ended:
             self.take(lookup=False)
+
+    def store_new_outlets(self) -> None:
+        """Store the outlets the reader made from unknown names (before the articles naming
+        them), each noted once. One another import stored meanwhile is used as it is."""
+        while self.new_outlets:
+            where, outlet, remark = self.new_outlets[0]
+            if self.store.add_outlet(outlet, self.store.actor, f"import {where}", made_at_import=True):
+                self.report.notes.append((where, remark))
+            self.new_outlets.pop(0)
 
 
 def _make_printable(report: ImportReport) -> None:
@@ -393,10 +411,10 @@ def build_article(record: Record, entry: ManifestEntry | None, index: OutletInde
         raise InputError("no text is left after removing page chrome and whitespace")
     title, text, removed = take_title(full, text, removed, clean_line(fields.get("title") or ""), record.fmt == "md")
     url = clean_line(fields["url"]) if fields.get("url") else None
-    publisher = _resolve_outlet(index, fields.get("publisher"), "publisher", entry)
+    publisher = _resolve_outlet(index, fields.get("publisher"), "publisher", url)
     if publisher is None and url:
         publisher = index.find_by_url(url)
-    original = _resolve_outlet(index, fields.get("original_source"), "original_source", entry)
+    original = _resolve_outlet(index, fields.get("original_source"), "original_source")
     try:
         published = PartialDate.parse(fields.get("published"))
     except (ValidationError, ValueError) as exc:
@@ -434,17 +452,27 @@ def _first_error(exc: Exception) -> str:
     return str(exc)
 
 
-def _resolve_outlet(index: OutletIndex, value: str | None, field_name: str, entry: ManifestEntry | None) -> str | None:
+def _resolve_outlet(index: OutletIndex, value: str | None, field_name: str, url: str | None = None) -> str | None:
+    """The id of the outlet ``value`` names; a name the registry does not know gets a new
+    outlet (see :meth:`OutletIndex.make_outlet`), which the importer stores and reports."""
     if value is None or not str(value).strip() or str(value).strip().lower() == "unknown":
         return None
     found = index.find(str(value))
     if found is None:
-        origin = "manifest" if entry is not None and getattr(entry, field_name) == value else "record"
-        raise InputError(
-            f"{origin} field '{field_name}': unknown outlet {clean_line(str(value))!r} "
-            "(not an id, name, alias or domain in the outlet registry)"
-        )
+        found = index.make_outlet(clean_line(str(value)), url if field_name == "publisher" else None).id
     return found
+
+
+def new_outlet_note(outlet: Outlet, field_name: str, index: OutletIndex) -> str:
+    """What the import says about an outlet it made from an unknown name: how to complete it,
+    and, when the name is like a known outlet's, that outlet and how to use it instead."""
+    note = (f"new outlet {outlet.id!r} made from the unknown {field_name} {outlet.name!r}, every fact unverified; "
+            f"complete it with `annotator outlets edit {outlet.id} country=... owner=...`")
+    likely = index.similar(outlet.name, leave_out=outlet.id)
+    if likely is not None:
+        note += (f"; did you mean {likely!r} ({index.name(likely)})? to use it instead: "
+                 f"`annotator outlets merge {outlet.id} --into {likely}`")
+    return note
 
 
 def take_title(full: str, text: str, removed: list[RemovedRange], given: str,

@@ -338,3 +338,56 @@ def history_table(entries: list, ref: str) -> RenderableType:
         table.add_row(Text(str(e.id), style="cyan"), safe(e.at.replace("+00:00", "Z").replace("T", " ")),
                       safe(e.uuid[:8]), who, describe_change(e))
     return table
+
+
+def outlet_view(outlet: Outlet, as_of: str | None = None, edited: list[str] | None = None) -> RenderableType:
+    """``annotator outlets show``: the outlet card, then its id, names, web domains, sources
+    and which fields a user set. Every string is ``safe``."""
+    title = Text.assemble(safe(outlet.id, style="bold cyan"), " ", safe(outlet.name, style="bold"))
+    if as_of:
+        title.append_text(Text.assemble((" as of ", "dim"), safe(as_of, style="bold")))
+    more = Table.grid(padding=(0, 1), expand=True)
+    more.add_column(no_wrap=True, style="bold dim", min_width=9)
+    more.add_column(ratio=1, overflow="fold")
+    for field in ("aliases", "domains", "sources", "unverified"):
+        values = getattr(outlet, field)
+        more.add_row(Text(field), _bullets([safe(v) for v in values]) if values else Text("none", style="dim"))
+    if edited:
+        more.add_row(Text("set by a user"), safe("all fields" if "*" in edited else ", ".join(edited)))
+    return Group(title, outlet_card_grid(outlet), more)
+
+
+def _fact(value: object) -> str:
+    """An outlet's field as stored (JSON) in words: a date as written, a list joined."""
+    if isinstance(value, dict) and set(value) == {"value", "approximate"}:
+        return str(value["value"] and ("~" if value["approximate"] else "") + value["value"] or "unknown")
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={v}" for k, v in value.items() if v not in (None, "", [], True))
+    if isinstance(value, list):
+        return "; ".join(_fact(item) for item in value) or "none"
+    return "unknown" if value is None else str(value)
+
+
+def outlet_history_table(changes: list, outlet_id: str) -> RenderableType:
+    """The recorded changes of an outlet (:class:`annotator.outlet_timeline.OutletChange`), oldest first."""
+    if not changes:
+        return Text.assemble("No recorded changes for ", safe(outlet_id), ".")
+    table = Table(title=Text.assemble(f"{len(changes)} change{'s' if len(changes) != 1 else ''} of ", safe(outlet_id)),
+                  box=box.SIMPLE_HEAD, expand=True)
+    for name, ratio in (("#", None), ("when", None), ("who, from", 2), ("change", 3)):
+        table.add_column(name, overflow="fold", no_wrap=ratio is None, ratio=ratio)
+    for c in changes:
+        who = safe(c.who, style="bold") if c.who else Text("not recorded", style="dim")
+        if c.source:
+            who.append("\n")
+            who.append_text(safe(c.source, style="dim"))
+        what = Text(c.change, style="bold")
+        if c.effective:
+            what.append_text(Text.assemble((" (holds from ", "dim"), safe(c.effective), (")", "dim")))
+        before, after = c.before or {}, c.after or {}
+        for name in (c.fields if c.change == "changed" else []):
+            what.append("\n")
+            what.append_text(Text.assemble((f"{name}: ", "dim"), safe(_clip(_fact(before.get(name)))), " → ",
+                                           safe(_clip(_fact(after.get(name))), style="bold")))
+        table.add_row(Text(str(c.id), style="cyan"), safe(c.at.replace("+00:00", "Z").replace("T", " ")), who, what)
+    return table

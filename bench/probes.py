@@ -302,7 +302,7 @@ def import_floor(args: argparse.Namespace) -> None:
         from annotator.store import Store
 
         db = Store(args.dest).db
-        db["outlets"].insert_all(outlets)
+        db["outlets"].insert_all(outlets, replace=True)  # a new database already holds the shipped ones
     db.conn.execute("PRAGMA cache_size = -65536")  # the page cache the importer uses (annotator.importer.IMPORT_CACHE_KIB)
     started = time.perf_counter()
     db.conn.execute("BEGIN")

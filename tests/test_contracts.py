@@ -8,7 +8,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "annotator"
-CLI = {"annotator.cli", "annotator.cli_common", "annotator.cli_reports", "annotator.cli_history", "annotator.cli_stories"}
+CLI = {"annotator.cli", "annotator.cli_common", "annotator.cli_reports", "annotator.cli_history", "annotator.cli_outlets",
+       "annotator.cli_stories"}
 
 
 def contracts() -> dict[str, dict]:

@@ -25,8 +25,8 @@ def _folder(root: Path) -> Path:
                 "url": f"https://example.org/{i}", "publisher": "tass" if i % 2 else "reuters"} for i in range(60)]
     records[5] = {"text": "   "}  # rejected: empty
     records[9] = dict(records[8], url="https://example.org/other")  # the same text again: a duplicate
-    records[12] = {"text": "No url, so the file and line tell its versions.", "publisher": "nowhere"}  # unknown outlet
-    records[13] = {"text": "No url, so the file and line tell its versions."}
+    records[12] = {"text": "No url, so the file and line tell its versions.", "publisher": "nowhere"}  # a new outlet
+    records[13] = {"text": "No url, so the file and line tell its versions."}  # a duplicate of it
     lines = [json.dumps(r) for r in records]
     lines.insert(20, "{not json")
     (folder / "a.jsonl").write_text("\n".join(lines), encoding="utf-8")
@@ -58,8 +58,9 @@ def _reports_and_content(tmp_path: Path, folder: Path) -> list[tuple]:
 def test_reading_in_a_second_process_gives_the_same_import(tmp_path):
     sequential, parallel = _reports_and_content(tmp_path, _folder(tmp_path))
     assert sequential == parallel
-    imported, _, duplicates, rejected, _, content = parallel
-    assert len(imported) == 58 and len(duplicates) == 2 and len(rejected) == 4 and len(content) == 58
+    imported, _, duplicates, rejected, notes, content = parallel
+    assert len(imported) == 58 and len(duplicates) == 3 and len(rejected) == 3 and len(content) == 58
+    assert [note for _, note in notes if note.startswith("new outlet 'nowhere'")]
 
 
 def test_a_file_that_breaks_off_while_read_in_a_second_process_leaves_nothing(tmp_path, monkeypatch):

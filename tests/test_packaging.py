@@ -69,11 +69,12 @@ def test_the_shipped_registry_never_replaces_an_outlet_already_stored(workdir):
     assert store.outlet("reuters") is not None  # the ones it lacked were added
 
 
-def test_a_given_registry_is_used_instead_of_the_shipped_one(workdir):
+def test_a_given_registry_is_merged_beside_the_shipped_one(workdir):
     (workdir / "news").mkdir()
     (workdir / "news" / "outlets.yaml").write_text(
         "outlets:\n  - {id: local-paper, name: Local Paper, domains: [local.example]}\n", encoding="utf-8")
     (workdir / "news" / "a.txt").write_text("A title\n\nSome text.", encoding="utf-8")
     store = Store(workdir / "annotations.db")
     assert import_paths(store, [workdir / "news"]).ok
-    assert [o.id for o in store.outlets()] == ["local-paper"]
+    assert {"local-paper", "press-tv", "reuters"} <= {o.id for o in store.outlets()}
+    assert store.article(store.list_articles()[0].id).publisher is None  # no url, no publisher: unknown

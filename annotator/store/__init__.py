@@ -5,7 +5,8 @@ One :class:`Store` holds every query, grouped by tables in the modules of this p
 * :mod:`.connection`: opening a database (modes create/write/read), WAL, one connection
   per thread, the write transaction (``BEGIN IMMEDIATE``, waiting for the write lock), errors;
 * :mod:`.schema`: the migrations (``PRAGMA user_version``) and the SQL views;
-* :mod:`.articles`: outlets, articles and their versions, the filtered article list;
+* :mod:`.articles`: articles and their versions, the filtered article list;
+* :mod:`.outlets`: the outlet registry, its history and the merge of the shipped registry;
 * :mod:`.staged_imports`: imports in short transactions (staged articles);
 * :mod:`.annotations`: annotations, per-annotator status, rejected suggestions, reading places;
 * :mod:`.history`: the history of annotations and its conflicts;
@@ -24,6 +25,7 @@ from .export_queries import (
     EXPORT_ARTICLES, EXPORT_FIELDS, ExportQueries,
 )
 from .history import HistoryEntry, HistoryQueries
+from .outlets import OutletQueries
 from .schema import MIGRATIONS, SCHEMA_VERSION
 from .sql import STATUSES
 from .staged_imports import StagedImports
@@ -39,6 +41,7 @@ __all__ = [
 ]
 
 
-class Store(ArticleQueries, StagedImports, HistoryQueries, StatsQueries, ExportQueries, StoryQueries, Connection):
+class Store(ArticleQueries, OutletQueries, StagedImports, HistoryQueries, StatsQueries, ExportQueries, StoryQueries,
+            Connection):
     """A handle on one annotations database (see :class:`Connection` for ``path`` and
     ``mode``), with every group of queries. Safe to share between threads."""

@@ -1,4 +1,4 @@
-"""Articles and outlets: storing articles (duplicates, versions), finding them, and the
+"""Articles: storing articles (duplicates, versions), finding them, and the
 filtered, paged article list (full-text search, per-annotator status)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..models import STORED, Article, Outlet, PartialDate, RemovedRange, utc_now
+from ..models import STORED, Article, PartialDate, RemovedRange, utc_now
 from ..text_stats import word_count
 from .connection import Connection
 from .sql import NOT_STAGED, STATUSES, column_names
@@ -155,44 +155,7 @@ def _article_from_row(conn: sqlite3.Connection, row: tuple) -> Article:
 
 
 class ArticleQueries(Connection):
-    """Outlets and articles: storing, finding and listing them."""
-
-    # -- outlets ---------------------------------------------------------------------
-
-    def upsert_outlets(self, outlets: Iterable[Outlet], replace: bool = True) -> int:
-        """Insert or replace registry outlets; returns how many changed. ``replace=False``
-        only adds the outlets the database does not hold yet."""
-        changed = 0
-        with self._write() as conn:
-            for outlet in outlets:
-                data = outlet.model_dump_json()
-                old = conn.execute("SELECT data FROM outlets WHERE id = ?", [outlet.id]).fetchone()
-                if old and (old[0] == data or not replace):
-                    continue
-                conn.execute(
-                    "INSERT INTO outlets (id, name, country, state_affiliation, data, updated) VALUES (?,?,?,?,?,?) "
-                    "ON CONFLICT(id) DO UPDATE SET name=excluded.name, country=excluded.country, "
-                    "state_affiliation=excluded.state_affiliation, data=excluded.data, updated=excluded.updated",
-                    [outlet.id, outlet.name, outlet.country, outlet.state_affiliation.value, data, utc_now()],
-                )
-                changed += 1
-        return changed
-
-    def outlets(self) -> list[Outlet]:
-        """Every outlet, by name."""
-        rows = self.conn.execute("SELECT data FROM outlets ORDER BY name COLLATE NOCASE").fetchall()
-        return [Outlet.model_validate_json(r[0], context=STORED) for r in rows]
-
-    def outlet_names(self) -> dict[str, str]:
-        """Outlet id -> name, for tables and lists (no outlet record is read for it)."""
-        return dict(self.conn.execute("SELECT id, name FROM outlets").fetchall())
-
-    def outlet(self, outlet_id: str | None) -> Outlet | None:
-        """One outlet by id, or None."""
-        if outlet_id is None:
-            return None
-        row = self.conn.execute("SELECT data FROM outlets WHERE id = ?", [outlet_id]).fetchone()
-        return Outlet.model_validate_json(row[0], context=STORED) if row else None
+    """Articles: storing, finding and listing them (outlets: :mod:`.outlets`)."""
 
     # -- articles --------------------------------------------------------------------
 

@@ -110,6 +110,7 @@ class Connection:
         try:
             if mode == "create":
                 self._migrate()
+                self._after_open()
             else:
                 self._open_existing(mode == "read")
         except sqlite3.OperationalError as exc:
@@ -127,6 +128,8 @@ class Connection:
         self.read_only = True
         version = self.schema_version
         if read_only and version == schema.SCHEMA_VERSION:
+            if not self._up_to_date():  # a newer annotator's shipped data: merged as an upgrade is
+                self._bring_up_to_date_from_read()
             return  # the read-only connection that just read the version serves the command
         self.close()
         if version == 0:
@@ -135,8 +138,33 @@ class Connection:
         self.read_only = False
         if version != schema.SCHEMA_VERSION:
             self._migrate()  # an older annotator database is brought up to date even to be read
+            self._after_open()
             self.close()
+        elif not read_only:
+            self._after_open()
         self.read_only = read_only
+
+    def _bring_up_to_date_from_read(self) -> None:
+        """Run :meth:`_after_open` on a writable connection for a command that only reads; a
+        file that cannot be written is read as it is."""
+        self.close()
+        self.read_only = False
+        try:
+            self._after_open()
+        except sqlite3.OperationalError as exc:
+            if "readonly" not in str(exc) and "unable to open" not in str(exc) and not _is_busy(exc):
+                raise
+        finally:
+            self.close()
+            self.read_only = True
+
+    def _up_to_date(self) -> bool:
+        """Whether :meth:`_after_open` has nothing to do (checked without writing)."""
+        return True
+
+    def _after_open(self) -> None:
+        """What a database opened for writing (or just upgraded) is brought up to date with
+        (the shipped outlet registry: see :class:`~annotator.store.outlets.OutletQueries`)."""
 
     # -- connections and transactions -------------------------------------------------
 

@@ -263,6 +263,29 @@ def _migration_8(db: sqlite_utils.Database) -> None:
 END""")
 
 
+def _migration_9(db: sqlite_utils.Database) -> None:
+    """The outlet registry's history: every change of an outlet (who, when, from where, the
+    outlet before and after, and the date from which a changed fact holds), which fields a
+    user set (``outlets.edited``, a JSON list; ``["*"]``: the whole outlet is the user's), and
+    the fingerprint of the shipped registry last merged in. Outlets already stored are taken
+    as the user's (an older shipped version cannot be told from a team's own registry); the
+    merge of the shipped registry gives back to it those equal to its own. Written to run
+    again harmlessly."""
+    conn = db.conn
+    if "edited" not in {row[1] for row in conn.execute("PRAGMA table_info(outlets)")}:
+        conn.execute("ALTER TABLE outlets ADD COLUMN edited TEXT")
+    conn.execute("""CREATE TABLE IF NOT EXISTS outlet_history (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, outlet_id TEXT NOT NULL, change TEXT NOT NULL, before TEXT,
+        after TEXT, fields TEXT NOT NULL, effective TEXT, who TEXT, source TEXT, at TEXT NOT NULL)""")
+    conn.execute("CREATE INDEX IF NOT EXISTS outlet_history_outlet ON outlet_history (outlet_id, id)")
+    conn.execute("CREATE TABLE IF NOT EXISTS outlet_registry_state (id INTEGER PRIMARY KEY CHECK (id = 1), "
+                 "shipped_sha256 TEXT)")
+    conn.execute("""UPDATE outlets SET edited = '["*"]' WHERE edited IS NULL""")
+    conn.execute(f"""INSERT INTO outlet_history (outlet_id, change, before, after, fields, who, source, at)
+        SELECT id, 'recorded', NULL, data, '[]', NULL, 'database upgrade (the outlet as it was stored)', {NOW_SQL}
+        FROM outlets o WHERE NOT EXISTS (SELECT 1 FROM outlet_history h WHERE h.outlet_id = o.id) ORDER BY id""")
+
+
 # Columns of annotations kept by triggers (copies of attributes, the article's publisher), not part of the model.
 DERIVED_COLUMNS = frozenset({*STAT_ATTRIBUTES, "publisher"})
 # The covering index of schema 5, in the order per-outlet statistics group and count.
@@ -271,5 +294,5 @@ OUTLET_STATISTICS_COLUMNS = ("codebook_id", "deleted", "publisher", "category", 
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2, _migration_3, _migration_4, _migration_5,
-                                                            _migration_6, _migration_7, _migration_8]
+                                                            _migration_6, _migration_7, _migration_8, _migration_9]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -159,14 +159,17 @@ class ReadingWorkers:
 
     def _read_ahead(self, article_id: str) -> tuple[Article, Outlet | None, Outlet | None, list[Suggestion] | None] | None:
         """What of an article does not change while it is open elsewhere: the article (an id
-        is one version), its outlets, its suggestions (worker threads only)."""
+        is one version), its outlets (their facts as of its published date), its suggestions
+        (worker threads only)."""
         article = self.store.article(article_id)
         if article is None:
             return None
         known = self._suggestion_cache.get(article.text_sha256)
         if known is None and len(article.text) <= SUGGEST_BEFORE_SHOWING:
             known = self.matcher.find(article.text)
-        return article, self.store.outlet(article.publisher), self.store.outlet(article.original_source), known
+        day = article.published
+        return (article, self.store.outlet_as_of(article.publisher, day),
+                self.store.outlet_as_of(article.original_source, day), known)
 
     def _remember_suggestions(self, text_sha256: str, suggestions: list[Suggestion]) -> None:
         self._suggestion_cache[text_sha256] = suggestions
