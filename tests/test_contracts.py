@@ -8,8 +8,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "annotator"
-CLI = {"annotator.cli", "annotator.cli_common", "annotator.cli_reports", "annotator.cli_history", "annotator.cli_outlets",
-       "annotator.cli_stories"}
+PACKAGE_MODULES = {f"annotator.{p.stem}" for p in PACKAGE.glob("*.py")} | {f"annotator.{p.parent.name}" for p in PACKAGE.glob("*/__init__.py")}
+CLI = {m for m in PACKAGE_MODULES if m.startswith("annotator.cli")}  # the command line: cli.py and its cli_*.py parts
 
 
 def contracts() -> dict[str, dict]:
