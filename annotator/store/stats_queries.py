@@ -136,6 +136,16 @@ class StatsQueries(Connection):
                f"FROM u WHERE u.k > 0 {group}")
         return self.conn.execute(sql, [*tags_params, *articles_params]).fetchall()
 
+    def published_months(self, scope: TagScope) -> list[str]:
+        """The months (``YYYY-MM``) in which articles with a live annotation in ``scope`` were
+        published, in order; articles dated only by year, or undated, name no month."""
+        tags_where, tags_params = _scope_sql(scope, part="n")
+        articles_where, articles_params = _scope_sql(scope, part="a")
+        sql = (f"SELECT DISTINCT substr(a.published, 1, 7) FROM articles a WHERE {articles_where} "
+               "AND length(a.published) >= 7 AND EXISTS (SELECT 1 FROM annotations n INDEXED BY annotations_statistics "
+               f"WHERE n.article_id = a.id AND {tags_where}) ORDER BY 1")
+        return [r[0] for r in self.conn.execute(sql, [*articles_params, *tags_params]).fetchall()]
+
     def annotators(self) -> list[str]:
         """Everyone with a live annotation, by name."""
         return [r[0] for r in self.conn.execute(
