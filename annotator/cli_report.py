@@ -25,7 +25,7 @@ DEFAULT_OUT = Path("report.html")
 @click.command("report")
 @click.option("--out", "out_path", type=click.Path(path_type=Path, dir_okay=False),
               help=f"The HTML file (whole or not at all; default {DEFAULT_OUT} unless --charts is given).")
-@click.option("--charts", "charts_dir", type=click.Path(path_type=Path, file_okay=False),
+@click.option("--charts", "charts_dir", type=click.Path(path_type=Path),
               help="Also (or only) write each chart to a file in DIR (created if missing), for slides.")
 @click.option("--format", "fmt", type=click.Choice(["svg", "png"]), default=None,
               help="The chart files' format with --charts (default svg).")

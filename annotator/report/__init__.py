@@ -10,11 +10,9 @@ from typing import TYPE_CHECKING
 from .data import Options, ReportData, ReportError, gather
 
 if TYPE_CHECKING:
-    from ..codebook import Codebook
-    from ..store import Store
     from .charts import Chart
 
-__all__ = ["Options", "ReportData", "ReportError", "gather", "report_page", "drawn_charts"]
+__all__ = ["Options", "ReportData", "ReportError", "gather", "drawn_charts"]
 
 
 def drawn_charts(data: ReportData, fmt: str = "svg") -> list[tuple[Chart, str | bytes]]:
@@ -23,11 +21,3 @@ def drawn_charts(data: ReportData, fmt: str = "svg") -> list[tuple[Chart, str | 
 
     draw = to_svg if fmt == "svg" else to_png
     return [(chart, draw(chart)) for chart in charts(data)]
-
-
-def report_page(store: Store, book: Codebook, options: Options) -> tuple[str, ReportData]:
-    """The report as one HTML page, and the data it shows."""
-    from .html import page
-
-    data = gather(store, book, options)
-    return page(data, drawn_charts(data)), data  # type: ignore[arg-type]

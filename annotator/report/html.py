@@ -9,6 +9,7 @@ are made only from ``http(s)://`` addresses.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -47,14 +48,23 @@ def esc(value: Any) -> str:
     return html.escape(printable("" if value is None else str(value)), quote=True)
 
 
-def link(url: str | None, text: str | None = None) -> str:
-    """A link for an ``http(s)://`` address; anything else stays text."""
-    if not url:
+URL = re.compile(r"""https?://[^\s<>"'()\[\]]+[^\s<>"'()\[\].,;:!?]""", re.IGNORECASE)
+
+
+def linked(text: str | None) -> str:
+    """Text (a source: "Reuters, 2012-01-20: http://...") escaped, with each ``http(s)://``
+    address in it made a link; nothing else (``javascript:``, ``data:``) ever becomes one."""
+    if not text:
         return ""
-    shown = esc(text if text is not None else url)
-    if url.lower().startswith(("http://", "https://")):
-        return f'<a href="{esc(url)}" rel="noopener noreferrer">{shown}</a>'
-    return shown
+    clean = printable(text)
+    out, at = [], 0
+    for match in URL.finditer(clean):
+        out.append(html.escape(clean[at:match.start()], quote=True))
+        url = html.escape(match.group(), quote=True)
+        out.append(f'<a href="{url}" rel="noopener noreferrer">{url}</a>')
+        at = match.end()
+    out.append(html.escape(clean[at:], quote=True))
+    return "".join(out)
 
 
 def outlet_anchor(outlet_id: str | None) -> str:
@@ -125,7 +135,7 @@ def outlet_card(outlet: Outlet) -> str:
             return flagged(field, none)
         items = []
         for e in entries:
-            source = f" — source: {link(e.source)}" if e.source else ""
+            source = f" — source: {linked(e.source)}" if e.source else ""
             mark = ' <span class="unverified">(unverified)</span>' if not e.verified else ""
             items.append(f"<li>{describe(e)}{mark}{source}</li>")
         return f"<ul>{''.join(items)}</ul>"
@@ -138,7 +148,7 @@ def outlet_card(outlet: Outlet) -> str:
              ("ratings", sourced(outlet.ratings, "ratings", "none recorded",
                                  lambda r: f"{esc(r.rater)} ({esc(r.scale)}): <b>{esc(r.value)}</b>, as of {esc(r.as_of)}"))]
     if outlet.sources:
-        facts.append(("sources", " · ".join(link(s) for s in outlet.sources)))
+        facts.append(("sources", " · ".join(linked(s) for s in outlet.sources)))
     rows = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in facts)
     return (f'<article class="outlet" id="{outlet_anchor(outlet.id)}"><h3>{esc(outlet.name)}</h3>'
             f'<dl class="facts">{rows}</dl></article>')
