@@ -15,7 +15,6 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from ..agreement import MIN_UNITS, Item, item_kappas, items, matrix_alpha
-from ..codebook import Kind
 from ..compare import answers_table, read_story, term_uses_table, terms_table
 from ..stats import ALL, Counting, StatsContext, answers_by_outlet, concept_variants, header, labels_by_outlet, \
     make_context
@@ -106,7 +105,7 @@ def gather(store: Store, book: Codebook, options: Options) -> ReportData:
     labels, concepts, answers = labels_by_outlet(ctx), concept_variants(ctx), answers_by_outlet(ctx)
     concept = _chosen_concept(book, concepts, options.concept)
     voice = _concept_voice(book, concept)
-    stories, left_out = _stories(store, book, options)
+    stories, left_out = _stories(store, book, ctx.scope, options.max_stories)
     alphas = alpha_rows(store, book, ctx.scope, options.draws)
     gold, gold_note = _against_gold(store, book, ctx.scope, options.counting)
     used = {r["outlet_id"] for t in (labels, concepts, answers) for r in t.records()}
@@ -169,20 +168,22 @@ def over_time(ctx: StatsContext, concept: str, voice: str) -> list[dict[str, Any
     return rows
 
 
-def _stories(store: Store, book: Codebook, options: Options) -> tuple[list[StoryPart], int]:
-    """``annotator compare``'s tables for each story (the one asked for, else the first
-    ``max_stories``), and how many stories were left out."""
+def _stories(store: Store, book: Codebook, scope: TagScope, most: int) -> tuple[list[StoryPart], int]:
+    """``annotator compare``'s tables for each story with an annotated article in the scope
+    (the first ``most`` of them), and how many such stories were left out. A story is
+    compared whole, as ``compare`` does: all its current articles, whatever their dates."""
     from ..lexicon import Matcher
 
-    ids = [options.story] if options.story is not None else [r.id for r in store.stories()]
+    annotated = {row[0] for row in store.unit_counts(["story"], scope) if row[0] is not None}
+    ids = [r.id for r in store.stories() if r.id in annotated]
     matcher = Matcher(book)
     parts = []
-    for story in ids[:options.max_stories]:
+    for story in ids[:most]:
         articles = read_story(store, story, matcher)
         if articles:
             parts.append(StoryPart(story, terms_table(book, articles), term_uses_table(book, articles),
                                    answers_table(book, articles)))
-    return parts, max(len(ids) - options.max_stories, 0)
+    return parts, max(len(ids) - most, 0)
 
 
 def alpha_interval(item: Item, draws: int = DRAWS, seed: int = 0) -> tuple[float | None, float | None, str]:
@@ -240,7 +241,3 @@ def _against_gold(store: Store, book: Codebook, scope: TagScope, counting: Count
     return [], (f"no annotations by the adjudicator {gold!r} in this selection, so there is no agreement with gold "
                 "to show (an adjudicator tags under that name; see --adjudicator)")
 
-
-def span_label_order(book: Codebook) -> list[str]:
-    """Span labels' full names in codebook order (a chart's axis order)."""
-    return [f"{c.name} › {label.name}" for c in book.categories if c.kind is Kind.span for label in c.labels]

@@ -202,7 +202,8 @@ def _section(key: str, body: str) -> str:
 
 def _stories(data: ReportData, by_story: dict[str, tuple[Chart, str]]) -> str:
     if not data.stories:
-        return '<p class="note">no story in this selection (stories are given at import: story: ID)</p>'
+        return ('<p class="note">no story with annotated articles in this selection (stories are given at import: '
+                'story: ID)</p>')
     out = []
     for part in data.stories:
         drawn = by_story.get(part.story)
