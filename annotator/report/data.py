@@ -187,19 +187,25 @@ def _stories(store: Store, book: Codebook, scope: TagScope, most: int) -> tuple[
 
 
 def alpha_interval(item: Item, draws: int = DRAWS, seed: int = 0) -> tuple[float | None, float | None, str]:
-    """A percentile bootstrap interval (95%) of the item's alpha: articles coded by two or
-    more annotators drawn with replacement, alpha recomputed on each draw. Draws where alpha
-    is undefined (every value the same) are left out; when they are more than a tenth, no
-    interval is given, and the note says why. Seeded: the same data give the same interval."""
+    """A percentile bootstrap interval (95%) of the item's alpha: the articles coded by two
+    or more annotators drawn with replacement, alpha recomputed on each draw. Draws where
+    alpha is undefined (every value the same) are left out; when they are more than a tenth,
+    no interval is given, and the note says why. Seeded: the same data give the same interval.
+
+    Articles whose codings give the same value counts are alike to alpha, so a draw is a
+    multinomial count of each such pattern, and alpha is computed from the patterns'
+    coincidences weighted by those counts (:func:`weighted_alpha`)."""
     import numpy as np
 
     rows = item.matrix[(item.matrix >= 0).sum(axis=1) >= 2]
     if len(rows) < MIN_UNITS or draws < 1:
         return None, None, ""
+    counts = np.stack([(rows == v).sum(axis=1) for v in range(len(item.values))], axis=1)
+    patterns, seen = np.unique(counts, axis=0, return_counts=True)
     rng = np.random.default_rng(seed)
     found = []
-    for _ in range(draws):
-        alpha = matrix_alpha(rows[rng.integers(0, len(rows), len(rows))], item.values, item.level).alpha
+    for weights in rng.multinomial(len(rows), seen / seen.sum(), size=draws):
+        alpha = weighted_alpha(patterns, weights, item.level)
         if alpha is not None:
             found.append(alpha)
     if len(found) < MIN_DEFINED * draws:
@@ -207,6 +213,32 @@ def alpha_interval(item: Item, draws: int = DRAWS, seed: int = 0) -> tuple[float
     tail = (1 - CONFIDENCE) / 2
     low, high = np.quantile(found, [tail, 1 - tail])
     return float(low), float(high), ""
+
+
+def weighted_alpha(patterns: Any, weights: Any, level: str) -> float | None:
+    """Krippendorff's alpha (nominal or ordinal) of units given as value-count ``patterns``
+    (pattern × value, each pattern with two or more values) each occurring ``weights`` times;
+    None when fewer than two values occur. Equal to ``krippendorff.alpha`` on the units
+    written out one by one (tests/test_report.py checks it)."""
+    import numpy as np
+
+    patterns = np.asarray(patterns, dtype=float)
+    pairable = patterns.sum(axis=1)
+    per_pattern = (patterns[:, :, None] * patterns[:, None, :]
+                   - patterns[:, :, None] * np.eye(patterns.shape[1])[None]) / (pairable - 1)[:, None, None]
+    observed = np.tensordot(np.asarray(weights, dtype=float), per_pattern, axes=1)
+    n_v = observed.sum(axis=0)
+    if (n_v > 0).sum() < 2:
+        return None
+    expected = (np.outer(n_v, n_v) - np.diag(n_v)) / (n_v.sum() - 1)
+    index = np.arange(len(n_v))
+    if level == "ordinal":  # (sum of n_g from c to k, minus half of n_c and n_k) squared
+        low, high = np.minimum.outer(index, index), np.maximum.outer(index, index)
+        cumulative = np.concatenate([[0.0], np.cumsum(n_v)])
+        distance = (cumulative[high + 1] - cumulative[low] - (n_v[low] + n_v[high]) / 2) ** 2
+    else:
+        distance = (index[:, None] != index[None, :]).astype(float)
+    return float(1 - (observed * distance).sum() / (expected * distance).sum())
 
 
 def alpha_rows(store: Store, book: Codebook, scope: TagScope, draws: int = DRAWS) -> list[AlphaRow]:
