@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 import click
 from rich.text import Text
 
-from .cli_common import codebook_option, fail, load_codebook_or_fail, make_console, partial_date, store_command
+from .cli_common import (codebook_option, fail, load_codebook_or_fail, make_console, partial_date, reader_gone,
+                         store_command)
 from .cli_reports import _known_annotators
 from .normalize import printable
 from .paths import display_path
@@ -24,8 +25,8 @@ DEFAULT_OUT = Path("report.html")
 
 @click.command("report")
 @click.option("--out", "out_path", type=click.Path(path_type=Path, dir_okay=False),
-              help=f"The HTML file (whole or not at all; default {DEFAULT_OUT} unless --charts is given).")
-@click.option("--charts", "charts_dir", type=click.Path(path_type=Path),
+              help=f"The HTML file (whole or not at all; - for standard output; default {DEFAULT_OUT} unless --charts is given).")
+@click.option("--charts", "charts_dir", type=click.Path(path_type=Path), metavar="DIR",
               help="Also (or only) write each chart to a file in DIR (created if missing), for slides.")
 @click.option("--format", "fmt", type=click.Choice(["svg", "png"]), default=None,
               help="The chart files' format with --charts (default svg).")
@@ -71,7 +72,8 @@ def report(store: Store, out_path: Path | None, charts_dir: Path | None, fmt: st
     console = make_console()
     if out_path is not None:
         _write_html(out_path, page(data, drawn_charts(data, "svg")))  # type: ignore[arg-type]
-        console.print(Text(f"Wrote the report to {display_path(out_path)}"))
+        if str(out_path) != "-":  # (--out -: the page itself is the output)
+            console.print(Text(f"Wrote the report to {display_path(out_path)}"))
     if charts_dir is not None:
         written = _write_chart_files(charts_dir, drawn_charts(data, fmt or "svg"), fmt or "svg")
         console.print(Text(f"Wrote {written} chart(s) to {display_path(charts_dir)}"))
@@ -84,6 +86,8 @@ def _write_html(path: Path, text: str) -> None:
         with output_file(path) as out:
             out.write(text)
     except OSError as exc:
+        if str(path) == "-" and reader_gone(exc):
+            raise  # `annotator report --out - | head`: ends quietly
         fail(f"--out {display_path(path)}: cannot write ({exc.strerror or exc})")
 
 
