@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 WIDTH = 520
 ROW = 22  # pixels per bar or cell row
 ALPHA_BARS = (0.667, 0.8)  # Krippendorff's bars for tentative and firm conclusions
-SIDE_COLORS = {"kremlin": "#c0392b", "ukraine-west": "#2471a3", "neutral": "#7f8c8d"}
+VOICES = ["own", "quoted", "scare-quoted"]  # the default codebook's voices, in its order
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,17 @@ def _name(value: Any) -> str:
 
 def _affiliation_order() -> list[str]:
     return [a.value for a in StateAffiliation]
+
+
+def _in_order(found: list[str], known: list[str]) -> list[str]:
+    """``found`` (names as shown) in the codebook's order ``known`` (raw names), others after."""
+    rank = {_name(k): i for i, k in enumerate(known)}
+    return sorted(dict.fromkeys(found), key=lambda name: rank.get(name, len(rank)))
+
+
+def _outlet_label(data: ReportData, outlet_id: str | None, name: str | None) -> str:
+    """"Press TV · state-owned": an outlet as the charts name it."""
+    return f"{_name(name)} · {data.affiliation.get(outlet_id or '', 'unknown')}"
 
 
 def _outlet_order(data: ReportData, outlet_ids: set[str | None], names: dict[str | None, str]) -> list[str]:
@@ -101,13 +112,12 @@ def variant_charts(alt: Any, data: ReportData) -> list[Chart]:
     concepts = list(dict.fromkeys(r["concept"] for r in rows))
     for concept in concepts:
         mine = [r for r in rows if r["concept"] == concept]
-        voices = [v for v in dict.fromkeys(r["voice"] for r in mine) if v not in (ALL, NO_VOICE)] or [ALL]
-        names = {r["outlet_id"]: f"{_name(r['outlet'])} · {data.affiliation.get(r['outlet_id'] or '', 'unknown')}"
-                 for r in mine}
+        voices = _in_order([r["voice"] for r in mine if r["voice"] not in (ALL, NO_VOICE)], VOICES) or [ALL]
+        names = {r["outlet_id"]: _outlet_label(data, r["outlet_id"], r["outlet"]) for r in mine}
         values = [{"outlet": names[r["outlet_id"]], "voice": r["voice"], "variant": _name(r["variant_name"]),
                    "side": _name(r["alignment"]), "tags": r["tags"], "share": r["share_in_concept"]}
                   for r in mine if r["voice"] in voices]
-        variants = list(dict.fromkeys(v["variant"] for v in values))
+        variants = _in_order([v["variant"] for v in values], data.variant_order.get(concept, []))
         for v in values:
             v["rank"] = variants.index(v["variant"])  # stacked in the lexicon's order
         bars = alt.Chart(alt.Data(values=values)).mark_bar().encode(
@@ -133,7 +143,7 @@ def rates_chart(alt: Any, data: ReportData) -> Chart | None:
     rows = [r for r in data.labels.records() if r["voice"] == ALL]
     if not rows:
         return None
-    names = {r["outlet_id"]: _name(r["outlet"]) for r in rows}
+    names = {r["outlet_id"]: _outlet_label(data, r["outlet_id"], r["outlet"]) for r in rows}
     values = [{"outlet": names[r["outlet_id"]], "label": _name(f"{r['category_name']} › {r['label_name']}"),
                "rate": r["per_1000_words"], "tags": r["tags"]} for r in rows]
     labels = list(dict.fromkeys(v["label"] for v in values))
@@ -156,10 +166,10 @@ def answer_charts(alt: Any, data: ReportData) -> list[Chart]:
     out = []
     for question in dict.fromkeys(r["question"] for r in rows):
         mine = [r for r in rows if r["question"] == question]
-        names = {r["outlet_id"]: _name(r["outlet"]) for r in mine}
+        names = {r["outlet_id"]: _outlet_label(data, r["outlet_id"], r["outlet"]) for r in mine}
         values = [{"outlet": names[r["outlet_id"]], "answer": _name(r["answer_name"]), "articles": r["articles"],
                    "answered": r["answered"], "share": r["share"]} for r in mine]
-        answers = list(dict.fromkeys(v["answer"] for v in values))
+        answers = _in_order([v["answer"] for v in values], data.answer_order.get(question, []))
         for v in values:
             v["rank"] = answers.index(v["answer"])  # stacked in the codebook's order
         chart = alt.Chart(alt.Data(values=values)).mark_bar().encode(
@@ -183,7 +193,7 @@ def over_time_chart(alt: Any, data: ReportData) -> Chart | None:
         return None
     values = [{"month": r["month"] + "-01", "outlet": _name(r["outlet"]), "variant": _name(r["variant_name"]),
                "tags": r["tags"], "share": r["share_in_concept"]} for r in data.over_time]
-    variants = list(dict.fromkeys(v["variant"] for v in values))
+    variants = _in_order([v["variant"] for v in values], data.variant_order.get(data.concept or "", []))
     chart = alt.Chart(alt.Data(values=values)).mark_line(point=True).encode(
         x=alt.X("month:T", timeUnit="yearmonth", title="month published"),
         y=alt.Y("share:Q", title="share of the concept", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),

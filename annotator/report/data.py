@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from ..agreement import MIN_UNITS, Item, item_kappas, items, matrix_alpha
+from ..codebook import Kind
 from ..compare import answers_table, read_story, term_uses_table, terms_table
 from ..stats import ALL, Counting, StatsContext, answers_by_outlet, concept_variants, header, labels_by_outlet, \
     make_context
@@ -95,6 +96,8 @@ class ReportData:
     gold_note: str
     outlets: list[Outlet]
     affiliation: dict[str, str]  # outlet id -> state affiliation ("unknown" when not in the registry)
+    answer_order: dict[str, list[str]] = field(default_factory=dict)  # question id -> answer names, codebook order
+    variant_order: dict[str, list[str]] = field(default_factory=dict)  # concept id -> variant names, lexicon order
 
 
 def gather(store: Store, book: Codebook, options: Options) -> ReportData:
@@ -113,9 +116,13 @@ def gather(store: Store, book: Codebook, options: Options) -> ReportData:
     outlets = sorted((o for o in store.outlets() if o.id in used), key=lambda o: o.name.lower())
     affiliation = {outlet_id: "unknown" for outlet_id in used if outlet_id is not None}
     affiliation.update({o.id: o.state_affiliation.value for o in outlets})
+    answer_order = {c.id: [ctx.names.label(c.id, label.id) for label in c.labels]
+                    for c in book.categories if c.kind is Kind.article}
+    variant_order = {x.concept: [ctx.names.variant(c.id, x.concept, v.id) for v in x.variants]
+                     for c in book.categories for x in c.lexicon}
     return ReportData(facts, labels, concepts, answers, concept, ctx.names.concept(concept) if concept else "",
                       voice, over_time(ctx, concept, voice) if concept else [], stories, left_out, alphas, gold,
-                      gold_note, outlets, affiliation)
+                      gold_note, outlets, affiliation, answer_order, variant_order)
 
 
 def _chosen_concept(book: Codebook, concepts: ResultTable, wanted: str | None) -> str | None:
