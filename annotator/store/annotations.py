@@ -79,11 +79,14 @@ class AnnotationQueries(Connection):
         return "in progress" if tags else "new"
 
     def progress(self, annotator: str) -> tuple[int, int]:
-        """(done, total) current articles for one annotator."""
-        total = self.count_articles()
+        """(done, total) current articles for one annotator: of those assigned to them when
+        they have assignments (``annotator assign``), else of all."""
+        assigned = self.conn.execute("SELECT 1 FROM assignments WHERE annotator = ? LIMIT 1", [annotator]).fetchone()
+        mine = "AND a.id IN (SELECT g.article_id FROM assignments g WHERE g.annotator = ?)" if assigned else ""
+        total = self.count_articles(assigned=annotator if assigned else None)
         done = self.conn.execute(
             "SELECT count(*) FROM article_status s JOIN articles a ON a.id = s.article_id "
-            "WHERE s.annotator = ? AND s.status = 'done' AND a.current = 1", [annotator]
+            f"WHERE s.annotator = ? AND s.status = 'done' AND a.current = 1 {mine}", [annotator, *([annotator] if assigned else [])]
         ).fetchone()[0]
         return done, total
 

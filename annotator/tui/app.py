@@ -81,7 +81,8 @@ class AnnotatorApp(OneLineErrors, App):
             return
         from ..lexicon import Matcher
 
-        self.post_message(Opened(session, Matcher(session.codebook), session.store.has_annotations(session.annotator)))
+        self.post_message(Opened(session, Matcher(session.codebook), session.store.has_annotations(session.annotator),
+                                 session.store.has_assignments(session.annotator)))
 
     def _open_failed(self, message: str) -> None:
         self.open_error = message
@@ -101,7 +102,7 @@ class AnnotatorApp(OneLineErrors, App):
             self.set_keymap(self.keymap)
         self.ready = True
         self.annotate.start(session.store, session.annotator, session.codebook, message.matcher, message.has_tagged,
-                            self.keymap, asking_name=session.name_from_login)
+                            self.keymap, asking_name=session.name_from_login, has_assignments=message.has_assignments)
         if session.name_from_login:
             self._ask_name_first()  # (then the story asked for, signed with the name given)
         else:

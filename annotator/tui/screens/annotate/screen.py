@@ -80,7 +80,7 @@ class AnnotateScreen(TagActions, MovingActions, ReadingWorkers, Drawing, Screen)
         self.in_list = True
         self.current_tag: str | None = None
         self.history = History()  # this session's undo and redo
-        self.filters: dict[str, Any] = {"search": None, "status": None, "publisher": None}
+        self.filters: dict[str, Any] = {"search": None, "status": None, "publisher": None, "assigned": None}
         self.bound_label_keys: dict[str, tuple[Category, Any]] = {}
         self.pane = "card"  # the part of the side pane shown on a small terminal (see ...widgets.side_tabs)
         self.has_tagged = False
@@ -100,6 +100,9 @@ class AnnotateScreen(TagActions, MovingActions, ReadingWorkers, Drawing, Screen)
         self.search = Input(placeholder="search titles and texts  (/)", id="search", compact=True)
         self.status_filter: Select = Select([], prompt="any status", id="status-filter", compact=True)
         self.outlet_filter: Select = Select([], prompt="any outlet", id="outlet-filter", compact=True)
+        self.assigned_filter: Select = Select([(Text("assigned to me"), "mine"), (Text("all articles"), "all")],
+                                              allow_blank=False, id="assigned-filter", compact=True)
+        self.assigned_filter.display = False  # shown when articles are assigned (annotator assign)
         self.articles = ArticleList(id="articles")
         self.head, self.view, self.hint = ArticleHead(id="article-head"), ArticleView(id="text"), Static(id="hint")
         self.side_tabs, self.card = SideTabs(id="side-tabs"), OutletCard(id="outlet-card")
@@ -115,6 +118,7 @@ class AnnotateScreen(TagActions, MovingActions, ReadingWorkers, Drawing, Screen)
                 yield self.search
                 yield self.status_filter  # filled once open
                 yield self.outlet_filter
+                yield self.assigned_filter
                 yield self.articles
             with Vertical(id="reader"):
                 yield self.head
@@ -142,10 +146,12 @@ class AnnotateScreen(TagActions, MovingActions, ReadingWorkers, Drawing, Screen)
         self.view.focus()
 
     def start(self, store: Store, annotator: str, codebook: Codebook, matcher: Matcher, has_tagged: bool,
-              keymap: dict[str, str], asking_name: bool = False) -> None:
+              keymap: dict[str, str], asking_name: bool = False, has_assignments: bool = False) -> None:
         """The session is open: bind the codebook's label keys (beside the actions' keys as
         ``keymap`` sets them) and open where this annotator left off. ``asking_name``: the
-        first-start dialog is asking who annotates (what opens meanwhile is not noted as theirs)."""
+        first-start dialog is asking who annotates (what opens meanwhile is not noted as theirs).
+        ``has_assignments``: articles are assigned to this annotator; the list shows those (the
+        filter beside the outlet's widens it)."""
         from ....naming import Names  # (after the first frame: it imports the codebook)
         from ....store import STATUSES
 
@@ -162,6 +168,9 @@ class AnnotateScreen(TagActions, MovingActions, ReadingWorkers, Drawing, Screen)
             bind_key(self, key, f"tag('{category.id}', '{label.id}')", plain(label.name))
             self.bound_label_keys[key] = (category, label)
         self.status_filter.set_options([(Text(s), s) for s in STATUSES])
+        if has_assignments:
+            self.filters["assigned"] = annotator
+            self.assigned_filter.display = True
         self.label_keys.show(codebook, self.bound_label_keys)
         self.head.set_content(Text(""))
         self.ready = True
@@ -335,6 +344,8 @@ class AnnotateScreen(TagActions, MovingActions, ReadingWorkers, Drawing, Screen)
         if name == self.annotator:
             return
         self.annotator = name
+        if self.filters["assigned"] is not None:  # "assigned to me" is now the new name's
+            self.filters["assigned"] = name
         if self.store is not None:
             self.store.actor = name  # the history of each change names who made it
         self.history.clear()
