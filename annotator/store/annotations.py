@@ -90,6 +90,22 @@ class AnnotationQueries(Connection):
         ).fetchone()[0]
         return done, total
 
+    def add_active_time(self, article_id: str, annotator: str, seconds: float) -> None:
+        """Add one visit's active seconds to an annotator's time on an article."""
+        with self._write() as conn:
+            conn.execute("INSERT INTO active_time (article_id, annotator, seconds, visits, updated) VALUES (?,?,?,1,?) "
+                         "ON CONFLICT(article_id, annotator) DO UPDATE SET seconds = seconds + excluded.seconds, "
+                         "visits = visits + 1, updated = excluded.updated", [article_id, annotator, seconds, utc_now()])
+
+    def active_times(self) -> dict[str, list[float]]:
+        """annotator → the active seconds they spent on each current article they opened."""
+        result: dict[str, list[float]] = {}
+        for annotator, seconds in self.conn.execute(
+                "SELECT t.annotator, t.seconds FROM active_time t JOIN articles a ON a.id = t.article_id "
+                "WHERE a.current = 1 ORDER BY t.annotator"):
+            result.setdefault(annotator, []).append(seconds)
+        return result
+
     def has_annotations(self, annotator: str) -> bool:
         """Has this annotator ever made a tag, an answer or a note (deleted ones count)?"""
         return self.conn.execute("SELECT 1 FROM annotations WHERE annotator = ? LIMIT 1", [annotator]).fetchone() is not None

@@ -9,6 +9,7 @@ shows a change only after it is committed (:mod:`.tag_actions`).
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from functools import partial
@@ -21,6 +22,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Select, Static
 
+from ....active_time import ActiveTime
 from ....normalize import clean_line
 from ....tagging import History
 from ...keys import ACTION_HELP, ACTIONS, SESSION_ACTIONS, key_for, key_set, markup_key, plain
@@ -80,6 +82,8 @@ class AnnotateScreen(TagActions, MovingActions, ReadingWorkers, Drawing, Screen)
         self.in_list = True
         self.current_tag: str | None = None
         self.history = History()  # this session's undo and redo
+        self.clock = ActiveTime()  # time on task of the open article
+        self.now = time.monotonic  # its clock (tests give their own)
         self.filters: dict[str, Any] = {"search": None, "status": None, "publisher": None, "assigned": None}
         self.bound_label_keys: dict[str, tuple[Category, Any]] = {}
         self.pane = "card"  # the part of the side pane shown on a small terminal (see ...widgets.side_tabs)
@@ -233,6 +237,7 @@ class AnnotateScreen(TagActions, MovingActions, ReadingWorkers, Drawing, Screen)
         self.article, self.publisher, self.original = message.article, message.publisher, message.original
         if not self.asking_name:  # (under the login name, before the person says who they are: not kept)
             self.writer.submit(self._note_opened, self.annotator, message.article.id)
+        self._keep_time(self.clock.open(None if self.asking_name else message.article.id, self.now()))
         self.tags, self.rejected = message.tags, message.rejected
         self.all_suggestions = message.suggestions or []
         self.suggestions_pending = message.suggestions is None
@@ -343,7 +348,9 @@ class AnnotateScreen(TagActions, MovingActions, ReadingWorkers, Drawing, Screen)
         """Show this annotator's tags, status and place from now on (their undo history starts empty)."""
         if name == self.annotator:
             return
+        self.start_clock()  # (what was spent so far is the previous name's)
         self.annotator = name
+        self.start_clock()
         if self.filters["assigned"] is not None:  # "assigned to me" is now the new name's
             self.filters["assigned"] = name
         if self.store is not None:
@@ -354,6 +361,32 @@ class AnnotateScreen(TagActions, MovingActions, ReadingWorkers, Drawing, Screen)
         self.reset_list(open_first=True, resume=True)
         self._update_topbar()
         self.notify(f"Signing tags as {name}.", markup=False, timeout=3)
+
+    # -- time on task -----------------------------------------------------------------------
+
+    def note_activity(self) -> None:
+        """A key press, click or scroll anywhere in the app: the open article's time goes on."""
+        self.clock.activity(self.now())
+
+    def start_clock(self) -> None:
+        """Time the open article from now for the annotator named now (keeping what went before)."""
+        article_id = self.article.id if self.article is not None and not self.asking_name else None
+        self._keep_time(self.clock.open(article_id, self.now()))
+
+    def stop_clock(self) -> None:
+        """Leaving (quitting): keep the open article's time."""
+        self._keep_time(self.clock.close(self.now()))
+
+    def _keep_time(self, spent: tuple[str, float] | None) -> None:
+        if spent is not None and self.store is not None and self.annotator:
+            self.writer.submit(self._add_active_time, self.annotator, *spent)
+
+    def _add_active_time(self, annotator: str, article_id: str, seconds: float) -> None:
+        """(writer thread) Only the time is lost when the database cannot take it (read-only, locked)."""
+        try:
+            self.store.add_active_time(article_id, annotator, seconds)
+        except Exception:  # noqa: BLE001
+            pass
 
     def _show_who(self, has_tagged: bool, progress: tuple[int, int]) -> None:
         self.has_tagged = has_tagged
