@@ -28,7 +28,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
-from .story_features import QUOTE_WORDS, Features, article_source, entity_counts, features, shared_quotations
+from .story_features import (
+    QUOTE_WORDS, Features, article_source, entity_counts, features, fold, shared_quotations,
+)
 
 DEFAULT_WINDOW = 3  # days
 DEFAULT_MIN_SCORE = 0.2
@@ -37,6 +39,7 @@ COMMON_SHARE = 0.05  # an entity in more than this share of the articles ...
 COMMON_FLOOR = 50  # ... and in more than this many finds no pairs (it still counts in the score)
 IDF_PRIOR = 10  # articles assumed not to name an entity, besides those compared (small corpora)
 SLUG_ENTITIES = 4  # entities in a suggested story id
+_TITLE_WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
 
 
 class ArticleValues(Protocol):
@@ -225,8 +228,13 @@ def group_id(article_ids: Iterable[str]) -> str:
     return hashlib.sha256("\n".join(sorted(article_ids)).encode()).hexdigest()[:8]
 
 
+def title_keys(title: str) -> set[str]:
+    """The folded words of a title (entities named in titles make the story id)."""
+    return {fold(part) for word in _TITLE_WORD_RE.findall(title) for part in word.split("-")}
+
+
 def story_slug(written: Sequence[str], group: str, taken: set[str]) -> str:
-    """A story id from a group's most shared entities (as written): the first
+    """A story id from a group's entities (as written, those most titles name first): the first
     :data:`SLUG_ENTITIES`, leaving out one that extends another (``Russian`` after
     ``Russia``); with the group id added when a story of that id exists."""
     chosen: list[str] = []
@@ -259,8 +267,10 @@ def explain(group: Group, articles: Iterable[ArticleValues], taken: set[str] = f
             _, surfaces = entity_counts(article_source(values.title, values.text))
             for key in cand.features.entities:
                 written.setdefault(key, surfaces.get(key, key))
+    in_titles = Counter(key for c in group.articles for key in title_keys(c.title))
+    ranked = sorted(group.entities, key=lambda kn: -in_titles[kn[0]])  # stable: then most named, rarer
+    group.story = story_slug([written.get(k, k) for k, _ in ranked], group.id, set(taken))
     group.entities = [(written.get(k, k), n) for k, n in group.entities]
-    group.story = story_slug([name for name, _ in group.entities], group.id, set(taken))
     ordered = [texts[c.id].text for c in group.articles if c.id in texts]
     group.quotes = shared_quotations(ordered, quote_words) if any(link.shared_quotes for link in group.links) else []
     return group
