@@ -34,6 +34,7 @@ from array import array
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 MAX_ENTITIES = 25  # salient entities kept per article
 MIN_ENTITIES = 8  # filled up to this many with entities named once
@@ -50,7 +51,7 @@ _QUOTE_RES = (
     re.compile(r"‘([^’\n]{1,3000})’(?!\w)"),
 )
 _WORD_RE = re.compile(r"\w+")
-_DOUBLED_RE = re.compile(r"(.)\1+")
+_DOUBLED_RE = re.compile(r"([^\W\d_])\1+")
 _POSSESSIVE_RE = re.compile(r"['’]s?$")
 
 # Capitalised by position or by office, never entities (folded forms).
@@ -87,6 +88,7 @@ class Features:
     quotes: array  # array('I') of shingle hashes, sorted, unique
 
 
+@lru_cache(maxsize=200_000)
 def fold(word: str) -> str:
     """A word as entities and quotations are compared: lower case, no accents, no
     possessive, doubled letters single (``Zelenskyy's`` → ``zelensky``)."""
@@ -99,65 +101,61 @@ def fold(word: str) -> str:
 _STOPWORDS = frozenset(fold(w) for w in _STOPWORDS_WRITTEN.split())
 
 
-def _is_capitalised(token: str) -> bool:
-    return token[:1].isupper()
-
-
-def _is_title_case(line: str, words: list[str]) -> bool:
-    """A line written in title case (a headline, navigation): most of at least four words capitalised."""
-    return len(words) >= 4 and sum(map(_is_capitalised, words)) >= 0.7 * len(words)
-
-
-@dataclass(frozen=True, slots=True)
-class _Mention:
-    surface: str
-    initial: bool  # where any word would be capitalised
-    followed_by_capital: bool  # part of a run of capitalised words (a full name)
-
-
-def _mentions(text: str, lower_counts: Counter[str]) -> Iterator[_Mention]:
-    """Every capitalised word part of ``text``, and whether it stands where any word would be
-    capitalised (the start of a line, a sentence or a quotation, or a title-case line). Counts
-    the words written in lower case into ``lower_counts`` (folded)."""
+def _mentions(text: str, lower_counts: Counter[str]) -> Iterator[tuple[str, bool, bool]]:
+    """Every capitalised word part of ``text`` as (word, initial: it stands where any word would
+    be capitalised (the start of a line, a sentence or a quotation, or a title-case line),
+    followed: the next word is capitalised too (a full name)). Counts the words written in
+    lower case into ``lower_counts`` (as written)."""
     for line in text.split("\n"):
         tokens = list(_TOKEN_RE.finditer(line))
-        headline = _is_title_case(line, [t.group() for t in tokens])
-        for index, match in enumerate(tokens):
-            word = match.group()
-            if not _is_capitalised(word):
-                lower_counts[fold(word)] += 1
-                continue
+        if not tokens:
+            continue
+        words = [t.group() for t in tokens]
+        capitals = [i for i, w in enumerate(words) if w[0].isupper()]
+        if len(capitals) < len(words):
+            lower_counts.update(w for w in words if not w[0].isupper())
+        if not capitals:
+            continue
+        headline = len(words) >= 4 and len(capitals) >= 0.7 * len(words)
+        for index in capitals:
+            match, word = tokens[index], words[index]
             before = line[tokens[index - 1].end():match.start()].strip() if index else ""
             initial = headline or index == 0 or (bool(before) and before[-1] in _OPENERS)
-            after = tokens[index + 1] if index + 1 < len(tokens) else None
-            followed = (not headline and after is not None and _is_capitalised(after.group())
-                        and not line[match.end():after.start()].strip())
+            followed = (not headline and index + 1 < len(words) and words[index + 1][0].isupper()
+                        and not line[match.end():tokens[index + 1].start()].strip())
+            if "-" not in word:
+                yield word, initial, followed
+                continue
             for position, part in enumerate(word.split("-")):
-                if len(part) > 1 and _is_capitalised(part):
-                    yield _Mention(part, initial and position == 0, followed)
+                if len(part) > 1 and part[0].isupper():
+                    yield part, initial and position == 0, followed
 
 
 def entity_counts(text: str) -> tuple[Counter[str], dict[str, str]]:
     """The entities ``text`` names (folded keys, see the module docstring) with how often,
     and each key's surface form as first written, in order of first mention."""
+    written_lower: Counter[str] = Counter()
+    mentions = list(_mentions(text, written_lower))
     lower: Counter[str] = Counter()
-    mentions = list(_mentions(text, lower))
+    for word, n in written_lower.items():
+        lower[fold(word)] += n
     inside: set[str] = set()  # keys capitalised inside a sentence, or in a run of capitals
     keyed = []
-    for m in mentions:
-        key = fold(m.surface)
+    for surface, initial, followed in mentions:
+        key = fold(surface)
         if len(key) < 2 or key in _STOPWORDS:
             continue
-        keyed.append((key, m))
-        if not m.initial or m.followed_by_capital:
+        keyed.append((key, surface))
+        if not initial or followed:
             inside.add(key)
     capitalised = Counter(key for key, _ in keyed)
     counts: Counter[str] = Counter()
     surfaces: dict[str, str] = {}
-    for key, m in keyed:
-        if key in inside and (m.surface.isupper() or lower[key] < capitalised[key]):
+    for key, surface in keyed:
+        if key in inside and (surface.isupper() or lower[key] < capitalised[key]):
             counts[key] += 1
-            surfaces.setdefault(key, _POSSESSIVE_RE.sub("", m.surface))
+            if key not in surfaces:
+                surfaces[key] = _POSSESSIVE_RE.sub("", surface)
     return counts, surfaces
 
 
@@ -220,16 +218,18 @@ def shared_quotations(texts: list[str], size: int = QUOTE_WORDS) -> list[tuple[s
     for hashes in per_text:
         seen.update(hashes)
     shared_hashes = {h for h, n in seen.items() if n >= 2}
-    results: dict[str, int] = {}
+    results: dict[str, tuple[str, int]] = {}  # folded words: (as first written, texts quoting them)
     for text, hashes in zip(texts, per_text):
         if not shared_hashes.intersection(hashes):
             continue
         for quote in quotations(text):
             for run in _shared_runs(quote, shared_hashes, size):
-                if not any(run in known for known in results):
-                    first = _shingle_hash(quote_words(run)[:size])
-                    results[run] = sum(1 for hs in per_text if first in hs)
-    return sorted(results.items(), key=lambda item: (-len(item[0]), item[0]))
+                words = quote_words(run)
+                key = " ".join(words)
+                if not any(key in known for known in results):
+                    first = _shingle_hash(words[:size])
+                    results[key] = (run, sum(1 for hs in per_text if first in hs))
+    return sorted(results.values(), key=lambda item: (-len(item[0]), item[0]))
 
 
 def _shared_runs(quote: str, shared: set[int], size: int) -> Iterator[str]:

@@ -201,12 +201,13 @@ def suggest(articles: Iterable[ArticleValues], window: int = DEFAULT_WINDOW, min
     for index in range(len(cands)):
         if root(index) in linked:
             members[root(index)].append(index)
+    links_of: dict[int, list[Link]] = defaultdict(list)
+    for i, _, link in links:
+        links_of[root(i)].append(link)
     groups = []
-    for indexes in sorted(members.values(), key=lambda m: (-len(m), m[0])):
+    for top, indexes in sorted(members.items(), key=lambda item: (-len(item[1]), item[1][0])):
         chosen = sorted((cands[i] for i in indexes), key=_by_date)
-        ids = {c.id for c in chosen}
-        group_links = [link for i, _, link in links if cands[i].id in ids]
-        groups.append(Group(group_id(ids), "", chosen, group_links, _ranked_entities(chosen, weights)))
+        groups.append(Group(group_id(c.id for c in chosen), "", chosen, links_of[top], _ranked_entities(chosen, weights)))
     return Suggestions(groups, len(cands), len(pairs))
 
 
