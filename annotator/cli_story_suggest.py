@@ -71,9 +71,12 @@ def print_suggestions(store: Store, window: int, min_score: float, as_json: bool
             click.echo(json_escape_hidden(json.dumps(_group_json(group, names), ensure_ascii=False)))
         return
     console = make_console()
+    if not found.articles:
+        console.print(Text("No suggestion: every article has a story."))
+        return
     if not found.groups:
-        console.print(Text(f"No suggestion: no two of the {found.articles:,} articles without a story share enough "
-                           f"(window {window} days, --min-score {min_score:g})."))
+        console.print(Text(f"No suggestion: no two of the {found.articles:,} articles without a story share "
+                           f"enough (window {window} days, --min-score {min_score:g})."))
         return
     console.print(Text(f"{len(found.groups)} suggested {'story' if len(found.groups) == 1 else 'stories'} among "
                        f"{found.articles:,} articles without a story ({found.pairs_scored:,} pairs compared, window "
@@ -85,8 +88,8 @@ def print_suggestions(store: Store, window: int, min_score: float, as_json: bool
 
 
 def _print_group(console, group: Group, names: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
-    console.print(Text(f"\ngroup {group.id}  suggested story: {printable(group.story)}  ({len(group.articles)} articles)",
-                       style="bold"))
+    heading = f"\ngroup {group.id}  suggested story: {printable(group.story)}  ({len(group.articles)} articles)"
+    console.print(Text(heading, style="bold"))
     entities = ", ".join(f"{name} ({n})" for name, n in group.entities[:12])
     console.print(Text("  shared names: " + printable(entities or "none")))
     for quote, n in group.quotes[:3]:
@@ -95,7 +98,8 @@ def _print_group(console, group: Group, names: dict[str, str]) -> None:  # type:
     table = Table("article", "outlet", "date", "score", "title", show_edge=False, pad_edge=False, box=None)
     for article in group.articles:
         outlet = names.get(article.publisher or "", article.publisher or "unknown outlet")
-        table.add_row(Text(article.id), Text(printable(outlet)), Text(_date(article.published, article.published_approximate)),
+        when = _date(article.published, article.published_approximate)
+        table.add_row(Text(article.id), Text(printable(outlet)), Text(printable(when)),
                       f"{best.get(article.id, 0.0):.2f}", Text(printable(_shorten(article.title, TITLE_WIDTH))))
     console.print(table, soft_wrap=False)
 
@@ -114,8 +118,8 @@ def _group_json(group: Group, names: dict[str, str]) -> dict:
                       "best_score": best.get(a.id)} for a in group.articles],
         "entities": [{"name": name, "articles": n} for name, n in group.entities],
         "quotes": [{"text": quote, "articles": n} for quote, n in group.quotes],
-        "links": [{"first": link.first, "second": link.second, "score": link.score, "shared_quotes": link.shared_quotes}
-                  for link in group.links],
+        "links": [{"first": link.first, "second": link.second, "score": link.score,
+                   "shared_quotes": link.shared_quotes} for link in group.links],
     }
 
 
@@ -126,7 +130,8 @@ def _find_group(groups: list[Group], ref: str) -> Group:
     if len(matches) == 1:
         return matches[0]
     listed = ", ".join(g.id for g in groups[:10]) + (" …" if len(groups) > 10 else "")
-    what = f"several suggested groups start with {printable(ref)!r}" if matches else f"no suggested group {printable(ref)!r}"
+    what = (f"several suggested groups start with {printable(ref)!r}" if matches
+            else f"no suggested group {printable(ref)!r}")
     fail(f"{what} (groups now: {listed or 'none'}; run `annotator stories --suggest` with the same --window "
          "and --min-score to see them)")
     raise AssertionError  # unreachable

@@ -141,7 +141,8 @@ def _candidate_pairs(cands: Sequence[Candidate], window: int, common: set[str]) 
     for members in postings.values():
         if len(members) < 2:
             continue
-        dated = sorted((i for i in members if cands[i].span), key=lambda i: cands[i].span)  # type: ignore[arg-type,return-value]
+        dated = sorted((i for i in members if cands[i].span),
+                       key=lambda i: cands[i].span)  # type: ignore[arg-type,return-value]
         undated = [i for i in members if not cands[i].span]
         for position, i in enumerate(dated):
             last_day = cands[i].span[1] + window  # type: ignore[index]
@@ -207,7 +208,8 @@ def suggest(articles: Iterable[ArticleValues], window: int = DEFAULT_WINDOW, min
     groups = []
     for top, indexes in sorted(members.items(), key=lambda item: (-len(item[1]), item[1][0])):
         chosen = sorted((cands[i] for i in indexes), key=_by_date)
-        groups.append(Group(group_id(c.id for c in chosen), "", chosen, links_of[top], _ranked_entities(chosen, weights)))
+        entities = _ranked_entities(chosen, weights)
+        groups.append(Group(group_id(c.id for c in chosen), "", chosen, links_of[top], entities))
     return Suggestions(groups, len(cands), len(pairs))
 
 

@@ -73,8 +73,9 @@ class StoryQueries(Connection):
         last = -1
         while True:
             rows = self.conn.execute(
-                "SELECT a.rowid, a.id, a.publisher, a.title, a.published, a.published_approximate, a.text FROM articles a "
-                f"WHERE a.current = 1 AND a.story IS NULL AND a.rowid > ? AND {NOT_STAGED} ORDER BY a.rowid LIMIT ?",
+                "SELECT a.rowid, a.id, a.publisher, a.title, a.published, a.published_approximate, a.text "
+                f"FROM articles a WHERE a.current = 1 AND a.story IS NULL AND a.rowid > ? AND {NOT_STAGED} "
+                "ORDER BY a.rowid LIMIT ?",
                 [last, batch]).fetchall()
             if not rows:
                 return
