@@ -110,6 +110,30 @@ def test_accept_with_a_story_id_and_an_article_left_out(storyless):
     assert store.article(left_out).story is None
 
 
+def test_an_accepted_group_can_join_an_existing_story(storyless):
+    july = groups()[0]  # the two July 2025 reports
+    assert run("stories", "--suggest", "--accept", july["group"]).exit_code == 0
+    rest = groups("--window", DEMO_SPAN)
+    assert [len(g["articles"]) for g in rest] == [3]
+    result = run("stories", "--suggest", "--window", DEMO_SPAN, "--accept", rest[0]["group"], "--story", july["story"])
+    assert result.exit_code == 0 and "joining its 2 articles" in result.stdout
+    rows = [json.loads(line) for line in run("stories", "--json").stdout.splitlines()]
+    assert [(r["id"], r["articles"]) for r in rows] == [(july["story"], 5)]
+
+
+def test_assigning_a_story_is_all_or_nothing(storyless):
+    store = Store("annotations.db", mode="write")
+    first, second, third = sorted(demo_ids(storyless))[:3]
+    store.assign_story([first], "earlier")
+    with pytest.raises(ValueError, match=f"already in a story: {first} \\(earlier\\)"):
+        store.assign_story([second, first, third], "later")
+    with pytest.raises(ValueError, match="not current articles: nosuchid"):
+        store.assign_story([second, "nosuchid"], "later")
+    # nothing written by the refusals
+    assert {a.id for a in store.storyless_articles([first, second, third])} == {second, third}
+    assert store.story_article_ids("earlier") == [first] and store.story_article_ids("later") == []
+
+
 @pytest.mark.parametrize("args, code, words", [
     (["--accept", "zzzz9999"], 1, "no suggested group"),
     (["--accept", "1"], 1, "no suggested group"),
