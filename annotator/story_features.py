@@ -1,17 +1,17 @@
 """What suggested stories compare: an article's named entities and its quotations.
 
 No statistical model: the named-entity recognisers that work offline (spaCy's pipelines,
-GLiNER, NLTK's chunker) need model files of tens to hundreds of megabytes that are not
-on PyPI as maintained packages, and an import of 100,000 articles would wait on them. What
-reports of one event share is mostly their proper names (people, places, institutions)
-and the words they quote, and English marks both in the text, so a careful heuristic does:
+GLiNER, NLTK's chunker) need model files or data downloaded apart from their packages, and
+running them over 100,000 articles would take far longer than reading the text. What reports
+of one event share is mostly their proper names (people, places, institutions) and the words
+they quote, and English marks both in the text, so a careful heuristic does:
 
 * **Entities** are capitalised words (``Putin``, ``Kremlin``, ``RIA``) that are not common
   words capitalised by position. A word counts when it is capitalised somewhere inside a
   sentence; at the start of a sentence, a line or a quotation, or in a headline written in
   title case, it counts only when it is also capitalised elsewhere, or when the next word is
-  capitalised too (``Dmitry Peskov said``). Words the text also writes in lower case more
-  often (``Talks``/``talks``), function words, titles (``President``), months and weekdays
+  capitalised too (``Dmitry Peskov said``). Words the text also writes in lower case as
+  often or more (``Talks``/``talks``), function words, titles (``President``), months and weekdays
   are never entities. Hyphenated names are split (``Putin-Zelensky``). Entities are compared
   by their words, so "Vladimir Putin", "President Putin" and "Putin" share ``putin``; words are
   folded (case, accents, the possessive ``'s``, doubled letters), so "Zelenskyy" and
@@ -21,7 +21,7 @@ and the words they quote, and English marks both in the text, so a careful heuri
   ones named once (short texts).
 * **Quotations** are runs of text in double quotes (straight, curly, low-9, guillemets) or
   curly single quotes; two articles share one when both quote the same
-  :data:`QUOTE_WORDS` consecutive words (folded as entities are). They are kept as 32-bit
+  :data:`QUOTE_WORDS` consecutive words (folded as entities are). They are kept as 64-bit
   hashes of each run of that many words (*shingles*), so 100,000 articles fit in memory.
 """
 
@@ -85,7 +85,7 @@ class Features:
     hashes of its quoted word runs, sorted."""
 
     entities: tuple[str, ...]
-    quotes: array  # array('I') of shingle hashes, sorted, unique
+    quotes: array  # array('Q') of shingle hashes, sorted, unique
 
 
 @lru_cache(maxsize=200_000)
@@ -184,7 +184,7 @@ def quote_words(quote: str) -> list[str]:
 
 
 def _shingle_hash(words: list[str]) -> int:
-    return hash(" ".join(words)) & 0xFFFFFFFF
+    return hash(" ".join(words)) & 0xFFFFFFFFFFFFFFFF
 
 
 def quote_shingles(text: str, size: int = QUOTE_WORDS) -> array:
@@ -193,7 +193,7 @@ def quote_shingles(text: str, size: int = QUOTE_WORDS) -> array:
     for quote in quotations(text):
         words = quote_words(quote)
         hashes.update(_shingle_hash(words[i:i + size]) for i in range(len(words) - size + 1))
-    return array("I", sorted(hashes))
+    return array("Q", sorted(hashes))
 
 
 def article_source(title: str | None, text: str) -> str:
@@ -226,10 +226,11 @@ def shared_quotations(texts: list[str], size: int = QUOTE_WORDS) -> list[tuple[s
             for run in _shared_runs(quote, shared_hashes, size):
                 words = quote_words(run)
                 key = " ".join(words)
-                if not any(key in known for known in results):
+                if key not in results:
                     first = _shingle_hash(words[:size])
                     results[key] = (run, sum(1 for hs in per_text if first in hs))
-    return sorted(results.values(), key=lambda item: (-len(item[0]), item[0]))
+    longest = [value for key, value in results.items() if not any(key in other for other in results if other != key)]
+    return sorted(longest, key=lambda item: (-len(item[0]), item[0]))
 
 
 def _shared_runs(quote: str, shared: set[int], size: int) -> Iterator[str]:
