@@ -3,9 +3,10 @@ for a lead to confirm (``annotator stories --suggest``). Nothing here assigns a 
 
 Each article is reduced to its salient named entities and the word runs it quotes
 (:mod:`annotator.story_features`, a heuristic without a model: see there why). Two articles
-are compared when their dates lie within ``window`` days of each other (an undated article
-is compared with every article) and they share at least one entity that is not among the
-most common of the corpus: an inverted index from entity to articles, each list ordered by
+are compared when their dates lie within ``window`` days of each other and they share at
+least one entity that is not among the most common of the corpus (an undated article is
+compared with articles of any date that share an entity at most :data:`COMMON_FLOOR`
+articles name): an inverted index from entity to articles, each list ordered by
 date, yields only those pairs, so 100,000 articles are never compared pairwise. A pair
 scores the weighted Jaccard index of their entity sets (each entity weighted by how rare it
 is among the articles compared, its smoothed inverse document frequency) plus
@@ -23,7 +24,7 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
@@ -35,8 +36,9 @@ from .story_features import (
 DEFAULT_WINDOW = 3  # days
 DEFAULT_MIN_SCORE = 0.2
 QUOTE_BONUS = 0.5  # added to a pair's score when both quote the same words
-COMMON_SHARE = 0.05  # an entity in more than this share of the articles ...
-COMMON_FLOOR = 50  # ... and in more than this many finds no pairs (it still counts in the score)
+COMMON_SHARE = 0.01  # an entity in more than this share of the articles ...
+COMMON_FLOOR = 50  # ... and in more than this many finds no pairs (it still counts in the score);
+# an entity in more than COMMON_FLOOR articles pairs no undated article
 IDF_PRIOR = 10  # articles assumed not to name an entity, besides those compared (small corpora)
 SLUG_ENTITIES = 4  # entities in a suggested story id
 _TITLE_WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
@@ -129,40 +131,49 @@ def candidate(article: ArticleValues, quote_words: int = QUOTE_WORDS) -> Candida
                      features(article.title, article.text, quote_words))
 
 
-def _candidate_pairs(cands: Sequence[Candidate], window: int, common: set[str]) -> set[tuple[int, int]]:
-    """Pairs of indexes (i < j) sharing an entity that is not common, dated within ``window``
-    days of each other or one undated: each entity's articles ordered by date and swept."""
+def _candidate_pairs(cands: Sequence[Candidate], window: int, df: Counter[str]) -> Iterator[tuple[int, int]]:
+    """Pairs of indexes (i < j) that share an entity which finds pairs (:func:`_finds_pairs`),
+    dated within ``window`` days of each other or one undated: each such entity's articles
+    ordered by date and swept. Each pair once, at the first such entity of the first article."""
+    limit = max(COMMON_FLOOR, COMMON_SHARE * len(cands))
     postings: dict[str, list[int]] = defaultdict(list)
     for index, cand in enumerate(cands):
         for key in cand.features.entities:
-            if key not in common:
+            if df[key] <= limit:
                 postings[key].append(index)
-    pairs: set[tuple[int, int]] = set()
-    for members in postings.values():
-        if len(members) < 2:
-            continue
-        dated = sorted((i for i in members if cands[i].span),
-                       key=lambda i: cands[i].span)  # type: ignore[arg-type,return-value]
+    for key, members in postings.items():
+        for i, j in _swept(cands, members, window, with_undated=df[key] <= COMMON_FLOOR):
+            first, second = (i, j) if i < j else (j, i)
+            undated = cands[first].span is None or cands[second].span is None
+            names, most = cands[second].features.entities, COMMON_FLOOR if undated else limit
+            if next((k for k in cands[first].features.entities if k in names and df[k] <= most), None) == key:
+                yield first, second
+
+
+def _swept(cands: Sequence[Candidate], members: list[int], window: int,
+           with_undated: bool) -> Iterator[tuple[int, int]]:
+    """The pairs of ``members`` dated at most ``window`` days apart, and (``with_undated``) each
+    undated member with every other."""
+    dated = sorted((i for i in members if cands[i].span),
+                   key=lambda i: cands[i].span)  # type: ignore[arg-type,return-value]
+    for position, i in enumerate(dated):
+        last_day = cands[i].span[1] + window  # type: ignore[index]
+        for j in dated[position + 1:]:
+            if cands[j].span[0] > last_day:  # type: ignore[index]
+                break  # the rest start later still
+            yield i, j
+    if with_undated:
         undated = [i for i in members if not cands[i].span]
-        for position, i in enumerate(dated):
-            last_day = cands[i].span[1] + window  # type: ignore[index]
-            for j in dated[position + 1:]:
-                if cands[j].span[0] > last_day:  # type: ignore[index]
-                    break  # the rest start later still
-                pairs.add((min(i, j), max(i, j)))
-        for u in undated:
-            pairs.update((min(u, j), max(u, j)) for j in members if j != u)
-    return pairs
+        for position, u in enumerate(undated):
+            yield from ((u, j) for j in dated)
+            yield from ((u, v) for v in undated[position + 1:])
 
 
-def _weights(cands: Sequence[Candidate]) -> tuple[dict[str, float], set[str]]:
-    """Each entity's weight (smoothed inverse document frequency), and the common entities
-    (in more than :data:`COMMON_SHARE` of the articles and more than :data:`COMMON_FLOOR`)."""
+def _weights(cands: Sequence[Candidate]) -> tuple[dict[str, float], Counter[str]]:
+    """Each entity's weight (smoothed inverse document frequency) and how many articles name it."""
     df = Counter(key for cand in cands for key in cand.features.entities)
     total = len(cands) + IDF_PRIOR
-    weights = {key: math.log(total / (n + 1)) + 1 for key, n in df.items()}
-    limit = max(COMMON_FLOOR, COMMON_SHARE * len(cands))
-    return weights, {key for key, n in df.items() if n > limit}
+    return {key: math.log(total / (n + 1)) + 1 for key, n in df.items()}, df
 
 
 def score(a: Features, b: Features, weights: dict[str, float]) -> tuple[float, tuple[str, ...], int]:
@@ -181,8 +192,7 @@ def suggest(articles: Iterable[ArticleValues], window: int = DEFAULT_WINDOW, min
     """Group the articles (those without a story) that seem to report the same event,
     largest group first; :func:`explain` gives a group its reasons and story id."""
     cands = [candidate(a, quote_words) for a in articles]
-    weights, common = _weights(cands)
-    pairs = _candidate_pairs(cands, window, common)
+    weights, df = _weights(cands)
     parent = list(range(len(cands)))
 
     def root(i: int) -> int:
@@ -192,7 +202,9 @@ def suggest(articles: Iterable[ArticleValues], window: int = DEFAULT_WINDOW, min
         return i
 
     links: list[tuple[int, int, Link]] = []
-    for i, j in sorted(pairs):
+    scored = 0
+    for i, j in _candidate_pairs(cands, window, df):
+        scored += 1
         value, shared, quotes = score(cands[i].features, cands[j].features, weights)
         if value >= min_score:
             links.append((i, j, Link(cands[i].id, cands[j].id, round(value, 3), shared, quotes)))
@@ -210,7 +222,7 @@ def suggest(articles: Iterable[ArticleValues], window: int = DEFAULT_WINDOW, min
         chosen = sorted((cands[i] for i in indexes), key=_by_date)
         entities = _ranked_entities(chosen, weights)
         groups.append(Group(group_id(c.id for c in chosen), "", chosen, links_of[top], entities))
-    return Suggestions(groups, len(cands), len(pairs))
+    return Suggestions(groups, len(cands), scored)
 
 
 def _ranked_entities(chosen: Sequence[Candidate], weights: dict[str, float]) -> list[tuple[str, int]]:
