@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.table import Table
@@ -12,8 +12,8 @@ from rich.text import Text
 
 from .cli_common import annotator_option, codebook_option, fail, load_codebook_or_fail, make_console, store_command
 from .cli_reports import _write_report as write_report
+from .cli_story_suggest import suggest_if_asked, suggest_options
 from .normalize import json_escape_hidden, printable
-from .story_suggest import DEFAULT_MIN_SCORE, DEFAULT_WINDOW
 
 if TYPE_CHECKING:
     from .store import Store, StoryRow
@@ -40,29 +40,13 @@ def _story_or_fail(store: Store, story: str | None, rows: list[StoryRow]) -> str
 @click.command("stories")
 @click.option("--json", "as_json", is_flag=True, help="JSON lines: id, articles, outlets, first, last (with --suggest: "
               "one line per suggested group).")
-@click.option("--suggest", is_flag=True, help="Suggest groups of articles without a story that report the same event "
-              "(assigns nothing).")
-@click.option("--window", type=click.IntRange(min=0), default=None, metavar="DAYS",
-              help=f"--suggest: compare articles dated at most DAYS apart (default {DEFAULT_WINDOW}; undated: all).")
-@click.option("--min-score", type=click.FloatRange(min=0), default=None, metavar="X",
-              help=f"--suggest: the score that links two articles (default {DEFAULT_MIN_SCORE}).")
-@click.option("--accept", metavar="GROUP", help="--suggest: give the group GROUP its story (same --window, --min-score).")
-@click.option("--story", "story_id", metavar="ID", help="--accept: this story id instead of the suggested one.")
-@click.option("--without", multiple=True, metavar="ARTICLE", help="--accept: leave this article of the group out "
-              "(repeatable).")
+@suggest_options
 @store_command
-def stories(store: Store, as_json: bool, suggest: bool, window: int | None, min_score: float | None,
-            accept: str | None, story_id: str | None, without: tuple[str, ...]) -> None:
+def stories(store: Store, as_json: bool, **suggesting: Any) -> None:
     """The stories (articles about the same event): id, articles, outlets, date range; with
     --suggest, groups of articles without a story that seem to report one event, to confirm."""
-    if suggest or accept or window is not None or min_score is not None or story_id is not None or without:
-        from . import cli_story_suggest as suggesting
-
-        suggesting.check_suggest_options(suggest, accept, story_id, without, window is not None, min_score is not None)
-        days, score = DEFAULT_WINDOW if window is None else window, DEFAULT_MIN_SCORE if min_score is None else min_score
-        if accept:
-            return suggesting.accept_group(store, accept, days, score, story_id, without)
-        return suggesting.print_suggestions(store, days, score, as_json)
+    if suggest_if_asked(store, as_json, **suggesting):
+        return
     rows = store.stories()
     names = store.outlet_names()
     if as_json:

@@ -5,6 +5,7 @@ its story. Printing never assigns anything."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import click
@@ -14,6 +15,7 @@ from rich.text import Text
 from .cli_common import fail, make_console, open_store
 from .normalize import HIDDEN_RE, json_escape_hidden, printable
 from .models import FIELD_LIMITS
+from .story_suggest import DEFAULT_MIN_SCORE, DEFAULT_WINDOW
 
 if TYPE_CHECKING:
     from .store import Store
@@ -23,13 +25,47 @@ MIN_GROUP_PREFIX = 4  # characters of a group id that find it
 TITLE_WIDTH = 70
 
 
-def check_suggest_options(suggest: bool, accept: str | None, story: str | None, without: tuple[str, ...],
-                          window_given: bool, min_score_given: bool) -> None:
-    """The suggestion's options only go with ``--suggest``; ``--story`` and ``--without`` only with ``--accept``."""
-    if not suggest and (accept or window_given or min_score_given):
-        fail("--accept, --window and --min-score go with --suggest (annotator stories --suggest ...)", 2)
-    if not accept and (story is not None or without):
+SUGGEST_OPTIONS = [
+    click.option("--suggest", is_flag=True, help="Suggest groups of articles without a story that report the same "
+                 "event (assigns nothing)."),
+    click.option("--window", type=click.IntRange(min=0), default=None, metavar="DAYS",
+                 help=f"--suggest: compare articles dated at most DAYS apart (default {DEFAULT_WINDOW}; undated: "
+                 "with any date)."),
+    click.option("--min-score", type=click.FloatRange(min=0), default=None, metavar="X",
+                 help=f"--suggest: the score that links two articles (default {DEFAULT_MIN_SCORE})."),
+    click.option("--accept", metavar="GROUP", help="--suggest: give the group GROUP its story (with the same "
+                 "--window and --min-score as when it was printed)."),
+    click.option("--story", "story_id", metavar="ID", help="--accept: this story id instead of the suggested one."),
+    click.option("--without", multiple=True, metavar="ARTICLE", help="--accept: leave this article of the group out "
+                 "(repeatable)."),
+]
+
+
+def suggest_options(func: Callable) -> Callable:
+    """Add the options of ``--suggest`` to a command (``annotator stories``)."""
+    for option in reversed(SUGGEST_OPTIONS):
+        func = option(func)
+    return func
+
+
+def suggest_if_asked(store: Store, as_json: bool, suggest: bool, window: int | None, min_score: float | None,
+                     accept: str | None, story_id: str | None, without: tuple[str, ...]) -> bool:
+    """Print the suggestions, or accept a group, when ``--suggest`` is given (True then). Its
+    other options only go with it; ``--story`` and ``--without`` only with ``--accept``."""
+    if not (suggest or accept or window is not None or min_score is not None or story_id is not None or without):
+        return False
+    if not suggest:
+        fail("--window, --min-score, --accept, --story and --without go with --suggest "
+             "(annotator stories --suggest ...)", 2)
+    if not accept and (story_id is not None or without):
         fail("--story and --without go with --accept GROUP (annotator stories --suggest --accept GROUP ...)", 2)
+    days = DEFAULT_WINDOW if window is None else window
+    score = DEFAULT_MIN_SCORE if min_score is None else min_score
+    if accept:
+        accept_group(store, accept, days, score, story_id, without)
+    else:
+        print_suggestions(store, days, score, as_json)
+    return True
 
 
 def _suggestions(store: Store, window: int, min_score: float) -> Suggestions:
