@@ -88,7 +88,8 @@ class Group:
     story: str  # the suggested story id (a slug of the most shared entities), set by explain
     articles: list[Candidate]
     links: list[Link]
-    entities: list[tuple[str, int]]  # (folded key, then as written once explained; articles naming it)
+    shared_keys: list[tuple[str, int]]  # (folded entity key, articles naming it), most named first
+    entities: list[tuple[str, int]] = field(default_factory=list)  # the same entities as first written
     quotes: list[tuple[str, int]] = field(default_factory=list)  # (shared words as written, articles quoting them)
 
     @property
@@ -269,7 +270,7 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80]
 
 
-def explain(group: Group, articles: Iterable[ArticleValues], taken: set[str] = frozenset(),  # type: ignore[assignment]
+def explain(group: Group, articles: Iterable[ArticleValues], taken: Iterable[str] = (),
             quote_words: int = QUOTE_WORDS) -> Group:
     """Fill in a group's reasons from its articles' texts: the entities at least two of them
     name (as first written, with how many name them), the quotations they share, and the
@@ -283,9 +284,9 @@ def explain(group: Group, articles: Iterable[ArticleValues], taken: set[str] = f
             for key in cand.features.entities:
                 written.setdefault(key, surfaces.get(key, key))
     in_titles = Counter(key for c in group.articles for key in title_keys(c.title))
-    ranked = sorted(group.entities, key=lambda kn: -in_titles[kn[0]])  # stable: then most named, rarer
+    ranked = sorted(group.shared_keys, key=lambda kn: -in_titles[kn[0]])  # stable: then most named, rarer
     group.story = story_slug([written.get(k, k) for k, _ in ranked], group.id, set(taken))
-    group.entities = [(written.get(k, k), n) for k, n in group.entities]
+    group.entities = [(written.get(k, k), n) for k, n in group.shared_keys]
     ordered = [texts[c.id].text for c in group.articles if c.id in texts]
     group.quotes = shared_quotations(ordered, quote_words) if any(link.shared_quotes for link in group.links) else []
     return group
