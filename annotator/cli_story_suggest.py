@@ -12,7 +12,7 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from .cli_common import fail, make_console, open_store
+from .cli_common import MIN_PREFIX, fail, make_console, open_store
 from .normalize import HIDDEN_RE, json_escape_hidden, printable
 from .models import FIELD_LIMITS
 from .story_suggest import DEFAULT_MIN_SCORE, DEFAULT_WINDOW
@@ -81,8 +81,9 @@ def _explain_all(store: Store, groups: list[Group]) -> None:
     values = list(store.storyless_articles(ids))
     taken = {r.id for r in store.stories()}
     by_id = {v.id: v for v in values}
-    for group in groups:
+    for group in groups:  # in the order printed: a later group never gets an earlier one's story id
         explain(group, [by_id[i] for i in group.article_ids if i in by_id], taken)
+        taken.add(group.story)
 
 
 def _date(published: str | None, approximate: bool) -> str:
@@ -190,10 +191,12 @@ def _leave_out(group: Group, without: tuple[str, ...]) -> list[str]:
     dropped: set[str] = set()
     for ref in without:
         ref_l = ref.strip().lower()
-        hits = [i for i in ids if i == ref_l] or ([i for i in ids if i.startswith(ref_l)] if len(ref_l) >= 4 else [])
-        if len(hits) != 1:
-            fail(f"--without {printable(ref)!r}: {'several' if hits else 'no'} article of group {group.id} "
-                 f"{'start with it' if hits else 'is that (articles: ' + ', '.join(ids) + ')'}")
+        hits = [i for i in ids if i == ref_l] or ([i for i in ids if i.startswith(ref_l)] if len(ref_l) >= MIN_PREFIX
+                                                  else [])
+        if not hits:
+            fail(f"--without {printable(ref)!r}: not an article of group {group.id} ({', '.join(ids)})")
+        if len(hits) > 1:
+            fail(f"--without {printable(ref)!r}: starts several articles of group {group.id}; give more of the id")
         dropped.add(hits[0])
     kept = [i for i in ids if i not in dropped]
     if not kept:
@@ -207,7 +210,7 @@ def accept_group(store: Store, ref: str, window: int, min_score: float, story: s
     its story: the suggested one or ``story``, to all its articles but ``without``, at once."""
     found = _suggestions(store, window, min_score)
     group = _find_group(found.groups, ref)
-    _explain_all(store, [group])
+    _explain_all(store, found.groups)  # all of them, so that its story id is the one printed
     kept = _leave_out(group, without)
     chosen = _story_id_or_fail(story) if story is not None else group.story
     existing = {r.id: r.articles for r in store.stories()}

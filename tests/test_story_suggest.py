@@ -121,6 +121,18 @@ def test_an_accepted_group_can_join_an_existing_story(storyless):
     assert [(r["id"], r["articles"]) for r in rows] == [(july["story"], 5)]
 
 
+def test_two_groups_naming_the_same_never_get_one_story_id(workdir):
+    rng = random.Random(5)
+    reports = [synthetic_event(1, day, outlet, rng) for day in (0, 800) for outlet in range(2)]  # years apart
+    (workdir / "feed.jsonl").write_text("\n".join(json.dumps({"title": r.title, "text": r.text + f" ({r.id})",
+                                                               "published": r.published}) for r in reports))
+    assert run("import", "feed.jsonl").exit_code == 0
+    found = groups()
+    assert len(found) == 2 and found[0]["story"] != found[1]["story"]
+    assert run("stories", "--suggest", "--accept", found[1]["group"]).exit_code == 0
+    assert [json.loads(line)["id"] for line in run("stories", "--json").stdout.splitlines()] == [found[1]["story"]]
+
+
 def test_assigning_a_story_is_all_or_nothing(storyless):
     store = Store("annotations.db", mode="write")
     first, second, third = sorted(demo_ids(storyless))[:3]
