@@ -32,14 +32,15 @@ from .schema import MIGRATIONS, SCHEMA_VERSION
 from .sql import STATUSES
 from .staged_imports import StagedImports
 from .stats_queries import StatsQueries, TagScope
-from .stories import StoryQueries, StoryRow
+from .stories import StorylessArticle, StoryQueries, StoryRow
 
 # What callers use. The timing constants (BUSY_TIMEOUT_MS, WRITE_WAIT_S, STALE_IMPORT_S) are
 # read from annotator.store.connection when used: change them there, not here.
 __all__ = [
     "CSV_ARTICLE_CELLS", "CSV_ATTRIBUTE_COLUMNS", "CSV_COLUMNS", "CSV_HEAD_CELLS", "CSV_SEPARATOR", "CSV_TAIL_CELLS",
     "EXPORT_ARTICLES", "EXPORT_FIELDS", "MIGRATIONS", "SCHEMA_VERSION", "STATUSES", "Added", "ArticleRow",
-    "DatabaseError", "HistoryEntry", "SQLiteError", "Store", "StoreError", "StoryRow", "TagScope", "database_error_line",
+    "DatabaseError", "HistoryEntry", "SQLiteError", "Store", "StoreError", "StoryRow", "StorylessArticle", "TagScope",
+    "database_error_line",
 ]
 
 
