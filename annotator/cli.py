@@ -22,6 +22,7 @@ from .cli_assign import assign
 from .cli_history import history
 from .cli_outlets import outlets
 from .cli_report import report as report_command
+from .cli_review import review
 from .cli_reports import agreement, export_command, stats
 from .cli_stories import compare, stories, story
 from .normalize import json_escape_hidden, printable
@@ -73,9 +74,10 @@ def _first_run(store: Store, db_path: Path, what_to_do: str, annotator_name: str
     _open_tui(store, annotator_name, codebook_ref)
 
 
-def _open_tui(store: Store | Path, annotator_name: str | None, codebook_ref: str | None, story: str | None = None) -> None:
+def _open_tui(store: Store | Path, annotator_name: str | None, codebook_ref: str | None, story: str | None = None,
+              review: bool = False) -> None:
     """Open the TUI on ``store`` (an open store, or the database's path: created when missing);
-    with ``story``, on the story screen of that story.
+    with ``story``, on the story screen of that story; with ``review``, on the review screen.
 
     The TUI draws its layout first and then reads the configuration and the codebook and
     opens the database in a worker (``annotator.tui.opening``), so its first frame does not
@@ -92,6 +94,7 @@ def _open_tui(store: Store | Path, annotator_name: str | None, codebook_ref: str
         codebook_ref=codebook_ref or inherited("codebook_ref", None),
         store=store if opened else None,
         story=story,
+        review=review,
     )
     app = AnnotatorApp(request=request)
     app.run()
@@ -420,6 +423,7 @@ main.add_command(history)
 main.add_command(outlets)
 main.add_command(assign)
 main.add_command(report_command)
+main.add_command(review)
 
 
 if __name__ == "__main__":

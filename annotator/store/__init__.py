@@ -13,6 +13,7 @@ One :class:`Store` holds every query, grouped by tables in the modules of this p
 * :mod:`.stats_queries`: the counts of statistics and agreement;
 * :mod:`.export_queries`: the annotations of an export, and the fast CSV export's cells;
 * :mod:`.assignments`: which annotators are to read which article;
+* :mod:`.review`: the gold layer's sources, review decisions and review status;
 * :mod:`.stories`: the stories (articles about one event) and their articles;
 * :mod:`.sql`: small pieces of SQL the groups share.
 """
@@ -28,6 +29,7 @@ from .export_queries import (
 )
 from .history import HistoryEntry, HistoryQueries
 from .outlets import OutletQueries
+from .review import ReviewQueries
 from .schema import MIGRATIONS, SCHEMA_VERSION
 from .sql import STATUSES
 from .staged_imports import StagedImports
@@ -45,6 +47,6 @@ __all__ = [
 
 
 class Store(ArticleQueries, OutletQueries, StagedImports, HistoryQueries, StatsQueries, ExportQueries, StoryQueries,
-            AssignmentQueries, Connection):
+            AssignmentQueries, ReviewQueries, Connection):
     """A handle on one annotations database (see :class:`Connection` for ``path`` and
     ``mode``), with every group of queries. Safe to share between threads."""

@@ -302,6 +302,21 @@ def _migration_11(db: sqlite_utils.Database) -> None:
         updated TEXT NOT NULL, PRIMARY KEY (article_id, annotator))""")
 
 
+def _migration_12(db: sqlite_utils.Database) -> None:
+    """The gold layer's records (``annotator review``): each gold tag's sources (the annotators'
+    tags it was taken from; a row without a source: the reviewer made it), the reviewer's
+    decision on each disputed place of an article, and each article's review status."""
+    conn = db.conn
+    conn.execute("""CREATE TABLE IF NOT EXISTS gold_sources (
+        gold_uuid TEXT NOT NULL, source_uuid TEXT, source_annotator TEXT, reviewer TEXT NOT NULL, at TEXT NOT NULL,
+        UNIQUE (gold_uuid, source_uuid))""")
+    conn.execute("""CREATE TABLE IF NOT EXISTS review_decisions (
+        article_id TEXT NOT NULL, item_key TEXT NOT NULL, decision TEXT NOT NULL, reason TEXT, reviewer TEXT NOT NULL,
+        at TEXT NOT NULL, PRIMARY KEY (article_id, item_key))""")
+    conn.execute("""CREATE TABLE IF NOT EXISTS review_status (
+        article_id TEXT PRIMARY KEY, status TEXT NOT NULL, reviewer TEXT NOT NULL, updated TEXT NOT NULL)""")
+
+
 # Columns of annotations kept by triggers (copies of attributes, the article's publisher), not part of the model.
 DERIVED_COLUMNS = frozenset({*STAT_ATTRIBUTES, "publisher"})
 # The covering index of schema 5, in the order per-outlet statistics group and count.
@@ -311,5 +326,6 @@ OUTLET_STATISTICS_COLUMNS = ("codebook_id", "deleted", "publisher", "category", 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2, _migration_3, _migration_4, _migration_5,
                                                             _migration_6, _migration_7, _migration_8, _migration_9,
-                                                            _migration_10, _migration_11]
+                                                            _migration_10, _migration_11,
+                                                            _migration_12]
 SCHEMA_VERSION = len(MIGRATIONS)

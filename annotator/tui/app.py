@@ -112,6 +112,8 @@ class AnnotatorApp(OneLineErrors, App):
         """``annotator story ID``: the story screen over the annotation screen."""
         if self.request is not None and self.request.story:
             self.annotate.open_story(self.request.story)
+        elif self.request is not None and self.request.review:
+            self.annotate.action_review()
 
     def error_line(self, error: BaseException) -> str | None:
         """A damaged or unusable database met while reading or writing ends the TUI with one line."""

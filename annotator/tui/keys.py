@@ -38,6 +38,7 @@ ACTIONS: list[tuple[str, str, str, str, bool]] = [
     ("statistics", "G", "statistics", "Stats", False),
     ("side_pane", "f3", "side_pane", "Side pane", False),
     ("story", "C", "story", "Story", False),
+    ("review", "W", "review", "Review", False),
 ]
 
 # Actions that need the open session (the label keys' "tag" too): not run before it is.
@@ -56,6 +57,7 @@ ACTION_HELP: dict[str, tuple[str, str]] = {
     "focus_text": ("Moving", "back to the article text"),
     "focus_card": ("Moving", "into the outlet card, to scroll it with the arrows (escape: back)"),
     "story": ("Moving", "this article's story: its outlets' articles side by side, term by term"),
+    "review": ("Moving", "review: every annotator's tags, settle their disagreements into gold"),
     "pick_label": ("Tagging", "tag the selection with a label picked from a searchable list"),
     "relabel_tag": ("Tagging", "change the selected tag's label"),
     "cycle_voice": ("Tagging", "change the selected tag's voice (own / quoted / scare-quoted)"),

@@ -32,6 +32,7 @@ class OpenRequest:
     codebook_ref: str | None = None  # --codebook, when given
     store: Any = None  # a store the command line has already opened (``annotator`` with no command)
     story: str | None = None  # open the story screen of this story (``annotator story``)
+    review: bool = False  # open the review screen (``annotator review``)
 
 
 @dataclass
