@@ -69,6 +69,6 @@ def import_annotations_command(store: Store, file: Path, fmt: str, offsets: str,
     if report.articles_added:
         out.print(Text(f"Imported articles: {report.articles_added}"))
     for what, count in sorted(report.skipped.items()):
-        err.print(Text(printable(f"note: {where}: {count} {what} not read (no such thing here)")))
+        err.print(Text(printable(f"note: {where}: {count} {what} not read")))
     out.print(Text(report.merge.summary()))
     sys.exit(0 if report.ok else 1)
