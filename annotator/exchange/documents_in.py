@@ -159,6 +159,8 @@ class DocumentImport:
         if found is not None and found.text_sha256 == sha:
             return found, CanonicalMap(text, text)
         raw = {**article_fields(document.fields), "text": text}
+        if not raw.get("title", "").strip():  # else the first line would become the title, and its spans lost
+            raw["title"] = f"{self.path.name}: {document.place}"
         if self.publisher and not raw.get("publisher"):
             raw["publisher"] = self.publisher
         record = check_article_record(self.path, document.place, raw, "json", "utf-8", self.max_article_bytes)

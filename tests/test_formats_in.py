@@ -1,0 +1,171 @@
+"""Other tools' files in (annotator.exchange.*_in): files shaped as Label Studio, doccano,
+Prodigy and brat write them, with their texts (articles imported when missing), labels of
+their own (--label-map), their offset units, and hostile files (one line each, no traceback)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from annotator.cli import main
+from annotator.store import Store
+
+# "Kyiv" comes after two astral characters: UTF-16 offsets are 2 more than code points there
+TEXT = "Headline of the day\r\n\r\n🐱 Moscow calls it Kiev.\r\nThe 👍🏽 reply: Kyiv, cafe\u0301 talk.\r\n"
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def cp(word, text=TEXT):
+    start = text.index(word)
+    return start, start + len(word)
+
+
+def u16(word, text=TEXT):
+    start = text.index(word)
+    return len(text[:start].encode("utf-16-le")) // 2, len(text[:start + len(word)].encode("utf-16-le")) // 2
+
+
+def spans(store):
+    return {(t.annotator, t.category, t.label, t.quote) for t in store.annotations()}
+
+
+@pytest.fixture
+def db(workdir):
+    store = Store(workdir / "annotations.db")
+    (workdir / "map.yaml").write_text("LOC-RU: kremlin-form\nLOC-UA: term:ukraine-west-form\nNEG: tone:anti\n",
+                                      encoding="utf-8")
+    return store
+
+
+def test_a_label_studio_export_with_its_own_labels_and_user_ids(workdir, db):
+    task = {"id": 7, "data": {"text": TEXT, "title": "Headline of the day"}, "predictions": [], "annotations": [{
+        "completed_by": 3, "was_cancelled": False, "result": [
+            {"id": "a", "from_name": "label", "to_name": "text", "type": "labels",
+             "value": {"start": cp("Kiev")[0], "end": cp("Kiev")[1], "text": "Kiev", "labels": ["LOC-RU"]}},
+            {"id": "b", "from_name": "label", "to_name": "text", "type": "labels",
+             "value": {"start": cp("Kyiv")[0], "end": cp("Kyiv")[1], "text": "Kyiv", "labels": ["LOC-UA"]}},
+            {"id": "c", "from_name": "label", "to_name": "text", "type": "labels",
+             "value": {"start": 0, "end": 8, "text": "Headline", "labels": ["LOC-RU"]}},
+            {"id": "d", "from_name": "sentiment", "to_name": "text", "type": "choices", "value": {"choices": ["NEG"]}},
+            {"id": "e", "from_name": "label", "to_name": "text", "type": "labels",
+             "value": {"start": 1, "end": 4, "text": "ead", "labels": ["PERSON"]}},
+        ]}, {"completed_by": 4, "was_cancelled": True, "result": []}]}
+    (workdir / "ls.json").write_text(json.dumps([task], indent=2), encoding="utf-8")
+    result = run("import-annotations", "ls.json", "--label-map", "map.yaml", "--annotator", "maria",
+                 "--publisher", "Ostrava Evening Lantern")
+    assert result.exit_code == 1  # the headline span and the unmapped label are refused
+    assert spans(db) == {("maria", "term", "kremlin-form", "Kiev"), ("maria", "term", "ukraine-west-form", "Kyiv"),
+                         ("maria", "tone", "anti", None)}
+    (article,) = list(db.iter_current_articles())
+    assert article.title == "Headline of the day" and article.publisher == "ostrava-evening-lantern"
+    assert "\r" not in article.text
+    assert "new outlet 'ostrava-evening-lantern'" in result.stderr
+    assert "ls.json:task 1: annotation 1: result 3: the span \"Headline\"" in result.stderr
+    assert "by the rule title" in result.stderr  # the title line is not the article's text
+    assert 'label "PERSON": 1 tag(s) not imported' in result.stderr
+    assert "Imported articles: 1" in result.stdout and "3 added" in result.stdout and "2 refused" in result.stdout
+
+
+def test_doccano_utf16_offsets_after_emoji_land_on_the_words(workdir, db):
+    lines = [{"text": TEXT, "label": [[*u16("Kiev"), "LOC-RU"], [*u16("Kyiv"), "LOC-UA"]]},
+             {"text": "Second text about Kiev.", "entities": [{"start_offset": 18, "end_offset": 22, "label": "LOC-RU"}],
+              "label": ["NEG"]}]
+    (workdir / "d.jsonl").write_text("\n".join(json.dumps(l) for l in lines), encoding="utf-8")
+    result = run("import-annotations", "d.jsonl", "--label-map", "map.yaml", "--annotator", "olek")
+    assert result.exit_code == 0, result.output
+    assert spans(db) == {("olek", "term", "kremlin-form", "Kiev"), ("olek", "term", "ukraine-west-form", "Kyiv"),
+                         ("olek", "tone", "anti", None)}
+    (article,) = [a for a in db.iter_current_articles() if "Moscow" in a.text]
+    assert article.title == "d.jsonl: 1" and article.text.startswith("Headline of the day\n")  # the text kept whole
+    other = Store(workdir / "other.db")
+    said = run("--db", "other.db", "import-annotations", "d.jsonl", "--label-map", "map.yaml", "--offsets", "utf16",
+               "--annotator", "olek")
+    assert said.exit_code == 0 and spans(other) == spans(db)
+
+
+def test_prodigy_accepted_tasks_only(workdir, db):
+    lines = [{"text": TEXT, "spans": [{"start": cp("Kiev")[0], "end": cp("Kiev")[1], "label": "LOC-RU", "text": "Kiev"}],
+              "answer": "accept", "_annotator_id": "news-olek"},
+             {"text": TEXT, "spans": [{"start": cp("Kyiv")[0], "end": cp("Kyiv")[1], "label": "LOC-UA"}],
+              "answer": "reject", "_annotator_id": "news-olek"},
+             {"text": TEXT, "spans": [{"start": cp("Kyiv")[0] + 1, "end": cp("Kyiv")[1] + 1, "label": "LOC-UA",
+                                       "text": "Kyiv"}], "_annotator_id": "news-eve"}]
+    (workdir / "p.jsonl").write_text("\n".join(json.dumps(l) for l in lines), encoding="utf-8")
+    result = run("import-annotations", "p.jsonl", "--format", "prodigy", "--label-map", "map.yaml")
+    assert result.exit_code == 1
+    assert spans(db) == {("news-olek", "term", "kremlin-form", "Kiev")}
+    assert "p.jsonl:3: span 1: " in result.stderr and 'put the quoted "Kyiv"' in result.stderr
+    assert "1 tasks answered 'reject' not read" in result.stderr
+
+
+def test_a_brat_folder_with_a_discontinuous_span(workdir, db):
+    folder = workdir / "brat"
+    folder.mkdir()
+    text = "Moscow calls it Kiev.\nKyiv answers.\n"
+    (folder / "doc1.txt").write_text(text, encoding="utf-8", newline="")
+    k, y = cp("Kiev", text), cp("Kyiv", text)
+    (folder / "doc1.ann").write_text(
+        f"T1\tterm__kremlin-form {k[0]} {k[1]}\tKiev\n"
+        f"T2\tLOC-UA {y[0]} {y[1]}\tKyiv\n"
+        f"T3\tLOC-RU 0 6;16 20\tMoscow Kiev\n"
+        f"A1\tvoice T1 quoted\n#1\tAnnotatorNotes T1\tsee the date\n"
+        "R1\tRel Arg1:T1 Arg2:T2\n", encoding="utf-8")
+    (folder / "lonely.ann").write_text("T1\tLOC-RU 0 4\tnone\n", encoding="utf-8")
+    result = run("import-annotations", "brat", "--label-map", "map.yaml", "--annotator", "maria")
+    assert result.exit_code == 1
+    assert spans(db) == {("maria", "term", "kremlin-form", "Kiev"), ("maria", "term", "ukraine-west-form", "Kyiv")}
+    kiev = next(t for t in db.annotations() if t.quote == "Kiev")
+    assert kiev.attributes == {"voice": "quoted"} and kiev.note == "see the date"
+    assert "brat:doc1.ann:3: a discontinuous span (0 6;16 20)" in result.stderr
+    assert "brat:lonely.ann: no lonely.txt beside it" in result.stderr
+    assert "1 relations not read" in result.stderr
+
+
+def test_a_web_annotation_of_another_tool_is_a_pre_annotation(workdir, db):
+    (workdir / "a.jsonl").write_text(json.dumps({"text": TEXT, "url": "https://x.example/1", "title": "T"}),
+                                     encoding="utf-8")
+    assert run("import", "a.jsonl").exit_code == 0
+    annotation = {"@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation", "creator": "anna",
+                  "body": {"type": "TextualBody", "purpose": "tagging", "value": "LOC-UA"},
+                  "target": {"source": "https://x.example/1",
+                             "selector": {"type": "TextQuoteSelector", "exact": "Kyiv", "prefix": "reply: "}}}
+    (workdir / "w.json").write_text(json.dumps(annotation), encoding="utf-8")
+    result = run("import-annotations", "w.json", "--label-map", "map.yaml")
+    assert result.exit_code == 0, result.output
+    assert spans(db) == {("anna", "term", "ukraine-west-form", "Kyiv")}
+
+
+@pytest.mark.parametrize("fmt, content, message", [
+    ("auto", b"\x00\x01\x02binary", "a binary file (NUL bytes)"),
+    ("label-studio", '[{"data": {"text": "café"}}]'.encode("latin-1"), "not UTF-8 text"),
+    ("label-studio", b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    ("doccano", b"[" * 100_000, "nested too deeply"),
+    ("auto", b"hello", "cannot tell its format"),
+    ("w3c", b'{"type": "Annotation", ', "not JSON"),
+    ("label-studio", b'[{"data": {"text": "x"}}, NaN]', "NaN is not a JSON number"),
+])
+def test_hostile_files_are_one_line_without_a_traceback(workdir, db, fmt, content, message):
+    (workdir / "bad.json").write_bytes(content)
+    result = run("import-annotations", "bad.json", "--format", fmt)
+    assert result.exit_code == 1
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert len([l for l in result.stderr.splitlines() if l.strip()]) <= 2
+    assert db.annotations() == []
+
+
+def test_escape_sequences_and_huge_fields_are_refused_as_text(workdir, db):
+    evil = "\x1b[2J\x1b]0;owned\x07LOC\u202e"
+    lines = [{"text": TEXT, "label": [[0, 8, evil]]},
+             {"text": "x" * 6_000_000, "label": [[0, 1, "LOC-RU"]]},
+             {"text": TEXT, "label": [[0, 8, "L" * 5000]]}]
+    (workdir / "d.jsonl").write_text("\n".join(json.dumps(l) for l in lines), encoding="utf-8")
+    result = run("import-annotations", "d.jsonl", "--format", "doccano", "--annotator", "m")
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
+    assert "d.jsonl:2: field 'text' is over 5 MB" in result.stderr
+    assert db.annotations() == []
