@@ -1,5 +1,7 @@
 """``annotator import-annotations``: merge a JSON-lines export into a database of the
-same corpus (another annotator's laptop, a backup).
+same corpus (another annotator's laptop, a backup). Records without an ``id`` are
+pre-annotations, made into tags by :mod:`annotator.exchange.minimal_in`; other tools'
+files are read by :mod:`annotator.exchange.formats_in` and merged by :class:`Merger` too.
 
 * Idempotent by annotation id: an id not in the database is added; one stored exactly
   so is "already present"; one whose ``updated_at`` is not later than the stored copy's

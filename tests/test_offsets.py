@@ -124,3 +124,16 @@ def test_a_span_that_normalization_changes_is_refused():
 def test_the_canonical_text_itself_maps_to_itself():
     mapping = CanonicalMap(TEXT, TEXT)
     assert mapping.span(3, 7) == (3, 7)
+
+
+def test_spans_map_the_same_in_any_order():
+    words = [f"w{i}é🐱" for i in range(300)]
+    source = "Title line\r\n\r\n" + "\r\n".join(" ".join(words[i:i + 7]) for i in range(0, 300, 7)) + "\r\n"
+    article = article_of(source)
+    spans = [cp_span(source, w + " ") for w in words[:-1] if w + " " in source]
+    spans = [(a, b - 1) for a, b in spans]
+    forward = CanonicalMap(source, article.text, article.removed)
+    backward = CanonicalMap(source, article.text, article.removed)
+    got = [forward.span(a, b) for a, b in spans]
+    assert [backward.span(a, b) for a, b in reversed(spans)] == list(reversed(got))
+    assert [article.text[a:b] for a, b in got] == [source[a:b] for a, b in spans]

@@ -138,6 +138,15 @@ def ann_tags(name: str, ann: str, text: str, skipped: Counter[str]) -> list[Fore
 def read_brat(path: Path, fallback_annotator: str | None, skipped: Counter[str]) -> Iterator[ForeignDocument | Refusal]:
     """The documents of a brat folder or zip archive."""
     source = _Source(path)
+    try:
+        yield from _documents(path, source, fallback_annotator, skipped)
+    finally:
+        if source.archive is not None:
+            source.archive.close()
+
+
+def _documents(path: Path, source: _Source, fallback_annotator: str | None,
+               skipped: Counter[str]) -> Iterator[ForeignDocument | Refusal]:
     annotators: dict[str, str] = {}
     if "annotators.json" in source.names:
         try:

@@ -150,18 +150,21 @@ class CanonicalMap:
         for start, end in self._removed:
             total += end - start
             self._removed_before.append(total)
-        self._cuts: dict[int, int] = {}
+        self._cuts: dict[int, int] = {}  # source offset (a safe cut) -> offset into the normalized text
+        self._known: list[int] = []  # the cuts mapped, in order
 
     def prepare(self, offsets: Iterable[int]) -> None:
-        """Map these source offsets in one pass over the text (call before :meth:`span`)."""
+        """Map these source offsets, each from the nearest offset already mapped before it
+        (spans in text order cost one pass over the text)."""
         if self.identity or not self.normalizes:
             return
-        wanted = sorted({_safe_cut(self.source, o) for o in offsets if 0 <= o <= len(self.source)} - set(self._cuts))
-        at, length = 0, 0
-        for cut in wanted:
-            length += len(normalize_text(self.source[at:cut]))
-            self._cuts[cut] = length
-            at = cut
+        for cut in sorted({_safe_cut(self.source, o) for o in offsets if 0 <= o <= len(self.source)}):
+            if cut in self._cuts:
+                continue
+            k = bisect_right(self._known, cut)
+            at = self._known[k - 1] if k else 0
+            self._cuts[cut] = (self._cuts[at] if k else 0) + len(normalize_text(self.source[at:cut]))
+            self._known.insert(k, cut)
 
     def _normalized_offset(self, offset: int) -> int:
         if not self.normalizes:
@@ -169,8 +172,6 @@ class CanonicalMap:
         cut = _safe_cut(self.source, offset)
         if cut not in self._cuts:
             self.prepare([offset])
-            if cut not in self._cuts:  # prepared out of order: count from the start
-                self._cuts[cut] = len(normalize_text(self.source[:cut]))
         return self._cuts[cut]
 
     def _canonical_offset(self, full: int) -> int | None:
