@@ -71,6 +71,21 @@ def test_a_label_studio_export_with_its_own_labels_and_user_ids(workdir, db):
     assert "Imported articles: 1" in result.stdout and "3 added" in result.stdout and "2 refused" in result.stdout
 
 
+def test_label_studio_offsets_in_utf16_units_are_told_by_their_text(workdir, db):
+    results = [{"id": w, "from_name": "term", "to_name": "text", "type": "labels",
+                "value": {"start": u16(w)[0], "end": u16(w)[1], "text": w, "labels": [label]}}
+               for w, label in (("Kiev", "kremlin-form"), ("Kyiv", "ukraine-west-form"))]
+    (workdir / "ls.json").write_text(json.dumps([{"data": {"text": TEXT, "title": "T"},
+                                                  "annotations": [{"completed_by": "eve", "result": results}]}]),
+                                     encoding="utf-8")
+    result = run("import-annotations", "ls.json")
+    assert result.exit_code == 0, result.output
+    assert spans(db) == {("eve", "term", "kremlin-form", "Kiev"), ("eve", "term", "ukraine-west-form", "Kyiv")}
+    stored = {t.quote: t for t in db.annotations()}
+    (article,) = list(db.iter_current_articles())
+    assert all(article.text[t.start:t.end] == q for q, t in stored.items())
+
+
 def test_doccano_utf16_offsets_after_emoji_land_on_the_words(workdir, db):
     lines = [{"text": TEXT, "label": [[*u16("Kiev"), "LOC-RU"], [*u16("Kyiv"), "LOC-UA"]]},
              {"text": "Second text about Kiev.", "entities": [{"start_offset": 18, "end_offset": 22, "label": "LOC-RU"}],
@@ -106,7 +121,7 @@ def test_prodigy_accepted_tasks_only(workdir, db):
 def test_a_brat_folder_with_a_discontinuous_span(workdir, db):
     folder = workdir / "brat"
     folder.mkdir()
-    text = "Moscow calls it Kiev.\nKyiv answers.\n"
+    text = "Moscow calls it Kiev.\r\nKyiv answers.\r\n"  # brat counts the \r as a character
     (folder / "doc1.txt").write_text(text, encoding="utf-8", newline="")
     k, y = cp("Kiev", text), cp("Kyiv", text)
     (folder / "doc1.ann").write_text(
@@ -122,6 +137,8 @@ def test_a_brat_folder_with_a_discontinuous_span(workdir, db):
     kiev = next(t for t in db.annotations() if t.quote == "Kiev")
     assert kiev.attributes == {"voice": "quoted"} and kiev.note == "see the date"
     assert "brat:doc1.ann:3: a discontinuous span (0 6;16 20)" in result.stderr
+    (article,) = list(db.iter_current_articles())
+    assert article.text == "Moscow calls it Kiev.\nKyiv answers." and article.title == "brat: doc1.txt"
     assert "brat:lonely.ann: no lonely.txt beside it" in result.stderr
     assert "1 relations not read" in result.stderr
 
