@@ -57,11 +57,20 @@ def import_annotations_command(store: Store, file: Path, fmt: str, offsets: str,
     def note(place: Any, remark: str) -> None:
         err.print(Text("note: ", style="yellow") + Text(printable(f"{where}:{place}: {remark}")))
 
+    finder, chosen = codebook_finder(codebook_ref), []
+
+    def load_book() -> Any:  # the codebook new tags are made with, read once
+        if not chosen:
+            chosen.append(load_codebook_or_fail(codebook_ref, quiet=True))
+        return chosen[0]
+
+    def book_of(codebook_id: str) -> Any:  # the codebook a tag of that id is checked against
+        return chosen[0] if chosen and chosen[0].id == codebook_id else finder(codebook_id)
+
     try:
         label_map = load_label_map(label_map_file) if label_map_file is not None else {}
-        options = ImportOptions(load_book=lambda: load_codebook_or_fail(codebook_ref, quiet=True),
-                                owner=session_annotator(annotator_name), offsets=offsets, label_map=label_map,
-                                publisher=publisher, codebook=codebook_finder(codebook_ref))
+        options = ImportOptions(load_book=load_book, owner=session_annotator(annotator_name), offsets=offsets,
+                                label_map=label_map, publisher=publisher, codebook=book_of)
         report = import_file(store, file, fmt, options, refused, note)
     except InputError as exc:
         fail(str(exc))

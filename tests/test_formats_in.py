@@ -186,3 +186,23 @@ def test_escape_sequences_and_huge_fields_are_refused_as_text(workdir, db):
     assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
     assert "d.jsonl:2: field 'text' is over 5 MB" in result.stderr
     assert db.annotations() == []
+
+
+def test_a_broken_first_line_does_not_hide_the_format(workdir, db):
+    (workdir / "a.jsonl").write_text(json.dumps({"text": TEXT, "title": "T"}), encoding="utf-8")
+    assert run("import", "a.jsonl").exit_code == 0
+    (article,) = list(db.iter_current_articles())
+    lines = ['{"article": ', json.dumps({"article": article.id, "annotator": "m", "label": "kremlin-form",
+                                         "quote": "Kiev"})]
+    (workdir / "pre.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run("import-annotations", "pre.jsonl")
+    assert result.exit_code == 1 and "pre.jsonl:1: not JSON" in result.stderr and "1 added" in result.stdout
+
+
+def test_a_long_first_line_is_read_whole_to_tell_the_format(workdir, db):
+    text = "Kiev " + "word " * 40_000
+    (workdir / "long.jsonl").write_text(json.dumps({"text": text, "label": [[0, 4, "kremlin-form"]]}) + "\n",
+                                        encoding="utf-8")
+    result = run("import-annotations", "long.jsonl", "--annotator", "m")
+    assert result.exit_code == 0, result.output
+    assert spans(db) == {("m", "term", "kremlin-form", "Kiev")}

@@ -32,7 +32,7 @@ from .w3c_in import read_w3c
 
 FORMATS_IN = ("auto", "jsonl", "label-studio", "doccano", "prodigy", "brat", "w3c")
 W3C_TYPES = ("Annotation", "AnnotationCollection", "AnnotationPage")
-_HEAD = 1 << 16
+_HEAD = 16 << 20  # bytes read to tell a file's format: a first line holding a 5 MB article
 
 
 @dataclass
@@ -97,17 +97,26 @@ def detect_format(path: Path) -> str:
     if path.suffix.lower() == ".zip":
         return "brat"
     check_file(path)
+    lines: list[str] = []
     with path.open("rb") as fh:
-        head = fh.read(_HEAD).decode("utf-8", "ignore").lstrip("\ufeff \t\r\n")
-    if not head:
+        budget = _HEAD
+        while len(lines) < 50 and budget > 0 and (raw := fh.readline(budget)):
+            budget -= len(raw)
+            line = raw.decode("utf-8", "ignore").lstrip("\ufeff")
+            if line.strip():
+                lines.append(line)
+    if not lines:
         raise InputError(f"{where}: empty file")
-    first = head.split("\n", 1)[0]
     kind = None
-    try:
-        kind = _kind_of(parse_line(first))
-    except ValueError:
-        if head[0] in "[{":  # JSON over several lines: read it whole
-            kind = _kind_of(_load_json(path))
+    for line in lines:  # the first line that is a JSON object of a known shape tells (a broken one does not)
+        try:
+            kind = _kind_of(parse_line(line))
+        except ValueError:
+            continue
+        if kind is not None:
+            break
+    if kind is None and lines[0].lstrip()[:1] in ("[", "{"):  # JSON over several lines: read it whole
+        kind = _kind_of(_load_json(path))
     if kind is None:
         raise InputError(f"{where}: cannot tell its format; give --format "
                          f"({', '.join(f for f in FORMATS_IN if f != 'auto')})")
