@@ -22,6 +22,7 @@ EMOJI_TEXT = ("üê± Warning: This is a test text\r\nq\u0303uoted \"Kiev\" by üë
 PLAIN_TEXT = "Moscow said Kiev regime. Plain text only."
 FORMATS = ("jsonl", "w3c", "label-studio", "doccano", "prodigy", "brat")
 SPANS_ONLY = {"brat"}  # brat has no labels for a whole document
+WITH_NOTES = {"jsonl", "w3c", "label-studio", "prodigy", "brat"}  # a span's note and voice go there and back
 WITH_TITLES = ("label-studio", "doccano", "prodigy")  # they carry the article's title, url and publisher
 
 
@@ -98,6 +99,10 @@ def test_each_format_round_trips_into_a_database_of_the_same_corpus(workdir, cor
     assert result.exit_code == 0, result.output
     assert tag_keys(target, fmt in SPANS_ONLY) == tag_keys(source, fmt in SPANS_ONLY)
     assert "Imported articles" not in result.stdout  # the corpus has them all
+    if fmt in WITH_NOTES:
+        extras = lambda store: {(t.annotator, t.quote, t.note, tuple(sorted(t.attributes.items())))  # noqa: E731
+                                for t in store.annotations() if t.start is not None}
+        assert extras(target) == extras(source)
     again = run("--db", "target.db", "import-annotations", str(path), "--annotator", "lead")
     assert again.exit_code == 0 and " 0 added" in again.stdout  # nothing twice
 
