@@ -206,3 +206,62 @@ def test_a_long_first_line_is_read_whole_to_tell_the_format(workdir, db):
     result = run("import-annotations", "long.jsonl", "--annotator", "m")
     assert result.exit_code == 0, result.output
     assert spans(db) == {("m", "term", "kremlin-form", "Kiev")}
+
+
+# any JSON at all, in any place of any format: refused or read, never a traceback
+
+
+def _json_values():
+    from hypothesis import strategies as st
+
+    leaves = st.none() | st.booleans() | st.integers(-5, 10 ** 6) | st.text(max_size=12) | st.sampled_from(
+        ["text", "Kiev", "labels", "kremlin-form", "term", "accept", "\x1b[2J", "🐱"])
+    keys = st.sampled_from(["text", "data", "annotations", "result", "value", "start", "end", "labels", "label",
+                            "spans", "entities", "type", "from_name", "completed_by", "choices", "meta", "answer",
+                            "accept", "cats", "id", "body", "target", "selector", "exact", "source", "creator",
+                            "start_offset", "end_offset", "article", "quote", "annotator"])
+    return st.recursive(leaves, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=6),
+                        max_leaves=25)
+
+
+def _shapes(fmt, value):
+    """``value`` where each format looks: the whole record, and inside a record that is otherwise right."""
+    if fmt == "label-studio":
+        return [value, {"data": {"text": TEXT}, "annotations": [{"completed_by": value, "result": value}]},
+                {"data": {"text": TEXT}, "annotations": [{"result": [{"type": "labels", "value": value}]}]}]
+    if fmt == "w3c":
+        return [value, {"type": "Annotation", "body": value, "target": value},
+                {"type": "Annotation", "body": {"value": "kremlin-form", "purpose": "tagging"},
+                 "target": {"source": "urn:annotator:article:x", "selector": value}}]
+    return [value, {"text": TEXT, "label": value, "spans": value, "entities": value},
+            {"text": TEXT, "spans": [value], "label": [value]}, {"article": value, "label": value, "quote": value}]
+
+
+@pytest.mark.parametrize("fmt", ["label-studio", "doccano", "prodigy", "w3c", "jsonl"])
+def test_any_json_is_refused_or_read_never_a_traceback(tmp_path, fmt):
+    from hypothesis import HealthCheck, given, settings
+
+    from annotator.codebook import find_codebook
+    from annotator.errors import InputError
+    from annotator.exchange.formats_in import ImportOptions, import_file
+
+    store = Store(tmp_path / "f.db")
+    book = find_codebook("ru-ua-framing")
+    options = ImportOptions(load_book=lambda: book, owner="fuzz")
+
+    @settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(_json_values())
+    def check(value):
+        path = tmp_path / "f.json"
+        shapes = _shapes(fmt, value)
+        if fmt in ("label-studio", "w3c"):
+            path.write_text(json.dumps(shapes if fmt == "label-studio" else {"items": shapes}), encoding="utf-8")
+        else:
+            path.write_text("".join(json.dumps(shape) + "\n" for shape in shapes), encoding="utf-8")
+        try:
+            report = import_file(store, path, fmt, options)
+        except InputError:
+            return
+        assert report.merge.refused >= 0
+
+    check()

@@ -82,6 +82,8 @@ class OffsetReader:
             raise SpanError(f"offsets {start!r}..{end!r} are not whole numbers")
         if start < 0 or end <= start:
             raise SpanError(f"span {start}..{end} is empty or reversed")
+        if quote is not None and not isinstance(quote, str):
+            raise SpanError(f"the span's text is {type(quote).__name__}, not text")
         units = self.units
         if units == "auto":
             units = self._guess(start, end, quote)
