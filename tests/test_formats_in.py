@@ -265,3 +265,35 @@ def test_any_json_is_refused_or_read_never_a_traceback(tmp_path, fmt):
         assert report.merge.refused >= 0
 
     check()
+
+
+def test_the_command_offers_the_formats_and_units_the_readers_know():
+    from annotator import cli_annotations_in
+    from annotator.exchange.formats_in import FORMATS_IN
+    from annotator.exchange.offsets import OFFSET_UNITS
+
+    assert cli_annotations_in.FORMATS_IN == FORMATS_IN and cli_annotations_in.OFFSET_UNITS == OFFSET_UNITS
+
+
+def test_hostile_brat_files_are_one_line_each(workdir, db):
+    (workdir / "junk.zip").write_bytes(b"PK\x03\x04 not really a zip")
+    result = run("import-annotations", "junk.zip")
+    assert result.exit_code == 1 and "junk.zip: neither a brat folder nor a zip archive" in result.stderr
+    assert "Traceback" not in result.stderr
+    folder = workdir / "b"
+    folder.mkdir()
+    (folder / "bin.txt").write_bytes(b"Kiev\x00\x01")
+    (folder / "bin.ann").write_text("T1\tLOC 0 4\tKiev\n", encoding="utf-8")
+    (folder / "latin.txt").write_text("Kiev", encoding="utf-8")
+    (folder / "latin.ann").write_bytes("T1\tLOC 0 4\tcafé\n".encode("latin-1"))
+    (folder / "odd.txt").write_text("Kiev said it.", encoding="utf-8")
+    (folder / "odd.ann").write_text("T1\tterm__kremlin-form 0 99999999999\tKiev\nT2\tterm__kremlin-form x y\tKiev\n"
+                                    "junk line\n", encoding="utf-8")
+    result = run("import-annotations", "b", "--annotator", "m")
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert "b:bin.ann: bin.txt: a binary file (NUL bytes)" in result.stderr
+    assert "b:latin.ann: latin.ann: not UTF-8 text" in result.stderr
+    assert "b:odd.ann:1: span 0..99999999999 is outside the text" in result.stderr
+    assert "b:odd.ann:2: offsets 'x y' are not 'START END'" in result.stderr
+    assert "b:odd.ann:3: not a brat standoff line" in result.stderr
+    assert db.annotations() == []
