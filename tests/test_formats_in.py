@@ -297,3 +297,12 @@ def test_hostile_brat_files_are_one_line_each(workdir, db):
     assert "b:odd.ann:2: offsets 'x y' are not 'START END'" in result.stderr
     assert "b:odd.ann:3: not a brat standoff line" in result.stderr
     assert db.annotations() == []
+
+
+def test_a_zip_without_brat_files_is_one_error(workdir, db):
+    import zipfile
+
+    with zipfile.ZipFile(workdir / "empty.zip", "w") as archive:
+        archive.writestr("readme.txt", "nothing here")
+    result = run("import-annotations", "empty.zip")
+    assert result.exit_code == 1 and "empty.zip: no .ann files" in result.stderr

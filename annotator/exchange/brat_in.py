@@ -139,6 +139,8 @@ def read_brat(path: Path, fallback_annotator: str | None, skipped: Counter[str])
     """The documents of a brat folder or zip archive."""
     source = _Source(path)
     try:
+        if not any(name.endswith(".ann") for name in source.names):
+            raise InputError(f"{display_path(path)}: no .ann files (brat standoff is NAME.txt with NAME.ann beside it)")
         yield from _documents(path, source, fallback_annotator, skipped)
     finally:
         if source.archive is not None:

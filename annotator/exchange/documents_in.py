@@ -104,8 +104,9 @@ class DocumentImport:
                 self.document(item)
         if self.merger.pending:
             self.merger.flush()
-        for line in self.resolver.unknown_lines():
-            self.merger.on_refused and self.merger.on_refused(None, line)
+        if self.merger.on_refused is not None:
+            for line in self.resolver.unknown_lines():
+                self.merger.on_refused(None, line)
 
     def refuse(self, place: str, reason: str, tags: int = 1) -> None:
         self.merger.refuse(place, reason + (f" ({tags} tags not imported)" if tags > 1 else ""))
