@@ -23,6 +23,7 @@ PLAIN_TEXT = "Moscow said Kiev regime. Plain text only."
 FORMATS = ("jsonl", "w3c", "label-studio", "doccano", "prodigy", "brat")
 SPANS_ONLY = {"brat"}  # brat has no labels for a whole document
 WITH_NOTES = {"jsonl", "w3c", "label-studio", "prodigy", "brat"}  # a span's note and voice go there and back
+ARTICLE_NOTES = {"jsonl", "w3c", "label-studio", "prodigy"}  # and notes on the whole article
 WITH_TITLES = ("label-studio", "doccano", "prodigy")  # they carry the article's title, url and publisher
 
 
@@ -103,6 +104,10 @@ def test_each_format_round_trips_into_a_database_of_the_same_corpus(workdir, cor
         extras = lambda store: {(t.annotator, t.quote, t.note, tuple(sorted(t.attributes.items())))  # noqa: E731
                                 for t in store.annotations() if t.start is not None}
         assert extras(target) == extras(source)
+    if fmt in ARTICLE_NOTES:
+        notes = lambda store: {(t.article_id, t.annotator, t.note) for t in store.annotations()  # noqa: E731
+                               if t.category == ARTICLE_NOTE_CATEGORY}
+        assert notes(target) == notes(source) and notes(source)
     again = run("--db", "target.db", "import-annotations", str(path), "--annotator", "lead")
     assert again.exit_code == 0 and " 0 added" in again.stdout  # nothing twice
 

@@ -20,7 +20,7 @@ from ..annotation_import import Merger, check_record
 from ..codebook import Codebook
 from ..errors import InputError
 from ..importer import build_article, new_outlet_note
-from ..models import ARTICLE_FIELDS, Article
+from ..models import ARTICLE_FIELDS, ARTICLE_NOTE_CATEGORY, ARTICLE_NOTE_LABEL, Article
 from ..readers import DEFAULT_MAX_ARTICLE_BYTES
 from ..records import RecordError
 from ..records import check_record as check_article_record
@@ -135,7 +135,10 @@ class DocumentImport:
 
     def annotation(self, article: Article, mapping: CanonicalMap, reader: OffsetReader, document: ForeignDocument,
                    tag: ForeignTag) -> Any:
-        category, label = self.resolver.resolve(tag.label, tag.category)
+        if (tag.category, tag.label) == (ARTICLE_NOTE_CATEGORY, ARTICLE_NOTE_LABEL):
+            category, label = ARTICLE_NOTE_CATEGORY, ARTICLE_NOTE_LABEL  # a note on the article: no codebook label
+        else:
+            category, label = self.resolver.resolve(tag.label, tag.category)
         start = end = None
         if tag.start is not None or tag.end is not None:
             if tag.start is None or tag.end is None:

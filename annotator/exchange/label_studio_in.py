@@ -6,11 +6,12 @@
   ``meta.text`` is the tag's note;
 * a ``choices`` result with the same ``id`` as a region is a span attribute (``from_name``
   the attribute); without a region, its choices are labels about the whole article;
+* a ``textarea`` result named ``_article`` is a note on the whole article (as this tool writes it);
 * the annotator is ``completed_by`` (a name, or a user's email; a bare user number only
   when ``--annotator`` gives no name), cancelled annotations and ``predictions`` are not read.
 
 Offsets are code points (what Label Studio's Text tag counts), checked against
-``value.text``. Other result types (rectangles, relations, text areas) are not read and
+``value.text``. Other result types (rectangles, relations, other text areas) are not read and
 are counted.
 """
 
@@ -20,7 +21,9 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
+from ..models import ARTICLE_NOTE_CATEGORY, ARTICLE_NOTE_LABEL
 from .documents_in import ForeignDocument, ForeignTag, Refusal
+from .label_studio_out import NOTE_FROM_NAME
 
 SPAN_TYPES = ("labels",)
 
@@ -71,6 +74,10 @@ def task_tags(task_no: int, annotation_no: int, annotation: dict[str, Any], anno
                         attributes.append((str(result["id"]), hint, choice))
             else:
                 tags += [ForeignTag(place, choice, annotator=annotator, category=hint) for choice in value["choices"]]
+        elif kind == "textarea" and from_name == NOTE_FROM_NAME and isinstance(value.get("text"), list):
+            note = "\n".join(t for t in value["text"] if isinstance(t, str))
+            tags.append(ForeignTag(place, ARTICLE_NOTE_LABEL, annotator=annotator, category=ARTICLE_NOTE_CATEGORY,
+                                   note=note))
         else:
             skipped[f"results of type {kind!r}" if isinstance(kind, str) and len(kind) < 40 else "other results"] += 1
     for region, name, choice in attributes:

@@ -1,6 +1,7 @@
 """Prodigy JSONL read back (``prodigy db-out``; https://prodi.gy/docs/api-interfaces):
 ``text`` with ``spans: [{start, end, label, text?}]`` and, for a choice task, ``accept``
-(the chosen option ids, labels about the whole text). Only tasks answered ``accept`` are
+(the chosen option ids, labels about the whole text), and ``meta.notes`` (notes on the
+whole article, as this tool writes them). Only tasks answered ``accept`` are
 read (``reject`` and ``ignore`` are counted). Offsets are code points (as Python and
 spaCy count), checked against a span's ``text`` when it has one. The annotator is
 ``meta.annotator`` (this tool's export), else ``_annotator_id``, else ``--annotator``.
@@ -12,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
+from ..models import ARTICLE_NOTE_CATEGORY, ARTICLE_NOTE_LABEL
 from .documents_in import ForeignDocument, ForeignTag, Refusal
 
 
@@ -36,6 +38,11 @@ def prodigy_document(line: int, data: dict[str, Any], skipped: Counter[str]) -> 
         note = span.get("note") if isinstance(span.get("note"), str) else None
         tags.append(ForeignTag(place, span.get("label"), span.get("start"), span.get("end"), span.get("text"),
                                note=note, attributes={k: v for k, v in attributes.items() if isinstance(v, str)}))
+    notes = meta.get("notes")
+    for number, note in enumerate(notes if isinstance(notes, list) else [], 1):
+        if isinstance(note, str):
+            tags.append(ForeignTag(f"{line}: note {number}", ARTICLE_NOTE_LABEL, category=ARTICLE_NOTE_CATEGORY,
+                                   note=note))
     accepted = data.get("accept")
     for number, choice in enumerate(accepted if isinstance(accepted, list) else [], 1):
         tags.append(ForeignTag(f"{line}: accept {number}", choice))

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from ..codebook import Codebook, Kind
 from ..errors import InputError
 from ..files import read_regular_text
-from ..models import Annotation, Article, Origin, quote_selector
+from ..models import ARTICLE_NOTE_CATEGORY, ARTICLE_NOTE_LABEL, Annotation, Article, Origin, quote_selector
 from ..paths import display_path
 from ..yaml_files import parse_yaml
 
@@ -165,13 +165,18 @@ def derived_annotation(article: Article, annotator: str, book: Codebook, categor
     codebook's id and version, origin ``imported``, made ``now`` (ValueError naming what is wrong)."""
     if not isinstance(annotator, str) or not annotator.strip():
         raise ValueError("no annotator (give one in the record, or --annotator)")
-    kind = book.category(category).kind  # type: ignore[union-attr]
-    if kind is Kind.span and start is None:
-        raise ValueError(f"category {category} tags spans: give start and end, or a quote")
-    if kind is Kind.article and start is not None:
-        raise ValueError(f"category {category} is about the whole article: give no span")
-    selector = quote_selector(article.text, start, end) if start is not None and end is not None else {}
     key = "\x1f".join([article.id, annotator, book.id, category, label, str(start), str(end)])
+    if (category, label) == (ARTICLE_NOTE_CATEGORY, ARTICLE_NOTE_LABEL):  # a note on the whole article
+        if not note or start is not None:
+            raise ValueError("a note on the article needs its text and no span")
+        key += "\x1f" + note
+    else:
+        kind = book.category(category).kind  # type: ignore[union-attr]
+        if kind is Kind.span and start is None:
+            raise ValueError(f"category {category} tags spans: give start and end, or a quote")
+        if kind is Kind.article and start is not None:
+            raise ValueError(f"category {category} is about the whole article: give no span")
+    selector = quote_selector(article.text, start, end) if start is not None and end is not None else {}
     try:
         return Annotation(
             uuid=str(uuid_module.uuid5(DERIVED_NAMESPACE, key)), article_id=article.id,
