@@ -96,6 +96,8 @@ def check_file(path: Path) -> None:
     try:
         with path.open("rb") as fh:
             while chunk := fh.read(_CHUNK):
+                if offset == 0 and chunk[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+                    raise InputError(f"{where}: UTF-16 text; save it as UTF-8")
                 if b"\0" in chunk:
                     raise InputError(f"{where}: a binary file (NUL bytes), not JSON lines")
                 try:

@@ -163,6 +163,7 @@ def test_a_web_annotation_of_another_tool_is_a_pre_annotation(workdir, db):
     ("label-studio", b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
     ("doccano", b"[" * 100_000, "nested too deeply"),
     ("auto", b"hello", "cannot tell its format"),
+    ("auto", '{"text": "Kiev", "label": []}'.encode("utf-16"), "UTF-16 text; save it as UTF-8"),
     ("w3c", b'{"type": "Annotation", ', "not JSON"),
     ("label-studio", b'[{"data": {"text": "x"}}, NaN]', "NaN is not a JSON number"),
 ])
