@@ -18,6 +18,7 @@ from .cli_common import (AnnotatorGroup, annotator_option, make_console, codeboo
                          codebook_option, creating_store_command, database_exists, db_option, fail, find_article,
                          holds_nothing, inherited, load_codebook_or_fail, print_json, resolve_db, session_annotator,
                          store_command, store_in_use, writing_store_command)
+from .cli_annotations_in import import_annotations_command
 from .cli_assign import assign
 from .cli_history import history
 from .cli_outlets import outlets
@@ -269,33 +270,6 @@ def show(store: Store, article: str, as_json: bool) -> None:
     console.print(tags_table(tags, codebook_names(), console.width), soft_wrap=False)
 
 
-@main.command("import-annotations")
-@click.argument("file", type=click.Path(path_type=Path))
-@annotator_option(help="Who merges: a later version of your own tags replaces them; "
-                       "one of someone else's is a conflict (default: configuration, $ANNOTATOR_NAME, login name).")
-@codebook_option
-@writing_store_command
-def import_annotations_command(store: Store, file: Path, annotator_name: str | None, codebook_ref: str | None) -> None:
-    """Merge a JSON-lines export (annotator export --format jsonl) into this database of the same articles.
-    Changes to someone else's tags are kept as conflicts (see `annotator history`)."""
-    from .annotation_import import import_annotations
-    from .errors import InputError
-
-    err = make_console(stderr=True)
-    where = display_path(file)
-
-    def refused(line: int, reason: str) -> None:
-        err.print(Text("refused: ", style="bold red") + Text(printable(f"{where}:{line}: {reason}")))
-
-    try:
-        report = import_annotations(store, file, refused, owner=session_annotator(annotator_name),
-                                    codebook=codebook_finder(codebook_ref))
-    except InputError as exc:
-        fail(str(exc))
-    make_console().print(Text(report.summary()))
-    sys.exit(0 if report.ok else 1)
-
-
 @main.group()
 def codebook() -> None:
     """Check and show codebooks."""
@@ -424,6 +398,7 @@ main.add_command(outlets)
 main.add_command(assign)
 main.add_command(report_command)
 main.add_command(review)
+main.add_command(import_annotations_command)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ One :class:`Store` holds every query, grouped by tables in the modules of this p
 * :mod:`.staged_imports`: imports in short transactions (staged articles);
 * :mod:`.annotations`: annotations, per-annotator status, rejected suggestions, reading places;
 * :mod:`.history`: the history of annotations and its conflicts;
+* :mod:`.lookups`: what an imported annotation names (an article by url or title, tags by id);
 * :mod:`.stats_queries`: the counts of statistics and agreement;
 * :mod:`.export_queries`: the annotations of an export, and the fast CSV export's cells;
 * :mod:`.assignments`: which annotators are to read which article;
@@ -28,6 +29,7 @@ from .export_queries import (
     EXPORT_ARTICLES, EXPORT_FIELDS, ExportQueries,
 )
 from .history import HistoryEntry, HistoryQueries
+from .lookups import LookupQueries
 from .outlets import OutletQueries
 from .review import ReviewQueries
 from .schema import MIGRATIONS, SCHEMA_VERSION
@@ -47,6 +49,6 @@ __all__ = [
 
 
 class Store(ArticleQueries, OutletQueries, StagedImports, HistoryQueries, StatsQueries, ExportQueries, StoryQueries,
-            AssignmentQueries, ReviewQueries, Connection):
+            AssignmentQueries, ReviewQueries, LookupQueries, Connection):
     """A handle on one annotations database (see :class:`Connection` for ``path`` and
     ``mode``), with every group of queries. Safe to share between threads."""
