@@ -2,7 +2,9 @@
 W3C TextQuoteSelector is (quote, prefix, suffix), never by its old offsets alone:
 
 1. *exact*: the quote occurs once in the new text (at whole characters: never inside an
-   emoji sequence or before a combining mark that belongs to its last letter);
+   emoji sequence or before a combining mark that belongs to its last letter), and some of
+   its context is still next to it (:data:`MIN_AGREEMENT` characters of prefix and suffix
+   together; a word kept only in another sentence is not the tagged one);
 2. *context*: it occurs several times, and its prefix and suffix fit one occurrence better
    than every other (the characters next to it that agree with them, counted);
 3. *fuzzy*: it no longer occurs (words inside it were changed); the span between where
@@ -24,6 +26,8 @@ if TYPE_CHECKING:
     from .models import Annotation
     from .store import Store
 
+# Characters of its prefix and suffix (together) that must still be next to a quote found again.
+MIN_AGREEMENT = 4
 # How like the quote (difflib's ratio, 0 to 1) the text between prefix and suffix must be.
 FUZZY_RATIO = 0.7
 # The shortest end of a prefix (start of a suffix) looked for when the whole one is not found.
@@ -142,15 +146,19 @@ def reanchor(text: str, quote: str, prefix: str | None = None, suffix: str | Non
     if not quote:
         return Stranded("the tag quotes no text")
     found = occurrences(text, quote)
+    if not found:
+        return _fuzzy(text, quote, prefix, suffix)
+    needed = min(MIN_AGREEMENT, len(prefix) + len(suffix))
+    scores = sorted(((context_score(text, s, s + len(quote), prefix, suffix), s) for s in found), reverse=True)
+    best, start = scores[0]
+    if best < needed:
+        return Stranded("its quote is in the new text only where its context is not" if len(found) == 1 else
+                        f"its quote is in the new text {len(found)} times, none of them in its context")
     if len(found) == 1:
-        return Anchor(found[0], found[0] + len(quote), "exact")
-    if len(found) > 1:
-        scores = sorted(((context_score(text, s, s + len(quote), prefix, suffix), s) for s in found), reverse=True)
-        (best, start), (second, _) = scores[0], scores[1]
-        if best > second:
-            return Anchor(start, start + len(quote), "context")
-        return Stranded(f"its quote is in the new text {len(found)} times and its context does not tell which")
-    return _fuzzy(text, quote, prefix, suffix)
+        return Anchor(start, start + len(quote), "exact")
+    if best > scores[1][0]:
+        return Anchor(start, start + len(quote), "context")
+    return Stranded(f"its quote is in the new text {len(found)} times and its context does not tell which")
 
 
 @dataclass
