@@ -63,6 +63,10 @@ def set_facts(store: Store, articles: tuple[str, ...], publisher: str | None, or
     if from_file is None and not articles:
         fail("give the ARTICLE(s) to correct, or --from FILE.csv", 2)
     who = session_annotator(annotator_name)
+    if len(articles) == 1:  # one article: named wrongly, the error every command gives (status 2 for a bad prefix)
+        from .cli_common import find_article
+
+        find_article(store, articles[0])
     try:
         if from_file is not None:
             if any(value is not None for value in given.values()):

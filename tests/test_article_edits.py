@@ -165,3 +165,11 @@ def test_a_fact_set_is_no_longer_unverified(ids: list[str]):
     outcome = set_article_facts(store, store.article(ids[2]), {"publisher": "RT"}, "alice", "test")
     assert outcome.changed == ["publisher", "unverified"]
     assert store.article(ids[2]).unverified == ["published"] and store.article(ids[2]).publisher == "rt"
+
+
+def test_one_article_named_wrongly_is_the_usual_error(ids: list[str]):
+    result = run("article", "set", "abc", "--story", "x")
+    assert result.exit_code == 2 and "an id prefix needs at least 4 characters" in result.output
+    result = run("article", "set", "--story", "x")
+    assert result.exit_code == 2 and "give the ARTICLE(s) to correct" in result.output
+    assert run("article", "set", ids[0]).exit_code == 1  # nothing to change
