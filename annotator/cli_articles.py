@@ -147,7 +147,8 @@ def moves_table(moves: list, title: str) -> Table:
     from .render import safe
 
     table = Table(title=f"{len(moves)} {title}", box=box.SIMPLE_HEAD, expand=True)
-    for name, ratio in (("tag", None), ("from → to", None), ("outcome", None), ("span", None), ("quote, why", 4)):
+    for name, ratio in (("tag", None), ("annotator, label", 2), ("article", None), ("outcome", None), ("span", None),
+                        ("quote, why", 4)):
         table.add_column(name, overflow="fold", no_wrap=ratio is None, ratio=ratio)
     for move in moves:
         span = (f"{move.old_start}-{move.old_end}" if move.old_start is not None else "article") + (
@@ -158,8 +159,9 @@ def moves_table(moves: list, title: str) -> Table:
             what.append_text(safe(move.reason, style="dim"))
         outcome = Text(move.outcome + (f" ({move.method})" if move.method else ""),
                        style="bold red" if move.outcome == "stranded" else "green")
-        table.add_row(Text(move.uuid[:8], style="cyan"), Text(f"{move.from_article} → {move.to_article}"), outcome,
-                      Text(span), what)
+        who = safe(move.annotator or "", style="bold") + Text("\n") + safe(move.label or "")
+        table.add_row(Text(move.uuid[:8], style="cyan"), who, Text(f"{move.from_article}\n→ {move.to_article}"),
+                      outcome, Text(span.replace(" → ", "\n→ ")), what)
     return table
 
 
