@@ -174,3 +174,31 @@ def test_a_stranded_tag_deleted_is_no_longer_listed(workdir: Path):
     Store("team.db").update_annotation(gone.uuid, deleted=True)
     assert json.loads(run("stranded", "--json").output) == []
     assert "No stranded tags" in run("stranded").output
+
+
+# -- properties ------------------------------------------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+WORDS = st.lists(st.sampled_from(["Kyiv", "Kiev", "talks", "the", "war", "invasion", "said", "🇺🇦", "café", "q\u0307"]),
+                 min_size=3, max_size=40)
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=WORDS, data=st.data())
+def test_an_edit_away_from_the_span_never_misplaces_it(words: list[str], data):
+    """Text added before the prefix or after the suffix: the quote is placed on the same words
+    (shifted by what was added), or stranded when the added text makes it ambiguous; never elsewhere."""
+    old = " ".join(words)
+    first = data.draw(st.integers(0, len(words) - 1))
+    last = data.draw(st.integers(first, min(len(words) - 1, first + 3)))
+    start = len(" ".join(words[:first])) + (1 if first else 0)
+    end = len(" ".join(words[:last + 1]))
+    before = data.draw(st.text(alphabet="abc 🇺🇦", max_size=10))
+    after = data.draw(st.text(alphabet="abc 🇺🇦", max_size=10))
+    new = before + "\n" + old + "\n" + after
+    found = reanchor(new, **quote_selector(old, start, end))
+    if isinstance(found, Anchor):
+        assert (found.start, found.end) == (start + len(before) + 1, end + len(before) + 1), found
+    else:
+        assert old.count(old[start:end]) > 1  # only an ambiguous quote may be left stranded
