@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 # Characters of its prefix and suffix (together) that must still be next to a quote found again.
 MIN_AGREEMENT = 4
+_REGIONAL = range(0x1F1E6, 0x1F200)  # regional indicator letters
 # How like the quote (difflib's ratio, 0 to 1) the text between prefix and suffix must be.
 FUZZY_RATIO = 0.7
 # The shortest end of a prefix (start of a suffix) looked for when the whole one is not found.
@@ -61,6 +62,11 @@ def _joined(text: str, index: int) -> bool:
             return True
         if after in "\u200d\ufe0e\ufe0f" or before == "\u200d" or "\U0001f3fb" <= after <= "\U0001f3ff":
             return True
+        if _REGIONAL.start <= ord(after) < _REGIONAL.stop:  # two regional indicators make one flag
+            run = 0
+            while index - run > 0 and ord(text[index - run - 1]) in _REGIONAL:
+                run += 1
+            return run % 2 == 1
     return False
 
 

@@ -88,6 +88,14 @@ def test_emoji_sequences_and_combining_marks_are_never_split():
     assert isinstance(placed("Say q\u0307 now", "Say q now", "q"), Stranded)  # the q now carries a mark
 
 
+def test_a_flag_is_never_split_and_two_flags_are_two():
+    ua, ru = "\U0001F1FA\U0001F1E6", "\U0001F1F7\U0001F1FA"
+    old = f"Flags {ru} here."
+    assert isinstance(placed(f"Flags \U0001F1E6{ru}x here.", old, ru), Stranded)  # now "🇦🇷" + "🇺": no 🇷🇺 flag
+    found = placed(f"Flags {ua}{ru} here.", old, ru)
+    assert isinstance(found, Anchor) and found.start == len("Flags ") + 2
+
+
 def test_offsets_are_code_points_after_astral_characters():
     old = "Flags \U0001F1FA\U0001F1E6 fly in Kyiv."
     new = "\U0001F4E2\U0001F4E2 " + old
