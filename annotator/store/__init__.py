@@ -14,6 +14,7 @@ One :class:`Store` holds every query, grouped by tables in the modules of this p
 * :mod:`.tag_moves`: tags carried to a corrected text of their article, and the stranded ones;
 * :mod:`.stats_queries`: the counts of statistics and agreement;
 * :mod:`.export_queries`: the annotations of an export, and the fast CSV export's cells;
+* :mod:`.assignments`: which annotators are to read which article;
 * :mod:`.stories`: the stories (articles about one event) and their articles;
 * :mod:`.sql`: small pieces of SQL the groups share.
 """
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 from .article_edits import ArticleEdit, ArticleEditQueries
 from .articles import Added, ArticleQueries, ArticleRow
+from .assignments import AssignmentQueries
 from .connection import Connection, DatabaseError, SQLiteError, StoreError, database_error_line
 from .export_queries import (
     CSV_ARTICLE_CELLS, CSV_ATTRIBUTE_COLUMNS, CSV_COLUMNS, CSV_HEAD_CELLS, CSV_SEPARATOR, CSV_TAIL_CELLS,
@@ -33,7 +35,7 @@ from .schema import MIGRATIONS, SCHEMA_VERSION
 from .sql import STATUSES
 from .staged_imports import StagedImports
 from .stats_queries import StatsQueries, TagScope
-from .stories import StoryQueries, StoryRow
+from .stories import StorylessArticle, StoryQueries, StoryRow
 from .tag_moves import PlannedMove, TagMove, TagMoveQueries
 
 # What callers use. The timing constants (BUSY_TIMEOUT_MS, WRITE_WAIT_S, STALE_IMPORT_S) are
@@ -41,12 +43,12 @@ from .tag_moves import PlannedMove, TagMove, TagMoveQueries
 __all__ = [
     "CSV_ARTICLE_CELLS", "CSV_ATTRIBUTE_COLUMNS", "CSV_COLUMNS", "CSV_HEAD_CELLS", "CSV_SEPARATOR", "CSV_TAIL_CELLS",
     "EXPORT_ARTICLES", "EXPORT_FIELDS", "MIGRATIONS", "SCHEMA_VERSION", "STATUSES", "Added", "ArticleEdit", "ArticleRow",
-    "DatabaseError", "HistoryEntry", "PlannedMove", "SQLiteError", "Store", "StoreError", "StoryRow", "TagMove",
-    "TagScope", "database_error_line",
+    "DatabaseError", "HistoryEntry", "PlannedMove", "SQLiteError", "Store", "StoreError", "StoryRow", "StorylessArticle",
+    "TagMove", "TagScope", "database_error_line",
 ]
 
 
 class Store(ArticleQueries, ArticleEditQueries, OutletQueries, StagedImports, HistoryQueries, TagMoveQueries,
-            StatsQueries, ExportQueries, StoryQueries, Connection):
+            StatsQueries, ExportQueries, StoryQueries, AssignmentQueries, Connection):
     """A handle on one annotations database (see :class:`Connection` for ``path`` and
     ``mode``), with every group of queries. Safe to share between threads."""

@@ -287,6 +287,22 @@ def _migration_9(db: sqlite_utils.Database) -> None:
 
 
 def _migration_10(db: sqlite_utils.Database) -> None:
+    """Assignments (``annotator assign``): which annotators are to read which article, who
+    planned it, when, and the plan's settings (overlap, seed, scope)."""
+    db.conn.execute("""CREATE TABLE IF NOT EXISTS assignments (
+        article_id TEXT NOT NULL, annotator TEXT NOT NULL, assigned_by TEXT, at TEXT NOT NULL, plan TEXT,
+        PRIMARY KEY (article_id, annotator))""")
+    db.conn.execute("CREATE INDEX IF NOT EXISTS assignments_annotator ON assignments (annotator, article_id)")
+
+
+def _migration_11(db: sqlite_utils.Database) -> None:
+    """Time on task: the active seconds each annotator spent on each article (summed over visits)."""
+    db.conn.execute("""CREATE TABLE IF NOT EXISTS active_time (
+        article_id TEXT NOT NULL, annotator TEXT NOT NULL, seconds REAL NOT NULL, visits INTEGER NOT NULL,
+        updated TEXT NOT NULL, PRIMARY KEY (article_id, annotator))""")
+
+
+def _migration_12(db: sqlite_utils.Database) -> None:
     """Corrections of an article's facts and tags carried to a corrected text:
     ``article_edits`` keeps one row per changed field of an article (``before`` and ``after``
     as written, who, from where, when); ``tag_moves`` one row per tag a new version of its
@@ -316,5 +332,5 @@ OUTLET_STATISTICS_COLUMNS = ("codebook_id", "deleted", "publisher", "category", 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2, _migration_3, _migration_4, _migration_5,
                                                             _migration_6, _migration_7, _migration_8, _migration_9,
-                                                            _migration_10]
+                                                            _migration_10, _migration_11, _migration_12]
 SCHEMA_VERSION = len(MIGRATIONS)
