@@ -19,6 +19,7 @@ from .cli_common import (AnnotatorGroup, annotator_option, make_console, codeboo
                          holds_nothing, inherited, load_codebook_or_fail, print_json, resolve_db, session_annotator,
                          store_command, store_in_use, writing_store_command)
 from .cli_annotations_in import import_annotations_command
+from .cli_articles import article, stranded
 from .cli_assign import assign
 from .cli_history import history
 from .cli_outlets import outlets
@@ -146,6 +147,11 @@ def _run_import(store: Store, paths: list[Path], manifest: Path | None, registry
     )
     if report.skipped:
         summary.append(f"; {len(report.skipped)} non-article file(s) ignored")
+    if report.tags_moved or report.tags_stranded:
+        summary.append(f"; {report.tags_moved} tag(s) carried to the new versions")
+    if report.tags_stranded:
+        summary.append(f", {report.tags_stranded} stranded on the old ones (`annotator stranded` lists them)",
+                       style="bold yellow")
     nothing_kept = click.get_current_context().meta.get("new_database") and not (report.imported or report.new_versions)
     if report.outlets_updated and not nothing_kept:  # (a new database nothing went into is not kept: see below)
         summary.append(f"; {report.outlets_updated} outlet(s) added or updated")
@@ -248,8 +254,10 @@ def articles(store: Store, as_json: bool, all_versions: bool) -> None:
 @main.command()
 @click.argument("article")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole record as JSON.")
+@click.option("--history", "with_history", is_flag=True,
+              help="Also every recorded correction of its facts (who, when, before and after) and where its tags were carried.")
 @store_command
-def show(store: Store, article: str, as_json: bool) -> None:
+def show(store: Store, article: str, as_json: bool, with_history: bool = False) -> None:
     """Show one article (id, or a unique id prefix of 4+ characters) beside its outlet card(s), then its tags."""
     found = find_article(store, article)
     day = found.published  # the outlets' dated facts as they stood when it was published
@@ -260,6 +268,10 @@ def show(store: Store, article: str, as_json: bool) -> None:
         data["publisher_outlet"] = publisher.model_dump(mode="json") if publisher else None
         data["original_source_outlet"] = original.model_dump(mode="json") if original else None
         data["tags"] = [a.model_dump(mode="json") for a in tags]
+        if with_history:
+            from .cli_articles import article_history
+
+            data["history"] = article_history(store, found)
         print_json(data)
         return
     from .render import article_view, tags_table
@@ -268,6 +280,11 @@ def show(store: Store, article: str, as_json: bool) -> None:
     console.print(article_view(found, publisher, original, console.width), soft_wrap=False)
     console.print()
     console.print(tags_table(tags, codebook_names(), console.width), soft_wrap=False)
+    if with_history:
+        from .cli_articles import print_article_history
+
+        console.print()
+        print_article_history(store, found)
 
 
 @main.group()
@@ -395,6 +412,8 @@ main.add_command(compare)
 main.add_command(story)
 main.add_command(history)
 main.add_command(outlets)
+main.add_command(article)
+main.add_command(stranded)
 main.add_command(assign)
 main.add_command(report_command)
 main.add_command(review)

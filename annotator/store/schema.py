@@ -317,6 +317,27 @@ def _migration_12(db: sqlite_utils.Database) -> None:
         article_id TEXT PRIMARY KEY, status TEXT NOT NULL, reviewer TEXT NOT NULL, updated TEXT NOT NULL)""")
 
 
+def _migration_13(db: sqlite_utils.Database) -> None:
+    """Corrections of an article's facts and tags carried to a corrected text:
+    ``article_edits`` keeps one row per changed field of an article (``before`` and ``after``
+    as written, who, from where, when); ``tag_moves`` one row per tag a new version of its
+    article was imported for: ``moved`` (with the method that found its quote again and the
+    span before and after) or ``stranded`` (its quote could not be found unambiguously: the
+    tag stays on the old version, listed by ``annotator stranded``). Written to run again
+    harmlessly."""
+    conn = db.conn
+    conn.execute("""CREATE TABLE IF NOT EXISTS article_edits (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, article_id TEXT NOT NULL, field TEXT NOT NULL, before TEXT,
+        after TEXT, who TEXT, source TEXT, at TEXT NOT NULL)""")
+    conn.execute("CREATE INDEX IF NOT EXISTS article_edits_article ON article_edits (article_id, id)")
+    conn.execute("""CREATE TABLE IF NOT EXISTS tag_moves (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, uuid TEXT NOT NULL, from_article TEXT NOT NULL,
+        to_article TEXT NOT NULL, outcome TEXT NOT NULL, method TEXT, old_start INTEGER, old_end INTEGER,
+        new_start INTEGER, new_end INTEGER, reason TEXT, who TEXT, at TEXT NOT NULL)""")
+    conn.execute("CREATE INDEX IF NOT EXISTS tag_moves_uuid ON tag_moves (uuid, id)")
+    conn.execute("CREATE INDEX IF NOT EXISTS tag_moves_outcome ON tag_moves (outcome, to_article)")
+
+
 # Columns of annotations kept by triggers (copies of attributes, the article's publisher), not part of the model.
 DERIVED_COLUMNS = frozenset({*STAT_ATTRIBUTES, "publisher"})
 # The covering index of schema 5, in the order per-outlet statistics group and count.
@@ -326,6 +347,6 @@ OUTLET_STATISTICS_COLUMNS = ("codebook_id", "deleted", "publisher", "category", 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2, _migration_3, _migration_4, _migration_5,
                                                             _migration_6, _migration_7, _migration_8, _migration_9,
-                                                            _migration_10, _migration_11,
-                                                            _migration_12]
+                                                            _migration_10, _migration_11, _migration_12,
+                                                            _migration_13]
 SCHEMA_VERSION = len(MIGRATIONS)
