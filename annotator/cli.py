@@ -19,6 +19,7 @@ from .cli_common import (AnnotatorGroup, annotator_option, make_console, codeboo
                          holds_nothing, inherited, load_codebook_or_fail, print_json, resolve_db, session_annotator,
                          store_command, store_in_use, writing_store_command)
 from .cli_history import history
+from .cli_merge import merge
 from .cli_outlets import outlets
 from .cli_reports import agreement, export_command, stats
 from .cli_stories import compare, stories, story
@@ -416,6 +417,7 @@ main.add_command(compare)
 main.add_command(story)
 main.add_command(history)
 main.add_command(outlets)
+main.add_command(merge)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ One :class:`Store` holds every query, grouped by tables in the modules of this p
 * :mod:`.staged_imports`: imports in short transactions (staged articles);
 * :mod:`.annotations`: annotations, per-annotator status, rejected suggestions, reading places;
 * :mod:`.history`: the history of annotations and its conflicts;
+* :mod:`.merging`: ``annotator merge``: reading another database, writing what the merge decided;
 * :mod:`.stats_queries`: the counts of statistics and agreement;
 * :mod:`.export_queries`: the annotations of an export, and the fast CSV export's cells;
 * :mod:`.stories`: the stories (articles about one event) and their articles;
@@ -25,6 +26,7 @@ from .export_queries import (
     EXPORT_ARTICLES, EXPORT_FIELDS, ExportQueries,
 )
 from .history import HistoryEntry, HistoryQueries
+from .merging import MergeQueries, OtherDatabase
 from .outlets import OutletQueries
 from .schema import MIGRATIONS, SCHEMA_VERSION
 from .sql import STATUSES
@@ -37,11 +39,11 @@ from .stories import StoryQueries, StoryRow
 __all__ = [
     "CSV_ARTICLE_CELLS", "CSV_ATTRIBUTE_COLUMNS", "CSV_COLUMNS", "CSV_HEAD_CELLS", "CSV_SEPARATOR", "CSV_TAIL_CELLS",
     "EXPORT_ARTICLES", "EXPORT_FIELDS", "MIGRATIONS", "SCHEMA_VERSION", "STATUSES", "Added", "ArticleRow",
-    "DatabaseError", "HistoryEntry", "SQLiteError", "Store", "StoreError", "StoryRow", "TagScope", "database_error_line",
+    "DatabaseError", "HistoryEntry", "OtherDatabase", "SQLiteError", "Store", "StoreError", "StoryRow", "TagScope", "database_error_line",
 ]
 
 
-class Store(ArticleQueries, OutletQueries, StagedImports, HistoryQueries, StatsQueries, ExportQueries, StoryQueries,
+class Store(ArticleQueries, OutletQueries, StagedImports, MergeQueries, HistoryQueries, StatsQueries, ExportQueries, StoryQueries,
             Connection):
     """A handle on one annotations database (see :class:`Connection` for ``path`` and
     ``mode``), with every group of queries. Safe to share between threads."""

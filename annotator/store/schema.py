@@ -286,6 +286,20 @@ def _migration_9(db: sqlite_utils.Database) -> None:
         FROM outlets o WHERE NOT EXISTS (SELECT 1 FROM outlet_history h WHERE h.outlet_id = o.id) ORDER BY id""")
 
 
+def _migration_10(db: sqlite_utils.Database) -> None:
+    """What a merge of two databases needs to carry an undo: a rejected suggestion offered
+    again is kept, marked ``withdrawn``, with the time of its last change (``updated``), as
+    an article marked not done keeps its status row (``not done``). Written to run again
+    harmlessly."""
+    conn = db.conn
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(rejected_suggestions)")}
+    if "updated" not in columns:
+        conn.execute("ALTER TABLE rejected_suggestions ADD COLUMN updated TEXT")
+        conn.execute("UPDATE rejected_suggestions SET updated = created")
+    if "withdrawn" not in columns:
+        conn.execute("ALTER TABLE rejected_suggestions ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0")
+
+
 # Columns of annotations kept by triggers (copies of attributes, the article's publisher), not part of the model.
 DERIVED_COLUMNS = frozenset({*STAT_ATTRIBUTES, "publisher"})
 # The covering index of schema 5, in the order per-outlet statistics group and count.
@@ -294,5 +308,6 @@ OUTLET_STATISTICS_COLUMNS = ("codebook_id", "deleted", "publisher", "category", 
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2, _migration_3, _migration_4, _migration_5,
-                                                            _migration_6, _migration_7, _migration_8, _migration_9]
+                                                            _migration_6, _migration_7, _migration_8, _migration_9,
+                                                            _migration_10]
 SCHEMA_VERSION = len(MIGRATIONS)

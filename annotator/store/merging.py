@@ -1,0 +1,348 @@
+"""The SQL of ``annotator merge`` (the rules are in :mod:`annotator.merge`): reading another
+annotations database read-only in a connection of its own, and writing what the rules
+decided into this one, one short transaction per batch."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..models import STORED, Annotation, Article, Outlet
+from .annotations import INSERT_ANNOTATION, AnnotationQueries, annotation_from_row, annotation_values, history_record
+from .articles import _article_from_row, insert_article
+from .connection import StoreError
+from .outlets import _dump, _record, _write
+from .schema import NOW_SQL, SCHEMA_VERSION
+from .sql import NOT_STAGED, column_names
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+# What a database needs for a merge (schema 9 on: outlets with their history)
+_NEEDED = {"articles": {"id", "text", "current"}, "annotations": {"uuid", "deleted"},
+           "annotation_history": {"after"}, "article_status": {"status"}, "rejected_suggestions": {"variant"},
+           "outlets": {"data", "edited"}, "outlet_history": {"fields"}, "imports": {"id"}, "staged_articles": {"import_id"}}
+
+
+@dataclass(frozen=True)
+class StatusMark:
+    """One annotator's mark on an article: ``done`` or ``not done`` (a done mark taken back)."""
+
+    article_id: str
+    annotator: str
+    status: str
+    updated: str
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A lexicon suggestion an annotator rejected (``withdrawn``: offered again since)."""
+
+    article_id: str
+    annotator: str
+    start: int
+    end: int
+    concept: str | None
+    variant: str
+    created: str
+    updated: str
+    withdrawn: bool = False
+
+
+@dataclass(frozen=True)
+class OutletState:
+    """An outlet as one database holds it: its facts, the fields a user set (``*``: all)
+    and when each field last changed (from the outlet's history)."""
+
+    outlet: Outlet
+    edited: tuple[str, ...]
+    field_times: dict[str, str]
+
+
+def outlet_states(conn: sqlite3.Connection) -> dict[str, OutletState]:
+    """Every outlet of a database with the fields a user set and when each field last changed."""
+    times: dict[str, dict[str, str]] = {}
+    for outlet_id, fields, at in conn.execute("SELECT outlet_id, fields, at FROM outlet_history ORDER BY id"):
+        for name in json.loads(fields or "[]"):
+            times.setdefault(outlet_id, {})[name] = at
+    return {row[0]: OutletState(Outlet.model_validate_json(row[1], context=STORED), tuple(json.loads(row[2] or "[]")),
+                                times.get(row[0], {}))
+            for row in conn.execute("SELECT id, data, edited FROM outlets ORDER BY id")}
+
+
+def outlet_removals(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    """(outlet id, the outlet it was merged into, when) for every outlet merged away (the
+    history's ``merged`` rows name the other outlet at the end of their source: ``(into ID)``)."""
+    rows = conn.execute("SELECT outlet_id, source, at FROM outlet_history WHERE change = 'merged' ORDER BY id")
+    return [(r[0], r[1].rsplit("(into ", 1)[1].rstrip(")"), r[2]) for r in rows if r[1] and "(into " in r[1]]
+
+
+def _rejection_columns(conn: sqlite3.Connection) -> str:
+    names = {row[1] for row in conn.execute("PRAGMA table_info(rejected_suggestions)")}
+    return ("coalesce(updated, created), withdrawn" if "withdrawn" in names else "created, 0")
+
+
+def _status_rows(conn: sqlite3.Connection, after: tuple[str, str], limit: int) -> list[tuple]:
+    return conn.execute("SELECT article_id, annotator, status, updated FROM article_status "
+                        "WHERE (article_id, annotator) > (?, ?) ORDER BY article_id, annotator LIMIT ?",
+                        [*after, limit]).fetchall()
+
+
+class OtherDatabase:
+    """Another annotations database, opened read-only in a connection of its own (never
+    attached to this one, never written). :class:`StoreError` with one line for a file that
+    is not one (not SQLite, damaged, another program's, a newer or much older annotator's)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            with path.open("rb") as fh:
+                head = fh.read(len(SQLITE_HEADER))
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        if head != SQLITE_HEADER:
+            raise StoreError(f"{path}: not an SQLite database (nor a bundle or JSON-lines export)")
+        self.conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, isolation_level=None,
+                                    check_same_thread=False)
+        try:
+            self._check()
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise StoreError(f"{path}: the database is damaged or unreadable ({exc}); nothing was merged") from None
+        except StoreError:
+            self.close()
+            raise
+
+    def _check(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path}: schema version {version} is newer than this annotator "
+                             f"({SCHEMA_VERSION}); upgrade annotator")
+        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if version == 0 or not {"articles", "annotations"} <= tables:
+            raise StoreError(f"{self.path}: is not an annotator database (another program's SQLite file)")
+        for table, columns in _NEEDED.items():
+            have = {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
+            if not columns <= have:
+                raise StoreError(f"{self.path}: made by an older annotator (schema {version}); open it once with "
+                                 f"this one (`annotator articles --db {path_arg(self.path)}`) to bring it up to "
+                                 "date, then merge")
+        problems = [r[0] for r in self.conn.execute("PRAGMA quick_check(3)")]
+        if problems != ["ok"]:
+            raise StoreError(f"{self.path}: the database is damaged ({'; '.join(problems)}); nothing was merged")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def outlets(self) -> dict[str, OutletState]:
+        return outlet_states(self.conn)
+
+    def outlet_removals(self) -> list[tuple[str, str, str]]:
+        return outlet_removals(self.conn)
+
+    def articles(self, batch: int = 200) -> Iterator[list[tuple[Article, bool]]]:
+        """Every article (all versions, none staged by an import) and whether it is current, in batches."""
+        last = -1
+        while rows := self.conn.execute(f"SELECT rowid, * FROM articles a WHERE rowid > ? AND {NOT_STAGED} "
+                                        "ORDER BY rowid LIMIT ?", [last, batch]).fetchall():
+            cols = [d[0] for d in self.conn.execute("SELECT * FROM articles LIMIT 0").description]
+            current = cols.index("current")
+            yield [(_article_from_row(self.conn, row[1:]), bool(row[1:][current])) for row in rows]
+            last = rows[-1][0]
+
+    def annotations(self, batch: int = 500) -> Iterator[list[tuple[Annotation, list[dict[str, Any]]]]]:
+        """Every annotation (deleted ones too) with the versions its history holds, in batches."""
+        last = -1
+        cols = [d[0] for d in self.conn.execute("SELECT * FROM annotations LIMIT 0").description]
+        while rows := self.conn.execute("SELECT rowid, * FROM annotations WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                                        [last, batch]).fetchall():
+            yield [(annotation_from_row(dict(zip(cols, row[1:]))), versions(self.conn, row[1])) for row in rows]
+            last = rows[-1][0]
+
+    def statuses(self, batch: int = 1000) -> Iterator[list[StatusMark]]:
+        after = ("", "")
+        while rows := _status_rows(self.conn, after, batch):
+            yield [StatusMark(*r) for r in rows]
+            after = rows[-1][:2]
+
+    def rejections(self, batch: int = 1000) -> Iterator[list[Rejection]]:
+        last = -1
+        extra = _rejection_columns(self.conn)
+        while rows := self.conn.execute("SELECT rowid, article_id, annotator, start, \"end\", concept, variant, "
+                                        f"created, {extra} FROM rejected_suggestions WHERE rowid > ? ORDER BY rowid "
+                                        "LIMIT ?", [last, batch]).fetchall():
+            yield [Rejection(*r[1:9], bool(r[9])) for r in rows]
+            last = rows[-1][0]
+
+
+def path_arg(path: Path) -> str:
+    import shlex
+
+    return shlex.quote(str(path))
+
+
+def versions(conn: sqlite3.Connection, uuid: str) -> list[dict[str, Any]]:
+    """Every version of a tag its history holds (created, changed, and conflict versions)."""
+    return [json.loads(r[0]) for r in conn.execute(
+        "SELECT after FROM annotation_history WHERE uuid = ? AND after IS NOT NULL ORDER BY id", [uuid])]
+
+
+class MergeQueries(AnnotationQueries):
+    """Writing a merge's decisions: each method is one short write transaction whose
+    decisions are taken inside it (by the rule given), so merges running at once agree."""
+
+    def outlet_states(self) -> dict[str, OutletState]:
+        """Every outlet here with the fields a user set and when each last changed."""
+        return outlet_states(self.conn)
+
+    def outlet_removals(self) -> list[tuple[str, str, str]]:
+        """(outlet id, the outlet it was merged into, when) for every outlet merged away here."""
+        return outlet_removals(self.conn)
+
+    def write_merged_outlets(self, outlets: Sequence[tuple[Outlet, list[str]]], who: str | None,
+                             source: str) -> None:
+        """Store merged outlets (new or changed) with the fields a user set, each change recorded."""
+        with self._write() as conn:
+            for outlet, edited in outlets:
+                old = conn.execute("SELECT data FROM outlets WHERE id = ?", [outlet.id]).fetchone()
+                _write(conn, outlet, edited)
+                _record(conn, outlet.id, "changed" if old else "created", old[0] if old else None, _dump(outlet),
+                        who, source)
+
+    def merge_articles(self, incoming: Sequence[tuple[Article, bool]]) -> tuple[list[str], list[tuple[str, list[str]]]]:
+        """Add the articles this database lacks, with their versions, in one transaction. Per
+        article: ``added``, ``present`` or ``refused: why``. An article is current when no
+        stored article supersedes it; of several current articles of one source (the same
+        ``source_key``, or superseding the same article) the one imported last stays
+        current: returned as (kept id, the others) for each such group."""
+        outcomes: list[str] = []
+        added: list[Article] = []
+        with self._write() as conn:
+            for article, _current in incoming:
+                row = conn.execute("SELECT text_sha256 FROM articles WHERE id = ?", [article.id]).fetchone()
+                if row is not None:
+                    outcomes.append("present" if row[0] == article.text_sha256 else
+                                    f"refused: article {article.id} holds another text here")
+                    continue
+                missing = [o for o in (article.publisher, article.original_source)
+                           if o is not None and conn.execute("SELECT 1 FROM outlets WHERE id = ?", [o]).fetchone() is None]
+                if missing:
+                    outcomes.append(f"refused: outlet {missing[0]!r} is in neither database")
+                    continue
+                insert_article(conn, article, article.version, article.supersedes, False, None)
+                added.append(article)
+                outcomes.append("added")
+            diverged = _settle_current(conn, added)
+            if added:
+                conn.execute("UPDATE import_state SET commits = commits + 1")  # imports running decide versions again
+        return outcomes, diverged
+
+    def merge_tags(self, incoming: Sequence[Any], decide: Callable[[Annotation | None, Any, list[dict[str, Any]]], Any],
+                   who: str | None, source: str) -> list[Any]:
+        """Merge tags (items with an ``annotation``) by uuid in one transaction: ``decide(stored,
+        item, versions here)`` gives a decision (``outcome`` added / updated / ...;
+        ``record_loser``: the incoming version is kept in the history as a conflict settled by
+        the rule ``decision.conflict.rule``). Changes are recorded as made by ``who`` from ``source``."""
+        decisions = []
+        cols = column_names(self.conn, "annotations")
+        with self._recorded_write(who, source) as conn:
+            for item in incoming:
+                annotation = item.annotation
+                row = conn.execute("SELECT * FROM annotations WHERE uuid = ?", [annotation.uuid]).fetchone()
+                stored = annotation_from_row(dict(zip(cols, row))) if row else None
+                decision = decide(stored, item, versions(conn, annotation.uuid) if stored else [])
+                values = annotation_values(annotation)
+                if decision.outcome == "added":
+                    conn.execute(INSERT_ANNOTATION, values)
+                elif decision.outcome == "updated":
+                    conn.execute("UPDATE annotations SET " + ", ".join(
+                        f'"{c}" = ?' for c in ("article_id", "text_sha256", "annotator", "codebook_id", "codebook_version",
+                                               "category", "label", "start", "end", "quote", "prefix", "suffix",
+                                               "attributes", "note", "origin", "created", "updated", "deleted"))
+                        + " WHERE uuid = ?", [*values[1:], values[0]])
+                if decision.record_loser and stored is not None:
+                    rule = decision.conflict.rule if decision.conflict else "the stored version is the later one"
+                    conn.execute("INSERT INTO annotation_history (uuid, article_id, change, before, after, who, source, "
+                                 f"at, settled) VALUES (?, ?, 'conflict', ?, ?, ?, ?, {NOW_SQL}, ?)",
+                                 [stored.uuid, stored.article_id, json.dumps(history_record(stored), ensure_ascii=False),
+                                  json.dumps(history_record(annotation), ensure_ascii=False), who, source,
+                                  f"kept the stored version by merge ({rule})"])
+                decisions.append(decision)
+        return decisions
+
+    def merge_statuses(self, incoming: Sequence[StatusMark],
+                       decide: Callable[[StatusMark | None, StatusMark], str]) -> list[str]:
+        """Merge annotators' marks on articles in one transaction; per mark the outcome of ``decide``
+        (or ``refused: why`` for an article not here)."""
+        outcomes = []
+        with self._write() as conn:
+            for mark in incoming:
+                if conn.execute("SELECT 1 FROM articles WHERE id = ?", [mark.article_id]).fetchone() is None:
+                    outcomes.append(f"refused: article {mark.article_id} is not in this database")
+                    continue
+                row = conn.execute("SELECT article_id, annotator, status, updated FROM article_status "
+                                   "WHERE article_id = ? AND annotator = ?", [mark.article_id, mark.annotator]).fetchone()
+                outcome = decide(StatusMark(*row) if row else None, mark)
+                if outcome in ("added", "updated"):
+                    conn.execute("INSERT INTO article_status (article_id, annotator, status, updated) VALUES (?,?,?,?) "
+                                 "ON CONFLICT(article_id, annotator) DO UPDATE SET status = excluded.status, "
+                                 "updated = excluded.updated", [mark.article_id, mark.annotator, mark.status, mark.updated])
+                outcomes.append(outcome)
+        return outcomes
+
+    def merge_rejections(self, incoming: Sequence[Rejection],
+                         decide: Callable[[Rejection | None, Rejection], str]) -> list[str]:
+        """Merge rejected suggestions in one transaction; per rejection the outcome of ``decide``
+        (or ``refused: why`` for an article not here)."""
+        outcomes = []
+        extra = _rejection_columns(self.conn)
+        with self._write() as conn:
+            for r in incoming:
+                if conn.execute("SELECT 1 FROM articles WHERE id = ?", [r.article_id]).fetchone() is None:
+                    outcomes.append(f"refused: article {r.article_id} is not in this database")
+                    continue
+                key = [r.article_id, r.annotator, r.start, r.end, r.variant]
+                row = conn.execute(f"SELECT article_id, annotator, start, \"end\", concept, variant, created, {extra} "
+                                   "FROM rejected_suggestions WHERE article_id = ? AND annotator = ? AND start = ? "
+                                   "AND \"end\" = ? AND variant = ?", key).fetchone()
+                outcome = decide(Rejection(*row[:8], bool(row[8])) if row else None, r)
+                if outcome in ("added", "updated"):
+                    conn.execute("INSERT INTO rejected_suggestions (article_id, annotator, start, \"end\", concept, "
+                                 "variant, created, updated, withdrawn) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO "
+                                 "UPDATE SET updated = excluded.updated, withdrawn = excluded.withdrawn",
+                                 [*key[:4], r.concept, r.variant, r.created, r.updated, int(r.withdrawn)])
+                outcomes.append(outcome)
+        return outcomes
+
+    def copy_to(self, target: Path) -> None:
+        """Copy this database, as it is now, to a new file (a dry run merges into the copy)."""
+        copy = sqlite3.connect(str(target))
+        try:
+            self.conn.backup(copy)
+        finally:
+            copy.close()
+
+
+def _settle_current(conn: sqlite3.Connection, added: Sequence[Article]) -> list[tuple[str, list[str]]]:
+    """Decide which of the just added articles (and the articles they supersede) are current."""
+    for article in added:
+        superseded = conn.execute("SELECT 1 FROM articles WHERE supersedes = ? LIMIT 1", [article.id]).fetchone()
+        conn.execute("UPDATE articles SET current = ? WHERE id = ?", [int(superseded is None), article.id])
+        if article.supersedes:
+            conn.execute("UPDATE articles SET current = 0 WHERE id = ?", [article.supersedes])
+    diverged = []
+    seen: set[str] = set()
+    for article in added:
+        rows = conn.execute(f"SELECT id, imported_at FROM articles a WHERE current = 1 AND {NOT_STAGED} AND "
+                            "(source_key = ? OR (supersedes IS NOT NULL AND supersedes = ?))",
+                            [article.source_key, article.supersedes]).fetchall()
+        if len(rows) < 2 or rows[0][0] in seen:
+            continue
+        ranked = sorted(rows, key=lambda r: (r[1] or "", r[0]), reverse=True)
+        for other, _ in ranked[1:]:
+            conn.execute("UPDATE articles SET current = 0 WHERE id = ?", [other])
+        seen.update(r[0] for r in rows)
+        diverged.append((ranked[0][0], [r[0] for r in ranked[1:]]))
+    return diverged
