@@ -53,3 +53,40 @@ def merge(store: Store, other: Path, dry_run: bool, as_json: bool, annotator_nam
     for line in report.summary_lines():
         out.print(Text(printable(line)))
     sys.exit(0 if report.ok else 1)
+
+
+def export_bundle(store: Store, out_path: Path | None, who: list[str] | None, codebook_id: str | None) -> None:
+    """``annotator export --format bundle``: everything the database holds, for ``annotator merge``."""
+    import io
+
+    from .cli_common import reader_gone
+    from .merge_sources import write_bundle
+    from .paths import display_path
+    from .store import DatabaseError, StoreError, database_error_line
+    from .tables import output_file
+
+    if who or codebook_id:
+        fail("--format bundle carries everything the database holds: it takes no --annotator or --codebook", 2)
+    try:
+        if out_path is not None:
+            with output_file(out_path) as out:
+                count = write_bundle(store.path, out)
+            make_console().print(Text(f"Exported a bundle of {count:,} record(s) to {display_path(out_path)}"))
+            return
+        out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
+        try:
+            write_bundle(store.path, out)
+            out.flush()
+        finally:
+            try:
+                out.detach()
+            except (OSError, ValueError):
+                pass
+    except StoreError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        if out_path is None and reader_gone(exc):
+            raise
+        fail(f"--out {display_path(out_path) if out_path else '-'}: cannot write ({exc.strerror or exc})")
+    except DatabaseError as exc:
+        fail(database_error_line(store.path, exc))
