@@ -329,3 +329,35 @@ def test_forged_records_are_refused_and_nobody_s_tag_is_rewritten(laptops, demo_
     assert "in the future" in reasons and "not the text at" in reasons and "another annotator" in reasons
     assert "SHA-256" in reasons and "nonsense" in reasons
     assert content(a) == before
+
+
+def test_an_outlet_merged_away_on_one_side_is_merged_on_the_other(laptops, demo_dir):
+    a, b, _, _ = laptops
+    moved = a.merge_outlet("telesur", "rt", "maria", "outlets merge")
+    assert moved == 2  # publisher and original source of the teleSUR article
+    a2 = copy_store(a, demo_dir / "a2.db")
+    into_a = merge_path(a2, b.path, "maria")
+    into_b = merge_path(b, a.path, "li")
+    assert into_a.ok and into_b.ok
+    assert content(a2) == content(b)
+    assert b.outlet("telesur") is None
+    assert {r.publisher for r in b.list_articles()} >= {"rt"}
+
+
+def test_a_database_of_the_previous_schema_is_read(laptops, demo_dir):
+    a, b, _, _ = laptops
+    old = demo_dir / "old.db"
+    b.copy_to(old)
+    conn = sqlite3.connect(old)
+    conn.execute("DELETE FROM rejected_suggestions WHERE withdrawn = 1")  # schema 9 deleted a rejection taken back
+    conn.execute("ALTER TABLE rejected_suggestions DROP COLUMN withdrawn")
+    conn.execute("ALTER TABLE rejected_suggestions DROP COLUMN updated")
+    conn.execute("PRAGMA user_version = 9")
+    conn.commit()
+    conn.close()
+    report = merge_path(a, old, "maria")
+    assert report.ok, report.refused
+    articles = [r.id for r in a.list_articles()]
+    assert a.rejected_suggestions(articles[3], "li") == {(0, 4, "kiev")}
+    assert a.rejected_suggestions(articles[4], "li") == set()
+    assert report.counts["rejections"] == {"added": 1}
