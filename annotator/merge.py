@@ -49,11 +49,16 @@ class IncomingArticle:
 
 @dataclass(frozen=True)
 class IncomingTag:
-    """An annotation of the other side, with the fingerprints of its earlier versions there
-    (None when the source keeps no history, as a JSON-lines export)."""
+    """An annotation of the other side, with the fingerprints of the versions its history
+    there holds (None when the source keeps no history, as a JSON-lines export), or a
+    function reading them when they are needed (a database: only for a tag both sides hold
+    differently)."""
 
     annotation: Annotation
-    earlier: frozenset[str] | None = None
+    earlier: frozenset[str] | Callable[[], frozenset[str]] | None = None
+
+    def earlier_versions(self) -> frozenset[str] | None:
+        return self.earlier() if callable(self.earlier) else self.earlier
 
 
 class MergeSource(Protocol):
@@ -169,9 +174,11 @@ def _tag_text(a: Annotation) -> str:
     return f"{state} {span}{extra}{note} (updated {a.updated})"
 
 
-def decide_tag(stored: Annotation | None, incoming: IncomingTag, known_here: set[str]) -> TagDecision:
+def decide_tag(stored: Annotation | None, incoming: IncomingTag,
+               known_here: set[str] | Callable[[], set[str]]) -> TagDecision:
     """The rule for one tag: ``known_here`` are the fingerprints of the versions our history
-    holds of it (earlier versions, and versions a merge already decided against)."""
+    holds of it (earlier versions, and versions a merge already decided against), or a
+    function reading them."""
     theirs = incoming.annotation
     if stored is None:
         return TagDecision("added")
@@ -184,9 +191,10 @@ def decide_tag(stored: Annotation | None, incoming: IncomingTag, known_here: set
     if stored == theirs:
         return TagDecision("present")
     ours_print, theirs_print = fingerprint(stored), fingerprint(theirs)
-    if theirs_print in known_here:
+    if theirs_print in (known_here() if callable(known_here) else known_here):
         return TagDecision("kept")  # an earlier version of ours, or one a merge decided against before
-    ours_known_there = incoming.earlier is not None and ours_print in incoming.earlier
+    earlier = incoming.earlier_versions()
+    ours_known_there = earlier is not None and ours_print in earlier
     wins = there_wins(stored.updated, ours_print, theirs.updated, theirs_print)
     conflict = None
     if not ours_known_there:  # both sides changed it since they last agreed (or the source keeps no history)
@@ -376,12 +384,18 @@ def _merge_annotations(store: Any, source: MergeSource, report: MergeReport, who
             articles[article_id] = found if found is not None and found.id == article_id else None
         return articles[article_id]
 
-    def decide(stored: Annotation | None, item: IncomingTag, versions: list[dict[str, Any]]) -> TagDecision:
-        return decide_tag(stored, item, {fingerprint(v) for v in versions})
+    def decide(stored: Annotation | None, item: IncomingTag,
+               versions: Callable[[], list[dict[str, Any]]]) -> TagDecision:
+        return decide_tag(stored, item, lambda: {fingerprint(v) for v in versions()})
 
     for batch in source.annotations():
         ready = []
+        same = store.stored_unchanged([item.annotation for item in batch])
+        if same:
+            report.count("annotations", "present", len(same))
         for item in batch:
+            if item.annotation.uuid in same:
+                continue
             try:
                 check_annotation(item.annotation, article(item.annotation.article_id), now, codebook)
             except ValueError as exc:

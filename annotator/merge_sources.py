@@ -66,8 +66,11 @@ class DatabaseSource:
             yield [IncomingArticle(article, current) for article, current in batch]
 
     def annotations(self) -> Iterator[list[IncomingTag]]:
+        def earlier(uuid: str) -> Callable[[], frozenset[str]]:
+            return lambda: frozenset(fingerprint(v) for v in self.db.versions(uuid))
+
         for batch in self.db.annotations():
-            yield [IncomingTag(a, frozenset(fingerprint(v) for v in versions)) for a, versions in batch]
+            yield [IncomingTag(a, earlier(a.uuid)) for a in batch]
 
     def statuses(self) -> Iterator[list[StatusMark]]:
         return self.db.statuses()
@@ -268,9 +271,9 @@ def write_bundle(db_path: Path, out: IO[str]) -> int:
             for article, current in batch:
                 line({"kind": "article", "article": article.model_dump(mode="json"), "current": current})
         for tags in db.annotations():
-            for annotation, versions in tags:
+            for annotation in tags:
                 line({"kind": "annotation", "annotation": annotation.model_dump(mode="json"),
-                      "earlier": sorted({fingerprint(v) for v in versions})})
+                      "earlier": sorted({fingerprint(v) for v in db.versions(annotation.uuid)})})
         for marks in db.statuses():
             for mark in marks:
                 line({"kind": "status", **dataclasses.asdict(mark)})

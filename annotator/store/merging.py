@@ -16,7 +16,7 @@ from .annotations import INSERT_ANNOTATION, AnnotationQueries, annotation_from_r
 from .articles import _article_from_row, insert_article
 from .connection import StoreError
 from .outlets import _dump, _record, _write
-from .schema import NOW_SQL, SCHEMA_VERSION
+from .schema import HISTORY_FIELDS, NOW_SQL, SCHEMA_VERSION
 from .sql import NOT_STAGED, column_names
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -152,14 +152,18 @@ class OtherDatabase:
             yield [(_article_from_row(self.conn, row[1:]), bool(row[1:][current])) for row in rows]
             last = rows[-1][0]
 
-    def annotations(self, batch: int = 500) -> Iterator[list[tuple[Annotation, list[dict[str, Any]]]]]:
-        """Every annotation (deleted ones too) with the versions its history holds, in batches."""
+    def annotations(self, batch: int = 500) -> Iterator[list[Annotation]]:
+        """Every annotation (deleted ones too), in batches."""
         last = -1
         cols = [d[0] for d in self.conn.execute("SELECT * FROM annotations LIMIT 0").description]
         while rows := self.conn.execute("SELECT rowid, * FROM annotations WHERE rowid > ? ORDER BY rowid LIMIT ?",
                                         [last, batch]).fetchall():
-            yield [(annotation_from_row(dict(zip(cols, row[1:]))), versions(self.conn, row[1])) for row in rows]
+            yield [annotation_from_row(dict(zip(cols, row[1:]))) for row in rows]
             last = rows[-1][0]
+
+    def versions(self, uuid: str) -> list[dict[str, Any]]:
+        """Every version of a tag its history holds."""
+        return versions(self.conn, uuid)
 
     def statuses(self, batch: int = 1000) -> Iterator[list[StatusMark]]:
         after = ("", "")
@@ -242,7 +246,7 @@ class MergeQueries(AnnotationQueries):
     def merge_tags(self, incoming: Sequence[Any], decide: Callable[[Annotation | None, Any, list[dict[str, Any]]], Any],
                    who: str | None, source: str) -> list[Any]:
         """Merge tags (items with an ``annotation``) by uuid in one transaction: ``decide(stored,
-        item, versions here)`` gives a decision (``outcome`` added / updated / ...;
+        item, a function reading the versions its history here holds)`` gives a decision (``outcome`` added / updated / ...;
         ``record_loser``: the incoming version is kept in the history as a conflict settled by
         the rule ``decision.conflict.rule``). Changes are recorded as made by ``who`` from ``source``."""
         decisions = []
@@ -252,16 +256,13 @@ class MergeQueries(AnnotationQueries):
                 annotation = item.annotation
                 row = conn.execute("SELECT * FROM annotations WHERE uuid = ?", [annotation.uuid]).fetchone()
                 stored = annotation_from_row(dict(zip(cols, row))) if row else None
-                decision = decide(stored, item, versions(conn, annotation.uuid) if stored else [])
+                decision = decide(stored, item, lambda uuid=annotation.uuid: versions(conn, uuid))
                 values = annotation_values(annotation)
                 if decision.outcome == "added":
                     conn.execute(INSERT_ANNOTATION, values)
                 elif decision.outcome == "updated":
-                    conn.execute("UPDATE annotations SET " + ", ".join(
-                        f'"{c}" = ?' for c in ("article_id", "text_sha256", "annotator", "codebook_id", "codebook_version",
-                                               "category", "label", "start", "end", "quote", "prefix", "suffix",
-                                               "attributes", "note", "origin", "created", "updated", "deleted"))
-                        + " WHERE uuid = ?", [*values[1:], values[0]])
+                    conn.execute("UPDATE annotations SET " + ", ".join(f'"{c}" = ?' for c in HISTORY_FIELDS[1:])
+                                 + " WHERE uuid = ?", [*values[1:], values[0]])
                 if decision.record_loser and stored is not None:
                     rule = decision.conflict.rule if decision.conflict else "the stored version is the later one"
                     conn.execute("INSERT INTO annotation_history (uuid, article_id, change, before, after, who, source, "
@@ -271,6 +272,18 @@ class MergeQueries(AnnotationQueries):
                                   f"kept the stored version by merge ({rule})"])
                 decisions.append(decision)
         return decisions
+
+    def stored_unchanged(self, annotations: Sequence[Annotation]) -> set[str]:
+        """The uuids of ``annotations`` stored here exactly so (a merge skips them at once)."""
+        wanted = {a.uuid: tuple(annotation_values(a)) for a in annotations}
+        same: set[str] = set()
+        uuids = list(wanted)
+        for at in range(0, len(uuids), 500):
+            part = uuids[at:at + 500]
+            rows = self.conn.execute("SELECT " + ", ".join(f'"{f}"' for f in HISTORY_FIELDS) + " FROM annotations WHERE uuid IN "
+                                     f"({', '.join('?' * len(part))})", part).fetchall()
+            same.update(row[0] for row in rows if tuple(row) == wanted[row[0]])
+        return same
 
     def merge_statuses(self, incoming: Sequence[StatusMark],
                        decide: Callable[[StatusMark | None, StatusMark], str]) -> list[str]:

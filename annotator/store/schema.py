@@ -289,9 +289,11 @@ def _migration_9(db: sqlite_utils.Database) -> None:
 def _migration_10(db: sqlite_utils.Database) -> None:
     """What a merge of two databases needs to carry an undo: a rejected suggestion offered
     again is kept, marked ``withdrawn``, with the time of its last change (``updated``), as
-    an article marked not done keeps its status row (``not done``). Written to run again
-    harmlessly."""
+    an article marked not done keeps its status row (``not done``). Articles are indexed by
+    the article they supersede (a merge finds an article's later versions). Written to run
+    again harmlessly."""
     conn = db.conn
+    conn.execute("CREATE INDEX IF NOT EXISTS articles_supersedes ON articles (supersedes)")
     columns = {row[1] for row in conn.execute("PRAGMA table_info(rejected_suggestions)")}
     if "updated" not in columns:
         conn.execute("ALTER TABLE rejected_suggestions ADD COLUMN updated TEXT")
