@@ -33,10 +33,12 @@ def merge(store: Store, other: Path, dry_run: bool, as_json: bool, annotator_nam
     tags, answers, notes, done marks, rejected suggestions, outlet edits. The later change
     wins; conflicts are listed with the rule that decided them."""
     from .errors import InputError
-    from .merge_sources import merge_path
+    from .merge_sources import MergeStopped, merge_path
 
     try:
         report = merge_path(store, other, session_annotator(annotator_name), dry_run, codebook_finder(codebook_ref))
+    except MergeStopped as exc:
+        fail(str(exc))
     except InputError as exc:
         fail(f"{exc}; nothing was merged")
     if as_json:

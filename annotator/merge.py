@@ -144,7 +144,14 @@ def check_annotation(annotation: Annotation, article: Article | None, now: datet
     article here with the same text, its quote, prefix and suffix at its offsets, and not
     changed before it was made."""
     from .annotation_import import check_against, check_record
+    from .models import FIELD_LIMITS
 
+    for name, value, kind in (("note", annotation.note, "notes"), ("annotator", annotation.annotator, "name"),
+                              ("category", annotation.category, "name"), ("label", annotation.label, "name"),
+                              ("codebook", annotation.codebook_id, "name"),
+                              ("codebook_version", annotation.codebook_version, "name")):
+        if value is not None and len(value) > FIELD_LIMITS[kind]:
+            raise ValueError(f"{name} is {len(value):,} characters long; at most {FIELD_LIMITS[kind]:,} are accepted")
     check_record(annotation, codebook, now)
     check_against(annotation, article)
     if there_wins(annotation.updated, "", annotation.created, "") and annotation.updated != annotation.created:

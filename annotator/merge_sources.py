@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import tempfile
+import uuid as uuid_module
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -25,6 +26,10 @@ from .normalize import json_escape_hidden, printable
 from .paths import display_path
 from .store import OtherDatabase, Store, StoreError
 from .store.merging import SQLITE_HEADER, OutletState, Rejection, StatusMark
+
+class MergeStopped(InputError):
+    """The other database turned out damaged during the merge: what was merged before stays."""
+
 
 BUNDLE_KIND = "annotator-bundle"
 BUNDLE_VERSION = 1
@@ -53,7 +58,11 @@ class DatabaseSource:
 
     def __init__(self, path: Path):
         self.db = OtherDatabase(path)
-        self.name, self.source, self.refused = display_path(path), _history_source(path), []
+        self.name, self.source = display_path(path), _history_source(path)
+
+    @property
+    def refused(self) -> list[Refused]:
+        return [Refused(kind, key, why) for kind, key, why in self.db.unreadable]
 
     def outlets(self) -> dict[str, OutletState]:
         return self.db.outlets()
@@ -143,13 +152,21 @@ class FileSource:
 
     def articles(self) -> Iterator[list[IncomingArticle]]:
         if self.bundle:
-            yield from _batches(self._records("article", lambda d: IncomingArticle(
-                Article.model_validate(d["article"]), bool(d.get("current", True)))), 200)
+            def read(d: dict[str, Any]) -> IncomingArticle:
+                if not isinstance(d["article"].get("imported_at"), str):
+                    raise ValueError("article.imported_at is missing or not text")
+                return IncomingArticle(Article.model_validate(d["article"]), d.get("current") is not False)
+            yield from _batches(self._records("article", read), 200)
 
     def annotations(self) -> Iterator[list[IncomingTag]]:
         if self.bundle:
             def read(d: dict[str, Any]) -> IncomingTag:
-                return IncomingTag(Annotation.model_validate(d["annotation"]), frozenset(_strings(d, "earlier")))
+                fields = d["annotation"]
+                for name in ("uuid", "created", "updated"):  # never made up here: a new uuid would be a new tag
+                    if not isinstance(fields.get(name), str):
+                        raise ValueError(f"annotation.{name} is missing or not text")
+                uuid_module.UUID(fields["uuid"])
+                return IncomingTag(Annotation.model_validate(fields), frozenset(_strings(d, "earlier")))
             yield from _batches(self._records("annotation", read))
         else:
             yield from _batches(self._records("annotation", lambda d: IncomingTag(to_annotation(d), None)))
@@ -234,20 +251,27 @@ def merge_path(store: Store, path: Path, who: str | None, dry_run: bool = False,
         pass
     source = open_source(path)
     try:
-        if not dry_run:
-            return run_merge(store, source, who, codebook)
-        with tempfile.TemporaryDirectory(prefix="annotator-merge-") as folder:
-            copy_path = Path(folder) / "copy.db"
-            store.copy_to(copy_path)
-            copy = Store(copy_path, "write")
-            try:
-                report = run_merge(copy, source, who, codebook)
-            finally:
-                copy.close()
-        report.dry_run = True
-        return report
+        return _merge(store, source, who, dry_run, codebook)
+    except StoreError as exc:
+        raise MergeStopped(str(exc)) from None
     finally:
         source.close()
+
+
+def _merge(store: Store, source: DatabaseSource | FileSource, who: str | None, dry_run: bool,
+           codebook: Callable[[str], Any] | None) -> MergeReport:
+    if not dry_run:
+        return run_merge(store, source, who, codebook)
+    with tempfile.TemporaryDirectory(prefix="annotator-merge-") as folder:
+        copy_path = Path(folder) / "copy.db"
+        store.copy_to(copy_path)
+        copy = Store(copy_path, "write")
+        try:
+            report = run_merge(copy, source, who, codebook)
+        finally:
+            copy.close()
+    report.dry_run = True
+    return report
 
 
 def write_bundle(db_path: Path, out: IO[str]) -> int:

@@ -361,3 +361,25 @@ def test_a_database_of_the_previous_schema_is_read(laptops, demo_dir):
     assert a.rejected_suggestions(articles[3], "li") == {(0, 4, "kiev")}
     assert a.rejected_suggestions(articles[4], "li") == set()
     assert report.counts["rejections"] == {"added": 1}
+
+
+def test_rows_of_a_hostile_database_that_cannot_be_read_are_refused_one_by_one(laptops, demo_dir):
+    a, b, _, _ = laptops
+    hostile = demo_dir / "hostile.db"
+    b.copy_to(hostile)
+    conn = sqlite3.connect(hostile)
+    [(bad_tag,)] = conn.execute("SELECT uuid FROM annotations WHERE annotator = 'li' AND start IS NOT NULL").fetchall()
+    conn.execute("UPDATE annotations SET start = 'abc' WHERE uuid = ?", [bad_tag])
+    conn.execute("UPDATE rejected_suggestions SET start = 'x' WHERE start = 0")
+    conn.execute("UPDATE article_status SET updated = 5 WHERE status = 'done'")
+    conn.execute("UPDATE outlets SET data = 'not json' WHERE id = 'tass'")
+    conn.execute("UPDATE articles SET published = 'someday' WHERE rowid = 1")
+    conn.commit()
+    conn.close()
+    report = merge_path(a, hostile, "maria")
+    refused = {(r.kind, r.where) for r in report.refused}
+    assert ("annotations", bad_tag) in refused and ("outlets", "tass") in refused
+    assert {r.kind for r in report.refused} == {"annotations", "outlets", "rejections", "statuses", "articles"}
+    assert all("cannot be read" in r.reason or "not an ISO 8601 time" in r.reason for r in report.refused)
+    assert bad_tag not in {t.uuid for t in a.annotations()}
+    assert any(t.note == "paywalled" for t in a.annotations(annotator="li"))  # the rest came in

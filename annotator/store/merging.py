@@ -61,33 +61,43 @@ class OutletState:
     field_times: dict[str, str]
 
 
-def outlet_states(conn: sqlite3.Connection) -> dict[str, OutletState]:
-    """Every outlet of a database with the fields a user set and when each field last changed."""
+def outlet_states(conn: sqlite3.Connection, unreadable: list[tuple[str, str, str]] | None = None
+                  ) -> dict[str, OutletState]:
+    """Every outlet of a database with the fields a user set and when each field last changed.
+    With ``unreadable``: an outlet whose values cannot be read is left out and listed there
+    (another database is not trusted); without, it raises."""
     times: dict[str, dict[str, str]] = {}
     for outlet_id, fields, at in conn.execute("SELECT outlet_id, fields, at FROM outlet_history ORDER BY id"):
-        for name in json.loads(fields or "[]"):
-            times.setdefault(outlet_id, {})[name] = at
-    return {row[0]: OutletState(Outlet.model_validate_json(row[1], context=STORED), tuple(json.loads(row[2] or "[]")),
-                                times.get(row[0], {}))
-            for row in conn.execute("SELECT id, data, edited FROM outlets ORDER BY id")}
+        try:
+            names = json.loads(fields or "[]")
+        except (TypeError, ValueError):
+            names = []
+        for name in names if isinstance(names, list) and isinstance(at, str) else []:
+            times.setdefault(str(outlet_id), {})[str(name)] = at
+    states = {}
+    for outlet_id, data, edited in conn.execute("SELECT id, data, edited FROM outlets ORDER BY id"):
+        try:
+            names = json.loads(edited or "[]")
+            states[outlet_id] = OutletState(Outlet.model_validate_json(data, context=STORED),
+                                            tuple(str(n) for n in names), times.get(outlet_id, {}))
+        except (TypeError, ValueError) as exc:
+            if unreadable is None:
+                raise
+            unreadable.append(("outlets", str(outlet_id), f"cannot be read ({str(exc).splitlines()[0][:200]})"))
+    return states
 
 
 def outlet_removals(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
     """(outlet id, the outlet it was merged into, when) for every outlet merged away (the
     history's ``merged`` rows name the other outlet at the end of their source: ``(into ID)``)."""
     rows = conn.execute("SELECT outlet_id, source, at FROM outlet_history WHERE change = 'merged' ORDER BY id")
-    return [(r[0], r[1].rsplit("(into ", 1)[1].rstrip(")"), r[2]) for r in rows if r[1] and "(into " in r[1]]
+    return [(str(r[0]), r[1].rsplit("(into ", 1)[1].rstrip(")"), r[2]) for r in rows
+            if isinstance(r[1], str) and isinstance(r[2], str) and "(into " in r[1]]
 
 
 def _rejection_columns(conn: sqlite3.Connection) -> str:
     names = {row[1] for row in conn.execute("PRAGMA table_info(rejected_suggestions)")}
     return ("coalesce(updated, created), withdrawn" if "withdrawn" in names else "created, 0")
-
-
-def _status_rows(conn: sqlite3.Connection, after: tuple[str, str], limit: int) -> list[tuple]:
-    return conn.execute("SELECT article_id, annotator, status, updated FROM article_status "
-                        "WHERE (article_id, annotator) > (?, ?) ORDER BY article_id, annotator LIMIT ?",
-                        [*after, limit]).fetchall()
 
 
 class OtherDatabase:
@@ -104,13 +114,14 @@ class OtherDatabase:
             raise StoreError(f"{path}: cannot be read ({exc.strerror or exc})") from None
         if head != SQLITE_HEADER:
             raise StoreError(f"{path}: not an SQLite database (nor a bundle or JSON-lines export)")
+        self.unreadable: list[tuple[str, str, str]] = []  # (kind, key, why) of rows whose values cannot be read
         self.conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, isolation_level=None,
                                     check_same_thread=False)
         try:
             self._check()
         except sqlite3.DatabaseError as exc:
             self.close()
-            raise StoreError(f"{path}: the database is damaged or unreadable ({exc}); nothing was merged") from None
+            raise StoreError(f"{path}: the database is damaged or unreadable ({exc})") from None
         except StoreError:
             self.close()
             raise
@@ -131,13 +142,32 @@ class OtherDatabase:
                                  "date, then merge")
         problems = [r[0] for r in self.conn.execute("PRAGMA quick_check(3)")]
         if problems != ["ok"]:
-            raise StoreError(f"{self.path}: the database is damaged ({'; '.join(problems)}); nothing was merged")
+            raise StoreError(f"{self.path}: the database is damaged ({'; '.join(problems)})")
 
     def close(self) -> None:
         self.conn.close()
 
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        """Rows of a query on the other database; its errors (damaged pages found late) as one line."""
+        try:
+            return self.conn.execute(sql, params).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: the database is damaged or unreadable ({exc}); the merge stopped "
+                             "(what was merged before stays; run it again once the file is repaired)") from None
+
+    def _read(self, kind: str, key: Any, make: Callable[[], Any]) -> Any:
+        """``make()``, or None with the row kept in :attr:`unreadable` when its values cannot be read."""
+        try:
+            return make()
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:  # pydantic's errors are ValueErrors
+            self.unreadable.append((kind, str(key), f"cannot be read ({str(exc).splitlines()[0][:200]})"))
+            return None
+
     def outlets(self) -> dict[str, OutletState]:
-        return outlet_states(self.conn)
+        try:
+            return outlet_states(self.conn, self.unreadable)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: the database is damaged or unreadable ({exc}); nothing was merged") from None
 
     def outlet_removals(self) -> list[tuple[str, str, str]]:
         return outlet_removals(self.conn)
@@ -145,40 +175,84 @@ class OtherDatabase:
     def articles(self, batch: int = 200) -> Iterator[list[tuple[Article, bool]]]:
         """Every article (all versions, none staged by an import) and whether it is current, in batches."""
         last = -1
-        while rows := self.conn.execute(f"SELECT rowid, * FROM articles a WHERE rowid > ? AND {NOT_STAGED} "
-                                        "ORDER BY rowid LIMIT ?", [last, batch]).fetchall():
-            cols = [d[0] for d in self.conn.execute("SELECT * FROM articles LIMIT 0").description]
-            current = cols.index("current")
-            yield [(_article_from_row(self.conn, row[1:]), bool(row[1:][current])) for row in rows]
+        cols = [d[0] for d in self.conn.execute("SELECT * FROM articles LIMIT 0").description]
+        current = cols.index("current")
+        while rows := self._query(f"SELECT rowid, * FROM articles a WHERE rowid > ? AND {NOT_STAGED} "
+                                  "ORDER BY rowid LIMIT ?", [last, batch]):
+            read = [self._read("articles", row[1], lambda row=row: (_article_from_row(self.conn, row[1:]),
+                                                                    bool(row[1:][current]))) for row in rows]
+            yield [r for r in read if r is not None]
             last = rows[-1][0]
 
     def annotations(self, batch: int = 500) -> Iterator[list[Annotation]]:
         """Every annotation (deleted ones too), in batches."""
         last = -1
         cols = [d[0] for d in self.conn.execute("SELECT * FROM annotations LIMIT 0").description]
-        while rows := self.conn.execute("SELECT rowid, * FROM annotations WHERE rowid > ? ORDER BY rowid LIMIT ?",
-                                        [last, batch]).fetchall():
-            yield [annotation_from_row(dict(zip(cols, row[1:]))) for row in rows]
+        while rows := self._query("SELECT rowid, * FROM annotations WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                                  [last, batch]):
+            read = [self._read("annotations", row[1], lambda row=row: _annotation(dict(zip(cols, row[1:]))))
+                    for row in rows]
+            yield [r for r in read if r is not None]
             last = rows[-1][0]
 
     def versions(self, uuid: str) -> list[dict[str, Any]]:
-        """Every version of a tag its history holds."""
-        return versions(self.conn, uuid)
+        """Every version of a tag its history holds (a version that cannot be read is left out)."""
+        found = []
+        for (after,) in self._query("SELECT after FROM annotation_history WHERE uuid = ? AND after IS NOT NULL "
+                                    "ORDER BY id", [uuid]):
+            try:
+                version = json.loads(after)
+            except (TypeError, ValueError):
+                continue
+            if isinstance(version, dict):
+                found.append(version)
+        return found
 
     def statuses(self, batch: int = 1000) -> Iterator[list[StatusMark]]:
-        after = ("", "")
-        while rows := _status_rows(self.conn, after, batch):
-            yield [StatusMark(*r) for r in rows]
+        after: tuple[Any, ...] = ("", "")
+        while rows := self._query("SELECT article_id, annotator, status, updated FROM article_status WHERE "
+                                  "(article_id, annotator) > (?, ?) ORDER BY article_id, annotator LIMIT ?",
+                                  [*after, batch]):
+            read = [self._read("statuses", f"{r[0]}/{r[1]}", lambda r=r: StatusMark(*_texts(r))) for r in rows]
+            yield [r for r in read if r is not None]
             after = rows[-1][:2]
 
     def rejections(self, batch: int = 1000) -> Iterator[list[Rejection]]:
         last = -1
         extra = _rejection_columns(self.conn)
-        while rows := self.conn.execute("SELECT rowid, article_id, annotator, start, \"end\", concept, variant, "
-                                        f"created, {extra} FROM rejected_suggestions WHERE rowid > ? ORDER BY rowid "
-                                        "LIMIT ?", [last, batch]).fetchall():
-            yield [Rejection(*r[1:9], bool(r[9])) for r in rows]
+        while rows := self._query("SELECT rowid, article_id, annotator, start, \"end\", concept, variant, "
+                                  f"created, {extra} FROM rejected_suggestions WHERE rowid > ? ORDER BY rowid "
+                                  "LIMIT ?", [last, batch]):
+            read = [self._read("rejections", f"{r[1]}/{r[2]}", lambda r=r: _rejection(r[1:])) for r in rows]
+            yield [r for r in read if r is not None]
             last = rows[-1][0]
+
+
+def _texts(values: Sequence[Any]) -> list[str]:
+    if not all(isinstance(v, str) for v in values):
+        raise TypeError("a value that should be text is not")
+    return list(values)
+
+
+def _rejection(row: Sequence[Any]) -> Rejection:
+    article_id, annotator, start, end, concept, variant, created, updated, withdrawn = row
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+        raise TypeError("start and end must be integers")
+    if concept is not None and not isinstance(concept, str):
+        raise TypeError("concept must be text")
+    return Rejection(*_texts([article_id, annotator]), start, end, concept,
+                     *_texts([variant, created, updated]), bool(withdrawn))
+
+
+def _annotation(data: dict[str, Any]) -> Annotation:
+    """A row of another database as an annotation, its types checked (a row is not trusted)."""
+    for name in ("uuid", "article_id", "text_sha256", "created", "updated"):
+        if not isinstance(data.get(name), str):
+            raise TypeError(f"{name} must be text")
+    if not all(data.get(n) is None or (isinstance(data[n], int) and not isinstance(data[n], bool))
+               for n in ("start", "end")):
+        raise TypeError("start and end must be integers")
+    return annotation_from_row(data)
 
 
 def path_arg(path: Path) -> str:
