@@ -198,13 +198,12 @@ def decide_tag(stored: Annotation | None, incoming: IncomingTag,
     if stored == theirs:
         return TagDecision("present")
     ours_print, theirs_print = fingerprint(stored), fingerprint(theirs)
-    if theirs_print in (known_here() if callable(known_here) else known_here):
+    wins = there_wins(stored.updated, ours_print, theirs.updated, theirs_print)
+    if not wins and theirs_print in (known_here() if callable(known_here) else known_here):
         return TagDecision("kept")  # an earlier version of ours, or one a merge decided against before
     earlier = incoming.earlier_versions()
-    ours_known_there = earlier is not None and ours_print in earlier
-    wins = there_wins(stored.updated, ours_print, theirs.updated, theirs_print)
     conflict = None
-    if not ours_known_there:  # both sides changed it since they last agreed (or the source keeps no history)
+    if earlier is None or ours_print not in earlier:  # both changed it since they agreed (or no history to tell)
         rule = LATER_WINS if stored.updated != theirs.updated else TIE_RULE
         conflict = Conflict("annotations", stored.uuid, "there" if wins else "here", rule,
                             _tag_text(stored), _tag_text(theirs))

@@ -383,3 +383,25 @@ def test_rows_of_a_hostile_database_that_cannot_be_read_are_refused_one_by_one(l
     assert all("cannot be read" in r.reason or "not an ISO 8601 time" in r.reason for r in report.refused)
     assert bad_tag not in {t.uuid for t in a.annotations()}
     assert any(t.note == "paywalled" for t in a.annotations(annotator="li"))  # the rest came in
+
+
+def test_an_interrupted_merge_leaves_whole_records_and_running_it_again_completes_it(laptops, demo_dir, monkeypatch):
+    a, b, _, _ = laptops
+    reference = copy_store(a, demo_dir / "reference.db")
+    merge_path(reference, b.path, "maria")
+    from annotator.store.merging import MergeQueries
+
+    real = MergeQueries.merge_statuses
+
+    def killed(self, *args, **kwargs):
+        raise KeyboardInterrupt  # the merge is stopped after the tags went in
+
+    monkeypatch.setattr(MergeQueries, "merge_statuses", killed)
+    with pytest.raises(KeyboardInterrupt):
+        merge_path(a, b.path, "maria")
+    halfway = content(a)
+    assert halfway["annotations"] == content(reference)["annotations"]
+    assert halfway["status"] != content(reference)["status"]
+    monkeypatch.setattr(MergeQueries, "merge_statuses", real)
+    merge_path(a, b.path, "maria")
+    assert content(a) == content(reference)
