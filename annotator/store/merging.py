@@ -307,7 +307,8 @@ class MergeQueries(AnnotationQueries):
                 missing = [o for o in (article.publisher, article.original_source)
                            if o is not None and conn.execute("SELECT 1 FROM outlets WHERE id = ?", [o]).fetchone() is None]
                 if missing:
-                    outcomes.append(f"refused: outlet {missing[0]!r} is in neither database")
+                    outcomes.append(f"refused: its outlet {missing[0]!r} is not in this database (refused above, "
+                                    "or missing there)")
                     continue
                 insert_article(conn, article, article.version, article.supersedes, False, None)
                 added.append(article)
