@@ -125,11 +125,12 @@ def agreement(store: Store, annotators: str | None, pairs: bool, fmt: str, out_p
 
 
 # The formats of annotator.export.FORMATS, then other tools' (annotator.exchange.formats_out.FORMATS_OUT).
-EXPORT_FORMATS = ("csv", "jsonl", "w3c", "label-studio", "doccano", "prodigy", "brat", "parquet", "bundle")
+EXPORT_FORMATS = ("csv", "jsonl", "w3c", "label-studio", "doccano", "prodigy", "brat", "parquet")
+# and the bundle of everything a database holds, for `annotator merge` (annotator.cli_merge)
 
 
 @click.command("export")
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="jsonl", show_default=True,
+@click.option("--format", "fmt", type=click.Choice((*EXPORT_FORMATS, "bundle")), default="jsonl", show_default=True,
               help="csv (a spreadsheet-safe table), jsonl (one JSON object per line), w3c (W3C Web Annotation "
                    "JSON-LD); for other tools: label-studio, doccano, prodigy, brat (a .zip) or parquet (a table; "
                    "brat and parquet need --out); bundle: everything the database holds, for `annotator merge`.")
