@@ -405,3 +405,28 @@ def test_an_interrupted_merge_leaves_whole_records_and_running_it_again_complete
     monkeypatch.setattr(MergeQueries, "merge_statuses", real)
     merge_path(a, b.path, "maria")
     assert content(a) == content(reference)
+
+
+def test_a_bundle_tag_without_its_id_or_times_is_refused_not_made_new(laptops, demo_dir):
+    a, b, _, _ = laptops
+    path = demo_dir / "no-id.jsonl"
+    lines = _bundle_lines(b, path)
+    tags = [line for line in lines if line.get("kind") == "annotation"][:3]
+    for line, missing in zip(tags, ("uuid", "created", "updated")):
+        del line["annotation"][missing]
+    _write_lines(path, [lines[0], *tags])
+    before = content(a)
+    report = merge_path(a, path, "maria")
+    assert report.counts["annotations"] == {"refused": 3}
+    assert content(a) == before
+
+
+@pytest.mark.parametrize("here, there", [("2026-01-01T10:00:00+00:00", "2026-01-01T10:00:01+00:00"),
+                                         ("2026-01-01T10:00:00+00:00", "2026-01-01T12:00:00+02:00"),
+                                         ("2026-01-01T10:00:00", "2026-01-01T10:00:00+00:00"),
+                                         ("not a time", "2026-01-01T10:00:00+00:00")])
+def test_exactly_one_side_wins_whichever_way_round(here, there):
+    for a_print, b_print in (("a" * 64, "b" * 64), ("b" * 64, "a" * 64)):
+        forth = merge_rules.there_wins(here, a_print, there, b_print)
+        back = merge_rules.there_wins(there, b_print, here, a_print)
+        assert forth != back
