@@ -22,6 +22,7 @@ from .cli_annotations_in import import_annotations_command
 from .cli_articles import article, stranded
 from .cli_assign import assign
 from .cli_history import history
+from .cli_merge import merge
 from .cli_outlets import outlets
 from .cli_report import report as report_command
 from .cli_review import review
@@ -418,6 +419,7 @@ main.add_command(assign)
 main.add_command(report_command)
 main.add_command(review)
 main.add_command(import_annotations_command)
+main.add_command(merge)
 
 
 if __name__ == "__main__":

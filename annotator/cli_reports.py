@@ -126,13 +126,14 @@ def agreement(store: Store, annotators: str | None, pairs: bool, fmt: str, out_p
 
 # The formats of annotator.export.FORMATS, then other tools' (annotator.exchange.formats_out.FORMATS_OUT).
 EXPORT_FORMATS = ("csv", "jsonl", "w3c", "label-studio", "doccano", "prodigy", "brat", "parquet")
+# and the bundle of everything a database holds, for `annotator merge` (annotator.cli_merge)
 
 
 @click.command("export")
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="jsonl", show_default=True,
+@click.option("--format", "fmt", type=click.Choice((*EXPORT_FORMATS, "bundle")), default="jsonl", show_default=True,
               help="csv (a spreadsheet-safe table), jsonl (one JSON object per line), w3c (W3C Web Annotation "
                    "JSON-LD); for other tools: label-studio, doccano, prodigy, brat (a .zip) or parquet (a table; "
-                   "brat and parquet need --out).")
+                   "brat and parquet need --out); bundle: everything the database holds, for `annotator merge`.")
 @click.option("--out", "out_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Write to FILE (whole or not at all) instead of standard output.")
 @click.option("--annotator", "annotators", multiple=True, help="Only this annotator's tags (repeat for several).")
@@ -150,6 +151,11 @@ def export_command(store: Store, fmt: str, out_path: Path | None, annotators: tu
     if out_path is not None and (problem := check_out_path(out_path)):
         fail(f"--out {display_path(out_path)}: {problem}", 2)
     who = list(annotators) or None
+    if fmt == "bundle":
+        from .cli_merge import export_bundle
+
+        export_bundle(store, out_path, who, codebook_id)
+        return
     if fmt not in FORMATS:
         _export_foreign(store, fmt, out_path, who, codebook_id)
         return

@@ -13,6 +13,7 @@ One :class:`Store` holds every query, grouped by tables in the modules of this p
 * :mod:`.history`: the history of annotations and its conflicts;
 * :mod:`.lookups`: what an imported annotation names (an article by url or title, tags by id);
 * :mod:`.tag_moves`: tags carried to a corrected text of their article, and the stranded ones;
+* :mod:`.merging`: ``annotator merge``: reading another database, writing what the merge decided;
 * :mod:`.stats_queries`: the counts of statistics and agreement;
 * :mod:`.export_queries`: the annotations of an export, and the fast CSV export's cells;
 * :mod:`.assignments`: which annotators are to read which article;
@@ -33,6 +34,7 @@ from .export_queries import (
 )
 from .history import HistoryEntry, HistoryQueries
 from .lookups import LookupQueries
+from .merging import MergeQueries, OtherDatabase
 from .outlets import OutletQueries
 from .review import ReviewQueries
 from .schema import MIGRATIONS, SCHEMA_VERSION
@@ -47,12 +49,12 @@ from .tag_moves import PlannedMove, TagMove, TagMoveQueries
 __all__ = [
     "CSV_ARTICLE_CELLS", "CSV_ATTRIBUTE_COLUMNS", "CSV_COLUMNS", "CSV_HEAD_CELLS", "CSV_SEPARATOR", "CSV_TAIL_CELLS",
     "EXPORT_ARTICLES", "EXPORT_FIELDS", "MIGRATIONS", "SCHEMA_VERSION", "STATUSES", "Added", "ArticleEdit", "ArticleRow",
-    "DatabaseError", "HistoryEntry", "PlannedMove", "SQLiteError", "Store", "StoreError", "StoryRow", "StorylessArticle",
-    "TagMove", "TagScope", "database_error_line",
+    "DatabaseError", "HistoryEntry", "OtherDatabase", "PlannedMove", "SQLiteError", "Store", "StoreError", "StoryRow",
+    "StorylessArticle", "TagMove", "TagScope", "database_error_line",
 ]
 
 
-class Store(ArticleQueries, ArticleEditQueries, OutletQueries, StagedImports, HistoryQueries, TagMoveQueries,
+class Store(ArticleQueries, ArticleEditQueries, OutletQueries, StagedImports, MergeQueries, HistoryQueries, TagMoveQueries,
             StatsQueries, ExportQueries, StoryQueries, AssignmentQueries, ReviewQueries, LookupQueries, Connection):
     """A handle on one annotations database (see :class:`Connection` for ``path`` and
     ``mode``), with every group of queries. Safe to share between threads."""

@@ -338,6 +338,22 @@ def _migration_13(db: sqlite_utils.Database) -> None:
     conn.execute("CREATE INDEX IF NOT EXISTS tag_moves_outcome ON tag_moves (outcome, to_article)")
 
 
+def _migration_14(db: sqlite_utils.Database) -> None:
+    """What a merge of two databases needs to carry an undo: a rejected suggestion offered
+    again is kept, marked ``withdrawn``, with the time of its last change (``updated``), as
+    an article marked not done keeps its status row (``not done``). Articles are indexed by
+    the article they supersede (a merge finds an article's later versions). Written to run
+    again harmlessly."""
+    conn = db.conn
+    conn.execute("CREATE INDEX IF NOT EXISTS articles_supersedes ON articles (supersedes)")
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(rejected_suggestions)")}
+    if "updated" not in columns:
+        conn.execute("ALTER TABLE rejected_suggestions ADD COLUMN updated TEXT")
+        conn.execute("UPDATE rejected_suggestions SET updated = created")
+    if "withdrawn" not in columns:
+        conn.execute("ALTER TABLE rejected_suggestions ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0")
+
+
 # Columns of annotations kept by triggers (copies of attributes, the article's publisher), not part of the model.
 DERIVED_COLUMNS = frozenset({*STAT_ATTRIBUTES, "publisher"})
 # The covering index of schema 5, in the order per-outlet statistics group and count.
@@ -348,5 +364,5 @@ OUTLET_STATISTICS_COLUMNS = ("codebook_id", "deleted", "publisher", "category", 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2, _migration_3, _migration_4, _migration_5,
                                                             _migration_6, _migration_7, _migration_8, _migration_9,
                                                             _migration_10, _migration_11, _migration_12,
-                                                            _migration_13]
+                                                            _migration_13, _migration_14]
 SCHEMA_VERSION = len(MIGRATIONS)
