@@ -21,6 +21,7 @@ from .cli_common import (AnnotatorGroup, annotator_option, make_console, codeboo
 from .cli_history import history
 from .cli_outlets import outlets
 from .cli_reports import agreement, export_command, stats
+from .cli_serve import serve, serve_session
 from .cli_stories import compare, stories, story
 from .normalize import json_escape_hidden, printable
 from .paths import display_path
@@ -416,6 +417,8 @@ main.add_command(compare)
 main.add_command(story)
 main.add_command(history)
 main.add_command(outlets)
+main.add_command(serve)
+main.add_command(serve_session)
 
 
 if __name__ == "__main__":

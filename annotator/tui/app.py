@@ -135,6 +135,9 @@ class AnnotatorApp(OneLineErrors, App):
         once, instead of signing every tag with the login name, and remember the answer."""
         from ..config import name_file
 
+        if self.request is not None and self.request.served:
+            await self._ask_name_in_browser()
+            return
         name = await self.push_screen_wait(NameScreen(
             "Who is annotating?",
             f"Your name is signed on every tag you make. It is remembered in {clean_line(str(name_file()))} "
@@ -143,6 +146,18 @@ class AnnotatorApp(OneLineErrors, App):
         if name is not None:
             self._remember_name(name)
             self.annotate.switch_annotator(name)
+        self._open_story_asked()
+
+    async def _ask_name_in_browser(self) -> None:
+        """A browser session (``annotator serve``) without a name in its address: ask until one
+        is given (there is no login name to fall back on), and remember it for this session only."""
+        name = None
+        while name is None:
+            name = await self.push_screen_wait(NameScreen(
+                "Who is annotating?", "Your name is signed on every tag you make in this browser session "
+                "(change it later with ctrl+p › Switch annotator).", ""))
+        self.annotate.asking_name = False
+        self.annotate.switch_annotator(name)
         self._open_story_asked()
 
     @work(thread=True, group="name-file")
