@@ -14,10 +14,11 @@ from click.testing import CliRunner
 
 from annotator.cli import main
 from annotator.errors import InputError
+from annotator.serve import NAME_VARIABLE
 from annotator.serve.access import is_loopback, session_name
 from annotator.serve.server import decode_name, encode_name
 
-from .serve_support import Served, client_process, demo_database, socket_url, wait_for_tags, wait_gone
+from .serve_support import Served, alive, client_process, demo_database, socket_url, tags, wait_for_tags, wait_gone
 
 TOKEN = "k3ZtQ8vY-pR2wXs9Lm4Nf7Hd"
 GONE_WITHIN = 10  # seconds from the end of a session to the end of its process
@@ -106,7 +107,8 @@ def test_with_a_token_every_request_without_it_is_refused(served_db: Path, tmp_p
 
         # a session: signed with the name in its address, never with the server's $ANNOTATOR_NAME;
         # the token is on no command line and in no session's environment
-        client, pid = _session(served, "alice", TOKEN)
+        (client,), pids = _sessions(served, ["alice"], TOKEN)
+        pid = pids["alice"]
         try:
             assert wait_for_tags(served_db, 1, 20) == [("alice", "Dmitr")]
             environment = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
@@ -114,6 +116,8 @@ def test_with_a_token_every_request_without_it_is_refused(served_db: Path, tmp_p
             for process in (served.process.pid, pid):
                 for part in ("cmdline", "environ"):
                     assert TOKEN.encode() not in Path(f"/proc/{process}/{part}").read_bytes()
+            served.process.kill()  # a killed server says nothing to its sessions: their input ends
+            wait_gone(pid, GONE_WITHIN)
         finally:
             client.kill()
             client.wait()
@@ -134,59 +138,40 @@ def test_without_a_token_only_this_machine_and_its_own_pages_get_in(served_db: P
         served.stop()
 
 
-def _session(served: Served, name: str, token: str | None = None) -> tuple[object, int]:
-    """A client process with its session open and a tag typed; (client, the session's process id)."""
-    count = len(served.session_pids())
-    client = client_process(socket_url(served, name), token)
-    assert client.stdout is not None and client.stdout.readline().strip() == "sent"
-    served.wait_for_log("started", 5)
-    return client, served.session_pids()[count]
+def _sessions(served: Served, names: list[str], token: str | None = None) -> tuple[list, dict[str, int]]:
+    """Client processes, each with its session open and a tag typed: (clients, name -> session's process id)."""
+    clients = [client_process(socket_url(served, name), token) for name in names]
+    for client in clients:
+        assert client.stdout is not None and client.stdout.readline().strip() == "sent"
+    pids = {}
+    for pid in served.session_pids():
+        environment = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0") if alive(pid) else []
+        name = next((v.split(b"=", 1)[1].decode() for v in environment if v.startswith(NAME_VARIABLE.encode() + b"=")), None)
+        if name in names:
+            pids[name] = pid
+    assert set(pids) == set(names), served.log
+    return clients, pids
 
 
 def test_every_way_a_session_ends_ends_its_process_with_its_tags_saved(tmp_path: Path):
     db = demo_database(tmp_path)
     served = Served(db)
-    clients = []
+    names = ["dropped", "hung-up", "terminated", "stopped"]
+    clients: list = []
     try:
-        # the browser side dies abruptly (SIGKILL: no close frame)
-        client, pid = _session(served, "dropped")
-        clients.append(client)
-        wait_for_tags(db, 1, 20)
-        client.kill()
-        assert wait_gone(pid, GONE_WITHIN) < GONE_WITHIN
-        # the session's process is hung up on (SSH) or terminated
-        for number, name in [(signal.SIGHUP, "hung-up"), (signal.SIGTERM, "terminated")]:
-            client, pid = _session(served, name)
-            clients.append(client)
-            wait_for_tags(db, len(clients), 20)
-            os.kill(pid, number)
-            wait_gone(pid, GONE_WITHIN)
-        # the server is stopped with sessions open
-        client, pid = _session(served, "stopped")
-        clients.append(client)
-        wait_for_tags(db, len(clients), 20)
-        served.stop()
+        clients, pids = _sessions(served, names)
+        wait_for_tags(db, len(names), 20)
+        clients[0].kill()  # the browser side dies abruptly (SIGKILL: no close frame)
+        os.kill(pids["hung-up"], signal.SIGHUP)  # an SSH hang-up
+        os.kill(pids["terminated"], signal.SIGTERM)
+        for name in names[:3]:
+            wait_gone(pids[name], GONE_WITHIN)
+        served.stop()  # the server is stopped with a session open
         assert served.process.returncode == 0
-        wait_gone(pid, GONE_WITHIN)
-        assert {name for name, _ in wait_for_tags(db, 4, 1)} == {"dropped", "hung-up", "terminated", "stopped"}
+        wait_gone(pids["stopped"], GONE_WITHIN)
+        assert {name for name, _ in tags(db)} == set(names)
     finally:
         served.stop()
         for client in clients:
-            client.kill()
-            client.wait()
-
-
-def test_a_killed_server_leaves_no_session_behind(tmp_path: Path):
-    db = demo_database(tmp_path)
-    served = Served(db)
-    client = None
-    try:
-        client, pid = _session(served, "orphan")
-        wait_for_tags(db, 1, 20)
-        served.process.kill()  # no word to the sessions: their input ends
-        wait_gone(pid, GONE_WITHIN)
-    finally:
-        served.stop()
-        if client is not None:
             client.kill()
             client.wait()
