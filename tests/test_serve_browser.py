@@ -5,8 +5,11 @@ session's process. Skipped, saying why, where Chromium or Playwright is missing.
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import sqlite3
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -104,3 +107,24 @@ def test_two_browsers_tag_the_same_article_at_once(browser, served):
         assert len({article for article, _ in rows.fetchall()}) == 1
     for screen in screens:
         screen.page.context.close()
+
+
+def test_a_killed_browser_ends_its_session_process(served, tmp_path: Path):
+    """Chromium killed outright (SIGKILL, as when a laptop's browser crashes) with a session open:
+    the session's process ends within seconds, it does not spin on."""
+    server, _ = served
+    count = len(server.session_pids())
+    chromium = subprocess.Popen([CHROMIUM, "--headless", "--no-sandbox", f"--user-data-dir={tmp_path}",
+                                 "--window-size=1200,800", f"{server.url}/?annotator=crash"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while len(server.session_pids()) <= count:
+            assert time.monotonic() < deadline, "Chromium opened no session"
+            time.sleep(0.2)
+        pid = server.session_pids()[count]
+        time.sleep(3)  # (the session is running: its article is being shown)
+    finally:
+        os.killpg(chromium.pid, signal.SIGKILL)
+        chromium.wait()
+    wait_gone(pid, GONE_WITHIN)

@@ -29,6 +29,7 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
 from ..errors import InputError
+from ..normalize import printable
 from . import NAME_VARIABLE
 from .access import PathOnlyAccessLogger, access_middleware, public_host, public_scheme, session_name
 
@@ -140,9 +141,12 @@ class AnnotatorServer(Server):
         return app
 
     async def on_startup(self, app: web.Application) -> None:
+        """(textual-serve's prints its logo: the line saying where it serves comes once it listens)"""
+
+    def _announce(self, *_: Any) -> None:
         where = f"http://{'[' + self.host + ']' if ':' in self.host else self.host}:{self.port}/"
         how = " (add ?token=… with the access token)" if self.settings.token else ""
-        self.console.print(f"annotator: serving {self.settings.db_path} on {where}{how}; ctrl+c stops",
+        self.console.print(f"annotator: serving {printable(str(self.settings.db_path))} on {where}{how}; ctrl+c stops",
                            markup=False, highlight=False)
 
     async def on_shutdown(self, app: web.Application) -> None:
@@ -209,4 +213,4 @@ class AnnotatorServer(Server):
             if number is not None:
                 loop.add_signal_handler(number, self.request_exit)
         web.run_app(self._make_app(), host=self.host, port=self.port, handle_signals=False, loop=loop,
-                    print=lambda *args: None, access_log_class=PathOnlyAccessLogger)
+                    print=self._announce, access_log_class=PathOnlyAccessLogger)
