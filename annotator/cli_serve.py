@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 from rich.text import Text
 
-from .cli_common import codebook_option, db_option, fail, inherited, load_codebook_or_fail, make_console, resolve_db, store_in_use
+from .cli_common import (codebook_option, database_exists, db_option, fail, inherited, load_codebook_or_fail, make_console,
+                         resolve_db, store_in_use)
 from .normalize import printable
 from .paths import display_path
 
@@ -49,7 +50,7 @@ def serve(host: str, port: int, token: str | None, token_file: Path | None, code
         fail(f"--host {printable(host)}: not a loopback address, so anyone on the network could sign tags: "
              "give an access token (--token-file FILE or --token TOKEN), or serve on 127.0.0.1 behind an SSH tunnel", 2)
     path = resolve_db(db_path)
-    if not path.is_file():
+    if not database_exists(path):
         fail(f"{display_path(path)}: no such database (`annotator import PATH` makes one)")
     load_codebook_or_fail(codebook_ref)  # a bad configuration or codebook: one line now, not in every browser
     with store_in_use(path, "write", True):
