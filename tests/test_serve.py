@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import aiohttp
@@ -18,7 +20,8 @@ from annotator.serve import NAME_VARIABLE
 from annotator.serve.access import is_loopback, session_name
 from annotator.serve.server import decode_name, encode_name
 
-from .serve_support import Served, alive, client_process, demo_database, socket_url, tags, wait_for_tags, wait_gone
+from .serve_support import (Served, alive, client_process, demo_database, session_env, socket_url, tags, wait_for_tags,
+                            wait_gone)
 
 TOKEN = "k3ZtQ8vY-pR2wXs9Lm4Nf7Hd"
 GONE_WITHIN = 10  # seconds from the end of a session to the end of its process
@@ -134,6 +137,9 @@ def test_without_a_token_only_this_machine_and_its_own_pages_get_in(served_db: P
         assert asyncio.run(_status(f"{served.url}/", headers={"Host": f"rebound.example:{served.port}"}))[0] == 403
         assert asyncio.run(_socket_status(socket_url(served, "x"), origin="http://evil.example")) == 403
         assert asyncio.run(_status(f"{served.url}/?annotator=%20"))[0] == 400
+        taken = subprocess.run([sys.executable, "-m", "annotator.cli", "serve", "--db", str(served_db), "--port",
+                                str(served.port)], capture_output=True, text=True, timeout=60, env=session_env())
+        assert taken.returncode == 1 and taken.stderr.startswith(f"error: cannot listen on 127.0.0.1:{served.port}")
     finally:
         served.stop()
 
