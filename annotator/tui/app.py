@@ -207,6 +207,19 @@ class AnnotatorApp(OneLineErrors, App):
         await self.workers.wait_for_complete(dialogs)  # ... before the app closes
         await self._close()
 
+    async def end_session(self) -> None:
+        """The session ends from outside (a served session's browser has gone, or a signal):
+        nobody can be asked, so a note being written is saved; then every queued write is
+        committed and the app exits."""
+        note = next((s for s in self.screen_stack if isinstance(s, NoteScreen) and s.modified), None)
+        if note is not None:
+            while self.screen is not note:  # (a question over it: nobody is there to answer)
+                await self.pop_screen()
+            dialogs = [w for w in self.workers if w.group == "dialog"]
+            note.action_save()  # its dialog's worker commits it ...
+            await self.workers.wait_for_complete(dialogs)  # ... before the app closes
+        await self._close()
+
     async def action_quit(self) -> None:
         note = next((s for s in self.screen_stack if isinstance(s, NoteScreen) and s.modified), None)
         if note is not None:

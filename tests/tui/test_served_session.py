@@ -51,3 +51,15 @@ async def test_a_name_from_the_address_is_not_asked_for(demo_store):
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert not isinstance(app.screen, NameScreen) and app.annotate.annotator == "ella"
+
+
+async def test_a_session_ended_from_outside_keeps_the_note_being_written(demo_store):
+    app = served(demo_store, "fay")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("M")
+        await pilot.pause()
+        await pilot.press(*"half a thought")
+        await app.end_session()  # what the served driver runs when the browser has gone
+        await pilot.pause(0.3)
+    assert [n.note for n in live(demo_store, category="_article")] == ["half a thought"]
