@@ -18,12 +18,14 @@ from .paths import display_path
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; any but a loopback one needs an access token.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--max-sessions", type=click.IntRange(1, 1000), default=50, show_default=True,
+              help="Browser sessions (each a process) at once; more are refused.")
 @click.option("--token", help="Access token every browser must give (at least 16 characters); "
                               "prefer --token-file, which keeps it out of the process list.")
 @click.option("--token-file", type=click.Path(path_type=Path), help="File whose first line is the access token.")
 @codebook_option
 @db_option
-def serve(host: str, port: int, token: str | None, token_file: Path | None, codebook_ref: str | None,
+def serve(host: str, port: int, max_sessions: int, token: str | None, token_file: Path | None, codebook_ref: str | None,
           db_path: Path | None) -> None:
     """Serve the annotation TUI to browsers: each browser session asks its annotator's name
     (or takes it from the address: http://HOST:PORT/?annotator=NAME) and is its own process
@@ -57,7 +59,7 @@ def serve(host: str, port: int, token: str | None, token_file: Path | None, code
         pass  # an annotator database, migrated once here rather than by the first sessions at once
     from .serve.server import AnnotatorServer, ServeSettings
 
-    server = AnnotatorServer(ServeSettings(path, host, port, token, codebook_ref))
+    server = AnnotatorServer(ServeSettings(path, host, port, token, codebook_ref, max_sessions))
     try:
         server.serve()
     except OSError as exc:

@@ -97,7 +97,7 @@ def test_with_a_token_every_request_without_it_is_refused(served_db: Path, tmp_p
     token_file = tmp_path / "token"
     token_file.write_text(TOKEN + "\n")
     token_file.chmod(0o600)
-    served = Served(served_db, "--token-file", str(token_file))
+    served = Served(served_db, "--token-file", str(token_file), "--max-sessions", "1")
     try:
         base = served.url
         for url in [f"{base}/", f"{base}/static/js/textual.js", f"{base}/?token=wrong-token-wrong-token"]:
@@ -114,6 +114,8 @@ def test_with_a_token_every_request_without_it_is_refused(served_db: Path, tmp_p
         pid = pids["alice"]
         try:
             assert wait_for_tags(served_db, 1, 20) == [("alice", "Dmitr")]
+            bearer = {"headers": {"Authorization": f"Bearer {TOKEN}"}}
+            assert asyncio.run(_socket_status(socket_url(served, "bob"), **bearer)) == 503  # --max-sessions 1
             environment = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
             assert b"ANNOTATOR_NAME=server-login" not in environment
             for process in (served.process.pid, pid):

@@ -19,7 +19,7 @@ import base64
 import logging
 import signal
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +49,9 @@ class ServeSettings:
     db_path: Path
     host: str = "127.0.0.1"
     port: int = 8000
-    token: str | None = None
+    token: str | None = field(default=None, repr=False)  # (never in a log line or traceback)
     codebook_ref: str | None = None
+    max_sessions: int = 50  # sessions (processes) at once; more get 503
 
     def session_command(self) -> list[str]:
         """The command each browser session runs (no secret, no name on it)."""
@@ -176,6 +177,9 @@ class AnnotatorServer(Server):
             name = decode_name(segment) if segment else None
         except InputError as exc:
             raise web.HTTPBadRequest(text=f"400: {exc}\n") from None
+        if len(self.sessions) >= self.settings.max_sessions:
+            raise web.HTTPServiceUnavailable(text=f"503: {self.settings.max_sessions} sessions are open, the most "
+                                                  "this server runs at once (--max-sessions)\n")
         websocket = web.WebSocketResponse(heartbeat=HEARTBEAT)
         await websocket.prepare(request)
         service = SessionService(self.settings.session_command(), name, write_bytes=websocket.send_bytes,
