@@ -27,6 +27,7 @@ from .cli_outlets import outlets
 from .cli_report import report as report_command
 from .cli_review import review
 from .cli_reports import agreement, export_command, stats
+from .cli_serve import serve, serve_session
 from .cli_stories import compare, stories, story
 from .normalize import json_escape_hidden, printable
 from .paths import display_path
@@ -420,6 +421,8 @@ main.add_command(report_command)
 main.add_command(review)
 main.add_command(import_annotations_command)
 main.add_command(merge)
+main.add_command(serve)
+main.add_command(serve_session)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ the widgets. Textual is pinned exactly in pyproject.toml while this module exist
 
 The article view also overrides TextArea internals (``_render_line``, ``_set_document``,
 ``_line_cache``, ``_rewrap_and_refresh_virtual_size``): those live with it, in article_view.py.
+The driver of a session served to a browser overrides ``WebDriver.run_input_thread`` and wraps
+its ``_write``: those live with it, in served_driver.py.
 """
 
 from __future__ import annotations
