@@ -26,10 +26,10 @@ from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .codebook import Cardinality, Codebook, Kind, Order
-from .naming import Names
-from .store import Store, TagScope
-from .tables import Column, ResultTable
+from ..codebook import Cardinality, Codebook, Kind, Order
+from ..naming import Names
+from ..store import Store, TagScope
+from ..tables import Column, ResultTable
 
 PRESENT, ABSENT = "present", "absent"
 MISSING = -1
