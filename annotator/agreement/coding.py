@@ -43,13 +43,14 @@ class Item:
 
     name: str  # the question's id, or "category/label"
     kind: str  # "answer", or "yes/no" (a label present or absent)
-    level: str  # "nominal" or "ordinal"
+    level: str  # "nominal", "ordinal", "interval" or "ratio"
     values: list[str]  # the value domain, in order (matters for ordinal)
     matrix: Any  # numpy int8/int16 array, units × coders
     coders: list[str]
     title: str = ""  # in people's words: "Tone", "Term variants › Kremlin form"
     group: str = ""  # the question's or category's name
     label_title: str = ""  # a yes/no item's label name: "Kremlin form"
+    numbers: list[float] | None = None  # interval and ratio: each value's number (the codebook's label values)
 
     @property
     def used(self) -> bool:
@@ -70,8 +71,9 @@ class AlphaResult:
     note: str = ""
 
 
-def matrix_alpha(matrix: Any, values: Sequence[str], level: str) -> AlphaResult:
-    """Alpha of a units × coders matrix of value indices (-1 = not coded)."""
+def matrix_alpha(matrix: Any, values: Sequence[str], level: str, numbers: Sequence[float] | None = None) -> AlphaResult:
+    """Alpha of a units × coders matrix of value indices (-1 = not coded). Interval and ratio
+    distances are taken between ``numbers`` (each value's number; default its position + 1)."""
     import krippendorff
     import numpy as np
 
@@ -94,14 +96,19 @@ def matrix_alpha(matrix: Any, values: Sequence[str], level: str) -> AlphaResult:
                            f"too little data: {units} article coded by two annotators (alpha needs {MIN_UNITS})")
     if len(used) < 2:
         return AlphaResult(None, units, coders, n_values, observed, f"undefined: every annotator gave {used[0]!r}")
-    alpha = float(krippendorff.alpha(value_counts=counts, level_of_measurement=level))
+    domain = None
+    if level in ("interval", "ratio"):
+        domain = np.asarray(numbers if numbers is not None else range(1, len(values) + 1), dtype=float)
+    alpha = float(krippendorff.alpha(value_counts=counts, value_domain=domain, level_of_measurement=level))
     return AlphaResult(alpha, units, coders, n_values, observed)
 
 
-def krippendorff_alpha(codings: dict[Hashable, dict[str, str]], values: Sequence[str], level: str) -> AlphaResult:
-    """Alpha of ``codings[unit][coder] = value`` over the value domain ``values`` (in order)."""
+def krippendorff_alpha(codings: dict[Hashable, dict[str, str]], values: Sequence[str], level: str,
+                       numbers: Sequence[float] | None = None) -> AlphaResult:
+    """Alpha of ``codings[unit][coder] = value`` over the value domain ``values`` (in order;
+    ``numbers``: each value's number, for interval and ratio)."""
     matrix, _ = _matrix_from_codings(codings, values)
-    return matrix_alpha(matrix, values, level)
+    return matrix_alpha(matrix, values, level, numbers)
 
 
 def _matrix_from_codings(codings: dict[Hashable, dict[str, str]], values: Sequence[str]) -> tuple[Any, list[str]]:
@@ -211,9 +218,10 @@ def items(store: Store, book: Codebook, scope: TagScope) -> Iterator[Item]:
                 twice[where] |= matrix[where] >= 0
                 matrix[where] = index
             matrix[twice] = MISSING  # two answers to a single-answer question: not counted
-            level = "ordinal" if question.order is Order.ordinal else "nominal"
-            yield Item(question.id, "answer", level, labels, _coded_rows(matrix), coder_names, question.name,
-                       question.name)
+            numbers = ([float(l.value) for l in question.labels if l.value is not None]
+                       if question.order in (Order.interval, Order.ratio) else None)
+            yield Item(question.id, "answer", question.order.value, labels, _coded_rows(matrix), coder_names,
+                       question.name, question.name, numbers=numbers)
         else:
             for label in labels:
                 yield yes_no(question.id, label, answered.get(question.id, array("q")),
@@ -236,7 +244,7 @@ def agreement_tables(found: Iterator[Item], pairs: bool = True) -> list[ResultTa
         if not item.used:
             unused.append(item)
             continue
-        r = matrix_alpha(item.matrix, item.values, item.level)
+        r = matrix_alpha(item.matrix, item.values, item.level, item.numbers)
         alpha_rows.append((item.name, title, item.kind, item.level, r.alpha, r.units, r.coders, r.pairable_values,
                            r.observed, r.note))
         if pairs:
