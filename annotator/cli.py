@@ -19,8 +19,9 @@ from .cli_common import (AnnotatorGroup, annotator_option, make_console, codeboo
                          holds_nothing, inherited, load_codebook_or_fail, print_json, resolve_db, session_annotator,
                          store_command, store_in_use, writing_store_command)
 from .cli_history import history
+from .cli_agreement import agreement
 from .cli_outlets import outlets
-from .cli_reports import agreement, export_command, stats
+from .cli_reports import export_command, stats
 from .cli_stories import compare, stories, story
 from .normalize import json_escape_hidden, printable
 from .paths import display_path

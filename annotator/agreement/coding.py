@@ -51,6 +51,7 @@ class Item:
     group: str = ""  # the question's or category's name
     label_title: str = ""  # a yes/no item's label name: "Kremlin form"
     numbers: list[float] | None = None  # interval and ratio: each value's number (the codebook's label values)
+    span: bool = False  # a span label scored present/absent per article (position-blind: see agreement.spans)
 
     @property
     def used(self) -> bool:
@@ -196,7 +197,7 @@ def items(store: Store, book: Codebook, scope: TagScope) -> Iterator[Item]:
 
     names = Names(book)
 
-    def yes_no(category: str, label: str, among: array, present: array) -> Item:
+    def yes_no(category: str, label: str, among: array, present: array, span: bool = False) -> Item:
         nonlocal everyone
         matrix = np.full(shape, MISSING, dtype=np.int8)
         if among is read:
@@ -206,7 +207,8 @@ def items(store: Store, book: Codebook, scope: TagScope) -> Iterator[Item]:
             matrix[units_of(among)] = 0
         matrix[units_of(present)] = 1
         return Item(f"{category}/{label}", "yes/no", "nominal", [ABSENT, PRESENT], _coded_rows(matrix), coder_names,
-                    names.full_label(category, label), names.category(category), names.label(category, label))
+                    names.full_label(category, label), names.category(category), names.label(category, label),
+                    span=span)
 
     for question in questions:
         labels = [l.id for l in question.labels]
@@ -228,7 +230,7 @@ def items(store: Store, book: Codebook, scope: TagScope) -> Iterator[Item]:
                              chosen.get((question.id, label), array("q")))
     for category in spans:
         for label in category.labels:
-            yield yes_no(category.id, label.id, read, chosen.get((category.id, label.id), array("q")))
+            yield yes_no(category.id, label.id, read, chosen.get((category.id, label.id), array("q")), span=True)
 
 
 def _coded_rows(matrix: Any) -> Any:
@@ -236,17 +238,36 @@ def _coded_rows(matrix: Any) -> Any:
     return matrix[(matrix >= 0).any(axis=1)]
 
 
-def agreement_tables(found: Iterator[Item], pairs: bool = True) -> list[ResultTable]:
-    """Krippendorff's alpha per item and, with ``pairs``, Cohen's kappa per pair of annotators."""
+def item_interval(item: Item, samples: int, seed: int) -> Any:
+    """A bootstrap interval of an item's alpha, resampling its units (articles)."""
+    from .bootstrap import percentile_interval
+
+    pairable = item.matrix[(item.matrix >= 0).sum(axis=1) >= 2]
+    return percentile_interval(lambda picks: matrix_alpha(pairable[picks], item.values, item.level, item.numbers).alpha,
+                               len(pairable), samples, seed)
+
+
+def agreement_tables(found: Iterator[Item], pairs: bool = True, span_presence: bool = False, samples: int = 0,
+                     seed: int = 1) -> list[ResultTable]:
+    """Krippendorff's alpha per item and, with ``pairs``, Cohen's kappa per pair of annotators.
+    Span labels scored present/absent per article are left out unless ``span_presence``
+    (the position-aware span figures are in :mod:`.spans`); with ``samples``, each alpha
+    gets a 95% bootstrap interval."""
+    from .bootstrap import NONE
+
     alpha_rows, kappa_rows, unused = [], [], []
     for item in found:
         title = item.title or item.name
+        if item.span and not span_presence:
+            continue
         if not item.used:
             unused.append(item)
             continue
         r = matrix_alpha(item.matrix, item.values, item.level, item.numbers)
-        alpha_rows.append((item.name, title, item.kind, item.level, r.alpha, r.units, r.coders, r.pairable_values,
-                           r.observed, r.note))
+        ci = item_interval(item, samples, seed) if samples and r.alpha is not None else NONE
+        alpha_rows.append((item.name, title, "span present/absent" if item.span else item.kind, item.level, r.alpha,
+                           ci.low, ci.high, r.units, r.coders, r.pairable_values, r.observed,
+                           "; ".join(n for n in (r.note, ci.note) if n)))
         if pairs:
             kappa_rows.extend((item.name, title, a, b, k.units, k.observed, k.kappa, k.note)
                               for a, b, k in item_kappas(item))
@@ -260,10 +281,12 @@ def agreement_tables(found: Iterator[Item], pairs: bool = True) -> list[ResultTa
         notes.append(f"left out, never answered or used by anyone: {_unused_list(unused)}")
     tables = [ResultTable("alpha", "Krippendorff's alpha",
                           [Column("item", "item id", on_screen=False), Column("item_name", "question or label"),
-                           Column("kind", "kind", optional=2),
+                           Column("kind", "kind", optional=3),
                            Column("level", "level"), Column("alpha", "alpha", "float", 3),
+                           Column("ci_low", "95% low", "float", 3, optional=1),
+                           Column("ci_high", "95% high", "float", 3, optional=1),
                            Column("units", "units", "int"), Column("coders", "coders", "int"),
-                           Column("values", "values", "int", optional=1), Column("observed", "agree", "share"),
+                           Column("values", "values", "int", optional=2), Column("observed", "agree", "share"),
                            Column("note", "note")], alpha_rows, notes)]
     if pairs:
         tables.append(ResultTable("kappa", "Cohen's kappa per pair of annotators",

@@ -11,6 +11,7 @@ One :class:`Store` holds every query, grouped by tables in the modules of this p
 * :mod:`.annotations`: annotations, per-annotator status, rejected suggestions, reading places;
 * :mod:`.history`: the history of annotations and its conflicts;
 * :mod:`.stats_queries`: the counts of statistics and agreement;
+* :mod:`.agreement_queries`: spans, readers and article lengths for span agreement;
 * :mod:`.export_queries`: the annotations of an export, and the fast CSV export's cells;
 * :mod:`.stories`: the stories (articles about one event) and their articles;
 * :mod:`.sql`: small pieces of SQL the groups share.
@@ -18,6 +19,7 @@ One :class:`Store` holds every query, grouped by tables in the modules of this p
 
 from __future__ import annotations
 
+from .agreement_queries import AgreementQueries
 from .articles import Added, ArticleQueries, ArticleRow
 from .connection import Connection, DatabaseError, SQLiteError, StoreError, database_error_line
 from .export_queries import (
@@ -42,6 +44,6 @@ __all__ = [
 
 
 class Store(ArticleQueries, OutletQueries, StagedImports, HistoryQueries, StatsQueries, ExportQueries, StoryQueries,
-            Connection):
+            AgreementQueries, Connection):
     """A handle on one annotations database (see :class:`Connection` for ``path`` and
     ``mode``), with every group of queries. Safe to share between threads."""

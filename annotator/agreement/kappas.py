@@ -1,0 +1,78 @@
+"""Fleiss' kappa: agreement of three or more annotators on nominal answers.
+
+Fleiss, J. L. (1971), "Measuring nominal scale agreement among many raters",
+Psychological Bulletin 76(5): 378-382. Every unit must be rated by the same number of
+raters, so only the articles every compared annotator answered count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..codebook import Codebook
+from ..store import Store, TagScope
+from ..tables import Column, ResultTable
+from .coding import MIN_UNITS, items
+
+MIN_RATERS = 3  # with two, Cohen's kappa per pair says it
+
+
+@dataclass(frozen=True)
+class FleissResult:
+    kappa: float | None
+    units: int
+    raters: int
+    observed: float | None  # P-bar: mean agreement within units
+    expected: float | None  # P-bar-e: chance agreement from the overall shares
+    note: str = ""
+
+
+def fleiss_kappa(counts: Any) -> FleissResult:
+    """Fleiss' kappa of a units × categories table of how many raters chose each category
+    (every row must sum to the same number of raters)."""
+    import numpy as np
+
+    table = np.asarray(counts, dtype=float)
+    if table.ndim != 2 or table.shape[0] == 0:
+        return FleissResult(None, 0, 0, None, None, "too little data: no unit")
+    raters = table.sum(axis=1)
+    if not np.all(raters == raters[0]):
+        raise ValueError("every unit must be rated by the same number of raters")
+    n, units = float(raters[0]), table.shape[0]
+    if n < 2:
+        return FleissResult(None, units, int(n), None, None, "too little data: fewer than two raters per unit")
+    agreement = ((table * (table - 1)).sum(axis=1) / (n * (n - 1))).mean()
+    shares = table.sum(axis=0) / (units * n)
+    chance = float((shares ** 2).sum())
+    if units < MIN_UNITS:
+        return FleissResult(None, units, int(n), float(agreement), chance,
+                            f"too little data: {units} unit (kappa needs {MIN_UNITS})")
+    if chance >= 1 - 1e-12:
+        return FleissResult(None, units, int(n), float(agreement), chance, "undefined: every rater gave one value")
+    return FleissResult((agreement - chance) / (1 - chance), units, int(n), float(agreement), chance)
+
+
+def fleiss_table(store: Store, book: Codebook, scope: TagScope) -> ResultTable | None:
+    """Fleiss' kappa per single-answer question answered by three or more annotators (None
+    when no question was)."""
+    import numpy as np
+
+    rows = []
+    for item in items(store, book, scope):
+        if item.kind != "answer" or len(item.coders) < MIN_RATERS:
+            continue
+        full = item.matrix[(item.matrix >= 0).all(axis=1)]
+        counts = np.stack([(full == v).sum(axis=1) for v in range(len(item.values))], axis=1) if len(full) else []
+        r = fleiss_kappa(counts)
+        rows.append((item.name, item.title or item.name, r.kappa, r.units, len(item.coders), r.observed, r.expected,
+                     r.note))
+    if not rows:
+        return None
+    return ResultTable("fleiss", "Fleiss' kappa (three or more annotators)", [
+        Column("item", "item id", on_screen=False), Column("item_name", "question"),
+        Column("kappa", "kappa", "float", 3), Column("units", "units", "int"), Column("raters", "raters", "int"),
+        Column("observed", "agree", "share"), Column("expected", "chance", "share", optional=1),
+        Column("note", "note")], rows,
+        ["units = articles every one of the annotators answered (Fleiss' kappa needs the same raters per unit); "
+         "nominal answers"])
