@@ -31,3 +31,70 @@ def test_fleiss_too_little_data_gives_no_number():
     assert same.kappa is None and "undefined" in same.note
     with pytest.raises(ValueError):
         fleiss_kappa([[3, 0], [2, 0]])
+
+
+def test_weighted_kappa_artstein_poesio_2008():
+    """Artstein & Poesio (2008: 568-569): 100 utterances, Stat/IReq/Chck; disagreements
+    involving Chck weigh 0.5, others 1: D_o 0.090, D_e 0.490, kappa_w 0.8163; with every
+    disagreement weighing 1 it is Cohen's kappa 0.8013."""
+    from annotator.agreement import cohen_kappa
+    from annotator.agreement.kappas import weighted_kappa
+
+    pairs = [("STAT", "STAT")] * 46 + [("IReq", "STAT")] * 6 + [("IReq", "IReq")] * 32 + [("IReq", "Chck")] * 6 \
+        + [("Chck", "Chck")] * 10
+    index = {"STAT": 0, "IReq": 1, "Chck": 2}
+    x, y = [index[a] for a, _ in pairs], [index[b] for _, b in pairs]
+    weights = [[0, 1, 0.5], [1, 0, 0.5], [0.5, 0.5, 0]]
+    result = weighted_kappa(x, y, weights)
+    assert result.observed == pytest.approx(0.090, abs=0.001)
+    assert result.expected == pytest.approx(0.490, abs=0.001)
+    assert result.kappa == pytest.approx(0.8163, abs=0.001)
+    nominal = weighted_kappa(x, y, [[0, 1, 1], [1, 0, 1], [1, 1, 0]])
+    assert nominal.kappa == pytest.approx(0.8013, abs=0.001)
+    assert nominal.kappa == pytest.approx(cohen_kappa([a for a, _ in pairs], [b for _, b in pairs]).kappa)
+
+
+def test_fleiss_and_weighted_kappa_through_the_database(tmp_path):
+    """Fleiss (1971)'s 30 patients and 6 psychiatrists as answers in the store: `annotator
+    agreement` reports kappa 0.430; the ordinal question gets a weighted kappa per pair."""
+    import json
+
+    import yaml
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+    from annotator.codebook import load_codebook
+    from annotator.importer import import_paths
+    from annotator.models import Annotation
+    from annotator.store import Store
+
+    labels = [{"id": f"d{n}", "name": f"diagnosis {n}", "description": "d"} for n in range(1, 6)]
+    path = tmp_path / "fleiss.yaml"
+    path.write_text(yaml.safe_dump({"id": "fleiss", "version": "1", "title": "Fleiss 1971", "categories": [
+        {"id": "diagnosis", "name": "Diagnosis", "kind": "article", "cardinality": "single", "labels": labels},
+        {"id": "ranked", "name": "Ranked", "kind": "article", "cardinality": "single", "order": "ordinal",
+         "labels": labels}]}), encoding="utf-8")
+    book = load_codebook(path)
+    (tmp_path / "a.jsonl").write_text("\n".join(json.dumps({"title": f"patient {n}", "text": f"Patient {n} notes."})
+                                                for n in range(30)), encoding="utf-8")
+    store = Store(tmp_path / "annotations.db")
+    assert import_paths(store, [tmp_path / "a.jsonl"]).ok
+    articles = {a.title: a for a in store.iter_current_articles()}
+    for n, row in enumerate(FLEISS_1971):
+        article = articles[f"patient {n}"]
+        for rater, value in enumerate(row):
+            for question in ("diagnosis", "ranked"):
+                store.add_annotation(Annotation(
+                    article_id=article.id, text_sha256=article.text_sha256, annotator=f"r{rater}",
+                    codebook_id=book.id, codebook_version=book.version, category=question, label=f"d{value}"))
+    store.close()
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "annotations.db"), "agreement", "--codebook", str(path),
+                                       "--format", "json", "--bootstrap", "0"])
+    assert result.exit_code == 0, result.output
+    tables = json.loads(result.output)["tables"]
+    fleiss = {r["item"]: r for r in tables["fleiss"]["rows"]}
+    assert round(fleiss["diagnosis"]["kappa"], 3) == 0.430
+    assert (fleiss["diagnosis"]["units"], fleiss["diagnosis"]["raters"]) == (30, 6)
+    kappas = tables["kappa"]["rows"]
+    assert all(r["weighted_kappa"] is None for r in kappas if r["item"] == "diagnosis")
+    assert all(r["weighted_kappa"] is not None for r in kappas if r["item"] == "ranked")

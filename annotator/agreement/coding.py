@@ -269,8 +269,8 @@ def agreement_tables(found: Iterator[Item], pairs: bool = True, span_presence: b
                            ci.low, ci.high, r.units, r.coders, r.pairable_values, r.observed,
                            "; ".join(n for n in (r.note, ci.note) if n)))
         if pairs:
-            kappa_rows.extend((item.name, title, a, b, k.units, k.observed, k.kappa, k.note)
-                              for a, b, k in item_kappas(item))
+            kappa_rows.extend((item.name, title, a, b, k.units, k.observed, k.kappa, weighted, k.note)
+                              for a, b, k, weighted in _pair_rows(item))
     notes = ["units = articles coded by at least two annotators (the ones alpha uses); "
              "agree = share of agreeing annotator pairs within those articles",
              "alpha: 1 perfect, 0 no better than chance, below 0 systematic disagreement; "
@@ -293,10 +293,29 @@ def agreement_tables(found: Iterator[Item], pairs: bool = True, span_presence: b
                                   [Column("item", "item id", on_screen=False), Column("item_name", "question or label"),
                                    Column("annotator_a", "annotator"), Column("annotator_b", "with"), Column("units", "units", "int"),
                                    Column("observed", "agree", "share"), Column("kappa", "kappa", "float", 3),
+                                   Column("weighted_kappa", "weighted kappa", "float", 3),
                                    Column("note", "note")], kappa_rows,
                                   ["only pairs who coded at least one article in common are listed, "
-                                   "and only questions and labels someone used"]))
+                                   "and only questions and labels someone used",
+                                   "weighted kappa (Cohen 1968), for ordinal, interval and ratio questions: "
+                                   "disagreements weighted linearly by rank (ordinal) or by label value"]))
     return tables
+
+
+def _pair_rows(item: Item) -> Iterator[tuple[str, str, KappaResult, float | None]]:
+    """Cohen's kappa per pair, with the linearly weighted kappa of ordered questions."""
+    from .kappas import linear_weights, weighted_kappa
+
+    weights = None
+    if item.kind == "answer" and item.level != "nominal":
+        weights = linear_weights(item.numbers if item.numbers else range(len(item.values)))
+    for i, j in itertools.combinations(range(len(item.coders)), 2):
+        both = (item.matrix[:, i] >= 0) & (item.matrix[:, j] >= 0)
+        if not both.any():
+            continue
+        x, y = item.matrix[both, i].astype("int64"), item.matrix[both, j].astype("int64")
+        weighted = weighted_kappa(x, y, weights).kappa if weights is not None else None
+        yield item.coders[i], item.coders[j], _kappa(x, y, len(item.values)), weighted
 
 
 def _unused_list(unused: list[Item]) -> str:

@@ -1,12 +1,20 @@
-"""Fleiss' kappa: agreement of three or more annotators on nominal answers.
+"""Fleiss' kappa (three or more annotators, nominal answers) and weighted Cohen's kappa
+(two annotators, ordered answers).
 
 Fleiss, J. L. (1971), "Measuring nominal scale agreement among many raters",
 Psychological Bulletin 76(5): 378-382. Every unit must be rated by the same number of
 raters, so only the articles every compared annotator answered count.
+
+Cohen, J. (1968), "Weighted kappa", Psychological Bulletin 70(4): 213-220:
+``1 - sum(w · observed) / sum(w · expected)`` over the two annotators' cross table, with
+disagreement weights ``w`` (0 on the diagonal). For ordinal questions the weights are
+linear in the ranks, ``|i - j| / (k - 1)``; for interval and ratio questions linear in the
+label values.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +59,35 @@ def fleiss_kappa(counts: Any) -> FleissResult:
     if chance >= 1 - 1e-12:
         return FleissResult(None, units, int(n), float(agreement), chance, "undefined: every rater gave one value")
     return FleissResult((agreement - chance) / (1 - chance), units, int(n), float(agreement), chance)
+
+
+def weighted_kappa(x: Sequence[int], y: Sequence[int], weights: Any) -> FleissResult:
+    """Weighted kappa of two coders' value indices on the same units (``x[i]``, ``y[i]``)
+    with a disagreement weight matrix (``weights[i][j]``, 0 where the values agree).
+    ``observed`` and ``expected`` are the weighted disagreements."""
+    import numpy as np
+
+    w = np.asarray(weights, dtype=float)
+    n = len(x)
+    if n < MIN_UNITS:
+        return FleissResult(None, n, 2, None, None, f"too little data: {n} article coded by both (kappa needs {MIN_UNITS})")
+    table = np.zeros(w.shape)
+    np.add.at(table, (np.asarray(x), np.asarray(y)), 1)
+    table /= n
+    observed = float((w * table).sum())
+    expected = float((w * np.outer(table.sum(axis=1), table.sum(axis=0))).sum())
+    if expected <= 1e-12:
+        return FleissResult(None, n, 2, observed, expected, "undefined: both gave one value throughout")
+    return FleissResult(1 - observed / expected, n, 2, observed, expected)
+
+
+def linear_weights(numbers: Sequence[float]) -> Any:
+    """Disagreement weights ``|v_i - v_j| / (max - min)`` between values."""
+    import numpy as np
+
+    v = np.asarray(numbers, dtype=float)
+    spread = float(v.max() - v.min()) if len(v) else 0.0
+    return np.abs(v[:, None] - v[None, :]) / (spread or 1.0)
 
 
 def fleiss_table(store: Store, book: Codebook, scope: TagScope) -> ResultTable | None:
