@@ -98,7 +98,7 @@ def test_the_worked_example_counts_what_alice_and_bob_disagree_on(demo_dir, monk
     runner = CliRunner(env={"COLUMNS": "250"})
     assert runner.invoke(main, ["import", "corpus"]).exit_code == 0
     assert runner.invoke(main, ["import-annotations", str(EXAMPLE)]).exit_code == 0
-    result = runner.invoke(main, ["agreement", "--format", "json", "--bootstrap", "50"])
+    result = runner.invoke(main, ["agreement", "--format", "json"])  # as the README runs it
     assert result.exit_code == 0, result.output
     tables = json.loads(result.output)["tables"]
     overall = next(r for r in tables["span_f1"]["rows"] if r["label"] == "" and r["match"] == "overlap")
@@ -109,6 +109,11 @@ def test_the_worked_example_counts_what_alice_and_bob_disagree_on(demo_dir, monk
     assert (voice["pairs"], voice["differs"]) == (38, 7) and voice["alpha"] < 1
     u_alpha = next(r for r in tables["span_alpha"]["rows"] if r["category"] == "term" and r["label"] == "")
     assert u_alpha["alpha"] < 1 and u_alpha["ci_low"] <= u_alpha["alpha"] <= u_alpha["ci_high"]
+    readme = " ".join((EXAMPLE.parent.parent / "README.md").read_text(encoding="utf-8").split())
+    assert (f"unitizing alpha over the term labels is {u_alpha['alpha']:.3f} (95% interval "
+            f"{u_alpha['ci_low']:.3f} to {u_alpha['ci_high']:.3f})") in readme
+    assert f"span F1 is {overall['f1']:.3f}" in readme
+    assert f"voice alpha {voice['alpha']:.3f} ({voice['ci_low']:.3f} to {voice['ci_high']:.3f})" in readme
     by_article = runner.invoke(main, ["agreement", "--by", "article", "--format", "json"])
     rows = json.loads(by_article.output)["tables"]["disagreement_by_article"]["rows"]
     assert sum(r["unmatched_spans"] for r in rows) == 10 and sum(r["voice_differs"] for r in rows) == 7
