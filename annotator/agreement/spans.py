@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ..codebook import Category, Codebook, Kind
 from ..store import Store, TagScope
 from .bootstrap import NONE, Interval, percentile_interval
-from .coding import AlphaResult, krippendorff_alpha
+from .coding import AlphaResult, _matrix_from_codings, krippendorff_alpha, matrix_alpha
 from .span_match import MODES, MatchCounts, PairMatch, SpanTag, match, voice_pairs
 from .unitizing import UnitizingResult, label_alpha, pooled_alpha, study_sums
 
@@ -149,12 +149,13 @@ def voice_agreement(pairs: list[tuple[str, str]], values: list[str], samples: in
     domain = list(values) + sorted({v for pair in pairs for v in pair} - set(values))
     codings = {i: {"a": va, "b": vb} for i, (va, vb) in enumerate(pairs)}
     result = krippendorff_alpha(codings, domain, "nominal")
+    matrix, _ = _matrix_from_codings(codings, domain)
     if len(pairs) < 2:
         result = AlphaResult(None, len(pairs), 2 if pairs else 0, 2 * len(pairs), result.observed,
                              f"too little data: {len(pairs)} matched span pair(s) with a voice (alpha needs 2)")
 
     def statistic(picks):
-        return krippendorff_alpha({n: codings[i] for n, i in enumerate(picks)}, domain, "nominal").alpha
+        return matrix_alpha(matrix[picks], domain, "nominal").alpha
 
     interval = _interval(statistic, len(pairs), samples, seed) if result.alpha is not None else NONE
     return VoiceFigure(len(pairs), sum(va != vb for va, vb in pairs), result, interval)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 Span = tuple[int, int]  # [start, end) in code points
 
@@ -50,8 +51,9 @@ class LabelSums:
     observed: list[float] = field(default_factory=list)  # per article: pair distances / (m_a - 1)
     length: list[int] = field(default_factory=list)  # L_a
     read: list[int] = field(default_factory=list)  # m_a · L_a
-    units: list[list[int]] = field(default_factory=list)  # lengths of the tagged spans, every coder
-    gaps: list[list[int]] = field(default_factory=list)  # lengths of the gaps, every coder
+    units: list[list[int]] = field(default_factory=list)  # per article: lengths of the tagged spans, every coder
+    gaps: list[list[int]] = field(default_factory=list)  # per article: lengths of the gaps, every coder
+    _flat: dict[str, Any] | None = field(default=None, repr=False, compare=False)  # see _flat()
 
 
 @dataclass(frozen=True)
@@ -132,32 +134,73 @@ def label_sums(articles: Iterable[ArticleUnits]) -> LabelSums:
     return sums
 
 
+def _flat(sums: LabelSums) -> dict[str, Any]:
+    """The label's sums as flat arrays, made once: every unit's and gap's length with its
+    article, gaps sorted by length (resampling then weighs articles instead of copying them)."""
+    import numpy as np
+
+    if sums._flat is None or sums._flat["articles"] != len(sums.length):
+        def lengths(per_article):
+            sizes = [len(x) for x in per_article]
+            values = np.fromiter((v for x in per_article for v in x), dtype=np.float64, count=sum(sizes))
+            return values, np.repeat(np.arange(len(per_article)), sizes)
+
+        units, unit_article = lengths(sums.units)
+        gaps, gap_article = lengths(sums.gaps)
+        order = np.argsort(gaps, kind="stable")
+        gaps = gaps[order]
+        sums._flat = {"articles": len(sums.length), "units": units, "unit_article": unit_article,
+                      "gaps": gaps, "gap_article": gap_article[order],
+                      "first": np.searchsorted(gaps, units, side="left"),  # the first gap at least as long
+                      "cubic": (2 * units ** 3 - 3 * units ** 2 + units) / 3, "square": units ** 2,
+                      "pairs": units * (units - 1),
+                      "observed": np.asarray(sums.observed, dtype=np.float64),
+                      "length": np.asarray(sums.length, dtype=np.float64),
+                      "read": np.asarray(sums.read, dtype=np.float64)}
+    return sums._flat
+
+
 def disagreements(sums: LabelSums, picks: Sequence[int] | None = None) -> tuple[float, float] | None:
     """(D_o, D_e) of one label over the articles ``picks`` (indices into ``sums``, repeats
     allowed; default all). None without articles or without characters."""
     import numpy as np
 
-    picks = range(len(sums.length)) if picks is None else picks
-    if not len(picks):
+    if not sums.length or (picks is not None and not len(picks)):
         return None
-    length = sum(sums.length[p] for p in picks)
-    read = sum(sums.read[p] for p in picks)
-    units = np.array([u for p in picks for u in sums.units[p]], dtype=np.float64)
-    gaps = np.sort(np.array([g for p in picks for g in sums.gaps[p]], dtype=np.float64))
-    observed = sum(sums.observed[p] for p in picks) / (read * length)
-    if units.size == 0:
+    flat = _flat(sums)
+    weight = (np.ones(flat["articles"]) if picks is None
+              else np.bincount(np.asarray(picks), minlength=flat["articles"]).astype(np.float64))
+    length = float(weight @ flat["length"])
+    read = float(weight @ flat["read"])
+    if length <= 0:
+        return None
+    observed = float(weight @ flat["observed"]) / (read * length)
+    units, unit_weight = flat["units"], weight[flat["unit_article"]]
+    count = float(unit_weight.sum())
+    if count == 0:
         return observed, 0.0
-    # for each unit of length l: the gaps at least l long, and the sum of (gap - l + 1) over them
-    suffix = np.concatenate([np.cumsum(gaps[::-1])[::-1], [0.0]])
-    first = np.searchsorted(gaps, units, side="left")
-    fitting = gaps.size - first
-    room = suffix[first] - (units - 1) * fitting
-    within = (units.size - 1) * (2 * units ** 3 - 3 * units ** 2 + units) / 3
-    numerator = float((within + units ** 2 * room).sum())
-    denominator = read * (read - 1) - float((units * (units - 1)).sum())
+    gaps, gap_weight = flat["gaps"], weight[flat["gap_article"]]
+    # for each unit of length l, over the gaps at least l long: sum of w·g and of w, so that
+    # sum of w·(g - l + 1) = S1 - (l - 1)·S0
+    s1 = np.concatenate([np.cumsum((gap_weight * gaps)[::-1])[::-1], [0.0]])
+    s0 = np.concatenate([np.cumsum(gap_weight[::-1])[::-1], [0.0]])
+    first = flat["first"]
+    room = s1[first] - (units - 1) * s0[first]
+    numerator = float(unit_weight @ ((count - 1) * flat["cubic"] + flat["square"] * room))
+    denominator = read * (read - 1) - float(unit_weight @ flat["pairs"])
     if denominator <= 0:
         return observed, 0.0
     return observed, 2 / length * numerator / denominator
+
+
+def _unit_count(sums: LabelSums, picks: Sequence[int] | None) -> int:
+    """The tagged spans in the picked articles (every article by default), repeats counted."""
+    if picks is None:
+        return sum(len(u) for u in sums.units)
+    import numpy as np
+
+    sizes = np.fromiter((len(u) for u in sums.units), dtype=np.int64, count=len(sums.units))
+    return int(sizes[np.asarray(picks, dtype=np.int64)].sum()) if len(picks) else 0
 
 
 def _result(pairs: Sequence[tuple[float, float]], articles: int, units: int) -> UnitizingResult:
@@ -180,8 +223,8 @@ def cu_alpha(articles: Iterable[ArticleUnits]) -> UnitizingResult:
 def label_alpha(sums: LabelSums, picks: Sequence[int] | None = None) -> UnitizingResult:
     """cu-alpha of one label from its sums (over ``picks``, default every article)."""
     picked = range(len(sums.length)) if picks is None else picks
-    found = disagreements(sums, picked)
-    units = sum(len(sums.units[p]) for p in picked)
+    found = disagreements(sums, picks)
+    units = _unit_count(sums, picks)
     return _result([found] if found else [], len(picked) if found else 0, units)
 
 
@@ -192,7 +235,7 @@ def pooled_alpha(per_label: Sequence[LabelSums], picks: Sequence[int] | None = N
     if not found:
         return _result([], 0, 0)
     picked = range(len(per_label[0].length)) if picks is None else picks
-    return _result(found, len(picked), sum(len(s.units[p]) for s in per_label for p in picked))
+    return _result(found, len(picked), sum(_unit_count(s, picks) for s in per_label))
 
 
 def u_alpha(study: Mapping[str, Iterable[ArticleUnits]]) -> tuple[UnitizingResult, dict[str, UnitizingResult]]:
