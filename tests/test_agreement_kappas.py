@@ -98,3 +98,46 @@ def test_fleiss_and_weighted_kappa_through_the_database(tmp_path):
     kappas = tables["kappa"]["rows"]
     assert all(r["weighted_kappa"] is None for r in kappas if r["item"] == "diagnosis")
     assert all(r["weighted_kappa"] is not None for r in kappas if r["item"] == "ranked")
+
+
+def test_weighted_kappa_of_an_ordinal_question_through_the_database(tmp_path):
+    """Artstein & Poesio's weights (disagreements with Chck 0.5, Stat/IReq 1) are the linear
+    weights of the ranks Stat < Chck < IReq: an ordinal question with the labels in that
+    order, answered as in their table, gives kappa_w 0.8163 (and Cohen's kappa 0.8013)."""
+    import json
+
+    import yaml
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+    from annotator.codebook import load_codebook
+    from annotator.importer import import_paths
+    from annotator.models import Annotation
+    from annotator.store import Store
+
+    path = tmp_path / "acts.yaml"
+    path.write_text(yaml.safe_dump({"id": "acts", "version": "1", "title": "Dialogue acts", "categories": [
+        {"id": "act", "name": "Act", "kind": "article", "cardinality": "single", "order": "ordinal",
+         "labels": [{"id": label, "name": label, "description": label} for label in ("stat", "chck", "ireq")]}]}),
+        encoding="utf-8")
+    book = load_codebook(path)
+    pairs = [("stat", "stat")] * 46 + [("ireq", "stat")] * 6 + [("ireq", "ireq")] * 32 + [("ireq", "chck")] * 6 \
+        + [("chck", "chck")] * 10
+    (tmp_path / "a.jsonl").write_text("\n".join(json.dumps({"title": f"utterance {n}", "text": f"Utterance {n}."})
+                                                for n in range(len(pairs))), encoding="utf-8")
+    store = Store(tmp_path / "annotations.db")
+    assert import_paths(store, [tmp_path / "a.jsonl"]).ok
+    articles = {a.title: a for a in store.iter_current_articles()}
+    for n, answers in enumerate(pairs):
+        article = articles[f"utterance {n}"]
+        for coder, label in zip(("a", "b"), answers):
+            store.add_annotation(Annotation(article_id=article.id, text_sha256=article.text_sha256, annotator=coder,
+                                            codebook_id=book.id, codebook_version=book.version, category="act",
+                                            label=label))
+    store.close()
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "annotations.db"), "agreement", "--codebook", str(path),
+                                       "--format", "json", "--bootstrap", "0"])
+    assert result.exit_code == 0, result.output
+    [row] = json.loads(result.output)["tables"]["kappa"]["rows"]
+    assert round(row["weighted_kappa"], 4) == 0.8163 and round(row["kappa"], 4) == 0.8013
+    assert "fleiss" not in json.loads(result.output)["tables"]  # two annotators: Cohen's kappa says it
