@@ -210,4 +210,4 @@ def test_degenerate_alpha_through_the_command_line(tmp_path):
     assert "0.000" not in questions and "too little data" in questions
     spans = json.loads(result.output)["tables"]["span_alpha"]["rows"]
     neutral = next(r for r in spans if r["label"] == "neutral-form")
-    assert (neutral["alpha"], neutral["observed"], neutral["articles"]) == (1.0, 0.0, 2)  # same characters
+    assert (neutral["alpha"], neutral["observed_disagreement"], neutral["articles"]) == (1.0, 0.0, 2)  # same characters
