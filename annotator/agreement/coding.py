@@ -269,8 +269,9 @@ def agreement_tables(found: Iterator[Item], pairs: bool = True, span_presence: b
                            ci.low, ci.high, r.units, r.coders, r.pairable_values, r.observed,
                            "; ".join(n for n in (r.note, ci.note) if n)))
         if pairs:
-            kappa_rows.extend((item.name, title, a, b, k.units, k.observed, k.kappa, weighted, k.note)
-                              for a, b, k, weighted in _pair_rows(item))
+            kappa_rows.extend((item.name, title, a, b, k.units, k.observed, k.kappa, ci.low, ci.high, weighted,
+                               "; ".join(n for n in (k.note, ci.note) if n))
+                              for a, b, k, ci, weighted in _pair_rows(item, samples, seed))
     notes = ["units = articles coded by at least two annotators (the ones alpha uses); "
              "agree = share of agreeing annotator pairs within those articles",
              "alpha: 1 perfect, 0 no better than chance, below 0 systematic disagreement; "
@@ -293,6 +294,8 @@ def agreement_tables(found: Iterator[Item], pairs: bool = True, span_presence: b
                                   [Column("item", "item id", on_screen=False), Column("item_name", "question or label"),
                                    Column("annotator_a", "annotator"), Column("annotator_b", "with"), Column("units", "units", "int"),
                                    Column("observed", "agree", "share"), Column("kappa", "kappa", "float", 3),
+                                   Column("ci_low", "95% low", "float", 3, optional=1),
+                                   Column("ci_high", "95% high", "float", 3, optional=1),
                                    Column("weighted_kappa", "weighted kappa", "float", 3),
                                    Column("note", "note")], kappa_rows,
                                   ["only pairs who coded at least one article in common are listed, "
@@ -302,8 +305,10 @@ def agreement_tables(found: Iterator[Item], pairs: bool = True, span_presence: b
     return tables
 
 
-def _pair_rows(item: Item) -> Iterator[tuple[str, str, KappaResult, float | None]]:
-    """Cohen's kappa per pair, with the linearly weighted kappa of ordered questions."""
+def _pair_rows(item: Item, samples: int = 0, seed: int = 1) -> Iterator[tuple[str, str, KappaResult, Any, float | None]]:
+    """Cohen's kappa per pair (with a bootstrap interval over the articles both coded), and
+    the linearly weighted kappa of ordered questions."""
+    from .bootstrap import NONE, percentile_interval
     from .kappas import linear_weights, weighted_kappa
 
     weights = None
@@ -315,7 +320,10 @@ def _pair_rows(item: Item) -> Iterator[tuple[str, str, KappaResult, float | None
             continue
         x, y = item.matrix[both, i].astype("int64"), item.matrix[both, j].astype("int64")
         weighted = weighted_kappa(x, y, weights).kappa if weights is not None else None
-        yield item.coders[i], item.coders[j], _kappa(x, y, len(item.values)), weighted
+        kappa = _kappa(x, y, len(item.values))
+        ci = (percentile_interval(lambda p: _kappa(x[p], y[p], len(item.values)).kappa, len(x), samples, seed)
+              if samples and kappa.kappa is not None else NONE)
+        yield item.coders[i], item.coders[j], kappa, ci, weighted
 
 
 def _unused_list(unused: list[Item]) -> str:

@@ -68,11 +68,13 @@ def span_tables(studies: list[CategoryStudy], book: Codebook, samples: int = 0, 
             for mode in MODES:
                 counts = figures.counts[mode]
                 for label in ["", *counts.labels()]:
+                    ci = figures.f1_interval(mode, label, samples, seed)
                     f1_rows.append((
                         category, names.category(category), label,
                         names.label(category, label) if label else ALL_LABELS, a, b, mode, figures.articles,
                         counts.tags_a[label], counts.tags_b[label], counts.matched[label],
-                        counts.label_differs[label], counts.only_a[label], counts.only_b[label], counts.f1(label)))
+                        counts.label_differs[label], counts.only_a[label], counts.only_b[label], counts.f1(label),
+                        ci.low, ci.high))
             if study.voices:
                 voice = voice_agreement(figures.voices, study.voices, samples, seed)
                 voice_rows.append((category, names.category(category), a, b, voice.pairs, voice.pairs - voice.differs,
@@ -95,7 +97,7 @@ def span_tables(studies: list[CategoryStudy], book: Codebook, samples: int = 0, 
             Column("articles", "articles", "int", optional=1), Column("spans_a", "A's", "int"),
             Column("spans_b", "B's", "int"), Column("matched", "matched", "int"),
             Column("label_differs", "label differs", "int"), Column("only_a", "only A", "int"),
-            Column("only_b", "only B", "int"), Column("f1", "F1", "float", 3)], f1_rows, F1_NOTES),
+            Column("only_b", "only B", "int"), Column("f1", "F1", "float", 3), *_CI], f1_rows, F1_NOTES),
         ResultTable("voice", "Voice agreement on spans both tagged with the same label (overlap match)", [
             Column("category", "category id", on_screen=False), Column("category_name", "category", optional=2),
             Column("annotator_a", "A"), Column("annotator_b", "B"), Column("pairs", "pairs", "int"),
@@ -118,7 +120,8 @@ F1_NOTES = [
     "most shared characters first); label differs: same place (exact) or shared characters (overlap) "
     "with another label",
     "F1 = 2 x matched / (A's + B's); only A / only B: tags with no counterpart at all; on a label's row, "
-    "label differs counts the pairs where either side has that label",
+    "label differs counts the pairs where either side has that label; 95% low/high: bootstrap over the "
+    "articles the pair read",
 ]
 VOICE_NOTES = [
     "pairs: spans both annotators tagged with the same label (overlap match); alpha: nominal Krippendorff's "

@@ -111,6 +111,23 @@ class PairFigures:
     counts: dict[str, MatchCounts] = field(default_factory=lambda: {m: MatchCounts() for m in MODES})
     voices: list[tuple[str, str]] = field(default_factory=list)
     articles: int = 0
+    per_article: list[dict[str, MatchCounts]] = field(default_factory=list)  # each article's counts, per mode
+
+    def f1_interval(self, mode: str, label: str = "", samples: int = 0, seed: int = 1) -> Interval:
+        """A bootstrap interval of span F1, resampling the articles the pair read."""
+        import numpy as np
+
+        if not samples:
+            return NONE
+        counts = self.per_article
+        matched = np.array([c[mode].matched[label] for c in counts], dtype=float)
+        tags = np.array([c[mode].tags_a[label] + c[mode].tags_b[label] for c in counts], dtype=float)
+
+        def f1(picks):
+            total = tags[picks].sum()
+            return 2 * matched[picks].sum() / total if total else None
+
+        return percentile_interval(f1, len(counts), samples, seed)
 
 
 def article_matches(study: CategoryStudy) -> Iterator[tuple[str, str, str, list[SpanTag], list[SpanTag], dict[str, PairMatch]]]:
@@ -128,8 +145,11 @@ def pair_figures(study: CategoryStudy) -> dict[tuple[str, str], PairFigures]:
     for _, a, b, tags_a, tags_b, found in article_matches(study):
         figures = out[(a, b)]
         figures.articles += 1
+        here = {mode: MatchCounts() for mode in MODES}
         for mode, pairing in found.items():
             figures.counts[mode].add(tags_a, tags_b, pairing)
+            here[mode].add(tags_a, tags_b, pairing)
+        figures.per_article.append(here)
         if study.voices:
             figures.voices.extend(voice_pairs(tags_a, tags_b, found["overlap"]))
     return dict(sorted(out.items()))
