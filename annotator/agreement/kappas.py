@@ -14,14 +14,12 @@ label values.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..codebook import Codebook
-from ..store import Store, TagScope
 from ..tables import Column, ResultTable
-from .coding import MIN_UNITS, items
+from .coding import MIN_UNITS, Item
 
 MIN_RATERS = 3  # with two, Cohen's kappa per pair says it
 
@@ -90,26 +88,35 @@ def linear_weights(numbers: Sequence[float]) -> Any:
     return np.abs(v[:, None] - v[None, :]) / (spread or 1.0)
 
 
-def fleiss_table(store: Store, book: Codebook, scope: TagScope) -> ResultTable | None:
-    """Fleiss' kappa per single-answer question answered by three or more annotators (None
-    when no question was)."""
+def fleiss_items(found: Iterable[Item]) -> Iterator[Item]:
+    """The single-answer questions of ``found`` that three or more annotators coded."""
+    return (item for item in found if item.kind == "answer" and len(item.coders) >= MIN_RATERS)
+
+
+def fleiss_table(found: Iterable[Item], samples: int = 0, seed: int = 1) -> ResultTable | None:
+    """Fleiss' kappa per single-answer question coded by three or more annotators, with a
+    bootstrap interval over the articles (None when no question was)."""
     import numpy as np
 
+    from .bootstrap import NONE, percentile_interval
+
     rows = []
-    for item in items(store, book, scope):
-        if item.kind != "answer" or len(item.coders) < MIN_RATERS:
-            continue
+    for item in fleiss_items(found):
         full = item.matrix[(item.matrix >= 0).all(axis=1)]
-        counts = np.stack([(full == v).sum(axis=1) for v in range(len(item.values))], axis=1) if len(full) else []
+        counts = (np.stack([(full == v).sum(axis=1) for v in range(len(item.values))], axis=1) if len(full)
+                  else np.zeros((0, len(item.values))))
         r = fleiss_kappa(counts)
-        rows.append((item.name, item.title or item.name, r.kappa, r.units, len(item.coders), r.observed, r.expected,
-                     r.note))
+        ci = (percentile_interval(lambda p, c=counts: fleiss_kappa(c[p]).kappa, len(counts), samples, seed)
+              if samples and r.kappa is not None else NONE)
+        rows.append((item.name, item.title or item.name, r.kappa, ci.low, ci.high, r.units, len(item.coders),
+                     r.observed, r.expected, "; ".join(n for n in (r.note, ci.note) if n)))
     if not rows:
         return None
     return ResultTable("fleiss", "Fleiss' kappa (three or more annotators)", [
         Column("item", "item id", on_screen=False), Column("item_name", "question"),
-        Column("kappa", "kappa", "float", 3), Column("units", "units", "int"), Column("raters", "raters", "int"),
-        Column("observed", "agree", "share"), Column("expected", "chance", "share", optional=1),
-        Column("note", "note")], rows,
+        Column("kappa", "kappa", "float", 3), Column("ci_low", "95% low", "float", 3, optional=1),
+        Column("ci_high", "95% high", "float", 3, optional=1), Column("units", "units", "int"),
+        Column("raters", "raters", "int"), Column("observed", "agree", "share"),
+        Column("expected", "chance", "share", optional=2), Column("note", "note")], rows,
         ["units = articles every one of the annotators answered (Fleiss' kappa needs the same raters per unit); "
-         "nominal answers"])
+         "nominal answers; 95% low/high: bootstrap over those articles"])

@@ -29,14 +29,21 @@ class Options:
 
 def report_tables(store: Store, book: Codebook, scope: TagScope, options: Options = Options()) -> list[ResultTable]:
     """The tables of ``annotator agreement``, in the order they are printed."""
-    from .kappas import fleiss_table
+    from .kappas import fleiss_items, fleiss_table
 
-    question_tables = agreement_tables(items(store, book, scope), options.pairs, samples=options.samples,
+    many_raters = []  # the questions three or more annotators coded, kept as the items stream by
+
+    def watched(found):
+        for item in found:
+            many_raters.extend(fleiss_items([item]))
+            yield item
+
+    question_tables = agreement_tables(watched(items(store, book, scope)), options.pairs, samples=options.samples,
                                        seed=options.seed)
     studies = read_studies(store, book, scope)
     tables = [question_tables[0], *span_tables(studies, book, options.samples, options.seed),
               *question_tables[1:]]
-    fleiss = fleiss_table(store, book, scope)
+    fleiss = fleiss_table(many_raters, options.samples, options.seed)
     if fleiss is not None:
         tables.append(fleiss)
     if options.by_article:
