@@ -89,11 +89,12 @@ def test_fleiss_and_weighted_kappa_through_the_database(tmp_path):
                     codebook_id=book.id, codebook_version=book.version, category=question, label=f"d{value}"))
     store.close()
     result = CliRunner().invoke(main, ["--db", str(tmp_path / "annotations.db"), "agreement", "--codebook", str(path),
-                                       "--format", "json", "--bootstrap", "0"])
+                                       "--format", "json", "--bootstrap", "100"])
     assert result.exit_code == 0, result.output
     tables = json.loads(result.output)["tables"]
     fleiss = {r["item"]: r for r in tables["fleiss"]["rows"]}
     assert round(fleiss["diagnosis"]["kappa"], 3) == 0.430
+    assert fleiss["diagnosis"]["ci_low"] < 0.430 < fleiss["diagnosis"]["ci_high"]
     assert (fleiss["diagnosis"]["units"], fleiss["diagnosis"]["raters"]) == (30, 6)
     kappas = tables["kappa"]["rows"]
     assert all(r["weighted_kappa"] is None for r in kappas if r["item"] == "diagnosis")
