@@ -99,6 +99,8 @@ def test_fleiss_and_weighted_kappa_through_the_database(tmp_path):
     kappas = tables["kappa"]["rows"]
     assert all(r["weighted_kappa"] is None for r in kappas if r["item"] == "diagnosis")
     assert all(r["weighted_kappa"] is not None for r in kappas if r["item"] == "ranked")
+    assert all(r["weighted_ci_low"] <= r["weighted_kappa"] <= r["weighted_ci_high"]
+               for r in kappas if r["item"] == "ranked")
 
 
 def test_weighted_kappa_of_an_ordinal_question_through_the_database(tmp_path):

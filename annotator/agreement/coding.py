@@ -270,8 +270,8 @@ def agreement_tables(found: Iterator[Item], pairs: bool = True, span_presence: b
                            "; ".join(n for n in (r.note, ci.note) if n)))
         if pairs:
             kappa_rows.extend((item.name, title, a, b, k.units, k.observed, k.kappa, ci.low, ci.high, weighted,
-                               "; ".join(n for n in (k.note, ci.note) if n))
-                              for a, b, k, ci, weighted in _pair_rows(item, samples, seed))
+                               weighted_ci.low, weighted_ci.high, "; ".join(n for n in (k.note, ci.note) if n))
+                              for a, b, k, ci, weighted, weighted_ci in _pair_rows(item, samples, seed))
     notes = ["units = articles coded by at least two annotators (the ones alpha uses); "
              "agree = share of agreeing annotator pairs within those articles",
              "alpha: 1 perfect, 0 no better than chance, below 0 systematic disagreement; "
@@ -297,6 +297,8 @@ def agreement_tables(found: Iterator[Item], pairs: bool = True, span_presence: b
                                    Column("ci_low", "95% low", "float", 3, optional=1),
                                    Column("ci_high", "95% high", "float", 3, optional=1),
                                    Column("weighted_kappa", "weighted kappa", "float", 3),
+                                   Column("weighted_ci_low", "weighted 95% low", "float", 3, optional=2),
+                                   Column("weighted_ci_high", "weighted 95% high", "float", 3, optional=2),
                                    Column("note", "note")], kappa_rows,
                                   ["only pairs who coded at least one article in common are listed, "
                                    "and only questions and labels someone used",
@@ -305,7 +307,8 @@ def agreement_tables(found: Iterator[Item], pairs: bool = True, span_presence: b
     return tables
 
 
-def _pair_rows(item: Item, samples: int = 0, seed: int = 1) -> Iterator[tuple[str, str, KappaResult, Any, float | None]]:
+def _pair_rows(item: Item, samples: int = 0, seed: int = 1) -> Iterator[tuple[str, str, KappaResult, Any, float | None,
+                                                                              Any]]:
     """Cohen's kappa per pair (with a bootstrap interval over the articles both coded), and
     the linearly weighted kappa of ordered questions."""
     from .bootstrap import NONE, percentile_interval
@@ -320,10 +323,12 @@ def _pair_rows(item: Item, samples: int = 0, seed: int = 1) -> Iterator[tuple[st
             continue
         x, y = item.matrix[both, i].astype("int64"), item.matrix[both, j].astype("int64")
         weighted = weighted_kappa(x, y, weights).kappa if weights is not None else None
+        weighted_ci = (percentile_interval(lambda p: weighted_kappa(x[p], y[p], weights).kappa, len(x), samples, seed)
+                       if samples and weighted is not None else NONE)
         kappa = _kappa(x, y, len(item.values))
         ci = (percentile_interval(lambda p: _kappa(x[p], y[p], len(item.values)).kappa, len(x), samples, seed)
               if samples and kappa.kappa is not None else NONE)
-        yield item.coders[i], item.coders[j], kappa, ci, weighted
+        yield item.coders[i], item.coders[j], kappa, ci, weighted, weighted_ci
 
 
 def _unused_list(unused: list[Item]) -> str:
