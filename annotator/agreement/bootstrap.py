@@ -26,8 +26,28 @@ class Interval:
     samples: int  # resamples that gave a figure
     note: str = ""
 
+    @property
+    def text(self) -> str | None:
+        """"0.612 to 0.931", for the screen (None without an interval)."""
+        return None if self.low is None or self.high is None else f"{self.low:.3f} to {self.high:.3f}"
+
+    @property
+    def cells(self) -> tuple[float | None, float | None, str | None]:
+        """The cells of :func:`interval_columns`."""
+        return self.low, self.high, self.text
+
 
 NONE = Interval(None, None, 0)
+
+
+def interval_columns(prefix: str = "", title: str = "95% interval", optional: int = 1) -> list:
+    """``ci_low`` and ``ci_high`` (numbers, for CSV and JSON) and the interval as text on
+    screen, so that a narrow terminal never shows one bound without the other."""
+    from ..tables import Column
+
+    return [Column(f"{prefix}ci_low", f"{prefix}95% low", "float", 3, on_screen=False),
+            Column(f"{prefix}ci_high", f"{prefix}95% high", "float", 3, on_screen=False),
+            Column(f"{prefix}interval", title, optional=optional)]
 
 
 def percentile_interval(statistic: Callable[[Sequence[int]], float | None], units: int, samples: int = SAMPLES,

@@ -253,7 +253,7 @@ def agreement_tables(found: Iterator[Item], pairs: bool = True, span_presence: b
     Span labels scored present/absent per article are left out unless ``span_presence``
     (the position-aware span figures are in :mod:`.spans`); with ``samples``, each alpha
     gets a 95% bootstrap interval."""
-    from .bootstrap import NONE
+    from .bootstrap import NONE, interval_columns
 
     alpha_rows, kappa_rows, unused = [], [], []
     for item in found:
@@ -266,11 +266,11 @@ def agreement_tables(found: Iterator[Item], pairs: bool = True, span_presence: b
         r = matrix_alpha(item.matrix, item.values, item.level, item.numbers)
         ci = item_interval(item, samples, seed) if samples and r.alpha is not None else NONE
         alpha_rows.append((item.name, title, "span present/absent" if item.span else item.kind, item.level, r.alpha,
-                           ci.low, ci.high, r.units, r.coders, r.pairable_values, r.observed,
+                           *ci.cells, r.units, r.coders, r.pairable_values, r.observed,
                            "; ".join(n for n in (r.note, ci.note) if n)))
         if pairs:
-            kappa_rows.extend((item.name, title, a, b, k.units, k.observed, k.kappa, ci.low, ci.high, weighted,
-                               weighted_ci.low, weighted_ci.high, "; ".join(n for n in (k.note, ci.note) if n))
+            kappa_rows.extend((item.name, title, a, b, k.units, k.observed, k.kappa, *ci.cells, weighted,
+                               *weighted_ci.cells, "; ".join(n for n in (k.note, ci.note) if n))
                               for a, b, k, ci, weighted, weighted_ci in _pair_rows(item, samples, seed))
     notes = ["units = articles coded by at least two annotators (the ones alpha uses); "
              "agree = share of agreeing annotator pairs within those articles",
@@ -284,8 +284,7 @@ def agreement_tables(found: Iterator[Item], pairs: bool = True, span_presence: b
                           [Column("item", "item id", on_screen=False), Column("item_name", "question or label"),
                            Column("kind", "kind", optional=3),
                            Column("level", "level"), Column("alpha", "alpha", "float", 3),
-                           Column("ci_low", "95% low", "float", 3, optional=1),
-                           Column("ci_high", "95% high", "float", 3, optional=1),
+                           *interval_columns(),
                            Column("units", "units", "int"), Column("coders", "coders", "int"),
                            Column("values", "values", "int", optional=2), Column("observed", "agree", "share"),
                            Column("note", "note")], alpha_rows, notes)]
@@ -294,11 +293,9 @@ def agreement_tables(found: Iterator[Item], pairs: bool = True, span_presence: b
                                   [Column("item", "item id", on_screen=False), Column("item_name", "question or label"),
                                    Column("annotator_a", "annotator"), Column("annotator_b", "with"), Column("units", "units", "int"),
                                    Column("observed", "agree", "share"), Column("kappa", "kappa", "float", 3),
-                                   Column("ci_low", "95% low", "float", 3, optional=1),
-                                   Column("ci_high", "95% high", "float", 3, optional=1),
+                                   *interval_columns(),
                                    Column("weighted_kappa", "weighted kappa", "float", 3),
-                                   Column("weighted_ci_low", "weighted 95% low", "float", 3, optional=2),
-                                   Column("weighted_ci_high", "weighted 95% high", "float", 3, optional=2),
+                                   *interval_columns("weighted_", "weighted 95% interval", 2),
                                    Column("note", "note")], kappa_rows,
                                   ["only pairs who coded at least one article in common are listed, "
                                    "and only questions and labels someone used",

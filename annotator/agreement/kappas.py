@@ -98,7 +98,7 @@ def fleiss_table(found: Iterable[Item], samples: int = 0, seed: int = 1) -> Resu
     bootstrap interval over the articles (None when no question was)."""
     import numpy as np
 
-    from .bootstrap import NONE, percentile_interval
+    from .bootstrap import NONE, interval_columns, percentile_interval
 
     rows = []
     for item in fleiss_items(found):
@@ -108,15 +108,14 @@ def fleiss_table(found: Iterable[Item], samples: int = 0, seed: int = 1) -> Resu
         r = fleiss_kappa(counts)
         ci = (percentile_interval(lambda p, c=counts: fleiss_kappa(c[p]).kappa, len(counts), samples, seed)
               if samples and r.kappa is not None else NONE)
-        rows.append((item.name, item.title or item.name, r.kappa, ci.low, ci.high, r.units, len(item.coders),
+        rows.append((item.name, item.title or item.name, r.kappa, *ci.cells, r.units, len(item.coders),
                      r.observed, r.expected, "; ".join(n for n in (r.note, ci.note) if n)))
     if not rows:
         return None
     return ResultTable("fleiss", "Fleiss' kappa (three or more annotators)", [
         Column("item", "item id", on_screen=False), Column("item_name", "question"),
-        Column("kappa", "kappa", "float", 3), Column("ci_low", "95% low", "float", 3, optional=1),
-        Column("ci_high", "95% high", "float", 3, optional=1), Column("units", "units", "int"),
+        Column("kappa", "kappa", "float", 3), *interval_columns(), Column("units", "units", "int"),
         Column("raters", "raters", "int"), Column("observed", "agree", "share"),
         Column("expected", "chance", "share", optional=2), Column("note", "note")], rows,
         ["units = articles every one of the annotators answered (Fleiss' kappa needs the same raters per unit); "
-         "nominal answers; 95% low/high: bootstrap over those articles"])
+         "nominal answers; 95% interval: bootstrap over those articles"])

@@ -11,7 +11,7 @@ from ..codebook import Codebook
 from ..naming import Names
 from ..store import Store, TagScope
 from ..tables import Column, ResultTable
-from .bootstrap import SAMPLES, SEED
+from .bootstrap import SAMPLES, SEED, interval_columns
 from .coding import agreement_tables, items
 from .span_match import MODES
 from .spans import CategoryStudy, pair_figures, read_studies, unitizing, voice_agreement
@@ -53,7 +53,7 @@ def report_tables(store: Store, book: Codebook, scope: TagScope, options: Option
     return tables
 
 
-_CI = [Column("ci_low", "95% low", "float", 3, optional=1), Column("ci_high", "95% high", "float", 3, optional=1)]
+_CI = interval_columns()
 
 
 def span_tables(studies: list[CategoryStudy], book: Codebook, samples: int = 0, seed: int = SEED) -> list[ResultTable]:
@@ -67,7 +67,7 @@ def span_tables(studies: list[CategoryStudy], book: Codebook, samples: int = 0, 
             label_name = names.label(category, figure.label) if figure.label else ALL_LABELS
             unitizing_rows.append((
                 category, names.category(category), figure.label, label_name,
-                "cu-alpha" if figure.label else "u-alpha", r.alpha, ci.low, ci.high, r.observed, r.expected,
+                "cu-alpha" if figure.label else "u-alpha", r.alpha, *ci.cells, r.observed, r.expected,
                 r.articles, r.units, "; ".join(n for n in (r.note, ci.note) if n)))
         if not study.tags:
             continue  # nobody tagged a span of the category: its u-alpha row says so
@@ -81,11 +81,11 @@ def span_tables(studies: list[CategoryStudy], book: Codebook, samples: int = 0, 
                         names.label(category, label) if label else ALL_LABELS, a, b, mode, figures.articles,
                         counts.tags_a[label], counts.tags_b[label], counts.matched[label],
                         counts.label_differs[label], counts.only_a[label], counts.only_b[label], counts.f1(label),
-                        ci.low, ci.high))
+                        *ci.cells))
             if study.voices:
                 voice = voice_agreement(figures.voices, study.voices, samples, seed)
                 voice_rows.append((category, names.category(category), a, b, voice.pairs, voice.pairs - voice.differs,
-                                   voice.differs, voice.result.alpha, voice.interval.low, voice.interval.high,
+                                   voice.differs, voice.result.alpha, *voice.interval.cells,
                                    voice.result.observed,
                                    "; ".join(n for n in (voice.result.note, voice.interval.note) if n)))
     return [
@@ -120,14 +120,14 @@ UNITIZING_NOTES = [
     "expected disagreements",
     "articles = articles read by two or more annotators (each left some annotation there); spans = their tags "
     "of the label, every annotator's",
-    "95% low/high: percentile bootstrap over articles (resampled with replacement, fixed seed)",
+    "95% interval: percentile bootstrap over articles (resampled with replacement, fixed seed)",
 ]
 F1_NOTES = [
     "exact: same start, end and label; overlap: one shared character and the same label (one to one, "
     "most shared characters first); label differs: same place (exact) or shared characters (overlap) "
     "with another label",
     "F1 = 2 x matched / (A's + B's); only A / only B: tags with no counterpart at all; on a label's row, "
-    "label differs counts the pairs where either side has that label; 95% low/high: bootstrap over the "
+    "label differs counts the pairs where either side has that label; 95% interval: bootstrap over the "
     "articles the pair read",
 ]
 VOICE_NOTES = [
