@@ -46,21 +46,21 @@ def article_disagreements(store: Store, book: Codebook, scope: TagScope,
             here.unmatched_spans += len(overlap.only_a) + len(overlap.only_b)
             here.label_differs += len(overlap.label_differs)
             here.voice_differs += sum(tags_a[i].voice != tags_b[j].voice for i, j in overlap.matched)
-    for article, count in _answer_differences(store, book, scope).items():
-        entry(article, readers.get(article, [])).answers_differ += count
+    for article, (count, coders) in _answer_differences(store, book, scope).items():
+        entry(article, readers.get(article, coders)).answers_differ += count
     return sorted((d for d in found.values() if d.total), key=lambda d: (-d.total, d.article_id))
 
 
-def _answer_differences(store: Store, book: Codebook, scope: TagScope) -> dict[str, int]:
+def _answer_differences(store: Store, book: Codebook, scope: TagScope) -> dict[str, tuple[int, list[str]]]:
     """Per article read by two or more annotators: the single-answer questions with more than
     one answer among those who answered, and the multi-answer labels some who answered
-    chose and others did not."""
+    chose and others did not; with the annotators who answered."""
     questions = {c.id: c for c in book.categories if c.kind is Kind.article}
     chosen: dict[str, dict[str, dict[str, set[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))
     for article, annotator, category, label in store.iter_codings(scope):
         if category in questions:
             chosen[article][category][annotator].add(label)
-    out: dict[str, int] = {}
+    out: dict[str, tuple[int, list[str]]] = {}
     for article, by_question in chosen.items():
         count = 0
         for question, by_coder in by_question.items():
@@ -72,7 +72,7 @@ def _answer_differences(store: Store, book: Codebook, scope: TagScope) -> dict[s
             else:
                 count += len(set().union(*answers) - set.intersection(*answers))
         if count:
-            out[article] = count
+            out[article] = (count, sorted({coder for by_coder in by_question.values() for coder in by_coder}))
     return out
 
 
