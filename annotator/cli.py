@@ -18,6 +18,7 @@ from .cli_common import (AnnotatorGroup, annotator_option, make_console, codeboo
                          codebook_option, creating_store_command, database_exists, db_option, fail, find_article,
                          holds_nothing, inherited, load_codebook_or_fail, print_json, resolve_db, session_annotator,
                          store_command, store_in_use, writing_store_command)
+from .cli_assign import assign
 from .cli_history import history
 from .cli_agreement import agreement
 from .cli_outlets import outlets
@@ -417,6 +418,7 @@ main.add_command(compare)
 main.add_command(story)
 main.add_command(history)
 main.add_command(outlets)
+main.add_command(assign)
 
 
 if __name__ == "__main__":
