@@ -22,6 +22,7 @@ from .cli_assign import assign
 from .cli_history import history
 from .cli_agreement import agreement
 from .cli_outlets import outlets
+from .cli_report import report as report_command
 from .cli_reports import export_command, stats
 from .cli_stories import compare, stories, story
 from .normalize import json_escape_hidden, printable
@@ -419,6 +420,7 @@ main.add_command(story)
 main.add_command(history)
 main.add_command(outlets)
 main.add_command(assign)
+main.add_command(report_command)
 
 
 if __name__ == "__main__":

@@ -13,12 +13,12 @@
 * :mod:`.report`: all of it as result tables (what ``annotator agreement`` prints).
 """
 
-from .coding import (AlphaResult, Item, KappaResult, agreement_tables, cohen_kappa, item_kappas, items,
+from .coding import (MIN_UNITS, AlphaResult, Item, KappaResult, agreement_tables, cohen_kappa, item_kappas, items,
                      krippendorff_alpha, matrix_alpha)
 from .disagreements import ArticleDisagreement, article_disagreements, disagreement_table
 from .report import Options, report_tables, span_tables
 from .spans import read_studies
 
-__all__ = ["AlphaResult", "ArticleDisagreement", "Item", "KappaResult", "Options", "agreement_tables",
+__all__ = ["MIN_UNITS", "AlphaResult", "ArticleDisagreement", "Item", "KappaResult", "Options", "agreement_tables",
            "article_disagreements", "cohen_kappa", "disagreement_table", "item_kappas", "items", "krippendorff_alpha",
            "matrix_alpha", "read_studies", "report_tables", "span_tables"]
