@@ -22,11 +22,12 @@ from .cli_annotations_in import import_annotations_command
 from .cli_articles import article, stranded
 from .cli_assign import assign
 from .cli_history import history
+from .cli_agreement import agreement
 from .cli_merge import merge
 from .cli_outlets import outlets
 from .cli_report import report as report_command
 from .cli_review import review
-from .cli_reports import agreement, export_command, stats
+from .cli_reports import export_command, stats
 from .cli_serve import serve, serve_session
 from .cli_stories import compare, stories, story
 from .normalize import json_escape_hidden, printable

@@ -1,4 +1,4 @@
-"""``annotator stats``, ``agreement`` and ``export``: reports written to standard output
+"""``annotator stats`` and ``export`` (and the report options ``agreement`` shares): reports written to standard output
 or to a file that appears whole or not at all."""
 
 from __future__ import annotations
@@ -100,28 +100,6 @@ def stats(store: Store, by: str, counting: str, outlet_by: str, fmt: str, out_pa
     ctx = make_context(store, book, choice, partial_date("--since", since), partial_date("--until", until),
                        story, outlet_by)
     _write_report(statistics(ctx, wanted), fmt, out_path, {"database": str(store.path), **header(ctx, choice)})
-
-
-@click.command()
-@click.option("--annotators", help="Comma-separated annotators to compare (default: all but the adjudicator).")
-@click.option("--pairs/--no-pairs", default=True, show_default=True, help="Also Cohen's kappa per pair of annotators.")
-@report_options
-@store_command
-def agreement(store: Store, annotators: str | None, pairs: bool, fmt: str, out_path: Path | None, since: str | None,
-              until: str | None, story: str | None, adjudicator: str, codebook_ref: str | None) -> None:
-    """Inter-annotator agreement: Krippendorff's alpha per question and span label, Cohen's kappa per pair."""
-    from .agreement import agreement_tables, items
-    from .store import TagScope
-
-    book = load_codebook_or_fail(codebook_ref)
-    coders = tuple(a.strip() for a in annotators.split(",") if a.strip()) if annotators else None
-    _known_annotators(store, coders or (), "--annotators")
-    scope = TagScope(codebook=book.id, annotators=coders, exclude_annotators=() if coders else (adjudicator,),
-                     since=partial_date("--since", since), until=partial_date("--until", until), story=story)
-    tables = agreement_tables(items(store, book, scope), pairs)
-    who = ", ".join(coders) if coders else f"every annotator but the adjudicator {adjudicator!r}"
-    _write_report(tables, fmt, out_path, {"database": str(store.path), "codebook": f"{book.id} {book.version}",
-                                          "annotators": who})
 
 
 # The formats of annotator.export.FORMATS, then other tools' (annotator.exchange.formats_out.FORMATS_OUT).

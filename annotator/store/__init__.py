@@ -15,6 +15,7 @@ One :class:`Store` holds every query, grouped by tables in the modules of this p
 * :mod:`.tag_moves`: tags carried to a corrected text of their article, and the stranded ones;
 * :mod:`.merging`: ``annotator merge``: reading another database, writing what the merge decided;
 * :mod:`.stats_queries`: the counts of statistics and agreement;
+* :mod:`.agreement_queries`: spans, readers and article lengths for span agreement;
 * :mod:`.export_queries`: the annotations of an export, and the fast CSV export's cells;
 * :mod:`.assignments`: which annotators are to read which article;
 * :mod:`.review`: the gold layer's sources, review decisions and review status;
@@ -25,6 +26,7 @@ One :class:`Store` holds every query, grouped by tables in the modules of this p
 from __future__ import annotations
 
 from .article_edits import ArticleEdit, ArticleEditQueries
+from .agreement_queries import AgreementQueries
 from .articles import Added, ArticleQueries, ArticleRow
 from .assignments import AssignmentQueries
 from .connection import Connection, DatabaseError, SQLiteError, StoreError, database_error_line
@@ -55,6 +57,7 @@ __all__ = [
 
 
 class Store(ArticleQueries, ArticleEditQueries, OutletQueries, StagedImports, MergeQueries, HistoryQueries, TagMoveQueries,
-            StatsQueries, ExportQueries, StoryQueries, AssignmentQueries, ReviewQueries, LookupQueries, Connection):
+            StatsQueries, ExportQueries, StoryQueries, AgreementQueries, AssignmentQueries, ReviewQueries, LookupQueries,
+            Connection):
     """A handle on one annotations database (see :class:`Connection` for ``path`` and
     ``mode``), with every group of queries. Safe to share between threads."""
