@@ -7,9 +7,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
 from rich.cells import split_graphemes
 from textual.geometry import Region
 
+from annotator.cli import main
 from annotator.codebook import load_codebook
 from annotator.store import Store
 from annotator.tui.app import AnnotatorApp
@@ -86,3 +89,17 @@ def screen_text(app: AnnotatorApp) -> str:
 
 def live(store: Store, **where) -> list:
     return [a for a in store.annotations(include_deleted=False) if all(getattr(a, k) == v for k, v in where.items())]
+
+
+WORKED_EXAMPLE = Path(__file__).resolve().parent.parent.parent / "examples" / "demo-annotations.jsonl"
+
+
+@pytest.fixture
+def two_annotators(demo_store):
+    """The worked example: alice's and bob's tags on the demo corpus (a store on it)."""
+    path = demo_store.path
+    demo_store.close()
+    assert CliRunner().invoke(main, ["--db", str(path), "import-annotations", str(WORKED_EXAMPLE)]).exit_code == 0
+    return Store(path)
+
+

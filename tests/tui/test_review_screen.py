@@ -4,9 +4,6 @@ gold kept with its sources, undo."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from click.testing import CliRunner
 
 from annotator.cli import main
@@ -18,18 +15,7 @@ from annotator.tui.widgets.story_column import StoryColumn
 
 from .conftest import press, settle, widget_text
 
-EXAMPLE = Path(__file__).resolve().parent.parent.parent / "examples" / "demo-annotations.jsonl"
 SIZE = (140, 40)
-
-
-@pytest.fixture
-def two_annotators(demo_store):
-    path = demo_store.path
-    demo_store.close()
-    assert CliRunner().invoke(main, ["--db", str(path), "import-annotations", str(EXAMPLE)]).exit_code == 0
-    from annotator.store import Store
-
-    return Store(path)
 
 
 def reviewer_app(store) -> AnnotatorApp:

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from ..writer import Writer
 
 # one background per annotator (in the order of the legend); gold tags are underlined
+AGREED_COLOUR = "grey30"  # a place every annotator tagged alike
 ANNOTATOR_COLOURS = ("#1f5f8b", "#7b3f8c", "#8a6d0b", "#2e7d4f", "#9c3d2e", "#3f5f9c", "#6b6b2e", "#8c3f5f", "#2e6b6b")
 
 
@@ -60,7 +61,8 @@ class ReviewScreen(Screen[Any]):
     ReviewScreen #review-article { width: 3fr; }
     ReviewScreen #review-side { width: 2fr; min-width: 30; }
     ReviewScreen #review-legend { padding: 0 1; background: $boost; }
-    ReviewScreen #review-items { padding: 0 1; }
+    ReviewScreen #review-items { padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    ReviewScreen #review-legend { text-wrap: nowrap; text-overflow: ellipsis; }
     ReviewScreen #review-hint { height: 1; padding: 0 1; background: $boost; text-wrap: nowrap; text-overflow: ellipsis; }
     """
     BINDINGS = [
@@ -161,11 +163,12 @@ class ReviewScreen(Screen[Any]):
             safe(self.reviewer), no_wrap=True, overflow="ellipsis"))
         paints = []
         current = self._item()
-        for item in review.items:
+        for item in review.items:  # agreed places in grey, so the disagreements stand out in their colours
             for version in item.versions:
                 for t in version.tags:
                     if t.start is not None and t.end is not None:
-                        paints.append(Paint(t.start, t.end, Style(bgcolor=self.colour(t.annotator), color="white")))
+                        colour = AGREED_COLOUR if item.agreed else self.colour(t.annotator)
+                        paints.append(Paint(t.start, t.end, Style(bgcolor=colour, color="white")))
         gold = [Paint(t.start, t.end, Style(underline=True, bold=True))  # type: ignore[arg-type]
                 for item in review.items for t in item.gold if t.start is not None]
         if current is not None and current.start is not None:
@@ -200,7 +203,9 @@ class ReviewScreen(Screen[Any]):
             legend.append("  ")
         legend.append("\n")
         legend.append("gold", style=Style(underline=True, bold=True))
-        legend.append(": the reviewer's decisions · reversed: the disagreement in hand", style="dim")
+        legend.append(": the reviewer's decisions · ", style="dim")
+        legend.append("grey", style=Style(bgcolor=AGREED_COLOUR, color="white"))
+        legend.append(": agreed · reversed: the disagreement in hand", style="dim")
         update_static(self.legend, legend)
         lines = Text(no_wrap=True, overflow="ellipsis")
         agreed = [i for i in review.items if i.agreed]
