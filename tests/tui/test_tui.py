@@ -331,7 +331,6 @@ async def test_the_text_draws_each_row_as_textual_does():
 
     from rich.style import Style
     from textual.app import App
-    from textual.widgets import TextArea
 
     from annotator.tui.widgets.article_view import Paint
 
@@ -357,6 +356,6 @@ async def test_the_text_draws_each_row_as_textual_does():
                 view.focus()
             await pilot.pause()
             for y in range(view.size.height):
-                ours, textuals = view._render_line(y), TextArea._render_line(view, y)
+                ours, textuals = view.render_row(y), view.textual_row(y)
                 assert list(ours) == list(textuals) and ours.cell_length == textuals.cell_length, (trial, y)
             assert view._rows  # (the rows above were drawn by ArticleView, not only by Textual)

@@ -19,8 +19,8 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.strip import Strip
-from textual.visual import RenderOptions
 
+from ..textual_private import render_options
 from .cached import CachedRichVisual, SteadyScrollView
 from .untrusted import safe
 
@@ -98,7 +98,7 @@ class OutletCard(SteadyScrollView, can_focus=True):
         """Draw a part now at the present width, to be shown later at no cost."""
         width = self.scrollable_content_region.width
         if width > 0:
-            part.render_strips(width, None, self.visual_style, RenderOptions(self._get_style, self.styles))
+            part.render_strips(width, None, self.visual_style, render_options(self))
 
     def _strips(self) -> list[Strip]:
         width = self.scrollable_content_region.width
@@ -107,7 +107,7 @@ class OutletCard(SteadyScrollView, can_focus=True):
         style = self.visual_style
         key = (self._parts, width, style)
         if self._joined[0] != key:
-            options = RenderOptions(self._get_style, self.styles)
+            options = render_options(self)
             self._joined = (key, [strip for part in self._parts for strip in part.render_strips(width, None, style, options)])
         return self._joined[1]
 
