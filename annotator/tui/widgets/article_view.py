@@ -3,7 +3,7 @@
 Offsets in and out are code-point offsets into the canonical text (the text is
 normalized at import, so Textual's Document keeps it as it is).
 
-Large articles stay responsive (a 2 MB article opens in about half a second):
+Large articles stay responsive (the figures: bench/notes.md, "Why the code is shaped so"):
 
 * line starts are cached, so a (row, column) location becomes an offset in O(log rows);
 * ``text`` and the wrapped height are cached (Textual recomputes both, in O(text),
@@ -12,8 +12,8 @@ Large articles stay responsive (a 2 MB article opens in about half a second):
 * a line longer than :data:`LONG_LINE` characters is shown in rows broken at
   spaces (a space becomes a line break *in the shown document only*: the offsets
   stay the same, and copied or tagged text is always taken from the canonical text).
-  Textual re-reads and re-divides a whole line for each screen row it draws, which
-  on a 2 MB one-line article would take seconds per key press;
+  Textual re-reads and re-divides a whole line for each screen row it draws, in
+  O(line) per row;
 * paints (thousands of suggestions) are found by bisection, and the suggestions'
   layer is prepared once per change of suggestions, not per key press.
 
@@ -83,8 +83,8 @@ def simple_wrap_offsets(line: str, width: int) -> list[int]:
 
 class _FastWrappedDocument(WrappedDocument):
     """Textual's wrapped document, with an O(1) height (Textual sums every line's wraps
-    per call) and a fast wrap for plain lines (Textual steps word by word in Python:
-    seconds for a 2 MB article). ``generation`` counts the wraps: whatever was drawn
+    per call) and a fast wrap for plain lines (Textual steps word by word in Python).
+    ``generation`` counts the wraps: whatever was drawn
     from an earlier wrap is stale."""
 
     generation = 0

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.strip import Strip
 
@@ -36,14 +35,7 @@ class OutletCard(SteadyScrollView, can_focus=True):
     DEFAULT_CSS = """
     OutletCard { height: 1fr; scrollbar-gutter: stable; }
     """
-    BINDINGS = [
-        Binding("up", "scroll_up", "Scroll up", show=False),
-        Binding("down", "scroll_down", "Scroll down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "scroll_home", "Top", show=False),
-        Binding("end", "scroll_end", "Bottom", show=False),
-    ]
+    # its keys (up/down, pageup/pagedown, home/end scroll it) are Textual's scroll view's own
 
     KEPT = 64  # parts kept drawn (each outlet's grid, the headings)
 
