@@ -3,10 +3,16 @@ the screen a TUI test shows."""
 
 from __future__ import annotations
 
+import re
 import shutil
+import signal
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from annotator.cli import main
 
 from annotator.models import Annotation, quote_selector
 from annotator.store import Store
@@ -98,3 +104,53 @@ def private_config_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     home = tmp_path_factory.mktemp("config-home")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
     return home
+
+
+# -- the command line on hostile input (tests/test_hostile_files.py and the tests of bad input) --------
+
+GOOD = "A good headline\n\nThe talks in Istanbul ended without agreement, officials said on Monday.\n"
+WIDE = {"COLUMNS": "400"}
+
+BOMB = "".join(
+    f"{name}: &{name} [{', '.join([f'*{prev}'] * 9) if prev else ', '.join(['lol'] * 9)}]\n"
+    for prev, name in zip([None, *"abcdefgh"], "abcdefghi")
+)  # nine levels of nine: 9**9 values once expanded
+
+
+@contextmanager
+def within(seconds: int):
+    """Fail (instead of hanging the suite) when the block takes longer than ``seconds``."""
+    def timed_out(*_):
+        raise TimeoutError(f"took longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, timed_out)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def run(*args: str, env: dict | None = None, seconds: int = 10):
+    with within(seconds):
+        result = CliRunner().invoke(main, list(args), env={**WIDE, **(env or {})})
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    return result
+
+
+def one_error(result, *, code: int = 1) -> str:
+    """The one ``error:`` line of a failed command (nothing else on stderr)."""
+    lines = result.stderr.splitlines()
+    assert result.exit_code == code, (result.exit_code, result.output)
+    assert len(lines) == 1 and lines[0].startswith("error: "), lines
+    return lines[0]
+
+
+# -- what the product must never cite (tests/test_no_internal_references.py, test_registry_data.py) --
+
+# The words are split so that a plain grep of the repository for them finds only real hits.
+_DOC, _SHARED, _HOME = "BRI" + "EF", "sha" + "red/", "/wo" + "rk/"
+INTERNAL = re.compile(
+    rf"(?-i:{_DOC}|DEVELOPERS)|\b(the|product|this|our) {_DOC}\b|{_DOC} §|{_SHARED}|{_HOME}|\bissue \d+", re.IGNORECASE)
