@@ -86,3 +86,8 @@ def screen_text(app: AnnotatorApp) -> str:
 
 def live(store: Store, **where) -> list:
     return [a for a in store.annotations(include_deleted=False) if all(getattr(a, k) == v for k, v in where.items())]
+
+
+def notices(app: AnnotatorApp) -> list[str]:
+    """The texts of the notifications the app shows now (its toasts)."""
+    return [str(n.message) for n in app._notifications]

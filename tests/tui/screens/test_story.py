@@ -10,8 +10,8 @@ from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.story import StoryScreen
 from annotator.tui.widgets.story_column import StoryColumn
 
-from ..conftest import screen_rows
-from .conftest import press, settle, widget_text
+from ...conftest import screen_rows
+from ..conftest import press, settle, widget_text
 
 STORY = "kremlin-putin-zelensky-meeting"
 WIDE = (180, 50)

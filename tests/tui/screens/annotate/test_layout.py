@@ -9,16 +9,12 @@ from annotator.codebook import find_codebook
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.widgets.article_view import ArticleView
 
-from .conftest import SIZE, live, make_app, press, screen_text, select_text, settle, tag_span, widget_text
+from ...conftest import SIZE, live, make_app, notices, press, screen_text, select_text, settle, tag_span, widget_text
 
 
 def framing_app(store, annotator: str = "maria") -> AnnotatorApp:
     """The app with the shipped default codebook (its lexicon, questions and descriptions)."""
     return AnnotatorApp(store, annotator, find_codebook("ru-ua-framing"), {})
-
-
-def notices(app: AnnotatorApp) -> list[str]:
-    return [str(n.message) for n in app._notifications]
 
 
 def visible(app: AnnotatorApp, selector: str) -> bool:
@@ -103,18 +99,6 @@ async def test_on_a_tall_screen_the_questions_stay_in_view_as_tags_are_added(dem
         assert len(live(demo_store)) == 6
         assert app.query_one("#questions").region == questions_at  # nothing above it grew
         assert "Overall leaning" in screen_text(app)
-
-
-async def test_the_tag_list_shows_when_it_has_the_keyboard(demo_store):
-    app = make_app(demo_store)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await press(pilot, "S", "A")
-        tag_list = app.query_one("#tag-list")
-        unfocused = tag_list.styles.background
-        tag_list.focus()
-        await settle(app, pilot)
-        assert tag_list.has_focus and tag_list.styles.background != unfocused
 
 
 async def test_a_filter_matching_nothing_empties_the_view_and_one_matching_again_fills_it(demo_store):
