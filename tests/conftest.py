@@ -3,10 +3,12 @@ the screen a TUI test shows."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import signal
-from contextlib import contextmanager
+import sqlite3
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
@@ -47,16 +49,34 @@ def store(workdir: Path) -> Store:
     return Store(workdir / "annotations.db")
 
 
-@pytest.fixture
-def demo_store(demo_dir: Path) -> Store:
-    """A store with the demo corpus imported (in the test's own folder, so that the articles' source
-    keys are its files' paths)."""
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo corpus imported once per test process, from a folder laid out as ``demo_dir``
+    (so that the articles' source files read ``corpus/...``); each ``demo_store`` is a copy."""
     from annotator.importer import import_paths
 
-    s = Store(demo_dir / "annotations.db")
-    report = import_paths(s, [demo_dir / "corpus"])
-    assert report.ok, report.rejected
-    return s
+    root = tmp_path_factory.mktemp("demo-database")
+    shutil.copytree(CORPUS, root / "corpus")
+    here = os.getcwd()
+    os.chdir(root)
+    try:
+        s = Store(root / "annotations.db")
+        report = import_paths(s, [root / "corpus"])
+        assert report.ok, report.rejected
+        s.close()
+    finally:
+        os.chdir(here)
+    with closing(sqlite3.connect(root / "annotations.db")) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the database file itself
+    return root / "annotations.db"
+
+
+@pytest.fixture
+def demo_store(demo_dir: Path, demo_database: Path) -> Store:
+    """A store with the demo corpus imported, in the test's own folder (a copy of ``demo_database``:
+    the same rows as importing ``demo_dir/corpus`` there)."""
+    shutil.copyfile(demo_database, demo_dir / "annotations.db")
+    return Store(demo_dir / "annotations.db")
 
 
 def tag(store: Store, article, word: str | None = None, *, label: str = "kremlin-form", category: str | None = None,

@@ -21,6 +21,7 @@ FIGURES = {"import", "tui_first_frame", "tui_first_article", "next_p50", "next_p
            "writers_import"}
 
 
+@pytest.mark.slow  # a scale test: `pytest -m slow` (CI runs it)
 def test_a_tiny_run_writes_the_table_with_every_figure(tmp_path):
     out = tmp_path / "results"
     run = subprocess.run(

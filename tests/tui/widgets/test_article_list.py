@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from annotator.store import Store
 from annotator.tui.widgets.article_list import ArticleList
 
@@ -25,6 +27,7 @@ def _hundred_thousand_articles(path: Path) -> Store:
     return store
 
 
+@pytest.mark.slow  # a scale test: `pytest -m slow` (CI runs it)
 async def test_a_100000_article_database_pages_the_list(workdir):
     """The list holds only the pages it shows (speed is measured in bench/bench_tui.py)."""
     store = _hundred_thousand_articles(workdir / "annotations.db")

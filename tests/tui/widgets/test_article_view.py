@@ -1,11 +1,11 @@
-"""The article text never goes missing: whatever the width changes, the rows drawn are the
-current wrapping of the whole text, each line once."""
+"""The article view: the text never goes missing (whatever the width changes, the rows drawn
+are the current wrapping of the whole text, each line once), each row is drawn as Textual's
+TextArea draws it, hidden characters never reach the terminal, and the shown text keeps every offset."""
 
 from __future__ import annotations
 
 import asyncio
 
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from textual.app import App, ComposeResult
@@ -117,12 +117,11 @@ def _press_tv_article(store):
                 if (article.source_file or "").endswith(SEED_FILES["press_tv"]))
 
 
-@pytest.mark.parametrize("size", [(180, 50), (120, 35)])
-async def test_f2_keeps_every_word_of_the_text_on_screen(demo_store, size):
+async def test_f2_keeps_every_word_of_the_text_on_screen(demo_store):
     article = _press_tv_article(demo_store)
     paragraphs = [line for line in article.text.splitlines() if line.strip()]
     app = AnnotatorApp(demo_store, "maria", load_codebook(MINI))
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=(180, 50)) as pilot:  # one app, resized between the two sizes
         await settle(app, pilot)
         for _ in range(10):
             if app.annotate.article.id == article.id:
@@ -131,13 +130,16 @@ async def test_f2_keeps_every_word_of_the_text_on_screen(demo_store, size):
             await settle(app, pilot)
         assert app.annotate.article.id == article.id
         view = app.query_one(ArticleView)
-        for when in ("before F2", "after F2", "after F2 again"):
-            shown = " ".join(screen_rows(app, view)).split()
-            # the screen shows the text from its start, each word once, in order, up to the last row
-            assert shown == article.text.split()[:len(shown)], when
-            assert len(shown) >= len(" ".join(paragraphs[:3]).split()), when  # at least three paragraphs
-            await pilot.press("f2")
+        for size in [(180, 50), (120, 35)]:
+            await pilot.resize_terminal(*size)
             await settle(app, pilot)
+            for when in ("before F2", "after F2", "after F2 again"):
+                shown = " ".join(screen_rows(app, view)).split()
+                # the screen shows the text from its start, each word once, in order, up to the last row
+                assert shown == article.text.split()[:len(shown)], (size, when)
+                assert len(shown) >= len(" ".join(paragraphs[:3]).split()), (size, when)  # at least three paragraphs
+                await pilot.press("f2")
+                await settle(app, pilot)
 
 
 async def test_bidi_controls_and_invisible_characters_never_reach_the_terminal_and_offsets_hold():

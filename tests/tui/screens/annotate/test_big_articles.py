@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from annotator.importer import import_paths
 from annotator.store import Store
 from annotator.tui.widgets.article_view import ArticleView
@@ -9,6 +11,7 @@ from annotator.tui.widgets.article_view import ArticleView
 from ...conftest import SIZE, live, make_app, press, settle
 
 
+@pytest.mark.slow  # a scale test: `pytest -m slow` (CI runs it)
 async def test_a_2_mb_article_opens_scrolls_and_tags(workdir):
     """Behaviour on big texts (how fast is measured in bench/, not here)."""
     paragraph = ("The Kremlin said talks with Kiev had stalled, while the invasion went on and officials in Kyiv "

@@ -3,8 +3,6 @@ filters, the place kept between sessions, and messages in the codebook's words."
 
 from __future__ import annotations
 
-import pytest
-
 from annotator.codebook import find_codebook
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.widgets.article_view import ArticleView
@@ -24,17 +22,19 @@ def visible(app: AnnotatorApp, selector: str) -> bool:
         and widget.region.area > 0
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 35), (180, 50)])
-async def test_the_help_key_and_the_text_are_on_screen_at_every_size(demo_store, size):
+async def test_the_help_key_and_the_text_are_on_screen_at_every_size(demo_store):
     app = framing_app(demo_store)
-    async with app.run_test(size=size) as pilot:
-        await settle(app, pilot)
-        lines = screen_text(app).splitlines()
-        assert lines[0].rstrip().endswith("? help")  # the top bar's last cell, never cut off
-        assert "? Help" in lines[-1]  # first in the footer
-        assert app.query_one(ArticleView).region.width >= 30
-        first_words = app.annotate.article.text.split("\n\n")[1].split()[:4]
-        assert " ".join(first_words) in " ".join(screen_text(app).split())
+    sizes = [(80, 24), (120, 35), (180, 50)]
+    async with app.run_test(size=sizes[0]) as pilot:  # one app, resized as a user would (cheaper than one per size)
+        for size in sizes:
+            await pilot.resize_terminal(*size)
+            await settle(app, pilot)
+            lines = screen_text(app).splitlines()
+            assert lines[0].rstrip().endswith("? help"), size  # the top bar's last cell, never cut off
+            assert "? Help" in lines[-1], size  # first in the footer
+            assert app.query_one(ArticleView).region.width >= 30, size
+            first_words = app.annotate.article.text.split("\n\n")[1].split()[:4]
+            assert " ".join(first_words) in " ".join(screen_text(app).split()), size
 
 
 async def test_at_80x24_the_side_pane_shows_card_tags_and_questions_in_turn(demo_store):
@@ -60,19 +60,21 @@ async def test_at_80x24_the_side_pane_shows_card_tags_and_questions_in_turn(demo
         assert visible(app, "#search") and not visible(app, "#side")
 
 
-@pytest.mark.parametrize("width", [100, 110, 119, 120, 129, 130, 160])
-async def test_with_the_list_shown_nothing_runs_off_the_right_edge(demo_store, width):
+async def test_with_the_list_shown_nothing_runs_off_the_right_edge(demo_store):
     app = framing_app(demo_store)
-    async with app.run_test(size=(width, 50)) as pilot:
-        await settle(app, pilot)
-        if not visible(app, "#articles"):
-            await press(pilot, "f2")
-        assert visible(app, "#articles")
-        for selector in ("#articles", "#text", "#outlet-card", "#questions"):
-            if visible(app, selector):
-                region = app.query_one(selector).region
-                assert region.right <= width, (selector, region)
-        assert app.query_one(ArticleView).region.width >= 30
+    widths = [100, 110, 119, 120, 129, 130, 160]
+    async with app.run_test(size=(widths[0], 50)) as pilot:  # one app, resized through the widths
+        for width in widths:
+            await pilot.resize_terminal(width, 50)
+            await settle(app, pilot)
+            if not visible(app, "#articles"):
+                await press(pilot, "f2")
+            assert visible(app, "#articles"), width
+            for selector in ("#articles", "#text", "#outlet-card", "#questions"):
+                if visible(app, selector):
+                    region = app.query_one(selector).region
+                    assert region.right <= width, (width, selector, region)
+            assert app.query_one(ArticleView).region.width >= 30, width
 
 
 async def test_an_answer_is_confirmed_where_it_can_be_seen_at_80x24(demo_store):

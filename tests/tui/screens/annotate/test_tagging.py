@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from annotator.tui.widgets.article_list import ArticleList
 from annotator.tui.widgets.article_view import ArticleView
 
@@ -180,13 +178,14 @@ async def test_help_screen_shows_keys_and_guideline(demo_store):
         assert not app.screen.query("#help-keys")
 
 
-@pytest.mark.parametrize("size", [(100, 30), (200, 60)])
-async def test_layout_holds_at_small_and_large_sizes(demo_store, size):
+async def test_layout_holds_at_small_and_large_sizes(demo_store):
     app = make_app(demo_store)
-    async with app.run_test(size=size) as pilot:
-        await settle(app, pilot)
-        assert app.query_one("#outlet-card").region.width > 20
-        assert app.query_one(ArticleView).region.width >= 40
+    async with app.run_test(size=(100, 30)) as pilot:  # one app, resized
+        for size in [(100, 30), (200, 60)]:
+            await pilot.resize_terminal(*size)
+            await settle(app, pilot)
+            assert app.query_one("#outlet-card").region.width > 20, size
+            assert app.query_one(ArticleView).region.width >= 40, size
 
 
 async def test_palette_names_bracket_keys_as_they_are(demo_store):
