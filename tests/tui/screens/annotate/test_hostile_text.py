@@ -12,18 +12,8 @@ from annotator.importer import import_paths
 from annotator.store import Store
 from annotator.tui.app import AnnotatorApp
 
-from ...conftest import (
-    SIZE,
-    card_text,
-    live,
-    notices,
-    press,
-    screen_segments,
-    screen_text,
-    select_text,
-    settle,
-    widget_text,
-)
+from ...conftest import (SIZE, card_text, live, notices, press, screen_segments, screen_text, select_text, settle,
+                         widget_text)
 
 EVIL = "[/x] [@click=app.quit]click me[/] [bold red]red[/] [$accent]acc [RED]R[/RED]"
 

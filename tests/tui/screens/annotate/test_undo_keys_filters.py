@@ -11,19 +11,8 @@ from annotator.tui.app import AnnotatorApp
 from annotator.tui.widgets.article_list import ArticleList
 from annotator.tui.widgets.article_view import ArticleView
 
-from ...conftest import (
-    MINI,
-    SIZE,
-    live,
-    make_app,
-    notices,
-    press,
-    screen_text,
-    select_text,
-    settle,
-    tag_span,
-    widget_text,
-)
+from ...conftest import (MINI, SIZE, live, make_app, notices, press, screen_text, select_text, settle, tag_span,
+                         widget_text)
 
 
 async def test_undo_and_redo_relabel_voice_and_a_change_on_another_article(demo_store):
