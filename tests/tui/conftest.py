@@ -10,7 +10,7 @@ from pathlib import Path
 from rich.cells import split_graphemes
 from textual.geometry import Region
 
-from annotator.codebook import load_codebook
+from annotator.codebook import find_codebook, load_codebook
 from annotator.store import Store
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.widgets.article_view import ArticleView
@@ -21,6 +21,11 @@ SIZE = (160, 45)
 
 def make_app(store: Store, annotator: str = "maria", keymap: dict | None = None) -> AnnotatorApp:
     return AnnotatorApp(store, annotator, load_codebook(MINI), keymap)
+
+
+def framing_app(store: Store, annotator: str = "maria") -> AnnotatorApp:
+    """The app with the shipped default codebook (its lexicon, questions and descriptions) and the default keys."""
+    return AnnotatorApp(store, annotator, find_codebook("ru-ua-framing"), {})
 
 
 async def settle(app: AnnotatorApp, pilot) -> None:

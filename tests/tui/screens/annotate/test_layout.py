@@ -3,16 +3,11 @@ filters, the place kept between sessions, and messages in the codebook's words."
 
 from __future__ import annotations
 
-from annotator.codebook import find_codebook
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.widgets.article_view import ArticleView
 
-from ...conftest import SIZE, live, make_app, notices, press, screen_text, select_text, settle, tag_span, widget_text
-
-
-def framing_app(store, annotator: str = "maria") -> AnnotatorApp:
-    """The app with the shipped default codebook (its lexicon, questions and descriptions)."""
-    return AnnotatorApp(store, annotator, find_codebook("ru-ua-framing"), {})
+from ...conftest import (SIZE, framing_app, live, make_app, notices, press, screen_text, select_text, settle, tag_span,
+                         widget_text)
 
 
 def visible(app: AnnotatorApp, selector: str) -> bool:
