@@ -18,8 +18,10 @@ from .cli_common import (AnnotatorGroup, annotator_option, make_console, codeboo
                          codebook_option, creating_store_command, database_exists, db_option, fail, find_article,
                          holds_nothing, inherited, load_codebook_or_fail, print_json, resolve_db, session_annotator,
                          store_command, store_in_use, writing_store_command)
+from .cli_assign import assign
 from .cli_history import history
 from .cli_outlets import outlets
+from .cli_report import report as report_command
 from .cli_reports import agreement, export_command, stats
 from .cli_stories import compare, stories, story
 from .normalize import json_escape_hidden, printable
@@ -416,6 +418,8 @@ main.add_command(compare)
 main.add_command(story)
 main.add_command(history)
 main.add_command(outlets)
+main.add_command(assign)
+main.add_command(report_command)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.table import Table
@@ -12,6 +12,7 @@ from rich.text import Text
 
 from .cli_common import annotator_option, codebook_option, fail, load_codebook_or_fail, make_console, store_command
 from .cli_reports import _write_report as write_report
+from .cli_story_suggest import suggest_if_asked, suggest_options
 from .normalize import json_escape_hidden, printable
 
 if TYPE_CHECKING:
@@ -37,10 +38,15 @@ def _story_or_fail(store: Store, story: str | None, rows: list[StoryRow]) -> str
 
 
 @click.command("stories")
-@click.option("--json", "as_json", is_flag=True, help="JSON lines: id, articles, outlets, first, last.")
+@click.option("--json", "as_json", is_flag=True, help="JSON lines: id, articles, outlets, first, last (with --suggest: "
+              "one line per suggested group).")
+@suggest_options
 @store_command
-def stories(store: Store, as_json: bool) -> None:
-    """The stories (articles about the same event): id, articles, outlets, date range."""
+def stories(store: Store, as_json: bool, **suggesting: Any) -> None:
+    """The stories (articles about the same event): id, articles, outlets, date range; with
+    --suggest, groups of articles without a story that seem to report one event, to confirm."""
+    if suggest_if_asked(store, as_json, **suggesting):
+        return
     rows = store.stories()
     names = store.outlet_names()
     if as_json:

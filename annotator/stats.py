@@ -16,10 +16,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
+from statistics import median
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from .active_time import IDLE_AFTER
 from .codebook import Category, Codebook, Kind
 from .naming import Names
 from .store import Store, TagScope
@@ -282,14 +284,27 @@ def annotator_progress(ctx: StatsContext) -> ResultTable:
     """Per annotator: articles annotated and done, tags, answers and the last change."""
     scope = replace(ctx.scope, annotators=None, exclude_annotators=())  # everyone's progress, whatever is counted
     total = ctx.store.count_articles()
-    out = [(name, annotated, done, _share(done, total), tags, answers, last)
-           for name, annotated, done, tags, answers, last in ctx.store.annotator_activity(scope)]
+    times = ctx.store.active_times()
+    activity = {row[0]: row for row in ctx.store.annotator_activity(scope)}
+    for name in times.keys() - activity.keys():  # opened articles without tagging yet
+        activity[name] = (name, 0, 0, 0, 0, None)
+    out = []
+    for name, annotated, done, tags, answers, last in sorted(activity.values()):
+        spent = times.get(name, [])
+        typical = median(spent) if spent else None
+        out.append((name, annotated, done, _share(done, total), tags, answers,
+                    None if typical is None else round(typical / 60, 2), round(sum(spent) / 3600, 2), last))
     return ResultTable("annotator_progress", "Annotators' progress",
                        [Column("annotator", "annotator"), Column("annotated_articles", "articles annotated", "int"),
                         Column("done_articles", "marked done", "int"), Column("coverage", "% of corpus done", "share"),
                         Column("tags", "span tags", "int"), Column("answers", "answers and notes", "int"),
+                        Column("median_active_minutes", "median min./article", "float", digits=1),
+                        Column("active_hours", "active hours", "float", digits=1, optional=2),
                         Column("last_change", "last change (UTC)", "time", optional=1)], out,
-                       [f"the corpus has {total} current article(s); every annotator is listed, whatever is counted"])
+                       [f"the corpus has {total} current article(s); every annotator is listed, whatever is counted",
+                        "active time = time an article was open in the TUI with a key press, click or scroll at most "
+                        f"{IDLE_AFTER:.0f} s apart (longer pauses count as {IDLE_AFTER:.0f} s); median over the articles "
+                        "each annotator opened"])
 
 
 TABLES = {

@@ -12,6 +12,7 @@ One :class:`Store` holds every query, grouped by tables in the modules of this p
 * :mod:`.history`: the history of annotations and its conflicts;
 * :mod:`.stats_queries`: the counts of statistics and agreement;
 * :mod:`.export_queries`: the annotations of an export, and the fast CSV export's cells;
+* :mod:`.assignments`: which annotators are to read which article;
 * :mod:`.stories`: the stories (articles about one event) and their articles;
 * :mod:`.sql`: small pieces of SQL the groups share.
 """
@@ -19,6 +20,7 @@ One :class:`Store` holds every query, grouped by tables in the modules of this p
 from __future__ import annotations
 
 from .articles import Added, ArticleQueries, ArticleRow
+from .assignments import AssignmentQueries
 from .connection import Connection, DatabaseError, SQLiteError, StoreError, database_error_line
 from .export_queries import (
     CSV_ARTICLE_CELLS, CSV_ATTRIBUTE_COLUMNS, CSV_COLUMNS, CSV_HEAD_CELLS, CSV_SEPARATOR, CSV_TAIL_CELLS,
@@ -30,18 +32,19 @@ from .schema import MIGRATIONS, SCHEMA_VERSION
 from .sql import STATUSES
 from .staged_imports import StagedImports
 from .stats_queries import StatsQueries, TagScope
-from .stories import StoryQueries, StoryRow
+from .stories import StorylessArticle, StoryQueries, StoryRow
 
 # What callers use. The timing constants (BUSY_TIMEOUT_MS, WRITE_WAIT_S, STALE_IMPORT_S) are
 # read from annotator.store.connection when used: change them there, not here.
 __all__ = [
     "CSV_ARTICLE_CELLS", "CSV_ATTRIBUTE_COLUMNS", "CSV_COLUMNS", "CSV_HEAD_CELLS", "CSV_SEPARATOR", "CSV_TAIL_CELLS",
     "EXPORT_ARTICLES", "EXPORT_FIELDS", "MIGRATIONS", "SCHEMA_VERSION", "STATUSES", "Added", "ArticleRow",
-    "DatabaseError", "HistoryEntry", "SQLiteError", "Store", "StoreError", "StoryRow", "TagScope", "database_error_line",
+    "DatabaseError", "HistoryEntry", "SQLiteError", "Store", "StoreError", "StoryRow", "StorylessArticle", "TagScope",
+    "database_error_line",
 ]
 
 
 class Store(ArticleQueries, OutletQueries, StagedImports, HistoryQueries, StatsQueries, ExportQueries, StoryQueries,
-            Connection):
+            AssignmentQueries, Connection):
     """A handle on one annotations database (see :class:`Connection` for ``path`` and
     ``mode``), with every group of queries. Safe to share between threads."""

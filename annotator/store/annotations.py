@@ -79,13 +79,32 @@ class AnnotationQueries(Connection):
         return "in progress" if tags else "new"
 
     def progress(self, annotator: str) -> tuple[int, int]:
-        """(done, total) current articles for one annotator."""
-        total = self.count_articles()
+        """(done, total) current articles for one annotator: of those assigned to them when
+        they have assignments (``annotator assign``), else of all."""
+        assigned = self.conn.execute("SELECT 1 FROM assignments WHERE annotator = ? LIMIT 1", [annotator]).fetchone()
+        mine = "AND a.id IN (SELECT g.article_id FROM assignments g WHERE g.annotator = ?)" if assigned else ""
+        total = self.count_articles(assigned=annotator if assigned else None)
         done = self.conn.execute(
             "SELECT count(*) FROM article_status s JOIN articles a ON a.id = s.article_id "
-            "WHERE s.annotator = ? AND s.status = 'done' AND a.current = 1", [annotator]
+            f"WHERE s.annotator = ? AND s.status = 'done' AND a.current = 1 {mine}", [annotator, *([annotator] if assigned else [])]
         ).fetchone()[0]
         return done, total
+
+    def add_active_time(self, article_id: str, annotator: str, seconds: float) -> None:
+        """Add one visit's active seconds to an annotator's time on an article."""
+        with self._write() as conn:
+            conn.execute("INSERT INTO active_time (article_id, annotator, seconds, visits, updated) VALUES (?,?,?,1,?) "
+                         "ON CONFLICT(article_id, annotator) DO UPDATE SET seconds = seconds + excluded.seconds, "
+                         "visits = visits + 1, updated = excluded.updated", [article_id, annotator, seconds, utc_now()])
+
+    def active_times(self) -> dict[str, list[float]]:
+        """annotator → the active seconds they spent on each current article they opened."""
+        result: dict[str, list[float]] = {}
+        for annotator, seconds in self.conn.execute(
+                "SELECT t.annotator, t.seconds FROM active_time t JOIN articles a ON a.id = t.article_id "
+                "WHERE a.current = 1 ORDER BY t.annotator"):
+            result.setdefault(annotator, []).append(seconds)
+        return result
 
     def has_annotations(self, annotator: str) -> bool:
         """Has this annotator ever made a tag, an answer or a note (deleted ones count)?"""

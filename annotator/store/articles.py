@@ -85,10 +85,13 @@ def insert_article(conn: sqlite3.Connection, article: Article, version: int, sup
 
 def _article_filter(
     current_only: bool = True, publisher: str | None = None, search: str | None = None,
-    annotator: str | None = None, status: str | None = None,
+    annotator: str | None = None, status: str | None = None, assigned: str | None = None,
 ) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
+    if assigned is not None:  # only the articles assigned to this annotator
+        clauses.append("a.id IN (SELECT g.article_id FROM assignments g WHERE g.annotator = ?)")
+        params.append(assigned)
     if status is not None:
         if status not in (*STATUSES, "not done"):
             raise ValueError(f"status must be one of {', '.join(STATUSES)}")
@@ -226,10 +229,10 @@ class ArticleQueries(Connection):
 
     def count_articles(
         self, current_only: bool = True, publisher: str | None = None, search: str | None = None,
-        annotator: str | None = None, status: str | None = None,
+        annotator: str | None = None, status: str | None = None, assigned: str | None = None,
     ) -> int:
         """How many articles pass the filters (see :meth:`list_articles`)."""
-        where, params = _article_filter(current_only, publisher, search, annotator, status)
+        where, params = _article_filter(current_only, publisher, search, annotator, status, assigned)
         return self.conn.execute(f"SELECT count(*) FROM articles a {where}", params).fetchone()[0]
 
     def list_articles(
@@ -241,10 +244,12 @@ class ArticleQueries(Connection):
         search: str | None = None,
         annotator: str | None = None,
         status: str | None = None,
+        assigned: str | None = None,
     ) -> list[ArticleRow]:
         """A page of the article list, in import order. With ``annotator``, tag counts and
-        status are that annotator's; ``status`` (new / in progress / done) filters by it."""
-        where, params = _article_filter(current_only, publisher, search, annotator, status)
+        status are that annotator's; ``status`` (new / in progress / done) filters by it;
+        ``assigned``: only the articles assigned to that annotator."""
+        where, params = _article_filter(current_only, publisher, search, annotator, status, assigned)
         who = "AND n.annotator = ?" if annotator is not None else ""
         sql = (
             "SELECT a.id, a.publisher, a.original_source, a.title, a.published, a.published_approximate, "

@@ -286,6 +286,22 @@ def _migration_9(db: sqlite_utils.Database) -> None:
         FROM outlets o WHERE NOT EXISTS (SELECT 1 FROM outlet_history h WHERE h.outlet_id = o.id) ORDER BY id""")
 
 
+def _migration_10(db: sqlite_utils.Database) -> None:
+    """Assignments (``annotator assign``): which annotators are to read which article, who
+    planned it, when, and the plan's settings (overlap, seed, scope)."""
+    db.conn.execute("""CREATE TABLE IF NOT EXISTS assignments (
+        article_id TEXT NOT NULL, annotator TEXT NOT NULL, assigned_by TEXT, at TEXT NOT NULL, plan TEXT,
+        PRIMARY KEY (article_id, annotator))""")
+    db.conn.execute("CREATE INDEX IF NOT EXISTS assignments_annotator ON assignments (annotator, article_id)")
+
+
+def _migration_11(db: sqlite_utils.Database) -> None:
+    """Time on task: the active seconds each annotator spent on each article (summed over visits)."""
+    db.conn.execute("""CREATE TABLE IF NOT EXISTS active_time (
+        article_id TEXT NOT NULL, annotator TEXT NOT NULL, seconds REAL NOT NULL, visits INTEGER NOT NULL,
+        updated TEXT NOT NULL, PRIMARY KEY (article_id, annotator))""")
+
+
 # Columns of annotations kept by triggers (copies of attributes, the article's publisher), not part of the model.
 DERIVED_COLUMNS = frozenset({*STAT_ATTRIBUTES, "publisher"})
 # The covering index of schema 5, in the order per-outlet statistics group and count.
@@ -294,5 +310,6 @@ OUTLET_STATISTICS_COLUMNS = ("codebook_id", "deleted", "publisher", "category", 
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2, _migration_3, _migration_4, _migration_5,
-                                                            _migration_6, _migration_7, _migration_8, _migration_9]
+                                                            _migration_6, _migration_7, _migration_8, _migration_9,
+                                                            _migration_10, _migration_11]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -56,9 +56,16 @@ def _scope_sql(scope: TagScope, categories: Iterable[str] | None = None, part: s
     if scope.since is not None:
         articles.append(("a.published || substr('-12-31', length(a.published) - 3) >= ?", [scope.since]))
     if scope.until is not None:
-        articles.append(("a.published || substr('-01-01', length(a.published) - 3) <= ?", [scope.until]))
+        articles.append(("a.published || substr('-01-01', length(a.published) - 3) <= ?", [_last_day(scope.until)]))
     chosen = {"n": tags, "a": articles, "both": tags + articles}[part]
     return " AND ".join(c for c, _ in chosen) or "1", [p for _, params in chosen for p in params]
+
+
+def _last_day(date: str) -> str:
+    """The end of the range a partial date stands for, as a string that compares with full
+    dates: ``2022`` -> ``2022-12-31``, ``2022-08`` -> ``2022-08-31`` (no month has a later
+    day, so ``--until 2022-08`` holds all of August), a full date unchanged."""
+    return date + "-12-31"[len(date) - 4:] if len(date) < 10 else date
 
 
 def _dimension_sql(dims: Iterable[str], scope: TagScope, allowed: Iterable[str], from_articles: bool = True) -> list[str]:
@@ -128,6 +135,16 @@ class StatsQueries(Connection):
                f"SELECT {', '.join([*outer, 'coalesce(sum(u.k), 0)', 'coalesce(sum(u.k * u.word_count), 0)'])} "
                f"FROM u WHERE u.k > 0 {group}")
         return self.conn.execute(sql, [*tags_params, *articles_params]).fetchall()
+
+    def published_months(self, scope: TagScope) -> list[str]:
+        """The months (``YYYY-MM``) in which articles with a live annotation in ``scope`` were
+        published, in order; articles dated only by year, or undated, name no month."""
+        tags_where, tags_params = _scope_sql(scope, part="n")
+        articles_where, articles_params = _scope_sql(scope, part="a")
+        sql = (f"SELECT DISTINCT substr(a.published, 1, 7) FROM articles a WHERE {articles_where} "
+               "AND length(a.published) >= 7 AND EXISTS (SELECT 1 FROM annotations n INDEXED BY annotations_statistics "
+               f"WHERE n.article_id = a.id AND {tags_where}) ORDER BY 1")
+        return [r[0] for r in self.conn.execute(sql, [*articles_params, *tags_params]).fetchall()]
 
     def annotators(self) -> list[str]:
         """Everyone with a live annotation, by name."""

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
@@ -81,7 +81,8 @@ class AnnotatorApp(OneLineErrors, App):
             return
         from ..lexicon import Matcher
 
-        self.post_message(Opened(session, Matcher(session.codebook), session.store.has_annotations(session.annotator)))
+        self.post_message(Opened(session, Matcher(session.codebook), session.store.has_annotations(session.annotator),
+                                 session.store.has_assignments(session.annotator)))
 
     def _open_failed(self, message: str) -> None:
         self.open_error = message
@@ -101,7 +102,7 @@ class AnnotatorApp(OneLineErrors, App):
             self.set_keymap(self.keymap)
         self.ready = True
         self.annotate.start(session.store, session.annotator, session.codebook, message.matcher, message.has_tagged,
-                            self.keymap, asking_name=session.name_from_login)
+                            self.keymap, asking_name=session.name_from_login, has_assignments=message.has_assignments)
         if session.name_from_login:
             self._ask_name_first()  # (then the story asked for, signed with the name given)
         else:
@@ -123,6 +124,12 @@ class AnnotatorApp(OneLineErrors, App):
             return database_error_line(where, error)
         return None
 
+    async def on_event(self, event: events.Event) -> None:
+        """Key presses, clicks and scrolls keep the open article's time on task going."""
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
+            self.annotate.note_activity()
+        await super().on_event(event)
+
     async def flush(self) -> None:
         """Wait until every queued write is committed (for tests and quitting)."""
         await self.writer.flush()
@@ -143,6 +150,7 @@ class AnnotatorApp(OneLineErrors, App):
         if name is not None:
             self._remember_name(name)
             self.annotate.switch_annotator(name)
+        self.annotate.start_clock()
         self._open_story_asked()
 
     @work(thread=True, group="name-file")
@@ -202,6 +210,7 @@ class AnnotatorApp(OneLineErrors, App):
 
     async def _close(self) -> None:
         """Commit every queued write, then exit."""
+        self.annotate.stop_clock()
         await self.flush()
         self.writer.close()
         self.exit()

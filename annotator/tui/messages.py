@@ -71,6 +71,7 @@ class Opened(Message):
     session: Session
     matcher: Matcher
     has_tagged: bool  # the annotator has made a tag before (else the hint line says how to select text)
+    has_assignments: bool = False  # articles are assigned to the annotator (the list shows those first)
 
 
 @dataclass

@@ -169,6 +169,8 @@ class MovingActions:
             self._set_filter("status", value)
         elif event.select is self.outlet_filter:
             self._set_filter("publisher", value)
+        elif event.select is self.assigned_filter:
+            self._set_filter("assigned", self.annotator if value == "mine" else None)
 
     def _set_filter(self, name: str, value: str | None) -> None:
         self.filters[name] = value

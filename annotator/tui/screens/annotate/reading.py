@@ -36,10 +36,12 @@ class ListQuery:
     search: str | None = None
     status: str | None = None
     publisher: str | None = None  # "": no outlet known
+    assigned: str | None = None  # only the articles assigned to this annotator
 
     def filters(self) -> dict[str, str | None]:
         """The store's keyword arguments for this list."""
-        return {"annotator": self.annotator, "search": self.search, "status": self.status, "publisher": self.publisher}
+        return {"annotator": self.annotator, "search": self.search, "status": self.status, "publisher": self.publisher,
+                "assigned": self.assigned}
 
 
 # Texts up to this many characters get their suggestions before they are shown (one

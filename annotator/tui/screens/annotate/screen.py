@@ -9,6 +9,7 @@ shows a change only after it is committed (:mod:`.tag_actions`).
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from functools import partial
@@ -21,6 +22,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Select, Static
 
+from ....active_time import ActiveTime
 from ....normalize import clean_line
 from ....tagging import History
 from ...keys import ACTION_HELP, ACTIONS, SESSION_ACTIONS, key_for, key_set, markup_key, plain
@@ -80,7 +82,9 @@ class AnnotateScreen(TagActions, MovingActions, ReadingWorkers, Drawing, Screen)
         self.in_list = True
         self.current_tag: str | None = None
         self.history = History()  # this session's undo and redo
-        self.filters: dict[str, Any] = {"search": None, "status": None, "publisher": None}
+        self.clock = ActiveTime()  # time on task of the open article
+        self.now = time.monotonic  # its clock (tests give their own)
+        self.filters: dict[str, Any] = {"search": None, "status": None, "publisher": None, "assigned": None}
         self.bound_label_keys: dict[str, tuple[Category, Any]] = {}
         self.pane = "card"  # the part of the side pane shown on a small terminal (see ...widgets.side_tabs)
         self.has_tagged = False
@@ -100,6 +104,9 @@ class AnnotateScreen(TagActions, MovingActions, ReadingWorkers, Drawing, Screen)
         self.search = Input(placeholder="search titles and texts  (/)", id="search", compact=True)
         self.status_filter: Select = Select([], prompt="any status", id="status-filter", compact=True)
         self.outlet_filter: Select = Select([], prompt="any outlet", id="outlet-filter", compact=True)
+        self.assigned_filter: Select = Select([(Text("assigned to me"), "mine"), (Text("all articles"), "all")],
+                                              allow_blank=False, id="assigned-filter", compact=True)
+        self.assigned_filter.display = False  # shown when articles are assigned (annotator assign)
         self.articles = ArticleList(id="articles")
         self.head, self.view, self.hint = ArticleHead(id="article-head"), ArticleView(id="text"), Static(id="hint")
         self.side_tabs, self.card = SideTabs(id="side-tabs"), OutletCard(id="outlet-card")
@@ -115,6 +122,7 @@ class AnnotateScreen(TagActions, MovingActions, ReadingWorkers, Drawing, Screen)
                 yield self.search
                 yield self.status_filter  # filled once open
                 yield self.outlet_filter
+                yield self.assigned_filter
                 yield self.articles
             with Vertical(id="reader"):
                 yield self.head
@@ -142,10 +150,12 @@ class AnnotateScreen(TagActions, MovingActions, ReadingWorkers, Drawing, Screen)
         self.view.focus()
 
     def start(self, store: Store, annotator: str, codebook: Codebook, matcher: Matcher, has_tagged: bool,
-              keymap: dict[str, str], asking_name: bool = False) -> None:
+              keymap: dict[str, str], asking_name: bool = False, has_assignments: bool = False) -> None:
         """The session is open: bind the codebook's label keys (beside the actions' keys as
         ``keymap`` sets them) and open where this annotator left off. ``asking_name``: the
-        first-start dialog is asking who annotates (what opens meanwhile is not noted as theirs)."""
+        first-start dialog is asking who annotates (what opens meanwhile is not noted as theirs).
+        ``has_assignments``: articles are assigned to this annotator; the list shows those (the
+        filter beside the outlet's widens it)."""
         from ....naming import Names  # (after the first frame: it imports the codebook)
         from ....store import STATUSES
 
@@ -162,6 +172,9 @@ class AnnotateScreen(TagActions, MovingActions, ReadingWorkers, Drawing, Screen)
             bind_key(self, key, f"tag('{category.id}', '{label.id}')", plain(label.name))
             self.bound_label_keys[key] = (category, label)
         self.status_filter.set_options([(Text(s), s) for s in STATUSES])
+        if has_assignments:
+            self.filters["assigned"] = annotator
+            self.assigned_filter.display = True
         self.label_keys.show(codebook, self.bound_label_keys)
         self.head.set_content(Text(""))
         self.ready = True
@@ -224,6 +237,7 @@ class AnnotateScreen(TagActions, MovingActions, ReadingWorkers, Drawing, Screen)
         self.article, self.publisher, self.original = message.article, message.publisher, message.original
         if not self.asking_name:  # (under the login name, before the person says who they are: not kept)
             self.writer.submit(self._note_opened, self.annotator, message.article.id)
+        self._keep_time(self.clock.open(None if self.asking_name else message.article.id, self.now()))
         self.tags, self.rejected = message.tags, message.rejected
         self.all_suggestions = message.suggestions or []
         self.suggestions_pending = message.suggestions is None
@@ -334,7 +348,11 @@ class AnnotateScreen(TagActions, MovingActions, ReadingWorkers, Drawing, Screen)
         """Show this annotator's tags, status and place from now on (their undo history starts empty)."""
         if name == self.annotator:
             return
+        self.start_clock()  # (what was spent so far is the previous name's)
         self.annotator = name
+        self.start_clock()
+        if self.filters["assigned"] is not None:  # "assigned to me" is now the new name's
+            self.filters["assigned"] = name
         if self.store is not None:
             self.store.actor = name  # the history of each change names who made it
         self.history.clear()
@@ -343,6 +361,32 @@ class AnnotateScreen(TagActions, MovingActions, ReadingWorkers, Drawing, Screen)
         self.reset_list(open_first=True, resume=True)
         self._update_topbar()
         self.notify(f"Signing tags as {name}.", markup=False, timeout=3)
+
+    # -- time on task -----------------------------------------------------------------------
+
+    def note_activity(self) -> None:
+        """A key press, click or scroll anywhere in the app: the open article's time goes on."""
+        self.clock.activity(self.now())
+
+    def start_clock(self) -> None:
+        """Time the open article from now for the annotator named now (keeping what went before)."""
+        article_id = self.article.id if self.article is not None and not self.asking_name else None
+        self._keep_time(self.clock.open(article_id, self.now()))
+
+    def stop_clock(self) -> None:
+        """Leaving (quitting): keep the open article's time."""
+        self._keep_time(self.clock.close(self.now()))
+
+    def _keep_time(self, spent: tuple[str, float] | None) -> None:
+        if spent is not None and self.store is not None and self.annotator:
+            self.writer.submit(self._add_active_time, self.annotator, *spent)
+
+    def _add_active_time(self, annotator: str, article_id: str, seconds: float) -> None:
+        """(writer thread) Only the time is lost when the database cannot take it (read-only, locked)."""
+        try:
+            self.store.add_active_time(article_id, annotator, seconds)
+        except Exception:  # noqa: BLE001
+            pass
 
     def _show_who(self, has_tagged: bool, progress: tuple[int, int]) -> None:
         self.has_tagged = has_tagged

@@ -1,0 +1,23 @@
+"""``annotator report``: the statistics, agreement and story comparisons as charts in one
+self-contained HTML page (:mod:`.data` gathers the numbers with the same functions as
+``stats``/``agreement``/``compare``, :mod:`.charts` draws them with Vega-Altair and
+vl-convert, :mod:`.html` writes the page)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .data import Options, ReportData, ReportError, gather
+
+if TYPE_CHECKING:
+    from .charts import Chart
+
+__all__ = ["Options", "ReportData", "ReportError", "gather", "drawn_charts"]
+
+
+def drawn_charts(data: ReportData, fmt: str = "svg") -> list[tuple[Chart, str | bytes]]:
+    """Every chart of the report drawn as ``svg`` (text) or ``png`` (bytes)."""
+    from .charts import charts, to_png, to_svg
+
+    draw = to_svg if fmt == "svg" else to_png
+    return [(chart, draw(chart)) for chart in charts(data)]

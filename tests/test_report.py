@@ -1,0 +1,306 @@
+"""`annotator report`: its numbers are those of `stats`, `agreement` and `compare` (the same
+functions), every name from the data is escaped, and bad arguments get one line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from lxml import html as lxml_html
+
+from annotator.cli import main
+from annotator.codebook import find_codebook
+from annotator.importer import import_paths
+from annotator.models import Annotation, quote_selector
+from annotator.report import Options, gather
+from annotator.report.charts import charts
+from annotator.stats import Counting
+from annotator.store import Store
+from tests.report_fixture import build
+
+from .test_hostile_files import one_error
+
+EVIL = "<script>window.__pwned=1</script>\"Evil' & <img src=x onerror=\"window.__pwned=2\">"
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def stats_json(db: str, *args: str) -> dict:
+    result = run("--db", db, "stats", "--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+@pytest.fixture(scope="module")
+def fixture_db(tmp_path_factory) -> str:
+    store, _ = build(tmp_path_factory.mktemp("report") / "p")
+    store.close()
+    return str(store.path)
+
+
+@pytest.fixture(scope="module")
+def page(fixture_db, tmp_path_factory) -> lxml_html.HtmlElement:
+    out = tmp_path_factory.mktemp("out") / "report.html"
+    result = run("--db", fixture_db, "report", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    return lxml_html.fromstring(out.read_text(encoding="utf-8"))
+
+
+def table_rows(page: lxml_html.HtmlElement, section: str, index: int = 0) -> list[list[str]]:
+    """The cells of a section's ``index``-th table, as text."""
+    table = page.xpath(f'//section[@id="{section}"]//table')[index]
+    return [[td.text_content() for td in tr.xpath("td")] for tr in table.xpath(".//tbody/tr")]
+
+
+def spec_values(spec: dict) -> list[dict]:
+    """Every inline data row of a Vega-Lite spec."""
+    rows = list(spec.get("data", {}).get("values", []))
+    for values in spec.get("datasets", {}).values():
+        rows.extend(values)
+    return rows
+
+
+def test_the_page_shows_the_numbers_of_stats_json(fixture_db, page):
+    labels = stats_json(fixture_db, "--by", "outlet")["tables"]["labels_by_outlet"]["rows"]
+    expected = [[r["outlet"], f"{r['category_name']} › {r['label_name']}", r["voice"], str(r["tags"]),
+                 f"{r['per_1000_words']:.2f}"] for r in labels]
+    assert [row[:5] for row in table_rows(page, "rates")] == expected
+    concepts = stats_json(fixture_db, "--by", "concept")["tables"]["concept_variants"]["rows"]
+    expected = [[r["outlet"], r["concept_name"], r["variant_name"], r["alignment"], r["voice"], str(r["tags"]),
+                 f"{r['share_in_concept'] * 100:.1f}%"] for r in concepts]
+    assert table_rows(page, "variants") == expected
+    answers = stats_json(fixture_db, "--by", "answers")["tables"]["answers_by_outlet"]["rows"]
+    assert [[row[0], row[2], row[3]] for row in table_rows(page, "answers")] == \
+        [[r["outlet"], str(r["articles"]), str(r["answered"])] for r in answers]
+    facts = page.xpath('//header//dd/text()')
+    assert "ru-ua-framing 1" in facts and any("'gold' left out" in f for f in facts)
+    assert fixture_db in facts
+
+
+@pytest.mark.parametrize("filters", [[], ["--count", "alice"], ["--count", "adjudicated"],
+                                     ["--since", "2022-09", "--until", "2025"], ["--story", "s1"]])
+def test_report_data_equal_stats_json_under_every_choice(fixture_db, filters):
+    store = Store(fixture_db)
+    args = dict(zip(filters[::2], filters[1::2]))
+    options = Options(Counting.parse(args.get("--count", "all")), args.get("--since"), args.get("--until"),
+                      args.get("--story"), draws=50)
+    data = gather(store, find_codebook(None), options)
+    tables = stats_json(fixture_db, "--by", "outlet,concept,answers", *filters)["tables"]
+    assert data.labels.records() == tables["labels_by_outlet"]["rows"]
+    assert data.concepts.records() == tables["concept_variants"]["rows"]
+    assert data.answers.records() == tables["answers_by_outlet"]["rows"]
+    # the charts are drawn from the same rows: the rates heatmap holds every per-1,000-words figure
+    rates = next(c for c in charts(data) if c.section == "rates") if data.labels.rows else None
+    if rates is not None:
+        assert sorted(v["rate"] for v in spec_values(rates.spec)) == \
+            sorted(r["per_1000_words"] for r in tables["labels_by_outlet"]["rows"] if r["voice"] == "all")
+
+
+def test_usage_over_time_is_the_concept_table_of_each_month(fixture_db):
+    data = gather(Store(fixture_db), find_codebook(None), Options(concept="capital", draws=0))
+    months = sorted({r["month"] for r in data.over_time})
+    assert months == ["2022-03", "2022-09", "2025-07"]  # A1, A2 (dated by month only), B1
+    for month in months:
+        rows = stats_json(fixture_db, "--by", "concept", "--since", month, "--until", month)
+        expected = [{"month": month, **r} for r in rows["tables"]["concept_variants"]["rows"]
+                    if r["concept"] == "capital" and r["voice"] == "own"]
+        assert [r for r in data.over_time if r["month"] == month] == expected
+
+
+def test_agreement_and_stories_equal_agreement_and_compare_json(fixture_db):
+    data = gather(Store(fixture_db), find_codebook(None), Options(draws=200))
+    alpha = json.loads(run("--db", fixture_db, "agreement", "--format", "json").output)["tables"]["alpha"]["rows"]
+    assert [(a.item, a.alpha, a.units, a.observed) for a in data.alphas] == \
+        [(r["item"], r["alpha"], r["units"], r["observed"]) for r in alpha]
+    for a in data.alphas:
+        if a.low is not None:
+            assert a.low <= a.alpha <= a.high
+    # gold tagged A1: each annotator's kappa against it is listed
+    assert {r["annotator"] for r in data.gold} == {"alice", "bob"}
+    for part in data.stories:
+        compared = json.loads(run("--db", fixture_db, "compare", part.story, "--format", "json").output)["tables"]
+        assert part.terms.records() == compared["story-terms"]["rows"]
+        assert part.uses.records() == compared["story-term-uses"]["rows"]
+    assert [p.story for p in data.stories] == ["s1", "s2"]
+
+
+def reference_counts():
+    """Krippendorff's published example (tests/test_agreement.py) as value counts per unit."""
+    import numpy as np
+
+    from tests.test_agreement import REFERENCE
+
+    units = list(zip(*REFERENCE.values()))
+    counts = np.array([[sum(1 for v in unit if v == value) for value in range(1, 6)] for unit in units])
+    return counts[counts.sum(axis=1) >= 2]
+
+
+def test_the_bootstraps_alpha_is_krippendorffs():
+    """Alpha from weighted value-count patterns (each bootstrap draw) is the published value
+    on Krippendorff's example, and krippendorff.alpha's on random resamples of it."""
+    import krippendorff
+    import numpy as np
+
+    from annotator.report.data import weighted_alpha
+
+    counts = reference_counts()
+    ones = np.ones(len(counts), dtype=int)
+    assert round(weighted_alpha(counts, ones, "nominal"), 3) == 0.743
+    assert round(weighted_alpha(counts, ones, "ordinal"), 3) == 0.815
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        weights = rng.multinomial(len(counts), ones / len(counts))
+        units = np.repeat(counts, weights, axis=0).astype(float)
+        for level in ("nominal", "ordinal"):
+            if (units.sum(axis=0) > 0).sum() < 2:
+                assert weighted_alpha(counts, weights, level) is None
+                continue
+            assert weighted_alpha(counts, weights, level) == \
+                pytest.approx(krippendorff.alpha(value_counts=units, level_of_measurement=level))
+
+
+def test_alpha_interval_is_reproducible_and_brackets_alpha():
+    import numpy as np
+
+    from annotator.agreement import Item, matrix_alpha
+    from annotator.report.data import alpha_interval
+
+    from tests.test_agreement import REFERENCE
+
+    matrix = np.array([[-1 if v is None else v - 1 for v in values] for values in REFERENCE.values()]).T
+    item = Item("ref", "answer", "nominal", [str(v) for v in range(1, 6)], matrix, list(REFERENCE))
+    low, high, note = alpha_interval(item, 500)
+    assert note == "" and low < matrix_alpha(matrix, item.values, "nominal").alpha < high <= 1.0
+    assert alpha_interval(item, 500) == (low, high, note)
+    one = Item("one", "answer", "nominal", ["a", "b"], np.array([[0, 0], [0, 0], [1, 1]]), ["p", "q"])
+    assert alpha_interval(one, 200)[2].startswith("no interval")  # most draws hold one value only
+
+
+def test_the_page_is_self_contained_and_has_every_chart(fixture_db, page):
+    assert not page.xpath("//script | //link | //iframe | //img | //object")
+    assert not [u for u in page.xpath("//@src | //@href") if not u.startswith(("#", "http://", "https://"))]
+    figures = page.xpath('//figure[@class="chart"]')
+    assert len(figures) == len(charts(gather(Store(fixture_db), find_codebook(None), Options(draws=0))))
+    assert all(f.xpath(".//*[local-name()='svg']") for f in figures)
+    assert page.xpath('//section[@id="outlets"]//article[@id="outlet-alpha-news"]')
+
+
+# -- hostile names -------------------------------------------------------------------------
+
+def hostile_codebook(folder: Path) -> Path:
+    """The default codebook with markup and quotes in every category, label and variant name."""
+    data = yaml.safe_load(find_codebook(None).model_dump_json())
+    for category in data["categories"]:
+        category["name"] = f"{category['name']} {EVIL}"
+        for label in category["labels"]:
+            label["name"] = f"<b>{label['name']}</b>\"'"
+        for concept in category.get("lexicon", []):
+            for variant in concept["variants"]:
+                variant["name"] = f"{variant.get('name') or variant['id']} <i onclick=\"x\">'"
+    path = folder / "hostile.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def build_hostile(folder: Path) -> tuple[str, Path]:
+    """A database whose outlet, story and annotator names and codebook names are all markup."""
+    folder.mkdir(parents=True, exist_ok=True)
+    registry = {"outlets": [{
+        "id": "evil-news", "name": EVIL, "owner": f"owner {EVIL}", "state_affiliation": "state-owned",
+        "sanctions": [{"authority": EVIL, "action": "<b>banned</b>", "date": "2022-03-01",
+                       "source": "javascript:window.__pwned=7"}],
+        "ratings": [{"rater": EVIL, "scale": "s", "value": "<u>low</u>", "as_of": "2024",
+                     "source": "see https://example.org/a\"onmouseover=\"window.__pwned=8"}]}]}
+    (folder / "outlets.yaml").write_text(yaml.safe_dump(registry), encoding="utf-8")
+    records = [{"title": f"T{i}", "text": f"Kiev said Kyiv invasion {'word ' * 50} {i}", "publisher": "evil-news",
+                "story": EVIL, "published": f"2022-0{i}-01"} for i in range(1, 4)]
+    (folder / "articles.jsonl").write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    store = Store(folder / "hostile.db")
+    assert import_paths(store, [folder / "articles.jsonl"], registry_path=folder / "outlets.yaml").ok
+    book = find_codebook(None)
+    for who in (EVIL, "b\"<img src=x onerror=window.__pwned=5>", "<gold>\""):
+        for n, article in enumerate(store.iter_current_articles()):
+            tags = [("term", "kremlin-form" if n % 2 or who == EVIL else "ukraine-west-form", 0, 4)]
+            tags.append(("tone", "anti" if n or who == EVIL else "pro", None, None))
+            for category, label, start, end in tags:
+                span = quote_selector(article.text, start, end) if start is not None else {}
+                attributes = {"voice": "own", "concept": "capital", "variant": "kiev"} if start is not None else {}
+                store.add_annotation(Annotation(
+                    article_id=article.id, text_sha256=article.text_sha256, annotator=who, codebook_id=book.id,
+                    codebook_version=book.version, category=category, label=label, start=start, end=end,
+                    attributes=attributes, **span))
+    store.close()
+    return str(folder / "hostile.db"), hostile_codebook(folder)
+
+
+@pytest.fixture(scope="module")
+def hostile_report(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("hostile")
+    db, codebook = build_hostile(folder)
+    out = folder / "report.html"
+    result = run("--db", db, "--codebook", str(codebook), "report", "--out", str(out), "--adjudicator", "<gold>\"")
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_every_name_from_the_data_is_escaped(hostile_report):
+    text = hostile_report.read_text(encoding="utf-8")
+    page = lxml_html.fromstring(text)
+    assert "<script" not in text.lower() and "<img" not in text.lower() and "<i onclick" not in text
+    assert not page.xpath("//script | //img | //b[contains(., 'banned')] | //u")
+    assert not [a for a in page.xpath("//@*") if a.attrname.lower().startswith("on")]
+    assert all(h.startswith(("#", "https://")) for h in page.xpath("//@href"))
+    assert "https://example.org/a" in page.xpath("//a/@href")  # the address, without the quote that followed it
+    shown = page.text_content()
+    assert EVIL in shown  # written as text: the outlet, sanction authority, rater, story, annotator
+    assert "javascript:window.__pwned=7" in shown  # a source that is not http(s) stays text
+    svg_text = " ".join(t.text_content() for t in page.xpath("//*[local-name()='svg']"))
+    assert EVIL[:34] in svg_text  # chart labels too, as text (long ones cut short with "…")
+    assert page.xpath('//section[@id="agreement"]//figure[@id="chart-against-gold"]')
+
+
+# -- command line --------------------------------------------------------------------------
+
+def test_charts_folder_gets_one_file_per_chart(fixture_db, tmp_path):
+    result = run("--db", fixture_db, "report", "--charts", str(tmp_path / "slides"), "--format", "png")
+    assert result.exit_code == 0, result.output
+    files = sorted((tmp_path / "slides").iterdir())
+    assert files and all(f.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") for f in files)
+    assert not (tmp_path / "report.html").exists() and not Path("report.html").exists()
+    svg = run("--db", fixture_db, "report", "--charts", str(tmp_path / "svg"), "--out", str(tmp_path / "r.html"))
+    assert svg.exit_code == 0
+    assert [f.stem for f in sorted((tmp_path / "svg").iterdir())] == [f.stem for f in files]
+    assert all(f.read_text(encoding="utf-8").lstrip().startswith("<svg") for f in (tmp_path / "svg").iterdir())
+    assert (tmp_path / "r.html").exists()
+
+
+@pytest.mark.parametrize("args, code, words", [
+    (["--format", "png"], 2, "--charts"),
+    (["--concept", "nope"], 2, "--concept 'nope'"),
+    (["--since", "2022-13"], 2, "--since"),
+    (["--count", "zed"], 2, "--count 'zed'"),
+    (["--story", "<nope>"], 2, "--story"),
+    (["--format", "gif", "--charts", "x"], 2, "gif"),
+])
+def test_bad_arguments_get_one_line_and_a_nonzero_exit(fixture_db, tmp_path, monkeypatch, args, code, words):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["--db", fixture_db, "report", *args])
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    if words != "gif":  # click's own usage error names the choice
+        assert words in one_error(result, code=code)
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_unwritable_targets_fail_without_leaving_files(fixture_db, tmp_path):
+    (tmp_path / "a-file").write_text("x")
+    charts_on_file = CliRunner().invoke(main, ["--db", fixture_db, "report", "--charts", str(tmp_path / "a-file")])
+    assert "is a file" in one_error(charts_on_file, code=2)
+    missing_dir = CliRunner().invoke(main, ["--db", fixture_db, "report", "--out", str(tmp_path / "no" / "r.html")])
+    assert "cannot write" in one_error(missing_dir, code=1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
