@@ -174,3 +174,15 @@ def one_error(result, *, code: int = 1) -> str:
 _DOC, _SHARED, _HOME = "BRI" + "EF", "sha" + "red/", "/wo" + "rk/"
 INTERNAL = re.compile(
     rf"(?-i:{_DOC}|DEVELOPERS)|\b(the|product|this|our) {_DOC}\b|{_DOC} §|{_SHARED}|{_HOME}|\bissue \d+", re.IGNORECASE)
+
+
+# -- published reference values (tests/test_agreement.py, test_report.py) ----------------------------
+
+# Krippendorff (2011), "Computing Krippendorff's alpha-reliability", the 4-coder, 12-unit
+# example with missing values (None): nominal 0.743, ordinal 0.815.
+REFERENCE = {
+    "A": [1, 2, 3, 3, 2, 1, 4, 1, 2, None, None, None],
+    "B": [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, None, 3],
+    "C": [None, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, None],
+    "D": [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, None],
+}
