@@ -1,5 +1,7 @@
 """``annotator import-annotations``: merge a JSON-lines export into a database of the
-same corpus (another annotator's laptop, a backup).
+same corpus (another annotator's laptop, a backup). Records without an ``id`` are
+pre-annotations, made into tags by :mod:`annotator.exchange.minimal_in`; other tools'
+files are read by :mod:`annotator.exchange.formats_in` and merged by :class:`Merger` too.
 
 * Idempotent by annotation id: an id not in the database is added; one stored exactly
   so is "already present"; one whose ``updated_at`` is not later than the stored copy's
@@ -30,7 +32,7 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -94,6 +96,8 @@ def check_file(path: Path) -> None:
     try:
         with path.open("rb") as fh:
             while chunk := fh.read(_CHUNK):
+                if offset == 0 and chunk[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+                    raise InputError(f"{where}: UTF-16 text; save it as UTF-8")
                 if b"\0" in chunk:
                     raise InputError(f"{where}: a binary file (NUL bytes), not JSON lines")
                 try:
@@ -261,20 +265,71 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+class Merger:
+    """Merges annotations into ``store`` in batches of ``batch``, one transaction each, as
+    ``owner`` from ``source`` (see :meth:`annotator.store.Store.upsert_annotations`), and
+    counts the outcomes in :attr:`report`. ``on_refused(place, reason)`` hears of every
+    refused one (``place``: a line number of the file, or a place of its own)."""
+
+    def __init__(self, store: Any, source: str, owner: str | None = None,
+                 on_refused: Callable[[Any, str], None] | None = None, batch: int = BATCH):
+        self.store, self.source, self.owner, self.on_refused, self.batch = store, source, owner, on_refused, batch
+        self.report = MergeReport()
+        self.pending: list[tuple[Any, Annotation, bool]] = []
+
+    def refuse(self, place: Any, reason: str) -> None:
+        self.report.refused += 1
+        if self.on_refused is not None:
+            self.on_refused(place, reason)
+
+    def add(self, place: Any, annotation: Annotation, derived: bool = False) -> None:
+        """Queue one annotation. A ``derived`` one (made here from a pre-annotation or another
+        tool's file, its id made from what it is) whose id is stored already is "already
+        present", whatever happened to the stored tag since: never rewritten, never undeleted."""
+        self.pending.append((place, annotation, derived))
+        if len(self.pending) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        derived = [a.uuid for _, a, d in self.pending if d]
+        stored = set(self.store.annotations_by_uuid(derived)) if derived else set()
+        merging = [(place, a) for place, a, d in self.pending if not (d and a.uuid in stored)]
+        self.report.present += len(self.pending) - len(merging)
+        outcomes = self.store.upsert_annotations([a for _, a in merging], owner=self.owner, source=self.source)
+        for (place, annotation), outcome in zip(merging, outcomes):
+            if outcome.startswith("refused: "):
+                self.refuse(place, outcome.removeprefix("refused: "))
+            elif outcome == "conflict":
+                self.report.conflicts.append(annotation.uuid)
+            else:
+                self.report.count(outcome)
+        self.pending.clear()
+
+
 def import_annotations(store: Any, path: Path, on_refused: Callable[[int, str], None] | None = None,
                        batch: int = BATCH, owner: str | None = None,
-                       codebook: Callable[[str], Any] | None = None) -> MergeReport:
+                       codebook: Callable[[str], Any] | None = None,
+                       minimal: Callable[[dict[str, Any]], Annotation] | None = None) -> MergeReport:
     """Merge the JSONL export at ``path`` into ``store`` as ``owner`` (whose tags a later
     version may update; changes to others' tags are conflicts). ``codebook(id)`` gives the
-    codebook labels are checked against (see :func:`check_record`). Raises
-    :class:`InputError` for a file that cannot be read as UTF-8 text (then nothing is
+    codebook labels are checked against (see :func:`check_record`). A record without an
+    ``id`` is a pre-annotation that ``minimal(record)`` makes a tag of (refused without it).
+    Raises :class:`InputError` for a file that cannot be read as UTF-8 text (then nothing is
     written); calls ``on_refused(line, reason)`` for every refused record."""
     check_file(path)
     source = f"import-annotations {printable(path.name)} (sha256 {file_sha256(path)})"
+    return merge_records(store, _lines(path), source, on_refused, batch, owner, codebook, minimal)
+
+
+def merge_records(store: Any, lines: Iterable[tuple[Any, str | dict[str, Any] | ValueError]], source: str,
+                  on_refused: Callable[[Any, str], None] | None = None, batch: int = BATCH,
+                  owner: str | None = None, codebook: Callable[[str], Any] | None = None,
+                  minimal: Callable[[dict[str, Any]], Annotation] | None = None) -> MergeReport:
+    """Merge records (``(place, JSON line or object)``): export records as they are,
+    pre-annotations (no ``id``) through ``minimal``; see :func:`import_annotations`."""
     if codebook is None:
         codebook = functools.lru_cache(maxsize=None)(shipped_codebook)
-    report = MergeReport()
-    pending: list[tuple[int, Annotation]] = []
+    merger = Merger(store, source, owner, on_refused, batch)
     cache: dict[str, Article | None] = {}  # exports come grouped by article: keep the last few
     now = datetime.now(timezone.utc)
 
@@ -286,35 +341,27 @@ def import_annotations(store: Any, path: Path, on_refused: Callable[[int, str], 
             cache[article_id] = found if found is not None and found.id == article_id else None
         return cache[article_id]
 
-    def refuse(number: int, reason: str) -> None:
-        report.refused += 1
-        if on_refused is not None:
-            on_refused(number, reason)
-
-    def flush() -> None:
-        outcomes = store.upsert_annotations([a for _, a in pending], owner=owner, source=source)
-        for (number, annotation), outcome in zip(pending, outcomes):
-            if outcome.startswith("refused: "):
-                refuse(number, outcome.removeprefix("refused: "))
-            elif outcome == "conflict":
-                report.conflicts.append(annotation.uuid)
-            else:
-                report.count(outcome)
-        pending.clear()
-
-    for number, line in _lines(path):
-        if not line.strip():
+    for number, line in lines:
+        if isinstance(line, str) and not line.strip():
             continue
         try:
-            annotation = to_annotation(parse_line(line))
+            if isinstance(line, ValueError):  # a reader could not make a record of it
+                raise line
+            data = parse_line(line) if isinstance(line, str) else line
+            if "id" not in data:
+                if minimal is None:
+                    raise ValueError("missing field(s): id (a pre-annotation is read by import-annotations)")
+                annotation = minimal(data)
+                check_record(annotation, codebook, now)
+                merger.add(number, annotation, derived=True)
+                continue
+            annotation = to_annotation(data)
             check_record(annotation, codebook, now)
             check_against(annotation, article(annotation.article_id))
         except ValueError as exc:
-            refuse(number, str(exc))
+            merger.refuse(number, str(exc))
             continue
-        pending.append((number, annotation))
-        if len(pending) >= batch:
-            flush()
-    if pending:
-        flush()
-    return report
+        merger.add(number, annotation)
+    if merger.pending:
+        merger.flush()
+    return merger.report

@@ -14,15 +14,20 @@ from typing import TYPE_CHECKING
 import click
 from rich.text import Text
 
-from .cli_common import (AnnotatorGroup, annotator_option, make_console, codebook_finder, codebook_names,
+from .cli_common import (AnnotatorGroup, annotator_option, make_console, codebook_names,
                          codebook_option, creating_store_command, database_exists, db_option, fail, find_article,
-                         holds_nothing, inherited, load_codebook_or_fail, print_json, resolve_db, session_annotator,
-                         store_command, store_in_use, writing_store_command)
+                         holds_nothing, inherited, load_codebook_or_fail, print_json, resolve_db, store_command, store_in_use)
+from .cli_annotations_in import import_annotations_command
+from .cli_articles import article, stranded
 from .cli_assign import assign
 from .cli_history import history
+from .cli_agreement import agreement
+from .cli_merge import merge
 from .cli_outlets import outlets
 from .cli_report import report as report_command
-from .cli_reports import agreement, export_command, stats
+from .cli_review import review
+from .cli_reports import export_command, stats
+from .cli_serve import serve, serve_session
 from .cli_stories import compare, stories, story
 from .normalize import json_escape_hidden, printable
 from .paths import display_path
@@ -73,9 +78,10 @@ def _first_run(store: Store, db_path: Path, what_to_do: str, annotator_name: str
     _open_tui(store, annotator_name, codebook_ref)
 
 
-def _open_tui(store: Store | Path, annotator_name: str | None, codebook_ref: str | None, story: str | None = None) -> None:
+def _open_tui(store: Store | Path, annotator_name: str | None, codebook_ref: str | None, story: str | None = None,
+              review: bool = False) -> None:
     """Open the TUI on ``store`` (an open store, or the database's path: created when missing);
-    with ``story``, on the story screen of that story.
+    with ``story``, on the story screen of that story; with ``review``, on the review screen.
 
     The TUI draws its layout first and then reads the configuration and the codebook and
     opens the database in a worker (``annotator.tui.opening``), so its first frame does not
@@ -92,6 +98,7 @@ def _open_tui(store: Store | Path, annotator_name: str | None, codebook_ref: str
         codebook_ref=codebook_ref or inherited("codebook_ref", None),
         store=store if opened else None,
         story=story,
+        review=review,
     )
     app = AnnotatorApp(request=request)
     app.run()
@@ -142,6 +149,11 @@ def _run_import(store: Store, paths: list[Path], manifest: Path | None, registry
     )
     if report.skipped:
         summary.append(f"; {len(report.skipped)} non-article file(s) ignored")
+    if report.tags_moved or report.tags_stranded:
+        summary.append(f"; {report.tags_moved} tag(s) carried to the new versions")
+    if report.tags_stranded:
+        summary.append(f", {report.tags_stranded} stranded on the old ones (`annotator stranded` lists them)",
+                       style="bold yellow")
     nothing_kept = click.get_current_context().meta.get("new_database") and not (report.imported or report.new_versions)
     if report.outlets_updated and not nothing_kept:  # (a new database nothing went into is not kept: see below)
         summary.append(f"; {report.outlets_updated} outlet(s) added or updated")
@@ -244,8 +256,10 @@ def articles(store: Store, as_json: bool, all_versions: bool) -> None:
 @main.command()
 @click.argument("article")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole record as JSON.")
+@click.option("--history", "with_history", is_flag=True,
+              help="Also every recorded correction of its facts (who, when, before and after) and where its tags were carried.")
 @store_command
-def show(store: Store, article: str, as_json: bool) -> None:
+def show(store: Store, article: str, as_json: bool, with_history: bool = False) -> None:
     """Show one article (id, or a unique id prefix of 4+ characters) beside its outlet card(s), then its tags."""
     found = find_article(store, article)
     day = found.published  # the outlets' dated facts as they stood when it was published
@@ -256,6 +270,10 @@ def show(store: Store, article: str, as_json: bool) -> None:
         data["publisher_outlet"] = publisher.model_dump(mode="json") if publisher else None
         data["original_source_outlet"] = original.model_dump(mode="json") if original else None
         data["tags"] = [a.model_dump(mode="json") for a in tags]
+        if with_history:
+            from .cli_articles import article_history
+
+            data["history"] = article_history(store, found)
         print_json(data)
         return
     from .render import article_view, tags_table
@@ -264,33 +282,11 @@ def show(store: Store, article: str, as_json: bool) -> None:
     console.print(article_view(found, publisher, original, console.width), soft_wrap=False)
     console.print()
     console.print(tags_table(tags, codebook_names(), console.width), soft_wrap=False)
+    if with_history:
+        from .cli_articles import print_article_history
 
-
-@main.command("import-annotations")
-@click.argument("file", type=click.Path(path_type=Path))
-@annotator_option(help="Who merges: a later version of your own tags replaces them; "
-                       "one of someone else's is a conflict (default: configuration, $ANNOTATOR_NAME, login name).")
-@codebook_option
-@writing_store_command
-def import_annotations_command(store: Store, file: Path, annotator_name: str | None, codebook_ref: str | None) -> None:
-    """Merge a JSON-lines export (annotator export --format jsonl) into this database of the same articles.
-    Changes to someone else's tags are kept as conflicts (see `annotator history`)."""
-    from .annotation_import import import_annotations
-    from .errors import InputError
-
-    err = make_console(stderr=True)
-    where = display_path(file)
-
-    def refused(line: int, reason: str) -> None:
-        err.print(Text("refused: ", style="bold red") + Text(printable(f"{where}:{line}: {reason}")))
-
-    try:
-        report = import_annotations(store, file, refused, owner=session_annotator(annotator_name),
-                                    codebook=codebook_finder(codebook_ref))
-    except InputError as exc:
-        fail(str(exc))
-    make_console().print(Text(report.summary()))
-    sys.exit(0 if report.ok else 1)
+        console.print()
+        print_article_history(store, found)
 
 
 @main.group()
@@ -418,8 +414,15 @@ main.add_command(compare)
 main.add_command(story)
 main.add_command(history)
 main.add_command(outlets)
+main.add_command(article)
+main.add_command(stranded)
 main.add_command(assign)
 main.add_command(report_command)
+main.add_command(review)
+main.add_command(import_annotations_command)
+main.add_command(merge)
+main.add_command(serve)
+main.add_command(serve_session)
 
 
 if __name__ == "__main__":

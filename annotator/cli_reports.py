@@ -1,4 +1,4 @@
-"""``annotator stats``, ``agreement`` and ``export``: reports written to standard output
+"""``annotator stats`` and ``export`` (and the report options ``agreement`` shares): reports written to standard output
 or to a file that appears whole or not at all."""
 
 from __future__ import annotations
@@ -102,37 +102,16 @@ def stats(store: Store, by: str, counting: str, outlet_by: str, fmt: str, out_pa
     _write_report(statistics(ctx, wanted), fmt, out_path, {"database": str(store.path), **header(ctx, choice)})
 
 
-@click.command()
-@click.option("--annotators", help="Comma-separated annotators to compare (default: all but the adjudicator).")
-@click.option("--pairs/--no-pairs", default=True, show_default=True, help="Also Cohen's kappa per pair of annotators.")
-@report_options
-@store_command
-def agreement(store: Store, annotators: str | None, pairs: bool, fmt: str, out_path: Path | None, since: str | None,
-              until: str | None, story: str | None, adjudicator: str, codebook_ref: str | None) -> None:
-    """Inter-annotator agreement: Krippendorff's alpha per question and span label, Cohen's kappa per pair."""
-    from .agreement import agreement_tables, items
-    from .store import TagScope
-
-    book = load_codebook_or_fail(codebook_ref)
-    coders = tuple(a.strip() for a in annotators.split(",") if a.strip()) if annotators else None
-    _known_annotators(store, coders or (), "--annotators")
-    scope = TagScope(codebook=book.id, annotators=coders, exclude_annotators=() if coders else (adjudicator,),
-                     since=partial_date("--since", since), until=partial_date("--until", until), story=story)
-    tables = agreement_tables(items(store, book, scope), pairs)
-    who = ", ".join(coders) if coders else f"every annotator but the adjudicator {adjudicator!r}"
-    _write_report(tables, fmt, out_path, {"database": str(store.path), "codebook": f"{book.id} {book.version}",
-                                          "annotators": who})
-
-
 # The formats of annotator.export.FORMATS, then other tools' (annotator.exchange.formats_out.FORMATS_OUT).
 EXPORT_FORMATS = ("csv", "jsonl", "w3c", "label-studio", "doccano", "prodigy", "brat", "parquet")
+# and the bundle of everything a database holds, for `annotator merge` (annotator.cli_merge)
 
 
 @click.command("export")
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="jsonl", show_default=True,
+@click.option("--format", "fmt", type=click.Choice((*EXPORT_FORMATS, "bundle")), default="jsonl", show_default=True,
               help="csv (a spreadsheet-safe table), jsonl (one JSON object per line), w3c (W3C Web Annotation "
                    "JSON-LD); for other tools: label-studio, doccano, prodigy, brat (a .zip) or parquet (a table; "
-                   "brat and parquet need --out).")
+                   "brat and parquet need --out); bundle: everything the database holds, for `annotator merge`.")
 @click.option("--out", "out_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Write to FILE (whole or not at all) instead of standard output.")
 @click.option("--annotator", "annotators", multiple=True, help="Only this annotator's tags (repeat for several).")
@@ -150,6 +129,11 @@ def export_command(store: Store, fmt: str, out_path: Path | None, annotators: tu
     if out_path is not None and (problem := check_out_path(out_path)):
         fail(f"--out {display_path(out_path)}: {problem}", 2)
     who = list(annotators) or None
+    if fmt == "bundle":
+        from .cli_merge import export_bundle
+
+        export_bundle(store, out_path, who, codebook_id)
+        return
     if fmt not in FORMATS:
         _export_foreign(store, fmt, out_path, who, codebook_id)
         return

@@ -65,8 +65,14 @@ class Cardinality(str, Enum):
 
 
 class Order(str, Enum):
+    """An article question's level of measurement (for agreement): nominal (labels are
+    names), ordinal (ranked in the order written), interval or ratio (each label has a
+    numeric ``value``; ratio values have a true zero, so they may not be negative)."""
+
     nominal = "nominal"
     ordinal = "ordinal"
+    interval = "interval"
+    ratio = "ratio"
 
 
 class Case(str, Enum):
@@ -111,6 +117,7 @@ class Label(_Model):
     example: NoteText | None = None
     key: str | None = None
     color: str = "yellow"
+    value: float | None = Field(default=None, description="the label's number, for questions with order interval or ratio")
 
     _id = field_validator("id")(_check_id)
     _key = field_validator("key")(_check_key)
@@ -194,6 +201,21 @@ class Category(_Model):
         return next((l for l in self.labels if l.id == label_id), None)
 
 
+def _order_problems(here: str, category: Category) -> Iterator[str]:
+    """An interval or ratio question needs a number on every label (ratio: not negative)."""
+    if category.order in (Order.nominal, Order.ordinal):
+        return
+    if category.kind is not Kind.article or category.cardinality is not Cardinality.single:
+        yield f"{here}.order: {category.order.value} is for article questions with cardinality single"
+    for li, label in enumerate(category.labels):
+        if label.value is None:
+            yield f"{here}.labels[{li}].value: order {category.order.value} needs a number on every label"
+        elif category.order is Order.ratio and label.value < 0:
+            yield f"{here}.labels[{li}].value: order ratio needs values of 0 or more, not {label.value:g}"
+        elif label.value != label.value or label.value in (float("inf"), float("-inf")):
+            yield f"{here}.labels[{li}].value: must be a finite number"
+
+
 class Codebook(_Model):
     """A versioned tag schema."""
 
@@ -245,6 +267,7 @@ class Codebook(_Model):
                     yield f"{place}: key {label.key!r} is already used by {keys[label.key]}"
                 else:
                     keys[label.key] = f"{here}.labels[{category.labels.index(label)}] ({label.id})"
+            yield from _order_problems(here, category)
             if category.lexicon and category.kind is not Kind.span:
                 yield f"{here}.lexicon: only span categories can have a lexicon"
             yield from _duplicates(f"{here}.lexicon", [c.concept for c in category.lexicon], field="concept")

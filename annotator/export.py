@@ -77,7 +77,9 @@ class AnnotationFields(BaseModel):
     attributes: dict[str, str] = Field(description="Span attributes: `voice` (own / quoted / scare-quoted), and for "
                                                    "accepted lexicon suggestions `concept` and `variant`.")
     note: str | None = Field(description="The annotator's note, exactly as typed.")
-    origin: Literal["human", "suggestion"] = Field(description="`suggestion` when made by accepting a lexicon suggestion.")
+    origin: Literal["human", "suggestion", "imported"] = Field(
+        description="`suggestion` when made by accepting a lexicon suggestion; `imported` when made by "
+                    "`import-annotations` from a pre-annotation or another tool's file.")
     created_at: str = Field(json_schema_extra={"format": "date-time"}, description="When the tag was made (ISO 8601, UTC).")
     updated_at: str = Field(json_schema_extra={"format": "date-time"},
                             description="When it was last changed (ISO 8601, UTC); the newer copy wins when merging.")

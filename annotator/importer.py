@@ -28,6 +28,7 @@ from .models import ARTICLE_FIELDS, Article, Outlet, PartialDate, RemovedRange
 from .normalize import clean_line, normalize_text, printable
 from .paths import display_path, source_path
 from .readers import DEFAULT_MAX_ARTICLE_BYTES, SUPPORTED, read_file
+from .reanchor import carry_tags
 from .records import Record, RecordError
 from .registry import REGISTRY_NAMES, OutletIndex, load_registry
 from .import_staging import write_file
@@ -47,6 +48,8 @@ class ImportReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (where, reason): not article files
     notes: list[tuple[str, str]] = field(default_factory=list)  # (where, remark)
     outlets_updated: int = 0
+    tags_moved: int = 0  # tags carried to the new versions (see annotator.reanchor)
+    tags_stranded: int = 0  # tags left on an old version: their quote was not found again
 
     @property
     def ok(self) -> bool:
@@ -145,6 +148,7 @@ def import_paths(
         with store.page_cache(IMPORT_CACHE_KIB):  # the indices' pages stay in memory
             for done, path in enumerate(files, 1):
                 events = _FileEvents(reader, store, report)
+                versions_before = len(report.new_versions)
                 try:
                     write_file(store, path, events, report)
                 except Exception as exc:  # one file must never stop the others; nothing of it was written
@@ -155,6 +159,7 @@ def import_paths(
                         pass
                     report.rejected.append((display_path(path), events.failed or
                                             f"could not be imported (internal error: {type(exc).__name__}: {exc})"))
+                carry_tags(store, report, versions_before)  # of the new versions this file gave
                 if on_file:
                     on_file(done, len(files))
     finally:

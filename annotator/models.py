@@ -295,6 +295,7 @@ class Origin(str, Enum):
 
     human = "human"
     suggestion = "suggestion"
+    imported = "imported"  # a pre-annotation or another tool's tag, made by ``import-annotations``
 
 
 class Annotation(_Model):

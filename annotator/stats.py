@@ -298,8 +298,8 @@ def annotator_progress(ctx: StatsContext) -> ResultTable:
                        [Column("annotator", "annotator"), Column("annotated_articles", "articles annotated", "int"),
                         Column("done_articles", "marked done", "int"), Column("coverage", "% of corpus done", "share"),
                         Column("tags", "span tags", "int"), Column("answers", "answers and notes", "int"),
-                        Column("median_active_minutes", "median min./article", "float", digits=1),
-                        Column("active_hours", "active hours", "float", digits=1, optional=2),
+                        Column("median_active_minutes", "median min./article", "float", digits=1, optional=2),
+                        Column("active_hours", "active hours", "float", digits=1, optional=3),
                         Column("last_change", "last change (UTC)", "time", optional=1)], out,
                        [f"the corpus has {total} current article(s); every annotator is listed, whatever is counted",
                         "active time = time an article was open in the TUI with a key press, click or scroll at most "

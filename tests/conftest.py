@@ -9,6 +9,7 @@ import shutil
 import signal
 import sqlite3
 from contextlib import closing, contextmanager
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,20 @@ REFERENCE = {
     "C": [None, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, None],
     "D": [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, None],
 }
+
+
+# -- time (tests/test_merge.py, test_cli_merge.py) --------------------------------------------------
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch):
+    """Every change gets its own second, in the order made (edits on two laptops are ordered)."""
+    last = [datetime.now(timezone.utc).replace(microsecond=0)]
+
+    def now() -> str:
+        last[0] = max(datetime.now(timezone.utc).replace(microsecond=0), last[0] + timedelta(seconds=1))
+        return last[0].isoformat()
+
+    for module in ("annotator.store.annotations", "annotator.store.outlets", "annotator.models"):
+        monkeypatch.setattr(f"{module}.utc_now", now)
+    return now

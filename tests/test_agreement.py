@@ -80,7 +80,8 @@ def test_span_labels_present_or_absent_per_article(tmp_path):
     kappa: po = 1/2, pe = 1*0.5 + 0*0.5 = 0.5, so kappa = 0."""
     store, _ = build(tmp_path / "p")
     book = find_codebook(None)
-    alpha_table, kappa_table = agreement_tables(items(store, book, TagScope(codebook=book.id, exclude_annotators=("gold",))))
+    alpha_table, kappa_table = agreement_tables(items(store, book, TagScope(codebook=book.id, exclude_annotators=("gold",))),
+                                                span_presence=True)
     alpha = {r["item"]: r for r in alpha_table.records()}
     r = alpha["term/ukraine-west-form"]
     assert r["alpha"] == pytest.approx(0.0, abs=1e-12)
@@ -165,7 +166,7 @@ def test_one_article_coded_by_two_annotators_gives_no_alpha_or_kappa(tmp_path):
     _tag(store, book, article, "bob", "generic-frames", "morality")  # multi-answer labels, disagreeing
     _tag(store, book, article, "alice", "term", "kremlin-form", (0, 4))  # span label: alice yes, bob no
     _tag(store, book, article, "bob", "term", "ukraine-west-form", (10, 14))
-    alpha_table, kappa_table = agreement_tables(items(store, book, TagScope(codebook=book.id)))
+    alpha_table, kappa_table = agreement_tables(items(store, book, TagScope(codebook=book.id)), span_presence=True)
     alpha = {r["item"]: r for r in alpha_table.records()}
     for name in ("tone", "generic-frames/economic", "generic-frames/morality", "term/kremlin-form",
                  "term/ukraine-west-form"):
@@ -196,6 +197,10 @@ def test_degenerate_alpha_through_the_command_line(tmp_path):
     alpha = {r["item"]: r for r in json.loads(result.output)["tables"]["alpha"]["rows"]}
     assert alpha["tone"]["alpha"] is None and "too little data: 1 article" in alpha["tone"]["note"]
     assert alpha["leaning"]["alpha"] is None and "none coded by two annotators" in alpha["leaning"]["note"]
-    assert alpha["term/neutral-form"]["alpha"] is None and "undefined" in alpha["term/neutral-form"]["note"]
+    assert "term/neutral-form" not in alpha  # spans are measured by position (span_alpha), not present/absent
     table = CliRunner(env={"COLUMNS": "200"}).invoke(main, ["--db", str(tmp_path / "annotations.db"), "agreement"])
-    assert "0.000" not in table.output and "too little data" in table.output
+    questions = table.output.split("Span agreement")[0]  # the answers' table: D_o 0.000000 below is a real figure
+    assert "0.000" not in questions and "too little data" in questions
+    spans = json.loads(result.output)["tables"]["span_alpha"]["rows"]
+    neutral = next(r for r in spans if r["label"] == "neutral-form")
+    assert (neutral["alpha"], neutral["observed_disagreement"], neutral["articles"]) == (1.0, 0.0, 2)  # same characters

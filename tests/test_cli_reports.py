@@ -80,8 +80,12 @@ def test_unwritable_out_fails_without_leaving_a_file(db, tmp_path):
 def test_agreement_reports_alpha_kappa_and_the_data_behind_them(db):
     data = json.loads(run("--db", db, "agreement", "--format", "json").output)
     alpha = {r["item"]: r for r in data["tables"]["alpha"]["rows"]}
-    assert alpha["term/ukraine-west-form"]["alpha"] == 0.0
-    assert alpha["term/ukraine-west-form"]["units"] == 2
+    assert "term/ukraine-west-form" not in alpha  # span labels are scored by position, not present/absent
+    assert alpha["tone"]["units"] == 2
+    spans = {(r["label"], r["match"]): r for r in data["tables"]["span_f1"]["rows"]}
+    # A1: both tagged Kiev, alice also Kyiv; B1: both tagged Kyiv, alice also invasion
+    assert (spans[("", "exact")]["matched"], spans[("", "exact")]["only_a"], spans[("", "exact")]["only_b"]) == (2, 2, 0)
+    assert {r["measure"] for r in data["tables"]["span_alpha"]["rows"]} == {"u-alpha", "cu-alpha"}
     kappa = data["tables"]["kappa"]["rows"]
     assert {(r["annotator_a"], r["annotator_b"]) for r in kappa} == {("alice", "bob")}
     table = run("--db", db, "agreement")

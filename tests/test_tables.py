@@ -157,15 +157,18 @@ def test_csv_and_json_keep_the_ids_beside_the_names(db):
     data = json.loads(run("--db", db, "stats", "--by", "answers", "--format", "json").output)
     answer = data["tables"]["answers_by_outlet"]["rows"][0]
     assert {"question", "answer", "question_name", "answer_name"} <= set(answer)
-    alpha = json.loads(run("--db", db, "agreement", "--format", "json").output)["tables"]["alpha"]["rows"]
-    named = {r["item"]: r["item_name"] for r in alpha}
-    assert named["tone"] == "Tone" and named["term/kremlin-form"] == "Term variants › Kremlin form"
+    tables = json.loads(run("--db", db, "agreement", "--format", "json").output)["tables"]
+    named = {r["item"]: r["item_name"] for r in tables["alpha"]["rows"]}
+    assert named["tone"] == "Tone"
+    span = next(r for r in tables["span_alpha"]["rows"] if r["label"] == "kremlin-form")
+    assert (span["category"], span["category_name"], span["label_name"]) == ("term", "Term variants", "Kremlin form")
 
 
 def test_agreement_table_uses_codebook_names(db):
     out = run("--db", db, "agreement").output
-    assert "Term variants › Ukraine/West form" in out and "term/ukraine-west-form" not in out
-    assert "Persuasion techniques: " in out  # the unused labels, by name
+    assert "Ukraine/West form" in out and "ukraine-west-form" not in out
+    assert "Generic frames: " in out  # the unused questions and labels, by name
+    assert "Persuasion techniques" in out and "nobody tagged a span" in out
 
 
 @pytest.mark.parametrize("columns", ["60", "80", "120"])

@@ -207,6 +207,11 @@ def alpha_interval(item: Item, draws: int = DRAWS, seed: int = 0) -> tuple[float
     rows = item.matrix[(item.matrix >= 0).sum(axis=1) >= 2]
     if len(rows) < MIN_UNITS or draws < 1:
         return None, None, ""
+    if item.level in ("interval", "ratio"):  # distances between label values: resample the articles themselves
+        from ..agreement.coding import item_interval
+
+        found_interval = item_interval(item, draws, seed)
+        return found_interval.low, found_interval.high, found_interval.note
     counts = np.stack([(rows == v).sum(axis=1) for v in range(len(item.values))], axis=1)
     patterns, seen = np.unique(counts, axis=0, return_counts=True)
     rng = np.random.default_rng(seed)
@@ -253,9 +258,9 @@ def alpha_rows(store: Store, book: Codebook, scope: TagScope, draws: int = DRAWS
     annotator the counting choice counts), with a bootstrap interval."""
     out = []
     for item in items(store, book, scope):
-        if not item.used:
+        if not item.used or item.span:  # span labels: position-aware figures, not present/absent
             continue
-        r = matrix_alpha(item.matrix, item.values, item.level)
+        r = matrix_alpha(item.matrix, item.values, item.level, item.numbers)
         low, high, why = alpha_interval(item, draws) if r.alpha is not None else (None, None, "")
         out.append(AlphaRow(item.name, item.title or item.name, item.kind, item.level, r.alpha, low, high, r.units,
                             r.observed, r.note or why))
@@ -269,7 +274,7 @@ def _against_gold(store: Store, book: Codebook, scope: TagScope, counting: Count
     everyone = replace(scope, annotators=None, exclude_annotators=())
     rows = []
     for item in items(store, book, everyone):
-        if not item.used or gold not in item.coders:
+        if not item.used or item.span or gold not in item.coders:
             continue
         for a, b, k in item_kappas(item):
             if gold in (a, b):

@@ -55,16 +55,14 @@ class AnnotationQueries(Connection):
     """Annotations and per-annotator article state."""
 
     def set_status(self, article_id: str, annotator: str, done: bool) -> None:
-        """Mark an article done (or not done) for one annotator."""
+        """Mark an article done (or not done) for one annotator. Not done is kept as a row
+        (``not done``, with its time) so that a merge carries the undoing of a done mark."""
         with self._write() as conn:
-            if done:
-                conn.execute(
-                    "INSERT INTO article_status (article_id, annotator, status, updated) VALUES (?,?,'done',?) "
-                    "ON CONFLICT(article_id, annotator) DO UPDATE SET status='done', updated=excluded.updated",
-                    [article_id, annotator, utc_now()],
-                )
-            else:
-                conn.execute("DELETE FROM article_status WHERE article_id = ? AND annotator = ?", [article_id, annotator])
+            conn.execute(
+                "INSERT INTO article_status (article_id, annotator, status, updated) VALUES (?,?,?,?) "
+                "ON CONFLICT(article_id, annotator) DO UPDATE SET status=excluded.status, updated=excluded.updated",
+                [article_id, annotator, "done" if done else "not done", utc_now()],
+            )
 
     def status(self, article_id: str, annotator: str) -> str:
         """new / in progress / done for one annotator."""
@@ -132,25 +130,30 @@ class AnnotationQueries(Connection):
 
     def reject_suggestion(self, article_id: str, annotator: str, start: int, end: int, concept: str, variant: str) -> None:
         """Remember that ``annotator`` rejected a suggestion (not offered to them again)."""
+        now = utc_now()
         with self._write() as conn:
             conn.execute(
-                "INSERT OR IGNORE INTO rejected_suggestions (article_id, annotator, start, \"end\", concept, variant, created) "
-                "VALUES (?,?,?,?,?,?,?)",
-                [article_id, annotator, start, end, concept, variant, utc_now()],
+                "INSERT INTO rejected_suggestions (article_id, annotator, start, \"end\", concept, variant, created, "
+                "updated, withdrawn) VALUES (?,?,?,?,?,?,?,?,0) ON CONFLICT DO UPDATE SET withdrawn = 0, "
+                "updated = excluded.updated WHERE withdrawn = 1",
+                [article_id, annotator, start, end, concept, variant, now, now],
             )
 
     def unreject_suggestion(self, article_id: str, annotator: str, start: int, end: int, variant: str) -> None:
-        """Offer a rejected suggestion to ``annotator`` again (undoes :meth:`reject_suggestion`)."""
+        """Offer a rejected suggestion to ``annotator`` again (undoes :meth:`reject_suggestion`). The
+        row stays, marked withdrawn, so that a merge carries the change."""
         with self._write() as conn:
             conn.execute(
-                "DELETE FROM rejected_suggestions WHERE article_id = ? AND annotator = ? AND start = ? AND \"end\" = ? AND variant = ?",
-                [article_id, annotator, start, end, variant],
+                "UPDATE rejected_suggestions SET withdrawn = 1, updated = ? WHERE article_id = ? AND annotator = ? "
+                "AND start = ? AND \"end\" = ? AND variant = ? AND withdrawn = 0",
+                [utc_now(), article_id, annotator, start, end, variant],
             )
 
     def rejected_suggestions(self, article_id: str, annotator: str) -> set[tuple[int, int, str]]:
         """(start, end, variant) of the suggestions ``annotator`` rejected in an article."""
         rows = self.conn.execute(
-            "SELECT start, \"end\", variant FROM rejected_suggestions WHERE article_id = ? AND annotator = ?",
+            "SELECT start, \"end\", variant FROM rejected_suggestions WHERE article_id = ? AND annotator = ? "
+            "AND withdrawn = 0",
             [article_id, annotator],
         ).fetchall()
         return {(r[0], r[1], r[2]) for r in rows}

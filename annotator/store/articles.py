@@ -42,6 +42,7 @@ class ArticleRow:
     annotations: int
     version: int
     status: str = "new"
+    story: str | None = None
 
     @property
     def published_date(self) -> PartialDate:
@@ -253,7 +254,7 @@ class ArticleQueries(Connection):
         who = "AND n.annotator = ?" if annotator is not None else ""
         sql = (
             "SELECT a.id, a.publisher, a.original_source, a.title, a.published, a.published_approximate, "
-            "a.word_count, a.version, "
+            "a.word_count, a.version, a.story, "
             f"(SELECT count(*) FROM annotations n WHERE n.article_id = a.id AND n.deleted = 0 {who}), "
             "(SELECT 1 FROM article_status s WHERE s.article_id = a.id AND s.annotator IS ? AND s.status = 'done') "
             # the page is chosen first, by rowid alone, so the per-row counts run for its rows only
@@ -266,8 +267,8 @@ class ArticleQueries(Connection):
             ArticleRow(
                 id=r[0], publisher=r[1], original_source=r[2], title=r[3],
                 published=r[4], published_approximate=bool(r[5]),
-                word_count=r[6], version=r[7], annotations=r[8],
-                status="done" if r[9] else ("in progress" if r[8] else "new"),
+                word_count=r[6], version=r[7], story=r[8], annotations=r[9],
+                status="done" if r[10] else ("in progress" if r[9] else "new"),
             )
             for r in rows
         ]

@@ -302,6 +302,58 @@ def _migration_11(db: sqlite_utils.Database) -> None:
         updated TEXT NOT NULL, PRIMARY KEY (article_id, annotator))""")
 
 
+def _migration_12(db: sqlite_utils.Database) -> None:
+    """The gold layer's records (``annotator review``): each gold tag's sources (the annotators'
+    tags it was taken from; a row without a source: the reviewer made it), the reviewer's
+    decision on each disputed place of an article, and each article's review status."""
+    conn = db.conn
+    conn.execute("""CREATE TABLE IF NOT EXISTS gold_sources (
+        gold_uuid TEXT NOT NULL, source_uuid TEXT, source_annotator TEXT, reviewer TEXT NOT NULL, at TEXT NOT NULL,
+        UNIQUE (gold_uuid, source_uuid))""")
+    conn.execute("""CREATE TABLE IF NOT EXISTS review_decisions (
+        article_id TEXT NOT NULL, item_key TEXT NOT NULL, decision TEXT NOT NULL, reason TEXT, reviewer TEXT NOT NULL,
+        at TEXT NOT NULL, PRIMARY KEY (article_id, item_key))""")
+    conn.execute("""CREATE TABLE IF NOT EXISTS review_status (
+        article_id TEXT PRIMARY KEY, status TEXT NOT NULL, reviewer TEXT NOT NULL, updated TEXT NOT NULL)""")
+
+
+def _migration_13(db: sqlite_utils.Database) -> None:
+    """Corrections of an article's facts and tags carried to a corrected text:
+    ``article_edits`` keeps one row per changed field of an article (``before`` and ``after``
+    as written, who, from where, when); ``tag_moves`` one row per tag a new version of its
+    article was imported for: ``moved`` (with the method that found its quote again and the
+    span before and after) or ``stranded`` (its quote could not be found unambiguously: the
+    tag stays on the old version, listed by ``annotator stranded``). Written to run again
+    harmlessly."""
+    conn = db.conn
+    conn.execute("""CREATE TABLE IF NOT EXISTS article_edits (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, article_id TEXT NOT NULL, field TEXT NOT NULL, before TEXT,
+        after TEXT, who TEXT, source TEXT, at TEXT NOT NULL)""")
+    conn.execute("CREATE INDEX IF NOT EXISTS article_edits_article ON article_edits (article_id, id)")
+    conn.execute("""CREATE TABLE IF NOT EXISTS tag_moves (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, uuid TEXT NOT NULL, from_article TEXT NOT NULL,
+        to_article TEXT NOT NULL, outcome TEXT NOT NULL, method TEXT, old_start INTEGER, old_end INTEGER,
+        new_start INTEGER, new_end INTEGER, reason TEXT, who TEXT, at TEXT NOT NULL)""")
+    conn.execute("CREATE INDEX IF NOT EXISTS tag_moves_uuid ON tag_moves (uuid, id)")
+    conn.execute("CREATE INDEX IF NOT EXISTS tag_moves_outcome ON tag_moves (outcome, to_article)")
+
+
+def _migration_14(db: sqlite_utils.Database) -> None:
+    """What a merge of two databases needs to carry an undo: a rejected suggestion offered
+    again is kept, marked ``withdrawn``, with the time of its last change (``updated``), as
+    an article marked not done keeps its status row (``not done``). Articles are indexed by
+    the article they supersede (a merge finds an article's later versions). Written to run
+    again harmlessly."""
+    conn = db.conn
+    conn.execute("CREATE INDEX IF NOT EXISTS articles_supersedes ON articles (supersedes)")
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(rejected_suggestions)")}
+    if "updated" not in columns:
+        conn.execute("ALTER TABLE rejected_suggestions ADD COLUMN updated TEXT")
+        conn.execute("UPDATE rejected_suggestions SET updated = created")
+    if "withdrawn" not in columns:
+        conn.execute("ALTER TABLE rejected_suggestions ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0")
+
+
 # Columns of annotations kept by triggers (copies of attributes, the article's publisher), not part of the model.
 DERIVED_COLUMNS = frozenset({*STAT_ATTRIBUTES, "publisher"})
 # The covering index of schema 5, in the order per-outlet statistics group and count.
@@ -311,5 +363,6 @@ OUTLET_STATISTICS_COLUMNS = ("codebook_id", "deleted", "publisher", "category", 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2, _migration_3, _migration_4, _migration_5,
                                                             _migration_6, _migration_7, _migration_8, _migration_9,
-                                                            _migration_10, _migration_11]
+                                                            _migration_10, _migration_11, _migration_12,
+                                                            _migration_13, _migration_14]
 SCHEMA_VERSION = len(MIGRATIONS)

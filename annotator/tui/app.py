@@ -112,6 +112,8 @@ class AnnotatorApp(OneLineErrors, App):
         """``annotator story ID``: the story screen over the annotation screen."""
         if self.request is not None and self.request.story:
             self.annotate.open_story(self.request.story)
+        elif self.request is not None and self.request.review:
+            self.annotate.action_review()
 
     def error_line(self, error: BaseException) -> str | None:
         """A damaged or unusable database met while reading or writing ends the TUI with one line."""
@@ -142,6 +144,9 @@ class AnnotatorApp(OneLineErrors, App):
         once, instead of signing every tag with the login name, and remember the answer."""
         from ..config import name_file
 
+        if self.request is not None and self.request.served:
+            await self._ask_name_in_browser()
+            return
         name = await self.push_screen_wait(NameScreen(
             "Who is annotating?",
             f"Your name is signed on every tag you make. It is remembered in {clean_line(str(name_file()))} "
@@ -151,6 +156,18 @@ class AnnotatorApp(OneLineErrors, App):
             self._remember_name(name)
             self.annotate.switch_annotator(name)
         self.annotate.start_clock()
+        self._open_story_asked()
+
+    async def _ask_name_in_browser(self) -> None:
+        """A browser session (``annotator serve``) without a name in its address: ask until one
+        is given (there is no login name to fall back on), and remember it for this session only."""
+        name = None
+        while name is None:
+            name = await self.push_screen_wait(NameScreen(
+                "Who is annotating?", "Your name is signed on every tag you make in this browser session "
+                "(change it later with ctrl+p › Switch annotator).", ""))
+        self.annotate.asking_name = False
+        self.annotate.switch_annotator(name)
         self._open_story_asked()
 
     @work(thread=True, group="name-file")
@@ -198,6 +215,19 @@ class AnnotatorApp(OneLineErrors, App):
         else:
             note.action_cancel()
         await self.workers.wait_for_complete(dialogs)  # ... before the app closes
+        await self._close()
+
+    async def end_session(self) -> None:
+        """The session ends from outside (a served session's browser has gone, or a signal):
+        nobody can be asked, so a note being written is saved; then every queued write is
+        committed and the app exits."""
+        note = next((s for s in self.screen_stack if isinstance(s, NoteScreen) and s.modified), None)
+        if note is not None:
+            while self.screen is not note:  # (a question over it: nobody is there to answer)
+                await self.pop_screen()
+            dialogs = [w for w in self.workers if w.group == "dialog"]
+            note.action_save()  # its dialog's worker commits it ...
+            await self.workers.wait_for_complete(dialogs)  # ... before the app closes
         await self._close()
 
     async def action_quit(self) -> None:

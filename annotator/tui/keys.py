@@ -17,6 +17,7 @@ ACTIONS: list[tuple[str, str, str, str, bool]] = [
     ("prev_article", "[", "prev_article", "Previous article", False),
     ("next_undone", "}", "next_undone", "Next not done", False),
     ("toggle_done", "D", "toggle_done", "Done", True),
+    ("edit_article", "E", "edit_article", "Article facts…", False),
     ("next_suggestion", "S", "next_suggestion", "Suggestion", True),
     ("accept_suggestion", "A", "accept_suggestion", "Accept", True),
     ("reject_suggestion", "R", "reject_suggestion", "Reject", True),
@@ -38,6 +39,7 @@ ACTIONS: list[tuple[str, str, str, str, bool]] = [
     ("statistics", "G", "statistics", "Stats", False),
     ("side_pane", "f3", "side_pane", "Side pane", False),
     ("story", "C", "story", "Story", False),
+    ("review", "W", "review", "Review", False),
 ]
 
 # Actions that need the open session (the label keys' "tag" too): not run before it is.
@@ -56,6 +58,7 @@ ACTION_HELP: dict[str, tuple[str, str]] = {
     "focus_text": ("Moving", "back to the article text"),
     "focus_card": ("Moving", "into the outlet card, to scroll it with the arrows (escape: back)"),
     "story": ("Moving", "this article's story: its outlets' articles side by side, term by term"),
+    "review": ("Moving", "review: every annotator's tags, settle their disagreements into gold"),
     "pick_label": ("Tagging", "tag the selection with a label picked from a searchable list"),
     "relabel_tag": ("Tagging", "change the selected tag's label"),
     "cycle_voice": ("Tagging", "change the selected tag's voice (own / quoted / scare-quoted)"),
@@ -67,6 +70,7 @@ ACTION_HELP: dict[str, tuple[str, str]] = {
     "answer_question": ("Article", "answer an article-level question (again: take it back)"),
     "note_article": ("Article", "write a note on the whole article"),
     "toggle_done": ("Article", "mark the article done (again: not done)"),
+    "edit_article": ("Article", "correct the article's publisher, original source, date, story or title"),
     "undo": ("Other", "undo your last change (it is saved at once)"),
     "redo": ("Other", "redo what you undid"),
     "statistics": ("Other", "statistics of every tag in the database, as tables and bar charts"),

@@ -32,6 +32,8 @@ class OpenRequest:
     codebook_ref: str | None = None  # --codebook, when given
     store: Any = None  # a store the command line has already opened (``annotator`` with no command)
     story: str | None = None  # open the story screen of this story (``annotator story``)
+    review: bool = False  # open the review screen (``annotator review``)
+    served: bool = False  # a browser session (``annotator serve``): the name is the one given, else asked
 
 
 @dataclass
@@ -64,5 +66,8 @@ def open_session(request: OpenRequest) -> Session:
         store = request.store if request.store is not None else Store(request.db_path)
     except (InputError, StoreError) as exc:
         raise OpenError(str(exc)) from None
+    if request.served:  # never the server's configuration, $ANNOTATOR_NAME or login name
+        return Session(store, request.annotator_name or "", book, dict(config.keys),
+                       name_from_login=not request.annotator_name)
     annotator, from_login = annotator_and_source(request.annotator_name, config)
     return Session(store, annotator, book, dict(config.keys), name_from_login=from_login)

@@ -18,9 +18,13 @@ the widgets. Textual is pinned exactly in pyproject.toml while this module exist
   one line (a damaged database met while reading) ends it with that line, not a traceback.
 * :class:`SteadyScrollBars`: overrides ``ScrollView._size_updated`` and calls
   ``_scroll_update`` so scroll bars are not redrawn at layouts that changed nothing.
+* :func:`hook_web_driver_writes`, :func:`driver_app`: a web driver's output writer (``_write``, set
+  by ``WebDriver.__init__``) and its app (``Driver._app``), for the driver of a served session.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from textual._cells import cell_len
 from textual._wrap import compute_wrap_offsets
@@ -28,6 +32,7 @@ from textual.document._document import Document
 from textual.document._document_navigator import DocumentNavigator
 from textual.document._wrapped_document import WrappedDocument
 from textual.expand_tabs import get_tab_widths
+from textual.app import App
 from textual.dom import DOMNode
 from textual.geometry import Size
 from textual.keys import _normalize_key_list as normalize_key_list
@@ -38,7 +43,7 @@ from textual.widget import Widget
 from textual.widgets import TextArea
 from textual.widgets.text_area import TextAreaTheme
 
-__all__ = ["HookedTextArea", "OneLineErrors", "SteadyScrollBars", "WrappedDocument", "bind_key", "cell_len",
+__all__ = ["HookedTextArea", "driver_app", "hook_web_driver_writes", "OneLineErrors", "SteadyScrollBars", "WrappedDocument", "bind_key", "cell_len",
            "compute_wrap_offsets", "get_tab_widths", "normalize_key_list", "render_options", "set_wraps",
            "sync_scroll_bars", "wrap_tab_width", "wrapped_rows"]
 
@@ -197,3 +202,19 @@ class HookedTextArea(TextArea):
     def theme_styles(self) -> TextAreaTheme | None:
         """The styles of the TextArea's theme, as Textual draws with them."""
         return self._theme
+
+
+# -- drivers --------------------------------------------------------------------------------------
+
+
+def hook_web_driver_writes(driver: object, write: Callable[[bytes], None]) -> Callable[[bytes], None]:
+    """Send the output packets ``driver`` (a ``WebDriver``) writes through ``write`` from now on;
+    returns the writer Textual's driver had (``write`` passes the packets on to it)."""
+    textuals = driver._write  # type: ignore[attr-defined]
+    driver._write = write  # type: ignore[attr-defined]
+    return textuals
+
+
+def driver_app(driver: object) -> App:
+    """The app a Textual driver drives."""
+    return driver._app  # type: ignore[attr-defined]

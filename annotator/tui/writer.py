@@ -17,8 +17,10 @@ class Writer:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="annotator-writer")
 
     async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """Run ``fn(*args)`` after every write queued before it; its result, or its exception."""
-        return await asyncio.get_running_loop().run_in_executor(self._executor, partial(fn, *args))
+        """Run ``fn(*args)`` after every write queued before it; its result, or its exception.
+        A write once queued is committed even when the caller is cancelled (the app closing
+        because its browser session ended): the process waits for it before it exits."""
+        return await asyncio.shield(asyncio.get_running_loop().run_in_executor(self._executor, partial(fn, *args)))
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> None:
         """Queue a write whose result nobody waits for (e.g. remembering the open article)."""

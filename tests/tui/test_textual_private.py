@@ -125,3 +125,25 @@ async def test_render_options_look_up_the_widgets_styles():
         options = render_options(area)
         assert options.rules is area.styles
         assert options.get_style(area.visual_style) is area.visual_style
+
+
+def test_the_web_driver_keeps_its_writer_and_app_where_the_served_driver_looks():
+    """hook_web_driver_writes swaps WebDriver's ``_write`` (set in its __init__); driver_app reads ``Driver._app``."""
+    from textual.driver import Driver
+    from textual.drivers.web_driver import WebDriver
+
+    from annotator.tui.textual_private import driver_app, hook_web_driver_writes
+
+    assert "self._write = " in inspect.getsource(WebDriver.__init__)
+    assert "self._app = " in inspect.getsource(Driver.__init__)
+
+    class _Fake:
+        def __init__(self) -> None:
+            self._app, self.sent = object(), []
+            self._write = self.sent.append
+
+    fake = _Fake()
+    written = []
+    textuals = hook_web_driver_writes(fake, lambda data: (written.append(data), textuals(data)))
+    fake._write(b"packet")
+    assert written == [b"packet"] and fake.sent == [b"packet"] and driver_app(fake) is fake._app

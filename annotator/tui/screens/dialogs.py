@@ -1,4 +1,5 @@
-"""Modal screens: help, a searchable picker, a note editor, the annotator's name, a question with one-key answers.
+"""Modal screens: help, a searchable picker, a note editor, the annotator's name, a question with one-key answers,
+the open article's facts.
 
 Untrusted text (labels, notes, guidelines) only enters widgets as ``rich.text.Text``.
 """
@@ -199,6 +200,58 @@ class ConfirmScreen(ModalScreen[str | None]):
                 event.stop()
                 self.dismiss(value)
                 return
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ArticleFactsScreen(ModalScreen[dict[str, str] | None]):
+    """Correct the open article's facts: publisher, original source, date, story, title.
+    Returns the fields whose text was changed (as typed), None on escape. Enter in the last
+    field or ctrl+s saves; up/down (or tab) move between fields."""
+
+    BINDINGS = [Binding("ctrl+s", "save", "Save", priority=True), Binding("escape", "cancel", "Cancel")]
+    FIELDS = (("publisher", "Publisher", "outlet id, name, alias or web domain (new outlet if unknown)"),
+              ("original_source", "Original source", "the outlet that wrote it, when syndicated"),
+              ("published", "Published", "YYYY, YYYY-MM or YYYY-MM-DD; ~ before it when approximate"),
+              ("story", "Story", "the id of the event's story (empty: none)"),
+              ("title", "Title", ""))
+
+    def __init__(self, values: dict[str, str]) -> None:
+        """``values``: each field's text as it stands (empty: unknown)."""
+        super().__init__()
+        self._values = values
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="facts-box"):
+            yield Static(Text.assemble(("Correct this article's facts", "bold"),
+                                       ("   ctrl+s or enter saves · escape cancels", "dim")))
+            yield Static(Text("Saved on every version of the article, each change kept with your name "
+                              "(annotator show ARTICLE --history).", style="dim"))
+            for name, label, placeholder in self.FIELDS:
+                yield Static(Text(label, style="bold"), classes="facts-label")
+                yield Input(self._values.get(name, ""), placeholder=placeholder, id=f"facts-{name}",
+                            compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(f"#facts-{self.FIELDS[0][0]}", Input).focus()
+
+    def on_key(self, event) -> None:
+        if event.key in ("down", "up"):
+            (self.focus_next if event.key == "down" else self.focus_previous)()
+            event.stop()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def changed(self) -> dict[str, str]:
+        """The fields whose text differs from what they held."""
+        typed = {name: self.query_one(f"#facts-{name}", Input).value for name, _, _ in self.FIELDS}
+        return {name: value for name, value in typed.items() if value.strip() != self._values.get(name, "").strip()}
+
+    def action_save(self) -> None:
+        self.dismiss(self.changed())
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -1,4 +1,5 @@
-"""The statistics screen: the tables of ``annotator stats`` with bar charts.
+"""The statistics screen: the tables of ``annotator stats`` with bar charts, and the
+agreement view (the figures of ``annotator agreement`` without intervals).
 
 The numbers are computed by :mod:`annotator.stats` in a thread worker, which
 posts them back as a message; the screen only draws what it is given.
@@ -36,7 +37,10 @@ CHARTS: dict[str, tuple[str, tuple[str, ...], dict[str, str]]] = {
     "annotator_progress": ("coverage", ("annotator",), {}),
 }
 TITLES = {"outlet": "per outlet", "label": "per label", "concept": "term variants", "answers": "questions",
-          "story": "per story", "annotator": "annotators"}
+          "story": "per story", "agreement": "agreement", "annotator": "annotators"}
+AGREEMENT = "agreement"
+VIEWS = (*BY[:BY.index("annotator")], AGREEMENT, *BY[BY.index("annotator"):])  # the views, in tab order
+ADJUDICATOR = "gold"
 BAR_WIDTH = 30
 
 
@@ -102,7 +106,7 @@ class StatsScreen(ModalScreen[None]):
 
     def _show_title(self) -> None:
         views = Text()
-        for name in BY:
+        for name in VIEWS:
             views.append(f" {TITLES[name]} ", style="bold reverse" if name == self.by else "dim")
         counting = {"all": "everyone", "me": f"only {self.annotator}", "adjudicated": "adjudicated"}[self.counting]
         self.query_one("#stats-title", Static).update(Text.assemble(
@@ -112,9 +116,24 @@ class StatsScreen(ModalScreen[None]):
     @work(thread=True, exclusive=True, group="stats")
     def compute(self) -> None:
         by, counting = self.by, self.counting
+        if by == AGREEMENT:
+            self.post_message(StatsComputed(by, counting, *self._agreement()))
+            return
         choice = Counting.parse(self.annotator if counting == "me" else counting)
         ctx = make_context(self.store, self.book, choice)
         self.post_message(StatsComputed(by, counting, header(ctx, choice), statistics(ctx, [by])))
+
+    def _agreement(self) -> tuple[dict, list[ResultTable]]:
+        """Answer, span and voice agreement of every annotator but the adjudicator (no
+        intervals here: ``annotator agreement`` computes them)."""
+        from ...agreement import Options, report_tables
+        from ...store import TagScope
+
+        scope = TagScope(codebook=self.book.id, exclude_annotators=(ADJUDICATOR,))
+        tables = report_tables(self.store, self.book, scope, Options(pairs=False, samples=0))
+        facts = {"annotators": f"every annotator but the adjudicator {ADJUDICATOR!r} (c has no effect here)",
+                 "intervals": "run annotator agreement for the 95% intervals"}
+        return facts, tables
 
     def on_stats_computed(self, message: StatsComputed) -> None:
         if (message.by, message.counting) != (self.by, self.counting):
@@ -134,7 +153,7 @@ class StatsScreen(ModalScreen[None]):
         self.query_one("#stats-content", Static).update(Group(*parts))
 
     def action_view(self, step: int) -> None:
-        self.by = BY[(BY.index(self.by) + step) % len(BY)]
+        self.by = VIEWS[(VIEWS.index(self.by) + step) % len(VIEWS)]
         self._refresh()
 
     def action_counting(self) -> None:

@@ -232,6 +232,18 @@ class MovingActions:
             return
         self.open_story(self.article.story, self.article.id)
 
+    def action_review(self) -> None:
+        """The review screen (settling annotators' disagreements into gold), signed by this annotator as reviewer."""
+        from ..review import ReviewScreen
+
+        screen = ReviewScreen(self.store, self.codebook, self.annotator or "", self.writer)
+
+        def back(_: object) -> None:
+            if self.article is not None:
+                self.open_article(self.article.id, self.position)  # (gold tags made there are not this list's)
+
+        self.app.push_screen(screen, back)
+
     def open_story(self, story: str, first: str | None = None) -> None:
         """Push the story screen; back from it, the article asked for (E) or this one, read again."""
         from ..story import StoryScreen

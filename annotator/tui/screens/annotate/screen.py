@@ -35,6 +35,7 @@ from ...widgets.panels import ArticleHead, LabelKeys, Questions
 from ...widgets.side_tabs import SideTabs
 from ...widgets.tag_list import TagList
 from ...writer import Writer
+from .article_facts import ArticleFactsActions
 from .drawing import Drawing
 from .moving import MovingActions
 from .reading import ReadingWorkers
@@ -48,7 +49,7 @@ if TYPE_CHECKING:  # imported at run time only once the session is open (see ..o
     from ....store import Store
 
 
-class AnnotateScreen(TagActions, MovingActions, ReadingWorkers, Drawing, Screen):
+class AnnotateScreen(TagActions, ArticleFactsActions, MovingActions, ReadingWorkers, Drawing, Screen):
     """Tag articles beside their outlet cards (the app's main screen)."""
 
     BINDINGS = [

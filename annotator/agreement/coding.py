@@ -26,10 +26,10 @@ from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .codebook import Cardinality, Codebook, Kind, Order
-from .naming import Names
-from .store import Store, TagScope
-from .tables import Column, ResultTable
+from ..codebook import Cardinality, Codebook, Kind, Order
+from ..naming import Names
+from ..store import Store, TagScope
+from ..tables import Column, ResultTable
 
 PRESENT, ABSENT = "present", "absent"
 MISSING = -1
@@ -43,13 +43,15 @@ class Item:
 
     name: str  # the question's id, or "category/label"
     kind: str  # "answer", or "yes/no" (a label present or absent)
-    level: str  # "nominal" or "ordinal"
+    level: str  # "nominal", "ordinal", "interval" or "ratio"
     values: list[str]  # the value domain, in order (matters for ordinal)
     matrix: Any  # numpy int8/int16 array, units × coders
     coders: list[str]
     title: str = ""  # in people's words: "Tone", "Term variants › Kremlin form"
     group: str = ""  # the question's or category's name
     label_title: str = ""  # a yes/no item's label name: "Kremlin form"
+    numbers: list[float] | None = None  # interval and ratio: each value's number (the codebook's label values)
+    span: bool = False  # a span label scored present/absent per article (position-blind: see agreement.spans)
 
     @property
     def used(self) -> bool:
@@ -70,8 +72,9 @@ class AlphaResult:
     note: str = ""
 
 
-def matrix_alpha(matrix: Any, values: Sequence[str], level: str) -> AlphaResult:
-    """Alpha of a units × coders matrix of value indices (-1 = not coded)."""
+def matrix_alpha(matrix: Any, values: Sequence[str], level: str, numbers: Sequence[float] | None = None) -> AlphaResult:
+    """Alpha of a units × coders matrix of value indices (-1 = not coded). Interval and ratio
+    distances are taken between ``numbers`` (each value's number; default its position + 1)."""
     import krippendorff
     import numpy as np
 
@@ -94,14 +97,19 @@ def matrix_alpha(matrix: Any, values: Sequence[str], level: str) -> AlphaResult:
                            f"too little data: {units} article coded by two annotators (alpha needs {MIN_UNITS})")
     if len(used) < 2:
         return AlphaResult(None, units, coders, n_values, observed, f"undefined: every annotator gave {used[0]!r}")
-    alpha = float(krippendorff.alpha(value_counts=counts, level_of_measurement=level))
+    domain = None
+    if level in ("interval", "ratio"):
+        domain = np.asarray(numbers if numbers is not None else range(1, len(values) + 1), dtype=float)
+    alpha = float(krippendorff.alpha(value_counts=counts, value_domain=domain, level_of_measurement=level))
     return AlphaResult(alpha, units, coders, n_values, observed)
 
 
-def krippendorff_alpha(codings: dict[Hashable, dict[str, str]], values: Sequence[str], level: str) -> AlphaResult:
-    """Alpha of ``codings[unit][coder] = value`` over the value domain ``values`` (in order)."""
+def krippendorff_alpha(codings: dict[Hashable, dict[str, str]], values: Sequence[str], level: str,
+                       numbers: Sequence[float] | None = None) -> AlphaResult:
+    """Alpha of ``codings[unit][coder] = value`` over the value domain ``values`` (in order;
+    ``numbers``: each value's number, for interval and ratio)."""
     matrix, _ = _matrix_from_codings(codings, values)
-    return matrix_alpha(matrix, values, level)
+    return matrix_alpha(matrix, values, level, numbers)
 
 
 def _matrix_from_codings(codings: dict[Hashable, dict[str, str]], values: Sequence[str]) -> tuple[Any, list[str]]:
@@ -189,7 +197,7 @@ def items(store: Store, book: Codebook, scope: TagScope) -> Iterator[Item]:
 
     names = Names(book)
 
-    def yes_no(category: str, label: str, among: array, present: array) -> Item:
+    def yes_no(category: str, label: str, among: array, present: array, span: bool = False) -> Item:
         nonlocal everyone
         matrix = np.full(shape, MISSING, dtype=np.int8)
         if among is read:
@@ -199,7 +207,8 @@ def items(store: Store, book: Codebook, scope: TagScope) -> Iterator[Item]:
             matrix[units_of(among)] = 0
         matrix[units_of(present)] = 1
         return Item(f"{category}/{label}", "yes/no", "nominal", [ABSENT, PRESENT], _coded_rows(matrix), coder_names,
-                    names.full_label(category, label), names.category(category), names.label(category, label))
+                    names.full_label(category, label), names.category(category), names.label(category, label),
+                    span=span)
 
     for question in questions:
         labels = [l.id for l in question.labels]
@@ -211,16 +220,17 @@ def items(store: Store, book: Codebook, scope: TagScope) -> Iterator[Item]:
                 twice[where] |= matrix[where] >= 0
                 matrix[where] = index
             matrix[twice] = MISSING  # two answers to a single-answer question: not counted
-            level = "ordinal" if question.order is Order.ordinal else "nominal"
-            yield Item(question.id, "answer", level, labels, _coded_rows(matrix), coder_names, question.name,
-                       question.name)
+            numbers = ([float(l.value) for l in question.labels if l.value is not None]
+                       if question.order in (Order.interval, Order.ratio) else None)
+            yield Item(question.id, "answer", question.order.value, labels, _coded_rows(matrix), coder_names,
+                       question.name, question.name, numbers=numbers)
         else:
             for label in labels:
                 yield yes_no(question.id, label, answered.get(question.id, array("q")),
                              chosen.get((question.id, label), array("q")))
     for category in spans:
         for label in category.labels:
-            yield yes_no(category.id, label.id, read, chosen.get((category.id, label.id), array("q")))
+            yield yes_no(category.id, label.id, read, chosen.get((category.id, label.id), array("q")), span=True)
 
 
 def _coded_rows(matrix: Any) -> Any:
@@ -228,20 +238,40 @@ def _coded_rows(matrix: Any) -> Any:
     return matrix[(matrix >= 0).any(axis=1)]
 
 
-def agreement_tables(found: Iterator[Item], pairs: bool = True) -> list[ResultTable]:
-    """Krippendorff's alpha per item and, with ``pairs``, Cohen's kappa per pair of annotators."""
+def item_interval(item: Item, samples: int, seed: int) -> Any:
+    """A bootstrap interval of an item's alpha, resampling its units (articles)."""
+    from .bootstrap import percentile_interval
+
+    pairable = item.matrix[(item.matrix >= 0).sum(axis=1) >= 2]
+    return percentile_interval(lambda picks: matrix_alpha(pairable[picks], item.values, item.level, item.numbers).alpha,
+                               len(pairable), samples, seed)
+
+
+def agreement_tables(found: Iterator[Item], pairs: bool = True, span_presence: bool = False, samples: int = 0,
+                     seed: int = 1) -> list[ResultTable]:
+    """Krippendorff's alpha per item and, with ``pairs``, Cohen's kappa per pair of annotators.
+    Span labels scored present/absent per article are left out unless ``span_presence``
+    (the position-aware span figures are in :mod:`.spans`); with ``samples``, each alpha
+    gets a 95% bootstrap interval."""
+    from .bootstrap import NONE, interval_columns
+
     alpha_rows, kappa_rows, unused = [], [], []
     for item in found:
         title = item.title or item.name
+        if item.span and not span_presence:
+            continue
         if not item.used:
             unused.append(item)
             continue
-        r = matrix_alpha(item.matrix, item.values, item.level)
-        alpha_rows.append((item.name, title, item.kind, item.level, r.alpha, r.units, r.coders, r.pairable_values,
-                           r.observed, r.note))
+        r = matrix_alpha(item.matrix, item.values, item.level, item.numbers)
+        ci = item_interval(item, samples, seed) if samples and r.alpha is not None else NONE
+        alpha_rows.append((item.name, title, "span present/absent" if item.span else item.kind, item.level, r.alpha,
+                           *ci.cells, r.units, r.coders, r.pairable_values, r.observed,
+                           "; ".join(n for n in (r.note, ci.note) if n)))
         if pairs:
-            kappa_rows.extend((item.name, title, a, b, k.units, k.observed, k.kappa, k.note)
-                              for a, b, k in item_kappas(item))
+            kappa_rows.extend((item.name, title, a, b, k.units, k.observed, k.kappa, *ci.cells, weighted,
+                               *weighted_ci.cells, "; ".join(n for n in (k.note, ci.note) if n))
+                              for a, b, k, ci, weighted, weighted_ci in _pair_rows(item, samples, seed))
     notes = ["units = articles coded by at least two annotators (the ones alpha uses); "
              "agree = share of agreeing annotator pairs within those articles",
              "alpha: 1 perfect, 0 no better than chance, below 0 systematic disagreement; "
@@ -252,20 +282,50 @@ def agreement_tables(found: Iterator[Item], pairs: bool = True) -> list[ResultTa
         notes.append(f"left out, never answered or used by anyone: {_unused_list(unused)}")
     tables = [ResultTable("alpha", "Krippendorff's alpha",
                           [Column("item", "item id", on_screen=False), Column("item_name", "question or label"),
-                           Column("kind", "kind", optional=2),
+                           Column("kind", "kind", optional=3),
                            Column("level", "level"), Column("alpha", "alpha", "float", 3),
+                           *interval_columns(),
                            Column("units", "units", "int"), Column("coders", "coders", "int"),
-                           Column("values", "values", "int", optional=1), Column("observed", "agree", "share"),
+                           Column("values", "values", "int", optional=2), Column("observed", "agree", "share"),
                            Column("note", "note")], alpha_rows, notes)]
     if pairs:
         tables.append(ResultTable("kappa", "Cohen's kappa per pair of annotators",
                                   [Column("item", "item id", on_screen=False), Column("item_name", "question or label"),
                                    Column("annotator_a", "annotator"), Column("annotator_b", "with"), Column("units", "units", "int"),
                                    Column("observed", "agree", "share"), Column("kappa", "kappa", "float", 3),
+                                   *interval_columns(),
+                                   Column("weighted_kappa", "weighted kappa", "float", 3),
+                                   *interval_columns("weighted_", "weighted 95% interval", 2),
                                    Column("note", "note")], kappa_rows,
                                   ["only pairs who coded at least one article in common are listed, "
-                                   "and only questions and labels someone used"]))
+                                   "and only questions and labels someone used",
+                                   "weighted kappa (Cohen 1968), for ordinal, interval and ratio questions: "
+                                   "disagreements weighted linearly by rank (ordinal) or by label value"]))
     return tables
+
+
+def _pair_rows(item: Item, samples: int = 0, seed: int = 1) -> Iterator[tuple[str, str, KappaResult, Any, float | None,
+                                                                              Any]]:
+    """Cohen's kappa per pair (with a bootstrap interval over the articles both coded), and
+    the linearly weighted kappa of ordered questions."""
+    from .bootstrap import NONE, percentile_interval
+    from .kappas import linear_weights, weighted_kappa
+
+    weights = None
+    if item.kind == "answer" and item.level != "nominal":
+        weights = linear_weights(item.numbers if item.numbers else range(len(item.values)))
+    for i, j in itertools.combinations(range(len(item.coders)), 2):
+        both = (item.matrix[:, i] >= 0) & (item.matrix[:, j] >= 0)
+        if not both.any():
+            continue
+        x, y = item.matrix[both, i].astype("int64"), item.matrix[both, j].astype("int64")
+        weighted = weighted_kappa(x, y, weights).kappa if weights is not None else None
+        weighted_ci = (percentile_interval(lambda p: weighted_kappa(x[p], y[p], weights).kappa, len(x), samples, seed)
+                       if samples and weighted is not None else NONE)
+        kappa = _kappa(x, y, len(item.values))
+        ci = (percentile_interval(lambda p: _kappa(x[p], y[p], len(item.values)).kappa, len(x), samples, seed)
+              if samples and kappa.kappa is not None else NONE)
+        yield item.coders[i], item.coders[j], kappa, ci, weighted, weighted_ci
 
 
 def _unused_list(unused: list[Item]) -> str:

@@ -1,0 +1,424 @@
+"""The review screen: every annotator's tags on an article at once, each in its own colour,
+and the list of what they disagree on; the reviewer settles each disagreement into the gold
+layer with one key (accept annotator 1…9's version, reject, or their own tag), accepts what
+all agree on at once, gives reasons, and undoes. Articles two or more annotators tagged,
+those with disagreements left first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from rich.style import Style
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ...normalize import clean_line
+from ...tagging import History
+from ..widgets.article_view import Paint
+from ..widgets.cached import update_static
+from ..widgets.story_column import StoryColumn
+from ..widgets.untrusted import safe
+from .dialogs import Choice, NoteScreen, PickerScreen
+
+if TYPE_CHECKING:
+    from ...codebook import Codebook
+    from ...models import Article, Outlet
+    from ...review import Item, Review
+    from ...store import Store
+    from ...tagging import Change
+    from ..writer import Writer
+
+# one background per annotator (in the order of the legend); gold tags are underlined
+ANNOTATOR_COLOURS = ("#1f5f8b", "#7b3f8c", "#8a6d0b", "#2e7d4f", "#9c3d2e", "#3f5f9c", "#6b6b2e", "#8c3f5f", "#2e6b6b")
+
+
+@dataclass
+class ReviewRead(Message):
+    """An article's review, read by a worker (``order``: the articles to review, when read again)."""
+
+    article: Article
+    outlet: Outlet | None
+    review: Review
+    order: list[str] | None = None
+
+
+class ReviewScreen(Screen[Any]):
+    """Settle one article after another into gold."""
+
+    DEFAULT_CSS = """
+    ReviewScreen { layout: vertical; }
+    ReviewScreen #review-title { height: 1; background: $boost; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    ReviewScreen #review-main { height: 1fr; }
+    ReviewScreen #review-article { width: 3fr; }
+    ReviewScreen #review-side { width: 2fr; min-width: 30; }
+    ReviewScreen #review-legend { padding: 0 1; background: $boost; }
+    ReviewScreen #review-items { padding: 0 1; }
+    ReviewScreen #review-hint { height: 1; padding: 0 1; background: $boost; text-wrap: nowrap; text-overflow: ellipsis; }
+    """
+    BINDINGS = [
+        Binding("escape", "close", "Back"),
+        Binding("n", "step(1)", "Next disagreement"),
+        Binding("p", "step(-1)", "Previous"),
+        *(Binding(str(k), f"accept({k})", f"Accept annotator {k}", show=k == 1) for k in range(1, 10)),
+        Binding("a", "accept_agreed", "Accept agreed"),
+        Binding("x", "reject", "Reject"),
+        Binding("t", "own_tag", "Own tag"),
+        Binding("r", "reason", "Reason"),
+        Binding("ctrl+z", "undo", "Undo"),
+        Binding("ctrl+y", "redo", "Redo", show=False),
+        Binding("right_square_bracket", "article(1)", "Next article"),
+        Binding("left_square_bracket", "article(-1)", "Previous article", show=False),
+    ]
+
+    def __init__(self, store: Store, codebook: Codebook, reviewer: str, writer: Writer) -> None:
+        super().__init__()
+        self.store, self.codebook, self.reviewer, self.writer = store, codebook, reviewer, writer
+        from ...naming import Names
+
+        self.names = Names(codebook)
+        self.order: list[str] = []  # the articles to review: disagreements left first
+        self.article: Article | None = None
+        self.outlet: Outlet | None = None
+        self.review: Review | None = None
+        self.current = 0  # index into the disagreements
+        self.history = History()
+        self._jump = False  # the next drawing shows the disagreement in hand (after a step)
+
+    def compose(self) -> ComposeResult:
+        self.title_line = Static(id="review-title")
+        self.column = StoryColumn(id="review-article")
+        self.legend = Static(id="review-legend")
+        self.items = Static(id="review-items")
+        self.hint = Static(id="review-hint")
+        yield self.title_line
+        with Horizontal(id="review-main"):
+            yield self.column
+            with VerticalScroll(id="review-side"):
+                yield self.legend
+                yield self.items
+        yield self.hint
+        yield Footer()
+
+    def on_mount(self) -> None:
+        update_static(self.title_line, Text("Review · reading the articles two or more annotators tagged…", style="dim"))
+        self._read(None, True)
+
+    # -- reading ----------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="review")
+    def _read(self, article_id: str | None, with_order: bool) -> None:
+        """Read an article's review (None: the first to review); ``with_order``: the list of articles too."""
+        order = review_order(self.store, self.codebook) if with_order else None
+        wanted = article_id or (order[0] if order else None)
+        if wanted is None:
+            self.app.call_from_thread(self._nothing_to_review)
+            return
+        article = self.store.article(wanted)
+        if article is None:
+            return
+        outlet = self.store.outlet_as_of(article.publisher, article.published)
+        self.post_message(ReviewRead(article, outlet, read_review(self.store, self.codebook, wanted), order))
+
+    def _nothing_to_review(self) -> None:
+        update_static(self.title_line, Text("Review · no article has tags of two or more annotators yet", style="yellow"))
+        update_static(self.hint, Text("escape: back", style="dim"))
+
+    def on_review_read(self, message: ReviewRead) -> None:
+        if message.order is not None:
+            self.order = message.order
+        same = self.article is not None and self.article.id == message.article.id
+        self.article, self.outlet, self.review = message.article, message.outlet, message.review
+        if not same:
+            self.column.show(message.article, message.outlet)
+            self.current = 0
+        self.current = min(self.current, max(len(self.review.disagreements) - 1, 0))
+        self._draw(jump=not same or self._jump)
+        self._jump = False
+        self.column.view.focus()
+
+    # -- drawing ------------------------------------------------------------------------
+
+    def colour(self, annotator: str) -> str:
+        names = self.review.annotators if self.review else ()
+        return ANNOTATOR_COLOURS[names.index(annotator) % len(ANNOTATOR_COLOURS)] if annotator in names else "grey37"
+
+    def _draw(self, jump: bool = False) -> None:
+        review, article = self.review, self.article
+        if review is None or article is None:
+            return
+        place = self.order.index(article.id) + 1 if article.id in self.order else 0
+        update_static(self.title_line, Text.assemble(
+            ("Review ", "bold"), f"article {place} of {len(self.order)} · ", (review.status, "bold"),
+            f" · {len(review.left)} of {len(review.disagreements)} disagreement(s) left · reviewer ",
+            safe(self.reviewer), no_wrap=True, overflow="ellipsis"))
+        paints = []
+        current = self._item()
+        for item in review.items:
+            for version in item.versions:
+                for t in version.tags:
+                    if t.start is not None and t.end is not None:
+                        paints.append(Paint(t.start, t.end, Style(bgcolor=self.colour(t.annotator), color="white")))
+        gold = [Paint(t.start, t.end, Style(underline=True, bold=True))  # type: ignore[arg-type]
+                for item in review.items for t in item.gold if t.start is not None]
+        if current is not None and current.start is not None:
+            gold.append(Paint(current.start, current.end, Style(reverse=True)))  # type: ignore[arg-type]
+        self.column.view.set_paints(paints + gold)
+        self.column.say(self._item_line(current))
+        self._draw_side()
+        self._hint()
+        if jump and current is not None and current.start is not None:
+            self.column.view.select_range(current.start, current.start)
+            self.column.view.scroll_cursor_visible(center=True)
+
+    def _item_line(self, item: Item | None) -> Text:
+        if item is None:
+            return Text("no disagreement here" if self.review and self.review.items else "no tags", style="dim")
+        number = self.review.disagreements.index(item) + 1 if self.review else 0
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append(f"{number}/{len(self.review.disagreements) if self.review else 0} ", style="bold")
+        line.append_text(safe(item.problem or "", style="yellow"))
+        if item.settled:
+            line.append(f"  settled: {item.decision}", style="green")
+        return line
+
+    def _draw_side(self) -> None:
+        review = self.review
+        assert review is not None
+        legend = Text(no_wrap=True, overflow="ellipsis")
+        for number, name in enumerate(review.annotators, 1):
+            legend.append(f" {number} ", style=Style(bgcolor=self.colour(name), color="white", bold=True))
+            legend.append(" ")
+            legend.append_text(safe(name))
+            legend.append("  ")
+        legend.append("\n")
+        legend.append("gold", style=Style(underline=True, bold=True))
+        legend.append(": the reviewer's decisions · reversed: the disagreement in hand", style="dim")
+        update_static(self.legend, legend)
+        lines = Text(no_wrap=True, overflow="ellipsis")
+        agreed = [i for i in review.items if i.agreed]
+        waiting = sum(1 for i in agreed if not i.settled)
+        lines.append(f"{len(agreed)} agreed item(s), {waiting} not in gold yet (a: accept them)\n\n", style="dim")
+        current = self._item()
+        current_line = 0
+        for number, item in enumerate(review.disagreements, 1):
+            if item is current:
+                current_line = lines.plain.count("\n")
+            mark = "▶ " if item is current else "  "
+            lines.append(mark, style="bold")
+            lines.append(f"{number}. ", style="bold")
+            lines.append_text(self._where(item))
+            lines.append("  ")
+            lines.append_text(safe(item.problem or "", style="yellow"))
+            if item.settled:
+                lines.append(f"  ✓ {item.decision}", style="green")
+                if item.reason:
+                    lines.append_text(safe(f" ({item.reason})", style="dim"))
+            lines.append("\n")
+            for k, version in enumerate(item.versions, 1):
+                lines.append(f"     {k} ", style=Style(bgcolor=self.colour(version.annotator), color="white"))
+                lines.append(" ")
+                lines.append_text(self._version_text(version.tags))
+                lines.append("\n")
+            if item.gold:
+                lines.append("     gold ", style=Style(underline=True, bold=True))
+                lines.append_text(self._version_text(item.gold))
+                lines.append("\n")
+        if not review.disagreements:
+            lines.append("The annotators agree on everything here.", style="green")
+        update_static(self.items, lines)
+        side = self.query_one("#review-side", VerticalScroll)
+        side.scroll_to(y=max(current_line + 3 - side.size.height // 3, 0), animate=False)  # (legend: 3 lines)
+
+    def _where(self, item: Item) -> Text:
+        if item.kind == "question" and item.category is not None:
+            return safe(self.names.category(item.category), style="bold")
+        assert self.article is not None and item.start is not None and item.end is not None
+        quote = self.article.text[item.start:item.end]
+        return safe(f"“{quote[:40]}{'…' if len(quote) > 40 else ''}”", style="bold")
+
+    def _version_text(self, tags) -> Text:
+        if not tags:
+            return Text("— nothing", style="dim")
+        parts = []
+        for t in tags:
+            label = self.names.label(t.category, t.label)
+            voice = t.attributes.get("voice")
+            span = f"“{t.quote[:30]}{'…' if len(t.quote) > 30 else ''}” " if t.quote else ""
+            parts.append(f"{span}{label}" + (f" ({voice})" if voice else ""))
+        return safe("; ".join(parts))
+
+    def _hint(self) -> None:
+        hint = ("n/p: disagreements · 1-9: accept that annotator's version · x: reject · t: own tag · "
+                "a: accept agreed · r: reason · ctrl+z: undo · ]: next article")
+        update_static(self.hint, Text(hint, style="dim"))
+
+    def _item(self) -> Item | None:
+        if self.review is None or not self.review.disagreements:
+            return None
+        return self.review.disagreements[min(self.current, len(self.review.disagreements) - 1)]
+
+    # -- moving -------------------------------------------------------------------------
+
+    def action_step(self, step: int) -> None:
+        """The next (or previous) disagreement, its span shown in the text."""
+        if self.review is None or not self.review.disagreements:
+            self.notify("No disagreement in this article (] for the next article).")
+            return
+        self.current = (self.current + step) % len(self.review.disagreements)
+        self._draw(jump=True)
+
+    def action_article(self, step: int) -> None:
+        if self.article is None or not self.order:
+            return
+        index = self.order.index(self.article.id) if self.article.id in self.order else -1
+        self._read(self.order[(index + step) % len(self.order)], False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    # -- settling -----------------------------------------------------------------------
+
+    async def action_accept(self, number: int) -> None:
+        """Take annotator ``number``'s version of the disagreement in hand into gold."""
+        from ...review import accept
+
+        item = self._item()
+        if item is None or self.review is None or self.article is None:
+            self.notify("No disagreement here.")
+            return
+        if number > len(self.review.annotators):
+            self.notify(f"There are {len(self.review.annotators)} annotator(s) here.")
+            return
+        name = self.review.annotators[number - 1]
+        await self._do(accept(self.store, self.review, item, name, self.reviewer, self.article.text_sha256), step=True)
+
+    async def action_accept_agreed(self) -> None:
+        from ...review import accept_agreed
+
+        if self.review is None or self.article is None:
+            return
+        change = accept_agreed(self.store, self.review, self.reviewer, self.article.text_sha256)
+        if change is None:
+            self.notify("Every agreed item is in gold already.")
+            return
+        await self._do(change)
+
+    async def action_reject(self) -> None:
+        from ...review import reject
+
+        item = self._item()
+        if item is None or self.review is None:
+            self.notify("No disagreement here.")
+            return
+        await self._do(reject(self.store, self.review, item, self.reviewer), step=True)
+
+    @work(group="dialog", exclusive=True)
+    async def action_own_tag(self) -> None:
+        """The reviewer's own gold tag on the selection, with a label chosen from a list."""
+        from ...review import GOLD, own_tag
+        from ...tagging import new_tag, trim_selection
+
+        if self.review is None or self.article is None:
+            return
+        start, end = trim_selection(self.article.text, *self.column.view.selected_range)
+        if start == end:
+            self.notify("Select some text first (shift+arrows or the mouse), then press t.")
+            return
+        choices = [Choice(safe(self.names.full_label(c.id, label.id)), (c.id, label.id),
+                          f"{c.id} {label.id} {self.names.full_label(c.id, label.id)}")
+                   for c in self.codebook.categories if c.kind.value == "span" for label in c.labels]
+        chosen = await self.app.push_screen_wait(PickerScreen("Your own gold tag on the selection", choices))
+        if chosen is None:
+            return
+        category, label = chosen
+        voice = {"voice": "own"} if "voice" in self.codebook.category(category).attributes else {}
+        tag = new_tag(self.article, GOLD, self.codebook, category, label, start, end, attributes=voice)
+        await self._do(own_tag(self.store, self.review, tag, self.reviewer))
+
+    @work(group="dialog", exclusive=True)
+    async def action_reason(self) -> None:
+        """Write why the disagreement in hand was settled so."""
+        from ...review import give_reason
+
+        item = self._item()
+        if item is None or self.review is None:
+            self.notify("No disagreement here.")
+            return
+        reason = await self.app.push_screen_wait(NoteScreen("Why it was settled so", item.reason or ""))
+        if reason is not None:
+            await self._do(give_reason(self.store, self.review, item, clean_line(reason).strip() or None,
+                                       self.reviewer))
+
+    async def action_undo(self) -> None:
+        if not self.history.can_undo:
+            self.notify("Nothing to undo here.")
+            return
+        change = self.history.take_undo()
+        if await self._do(change.inverse(), record=False):
+            self.history.undone(change)
+            self.notify(f"Undid: {change.description}", markup=False, timeout=3)
+        else:
+            self.history.put_back(change, undoing=True)
+
+    async def action_redo(self) -> None:
+        if not self.history.can_redo:
+            self.notify("Nothing to redo.")
+            return
+        change = self.history.take_redo()
+        if await self._do(change, record=False):
+            self.history.redone(change)
+        else:
+            self.history.put_back(change, undoing=False)
+
+    async def _do(self, change: Change, record: bool = True, step: bool = False) -> bool:
+        """Commit a change on the app's writer thread, then read the article's review again
+        (``step``: then move on to the next disagreement left)."""
+        store, book, article_id = self.store, self.codebook, change.article_id or ""
+
+        def run() -> Review:
+            change.apply()
+            return read_review(store, book, article_id)
+
+        try:
+            review = await self.writer.run(run)
+        except Exception as exc:  # a read-only or busy database must not lose the session
+            self.notify(f"not saved: {exc}", severity="error", markup=False)
+            return False
+        if record:
+            self.history.record(change)
+        if step:
+            left = [i for i, item in enumerate(review.disagreements) if not item.settled]
+            after = [i for i in left if i > self.current]
+            self.current = (after or left or [self.current])[0]
+            self._jump = True
+        if self.article is not None and self.article.id == article_id:
+            self.post_message(ReviewRead(self.article, self.outlet, review))
+        else:
+            self._read(article_id, False)
+        return True
+
+
+def read_review(store: Store, codebook: Codebook, article_id: str) -> Review:
+    """An article's review as stored now (worker and writer threads)."""
+    from ...review import review_items
+
+    decisions = {k: (d, r) for k, (d, r, _, _) in store.review_decisions(article_id).items()}
+    return review_items(article_id, store.annotations(article_id), codebook, decisions)
+
+
+def review_order(store: Store, codebook: Codebook) -> list[str]:
+    """The articles two or more annotators tagged: those with disagreements left first, then
+    the others, each in import order (worker threads)."""
+    from ...review import GOLD
+
+    ids = store.articles_to_review(GOLD, 2)
+    left = {a: len(read_review(store, codebook, a).left) for a in ids}
+    return sorted(ids, key=lambda a: left[a] == 0)
