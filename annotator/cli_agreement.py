@@ -26,11 +26,13 @@ BY = ("item", "article")
 @click.option("--bootstrap", "samples", type=click.IntRange(0, 100_000), default=1000, show_default=True,
               help="Resamples of the articles for the 95% intervals (0: no intervals).")
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed of the resampling (same seed, same intervals).")
+@click.option("--against", "reference", metavar="NAME", help="Each annotator's agreement with NAME instead: "
+              "`--against gold` compares everyone with the reviewed tags (annotator review).")
 @report_options
 @store_command
-def agreement(store: Store, annotators: str | None, pairs: bool, by: str, samples: int, seed: int, fmt: str,
-              out_path: Path | None, since: str | None, until: str | None, story: str | None, adjudicator: str,
-              codebook_ref: str | None) -> None:
+def agreement(store: Store, annotators: str | None, pairs: bool, by: str, samples: int, seed: int,
+              reference: str | None, fmt: str, out_path: Path | None, since: str | None, until: str | None,
+              story: str | None, adjudicator: str, codebook_ref: str | None) -> None:
     """Inter-annotator agreement: alpha per question (with its level of measurement), span agreement
     (unitizing alpha, span F1, voice), Cohen's and Fleiss' kappa."""
     from .agreement.disagreements import disagreement_table
@@ -44,11 +46,22 @@ def agreement(store: Store, annotators: str | None, pairs: bool, by: str, sample
     _known_annotators(store, coders or (), "--annotators")
     scope = TagScope(codebook=book.id, annotators=coders, exclude_annotators=() if coders else (adjudicator,),
                      since=partial_date("--since", since), until=partial_date("--until", until), story=story)
-    if by == "article":
+    if reference is not None:
+        from .agreement.report import against_tables
+
+        _known_annotators(store, (reference,), "--against")
+        if by == "article":
+            fail("--against goes with --by item", 2)
+        scope = TagScope(codebook=book.id, annotators=coders, exclude_annotators=(reference,) if not coders else (),
+                         since=scope.since, until=scope.until, story=story)
+        tables = against_tables(store, book, scope, reference, Options(samples=samples, seed=seed))
+    elif by == "article":
         tables = [disagreement_table(store, book, scope)]
     else:
         tables = report_tables(store, book, scope, Options(pairs=pairs, samples=samples, seed=seed))
     who = ", ".join(coders) if coders else f"every annotator but the adjudicator {adjudicator!r}"
+    if reference is not None:
+        who = f"{who if coders else 'every annotator'}, each against {reference!r}"
     facts = {"database": str(store.path), "codebook": f"{book.id} {book.version}", "annotators": who}
     if by == "item":
         facts["intervals"] = f"95%, {samples} bootstrap resamples of the articles, seed {seed}" if samples else "none"

@@ -116,9 +116,12 @@ EXPORT_FORMATS = ("csv", "jsonl", "w3c", "label-studio", "doccano", "prodigy", "
               help="Write to FILE (whole or not at all) instead of standard output.")
 @click.option("--annotator", "annotators", multiple=True, help="Only this annotator's tags (repeat for several).")
 @click.option("--codebook", "codebook_id", help="Only tags made with this codebook id.")
+@click.option("--layer", type=click.Choice(["all", "annotators", "gold"]), default="all", show_default=True,
+              help="gold: only the reviewed tags (annotator review), with their sources in JSON lines; "
+                   "annotators: every annotator's but not gold.")
 @store_command
 def export_command(store: Store, fmt: str, out_path: Path | None, annotators: tuple[str, ...],
-                   codebook_id: str | None) -> None:
+                   codebook_id: str | None, layer: str) -> None:
     """Export every live annotation with its article and outlet context (JSON lines unless --format says otherwise)."""
     from .export import FORMATS, check_out_path, export
     from .store import DatabaseError
@@ -129,6 +132,14 @@ def export_command(store: Store, fmt: str, out_path: Path | None, annotators: tu
     if out_path is not None and (problem := check_out_path(out_path)):
         fail(f"--out {display_path(out_path)}: {problem}", 2)
     who = list(annotators) or None
+    provenance = None
+    if layer != "all":
+        from .review import GOLD
+
+        if annotators:
+            fail("--layer and --annotator: give one or the other", 2)
+        who = [GOLD] if layer == "gold" else [a for a in store.annotators() if a != GOLD]
+        provenance = store.gold_sources() if layer == "gold" else None
     if fmt == "bundle":
         from .cli_merge import export_bundle
 
@@ -140,13 +151,13 @@ def export_command(store: Store, fmt: str, out_path: Path | None, annotators: tu
     try:
         if out_path is not None:
             with output_file(out_path) as out:
-                count = export(store, fmt, out, who, codebook_id)
+                count = export(store, fmt, out, who, codebook_id, provenance=provenance)
             make_console().print(Text(f"Exported {count} annotation(s) to {display_path(out_path)}"))
             return
         buffer = getattr(sys.stdout, "buffer", None)  # UTF-8 whatever the locale; CSV keeps its \r\n
         out = io.TextIOWrapper(buffer, encoding="utf-8", newline="") if buffer is not None else sys.stdout
         try:
-            export(store, fmt, out, who, codebook_id, terminal=sys.stdout.isatty())
+            export(store, fmt, out, who, codebook_id, terminal=sys.stdout.isatty(), provenance=provenance)
             out.flush()
         finally:
             if out is not sys.stdout:

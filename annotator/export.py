@@ -393,9 +393,11 @@ WRITERS: dict[str, Callable[[Iterable[dict[str, Any]], IO[str], bool], int]] = {
 
 
 def export(store: Any, fmt: str, out: IO[str], annotators: Iterable[str] | None = None,
-           codebook: str | None = None, terminal: bool = False) -> int:
+           codebook: str | None = None, terminal: bool = False, provenance: dict[str, dict] | None = None) -> int:
     """Write every live annotation (optionally only some annotators' or one codebook's) in
-    ``fmt`` to ``out``; returns how many. ``terminal``: ``out`` is a terminal."""
+    ``fmt`` to ``out``; returns how many. ``terminal``: ``out`` is a terminal. ``provenance``
+    (gold tag id → its sources, reviewer and time): added to JSON lines as ``gold``, beside the
+    :class:`ExportRecord` fields (``import-annotations`` ignores it)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (use one of {', '.join(FORMATS)})")
     if fmt == "csv" and terminal:
@@ -403,6 +405,8 @@ def export(store: Any, fmt: str, out: IO[str], annotators: Iterable[str] | None 
     if fmt == "csv":
         return write_csv_fast(store, out, annotators, codebook)
     records: Iterator[dict[str, Any]] = store.iter_annotation_exports(annotators=annotators, codebook=codebook)
+    if provenance is not None:
+        records = ({**r, "gold": provenance.get(r["id"])} if fmt == "jsonl" else r for r in records)
     return WRITERS[fmt](records, out, terminal)
 
 

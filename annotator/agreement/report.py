@@ -134,3 +134,28 @@ VOICE_NOTES = [
     "pairs: spans both annotators tagged with the same label (overlap match); alpha: nominal Krippendorff's "
     "alpha with each pair a unit of two values",
 ]
+
+
+def against_tables(store: Store, book: Codebook, scope: TagScope, reference: str,
+                   options: Options = Options()) -> list[ResultTable]:
+    """Each annotator's agreement with ``reference`` (the gold layer, the reviewer's decisions):
+    the tables of :func:`report_tables` for the pair (annotator, reference), one block of rows
+    per annotator, on the articles both coded. The quality figure a lead reads for training."""
+    from dataclasses import replace
+
+    from ..tables import Column
+
+    names = [a for a in store.annotators() if a != reference and a not in scope.exclude_annotators
+             and (scope.annotators is None or a in scope.annotators)]
+    merged: dict[str, ResultTable] = {}
+    for name in names:
+        pair = replace(scope, annotators=(name, reference), exclude_annotators=())
+        for table in report_tables(store, book, pair, replace(options, pairs=False, by_article=False)):
+            into = merged.get(table.name)
+            if into is None:
+                into = merged[table.name] = ResultTable(
+                    f"{table.name}_against_{reference}", f"{table.title}: each annotator against {reference!r}",
+                    [Column("annotator", "annotator"), *table.columns], [],
+                    [f"each annotator's tags compared with {reference!r}'s on the articles both coded", *table.notes])
+            into.rows.extend((name, *row) for row in table.rows)
+    return list(merged.values())
