@@ -14,10 +14,9 @@ from typing import TYPE_CHECKING
 import click
 from rich.text import Text
 
-from .cli_common import (AnnotatorGroup, annotator_option, make_console, codebook_finder, codebook_names,
+from .cli_common import (AnnotatorGroup, annotator_option, make_console, codebook_names,
                          codebook_option, creating_store_command, database_exists, db_option, fail, find_article,
-                         holds_nothing, inherited, load_codebook_or_fail, print_json, resolve_db, session_annotator,
-                         store_command, store_in_use, writing_store_command)
+                         holds_nothing, inherited, load_codebook_or_fail, print_json, resolve_db, store_command, store_in_use)
 from .cli_annotations_in import import_annotations_command
 from .cli_articles import article, stranded
 from .cli_assign import assign

@@ -3,10 +3,19 @@ the screen a TUI test shows."""
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
+import signal
+import sqlite3
+from contextlib import closing, contextmanager
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from annotator.cli import main
 
 from annotator.models import Annotation, quote_selector
 from annotator.store import Store
@@ -41,16 +50,34 @@ def store(workdir: Path) -> Store:
     return Store(workdir / "annotations.db")
 
 
-@pytest.fixture
-def demo_store(demo_dir: Path) -> Store:
-    """A store with the demo corpus imported (in the test's own folder, so that the articles' source
-    keys are its files' paths)."""
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo corpus imported once per test process, from a folder laid out as ``demo_dir``
+    (so that the articles' source files read ``corpus/...``); each ``demo_store`` is a copy."""
     from annotator.importer import import_paths
 
-    s = Store(demo_dir / "annotations.db")
-    report = import_paths(s, [demo_dir / "corpus"])
-    assert report.ok, report.rejected
-    return s
+    root = tmp_path_factory.mktemp("demo-database")
+    shutil.copytree(CORPUS, root / "corpus")
+    here = os.getcwd()
+    os.chdir(root)
+    try:
+        s = Store(root / "annotations.db")
+        report = import_paths(s, [root / "corpus"])
+        assert report.ok, report.rejected
+        s.close()
+    finally:
+        os.chdir(here)
+    with closing(sqlite3.connect(root / "annotations.db")) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the database file itself
+    return root / "annotations.db"
+
+
+@pytest.fixture
+def demo_store(demo_dir: Path, demo_database: Path) -> Store:
+    """A store with the demo corpus imported, in the test's own folder (a copy of ``demo_database``:
+    the same rows as importing ``demo_dir/corpus`` there)."""
+    shutil.copyfile(demo_database, demo_dir / "annotations.db")
+    return Store(demo_dir / "annotations.db")
 
 
 def tag(store: Store, article, word: str | None = None, *, label: str = "kremlin-form", category: str | None = None,
@@ -98,3 +125,82 @@ def private_config_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     home = tmp_path_factory.mktemp("config-home")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
     return home
+
+
+# -- the command line on hostile input (tests/test_hostile_files.py and the tests of bad input) --------
+
+GOOD = "A good headline\n\nThe talks in Istanbul ended without agreement, officials said on Monday.\n"
+WIDE = {"COLUMNS": "400"}
+
+BOMB = "".join(
+    f"{name}: &{name} [{', '.join([f'*{prev}'] * 9) if prev else ', '.join(['lol'] * 9)}]\n"
+    for prev, name in zip([None, *"abcdefgh"], "abcdefghi")
+)  # nine levels of nine: 9**9 values once expanded
+
+
+@contextmanager
+def within(seconds: int):
+    """Fail (instead of hanging the suite) when the block takes longer than ``seconds``."""
+    def timed_out(*_):
+        raise TimeoutError(f"took longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, timed_out)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def run(*args: str, env: dict | None = None, seconds: int = 10):
+    with within(seconds):
+        result = CliRunner().invoke(main, list(args), env={**WIDE, **(env or {})})
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    return result
+
+
+def one_error(result, *, code: int = 1) -> str:
+    """The one ``error:`` line of a failed command (nothing else on stderr)."""
+    lines = result.stderr.splitlines()
+    assert result.exit_code == code, (result.exit_code, result.output)
+    assert len(lines) == 1 and lines[0].startswith("error: "), lines
+    return lines[0]
+
+
+# -- what the product must never cite (tests/test_no_internal_references.py, test_registry_data.py) --
+
+# The words are split so that a plain grep of the repository for them finds only real hits.
+_DOC, _SHARED, _HOME = "BRI" + "EF", "sha" + "red/", "/wo" + "rk/"
+INTERNAL = re.compile(
+    rf"(?-i:{_DOC}|DEVELOPERS)|\b(the|product|this|our) {_DOC}\b|{_DOC} §|{_SHARED}|{_HOME}|\bissue \d+", re.IGNORECASE)
+
+
+# -- published reference values (tests/test_agreement.py, test_report.py) ----------------------------
+
+# Krippendorff (2011), "Computing Krippendorff's alpha-reliability", the 4-coder, 12-unit
+# example with missing values (None): nominal 0.743, ordinal 0.815.
+REFERENCE = {
+    "A": [1, 2, 3, 3, 2, 1, 4, 1, 2, None, None, None],
+    "B": [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, None, 3],
+    "C": [None, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, None],
+    "D": [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, None],
+}
+
+
+# -- time (tests/test_merge.py, test_cli_merge.py) --------------------------------------------------
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch):
+    """Every change gets its own second, in the order made (edits on two laptops are ordered)."""
+    last = [datetime.now(timezone.utc).replace(microsecond=0)]
+
+    def now() -> str:
+        last[0] = max(datetime.now(timezone.utc).replace(microsecond=0), last[0] + timedelta(seconds=1))
+        return last[0].isoformat()
+
+    for module in ("annotator.store.annotations", "annotator.store.outlets", "annotator.models"):
+        monkeypatch.setattr(f"{module}.utc_now", now)
+    return now

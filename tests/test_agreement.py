@@ -14,14 +14,7 @@ from annotator.models import Annotation
 from annotator.store import Store, TagScope
 from tests.report_fixture import build
 
-# Krippendorff (2011), "Computing Krippendorff's alpha-reliability", the 4-coder, 12-unit
-# example with missing values (None): nominal 0.743, ordinal 0.815.
-REFERENCE = {
-    "A": [1, 2, 3, 3, 2, 1, 4, 1, 2, None, None, None],
-    "B": [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, None, 3],
-    "C": [None, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, None],
-    "D": [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, None],
-}
+from .conftest import REFERENCE
 
 
 def test_reference_values_from_the_matrix():

@@ -21,6 +21,7 @@ FIGURES = {"import", "tui_first_frame", "tui_first_article", "next_p50", "next_p
            "writers_import"}
 
 
+@pytest.mark.slow  # a scale test: `pytest -m slow` (CI runs it)
 def test_a_tiny_run_writes_the_table_with_every_figure(tmp_path):
     out = tmp_path / "results"
     run = subprocess.run(
@@ -50,11 +51,11 @@ def test_a_tiny_run_writes_the_table_with_every_figure(tmp_path):
 
 
 def test_the_same_seed_gives_the_same_project(tmp_path):
-    first = synth.build_database(tmp_path / "a.db", 120, 600, 5, seed=3, log=lambda _: None)
-    second = synth.build_database(tmp_path / "b.db", 120, 600, 5, seed=3, log=lambda _: None)
+    first = synth.build_database(tmp_path / "a.db", 40, 200, 5, seed=3, log=lambda _: None)
+    second = synth.build_database(tmp_path / "b.db", 40, 200, 5, seed=3, log=lambda _: None)
     assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
     assert first["fingerprint"] == second["fingerprint"]
-    other = synth.build_database(tmp_path / "c.db", 120, 600, 5, seed=4, log=lambda _: None)
+    other = synth.build_database(tmp_path / "c.db", 40, 200, 5, seed=4, log=lambda _: None)
     assert other["fingerprint"] != first["fingerprint"]
 
 

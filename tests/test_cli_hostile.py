@@ -23,7 +23,7 @@ from annotator.models import Annotation
 from annotator.store import Store
 
 from .conftest import CORPUS
-from .test_hostile_files import BOMB, GOOD, one_error, run
+from .conftest import BOMB, GOOD, one_error, run
 
 LONG = "y" * 300  # longer than a file name may be (255 bytes)
 ARTICLE = "bbf1e220"  # an article id (prefix) of the demo corpus

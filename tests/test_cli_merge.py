@@ -14,7 +14,6 @@ from click.testing import CliRunner
 from annotator.cli import main
 from annotator.store import Store
 from tests.conftest import tag
-from tests.test_merge import clock  # noqa: F401 - a fixture: every change in its own second
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,6 @@ import inspect
 import io
 import json
 import zipfile
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner

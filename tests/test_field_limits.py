@@ -15,7 +15,7 @@ from annotator.importer import import_paths
 from annotator.models import Annotation
 from annotator.store import Store
 
-from .test_hostile_files import GOOD, run
+from .conftest import GOOD, run
 
 TOO_LONG_TITLE = "T" * 1_048_576  # 1 MB
 

@@ -3,56 +3,13 @@ YAML alias bombs, impossible unquoted dates, duplicate keys, pipes given as file
 
 from __future__ import annotations
 
-import re
-
 import os
-import signal
-from contextlib import contextmanager
+import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from annotator.cli import main
-
-GOOD = "A good headline\n\nThe talks in Istanbul ended without agreement, officials said on Monday.\n"
-WIDE = {"COLUMNS": "400"}
-
-BOMB = "".join(
-    f"{name}: &{name} [{', '.join([f'*{prev}'] * 9) if prev else ', '.join(['lol'] * 9)}]\n"
-    for prev, name in zip([None, *"abcdefgh"], "abcdefghi")
-)  # nine levels of nine: 9**9 values once expanded
-
-
-@contextmanager
-def within(seconds: int):
-    """Fail (instead of hanging the suite) when the block takes longer than ``seconds``."""
-    def timed_out(*_):
-        raise TimeoutError(f"took longer than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, timed_out)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def run(*args: str, env: dict | None = None, seconds: int = 10):
-    with within(seconds):
-        result = CliRunner().invoke(main, list(args), env={**WIDE, **(env or {})})
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "Traceback" not in result.output
-    return result
-
-
-def one_error(result, *, code: int = 1) -> str:
-    """The one ``error:`` line of a failed command (nothing else on stderr)."""
-    lines = result.stderr.splitlines()
-    assert result.exit_code == code, (result.exit_code, result.output)
-    assert len(lines) == 1 and lines[0].startswith("error: "), lines
-    return lines[0]
+from .conftest import BOMB, GOOD, one_error, run
 
 
 def imported_titles(db: str = "t.db") -> list[str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -18,20 +18,6 @@ from annotator.merge_sources import merge_path, write_bundle
 from annotator.models import ARTICLE_NOTE_CATEGORY, ARTICLE_NOTE_LABEL, Annotation
 from annotator.store import Store
 from tests.conftest import tag
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch):
-    """Every change gets its own second, in the order made (edits on two laptops are ordered)."""
-    last = [datetime.now(timezone.utc).replace(microsecond=0)]
-
-    def now() -> str:
-        last[0] = max(datetime.now(timezone.utc).replace(microsecond=0), last[0] + timedelta(seconds=1))
-        return last[0].isoformat()
-
-    for module in ("annotator.store.annotations", "annotator.store.outlets", "annotator.models"):
-        monkeypatch.setattr(f"{module}.utc_now", now)
-    return now
 
 
 def content(store: Store) -> dict:

@@ -5,23 +5,16 @@ benchmark reports)."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
-from .conftest import REPO
+from .conftest import _DOC, _HOME, _SHARED, INTERNAL, REPO
 
 SHIPPED = [
     "annotator/**/*.py", "annotator/**/*.yaml", "annotator/**/*.tcss", "schemas/*", "corpus/*.yaml",
     "README.md", "pyproject.toml", "examples/*", "bench/*.md", "bench/*.py", "bench/*.json", ".ci/*",
 ]
-# The words are split so that a plain grep of the repository for them finds only real hits.
-_DOC, _SHARED, _HOME = "BRI" + "EF", "sha" + "red/", "/wo" + "rk/"
-INTERNAL = re.compile(
-    rf"(?-i:{_DOC}|DEVELOPERS)|\b(the|product|this|our) {_DOC}\b|{_DOC} §|{_SHARED}|{_HOME}|\bissue \d+", re.IGNORECASE)
-
-
 def shipped_files() -> list[Path]:
     files = {path for pattern in SHIPPED for path in REPO.glob(pattern) if path.is_file()}
     return sorted(path for path in files if "__pycache__" not in path.parts)

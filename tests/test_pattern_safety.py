@@ -10,7 +10,7 @@ import pytest
 
 from annotator.pattern_safety import backtracking_risk
 
-from .test_hostile_files import one_error, run
+from .conftest import one_error, run
 
 SHIPPED = Path(__file__).resolve().parent.parent / "annotator" / "data" / "codebooks" / "ru-ua-framing.yaml"
 FIRST_PATTERN = r"'(?<=\bthe )(?:war|conflict|crisis)\b(?!\s+(?:crimes?|criminals?|zone)\b)'"

@@ -13,7 +13,7 @@ import pytest
 from annotator.models import Outlet, StateAffiliation
 from annotator.registry import SHIPPED_REGISTRY, OutletIndex, load_registry
 
-from .test_no_internal_references import INTERNAL
+from .conftest import INTERNAL
 
 OUTLETS = load_registry(SHIPPED_REGISTRY)
 INDEX = OutletIndex(OUTLETS)

@@ -21,7 +21,7 @@ from annotator.stats import Counting
 from annotator.store import Store
 from tests.report_fixture import build
 
-from .test_hostile_files import one_error
+from .conftest import one_error
 
 EVIL = "<script>window.__pwned=1</script>\"Evil' & <img src=x onerror=\"window.__pwned=2\">"
 
@@ -133,7 +133,7 @@ def reference_counts():
     """Krippendorff's published example (tests/test_agreement.py) as value counts per unit."""
     import numpy as np
 
-    from tests.test_agreement import REFERENCE
+    from tests.conftest import REFERENCE
 
     units = list(zip(*REFERENCE.values()))
     counts = np.array([[sum(1 for v in unit if v == value) for value in range(1, 6)] for unit in units])
@@ -170,7 +170,7 @@ def test_alpha_interval_is_reproducible_and_brackets_alpha():
     from annotator.agreement import Item, matrix_alpha
     from annotator.report.data import alpha_interval
 
-    from tests.test_agreement import REFERENCE
+    from tests.conftest import REFERENCE
 
     matrix = np.array([[-1 if v is None else v - 1 for v in values] for values in REFERENCE.values()]).T
     item = Item("ref", "answer", "nominal", [str(v) for v in range(1, 6)], matrix, list(REFERENCE))

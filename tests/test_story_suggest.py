@@ -25,7 +25,7 @@ from annotator.store import Store
 from annotator.story_features import entity_counts, fold, quotations, shared_quotations
 from annotator.story_suggest import DEFAULT_MIN_SCORE, date_span, group_id, suggest
 
-from .test_hostile_files import one_error
+from .conftest import one_error
 
 OTHER_EVENTS = Path(__file__).resolve().parent / "data" / "story_suggest"
 DEMO_SPAN = "1500"  # days: the demo reports were published from March 2022 to July 2025

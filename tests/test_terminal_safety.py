@@ -1,6 +1,6 @@
 """Bidi controls, zero-width characters and C1 controls in titles, outlet fields and names
 are shown as escapes in every terminal view and written as \\u escapes in JSON; keyboard
-selections move by grapheme cluster."""
+selections move by grapheme cluster (tests/tui/widgets/test_graphemes.py)."""
 
 from __future__ import annotations
 
@@ -18,9 +18,8 @@ from annotator.normalize import clean_line, neutralize, normalize_text
 from annotator.render import safe
 from annotator.store import Store
 from annotator.tui.app import AnnotatorApp
-from annotator.tui.widgets.article_view import ArticleView
 
-from .tui.conftest import MINI, SIZE, make_app, screen_segments, settle, widget_text
+from .tui.conftest import MINI, SIZE, screen_segments, settle, widget_text
 
 HIDDEN = ("\u202e", "\u2066", "\u200b", "\u061c", "\x9b")
 
@@ -102,61 +101,3 @@ async def test_the_tui_shows_hidden_characters_as_escapes(bidi_store):
         assert "\\u202ethis is reversed" in widget_text(app.query_one("#article-head"))
         assert "Spoof \\u2066News" in widget_text(app.query_one("#outlet-card"))
         assert "eve\\u202e\\u200b" in widget_text(app.query_one("#topbar-info"))
-
-
-# -- selection by grapheme cluster --------------------------------------------------------------
-
-CLUSTERS = "Flags 🇺🇦🇷🇺, a family 👩\u200d👩\u200d👧, q\u0307 and 👍🏽 end."
-
-
-def clusters_store(folder) -> Store:
-    """A store holding one article of grapheme clusters (flags, ZWJ families, combining marks, skin tones)."""
-    (folder / "c.txt").write_text(f"Title\n\n{CLUSTERS}\n", encoding="utf-8")
-    store = Store(folder / "annotations.db")
-    assert import_paths(store, [folder / "c.txt"]).ok
-    return store
-
-
-@pytest.mark.parametrize("cluster", ["🇺🇦", "👩\u200d👩\u200d👧", "q\u0307", "👍🏽"])
-async def test_shift_arrows_select_whole_grapheme_clusters(workdir, cluster):
-    app = make_app(clusters_store(workdir))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        view = app.query_one(ArticleView)
-        start = app.annotate.article.text.index(cluster)
-        end = start + len(cluster)
-        view.select_range(start, start)
-        await pilot.press("shift+right")
-        await pilot.pause()
-        assert view.selected_range == (start, end)  # one key press, the whole cluster
-        view.select_range(end, end)
-        await pilot.press("shift+left")
-        await pilot.pause()
-        assert view.selected_range == (start, end)
-        view.select_range(start, start)
-        await pilot.press("right")
-        await pilot.pause()
-        assert view.selected_range == (end, end)
-
-
-async def test_word_selection_never_ends_inside_a_cluster(workdir):
-    app = make_app(clusters_store(workdir))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        view = app.query_one(ArticleView)
-        text = app.annotate.article.text
-        family = text.index("👩")
-        inside = {family + i for i in range(1, 5)} | {text.index("🇺🇦") + 1, text.index("🇷🇺") + 1,
-                                                      text.index("q\u0307") + 1, text.index("👍🏽") + 1}
-        line_start = text.index("Flags")
-        view.select_range(line_start, line_start)
-        seen = []
-        for _ in range(14):
-            await pilot.press("ctrl+shift+right")
-            await pilot.pause()
-            seen.append(view.selected_range[1])
-        assert not inside & set(seen), seen
-        for _ in range(14):
-            await pilot.press("ctrl+shift+left")
-            await pilot.pause()
-            assert view.selected_range[0] not in inside

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..models import STORED, Article, PartialDate, RemovedRange, utc_now
+from ..models import STORED, Article, PartialDate, RemovedRange
 from ..text_stats import word_count
 from .connection import Connection
 from .sql import NOT_STAGED, STATUSES, column_names

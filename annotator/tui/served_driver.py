@@ -8,8 +8,8 @@ just stops while the app keeps running. This driver ends the session in each of 
 cases the same way: the app is asked to exit, so its queued writes are committed (the
 writer's thread is joined when the process exits) and the process ends.
 
-Textual internals used (pinned with Textual): ``WebDriver.run_input_thread`` (overridden),
-the ``_write`` function it writes the output packets with, and ``Driver._app``.
+Textual internals used (pinned with Textual): ``WebDriver.run_input_thread`` (overridden), and
+through textual_private the writer of the output packets and the driver's app.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ import sys
 from textual import messages
 from textual.drivers.web_driver import WebDriver
 
+from .textual_private import driver_app, hook_web_driver_writes
+
 
 class ServedDriver(WebDriver):
     """Textual's web driver, which also ends the session on SIGHUP, on the end of its input and
@@ -30,26 +32,25 @@ class ServedDriver(WebDriver):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._write_packet = self._write
-        self._write = self._write_or_end
+        self._write_packet = hook_web_driver_writes(self, self._write_or_end)
         self._ending = False
         self._closed_output = False
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._session_loop: asyncio.AbstractEventLoop | None = None
 
     def start_application_mode(self) -> None:
         super().start_application_mode()
-        self._loop = asyncio.get_running_loop()
+        self._session_loop = asyncio.get_running_loop()
         if sys.platform != "win32":
             for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-                self._loop.add_signal_handler(number, self.end_session)
+                self._session_loop.add_signal_handler(number, self.end_session)
 
     def end_session(self) -> None:
         """End the session, from any thread: the connection to the browser is gone."""
-        hook = getattr(self._app, "end_session", None)
-        if self._ending or hook is None or self._loop is None:
-            self._app.post_message(messages.ExitApp())
+        hook = getattr(driver_app(self), "end_session", None)
+        if self._ending or hook is None or self._session_loop is None:
+            driver_app(self).post_message(messages.ExitApp())
         else:
-            self._loop.call_soon_threadsafe(lambda: self._app.run_worker(hook(), group="end-session"))
+            self._session_loop.call_soon_threadsafe(lambda: driver_app(self).run_worker(hook(), group="end-session"))
         self._ending = True
 
     def on_meta(self, packet_type: str, payload: dict[str, object]) -> None:

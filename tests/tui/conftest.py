@@ -13,7 +13,7 @@ from rich.cells import split_graphemes
 from textual.geometry import Region
 
 from annotator.cli import main
-from annotator.codebook import load_codebook
+from annotator.codebook import find_codebook, load_codebook
 from annotator.store import Store
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.widgets.article_view import ArticleView
@@ -24,6 +24,11 @@ SIZE = (160, 45)
 
 def make_app(store: Store, annotator: str = "maria", keymap: dict | None = None) -> AnnotatorApp:
     return AnnotatorApp(store, annotator, load_codebook(MINI), keymap)
+
+
+def framing_app(store: Store, annotator: str = "maria") -> AnnotatorApp:
+    """The app with the shipped default codebook (its lexicon, questions and descriptions) and the default keys."""
+    return AnnotatorApp(store, annotator, find_codebook("ru-ua-framing"), {})
 
 
 async def settle(app: AnnotatorApp, pilot) -> None:
@@ -89,6 +94,11 @@ def screen_text(app: AnnotatorApp) -> str:
 
 def live(store: Store, **where) -> list:
     return [a for a in store.annotations(include_deleted=False) if all(getattr(a, k) == v for k, v in where.items())]
+
+
+def notices(app: AnnotatorApp) -> list[str]:
+    """The texts of the notifications the app shows now (its toasts)."""
+    return [str(n.message) for n in app._notifications]
 
 
 WORKED_EXAMPLE = Path(__file__).resolve().parent.parent.parent / "examples" / "demo-annotations.jsonl"

@@ -148,13 +148,13 @@ class NameScreen(ModalScreen[str | None]):
 
     def __init__(self, title: str, explanation: str, name: str) -> None:
         super().__init__()
-        self._title, self._explanation, self._name = title, explanation, name
+        self._title, self._explanation, self._given_name = title, explanation, name
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog-box"):
             yield Static(Text(self._title, style="bold"))
             yield Static(Text(self._explanation, style="dim"))
-            yield Input(self._name, placeholder="your name", id="name-input", max_length=self.MAX)
+            yield Input(self._given_name, placeholder="your name", id="name-input", max_length=self.MAX)
             yield Static(Text("enter: this is me · escape: cancel", style="dim"))
 
     def on_mount(self) -> None:

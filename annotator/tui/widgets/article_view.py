@@ -3,7 +3,7 @@
 Offsets in and out are code-point offsets into the canonical text (the text is
 normalized at import, so Textual's Document keeps it as it is).
 
-Large articles stay responsive (a 2 MB article opens in about half a second):
+Large articles stay responsive (the figures: bench/notes.md, "Why the code is shaped so"):
 
 * line starts are cached, so a (row, column) location becomes an offset in O(log rows);
 * ``text`` and the wrapped height are cached (Textual recomputes both, in O(text),
@@ -12,8 +12,8 @@ Large articles stay responsive (a 2 MB article opens in about half a second):
 * a line longer than :data:`LONG_LINE` characters is shown in rows broken at
   spaces (a space becomes a line break *in the shown document only*: the offsets
   stay the same, and copied or tagged text is always taken from the canonical text).
-  Textual re-reads and re-divides a whole line for each screen row it draws, which
-  on a 2 MB one-line article would take seconds per key press;
+  Textual re-reads and re-divides a whole line for each screen row it draws, in
+  O(line) per row;
 * paints (thousands of suggestions) are found by bisection, and the suggestions'
   layer is prepared once per change of suggestions, not per key press.
 
@@ -32,13 +32,12 @@ from dataclasses import dataclass
 from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
-from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
 from ...normalize import mask_hidden
 from .graphemes import cluster_edge, next_grapheme, previous_grapheme
-from ..textual_private import (Document, DocumentNavigator, SteadyScrollBars, WrappedDocument, cell_len,
-                              compute_wrap_offsets, get_tab_widths, sync_scroll_bars)
+from ..textual_private import (HookedTextArea, SteadyScrollBars, WrappedDocument, cell_len, compute_wrap_offsets,
+                               get_tab_widths, set_wraps, sync_scroll_bars, wrap_tab_width, wrapped_rows)
 
 LONG_LINE = 2000  # lines longer than this are shown broken at spaces ...
 ROW = 1000  # ... into pieces of at most about this many characters
@@ -84,30 +83,24 @@ def simple_wrap_offsets(line: str, width: int) -> list[int]:
 
 class _FastWrappedDocument(WrappedDocument):
     """Textual's wrapped document, with an O(1) height (Textual sums every line's wraps
-    per call) and a fast wrap for plain lines (Textual steps word by word in Python:
-    seconds for a 2 MB article). ``generation`` counts the wraps: whatever was drawn
+    per call) and a fast wrap for plain lines (Textual steps word by word in Python).
+    ``generation`` counts the wraps: whatever was drawn
     from an earlier wrap is stale."""
 
     generation = 0
 
     @property
     def height(self) -> int:
-        return len(self._offset_to_line_info)
+        return len(wrapped_rows(self))
 
     def wrap(self, width: int, tab_width: int | None = None) -> None:
-        if tab_width:
-            self._tab_width = tab_width
-        tab_width = self._tab_width
+        tab_width = wrap_tab_width(self, tab_width)
         done = getattr(self, "_wrapped_as", None)
         if done == (width, tab_width, id(self.document), self.document.line_count):
             return  # read-only text: the same width gives the same wraps (Textual asks again on resizes)
-        self._width = width
         wrap_offsets: list[list[int]] = []
-        offset_to_line_info: list[tuple[int, int]] = []
-        line_index_to_offsets: list[list[int]] = []
         line_tab_widths: list[list[int]] = []
-        current = 0
-        for line_index, line in enumerate(self.document.lines):
+        for line in self.document.lines:
             if not line:
                 offsets: list[int] = []
                 line_tab_widths.append([])
@@ -120,19 +113,7 @@ class _FastWrappedDocument(WrappedDocument):
                                                precomputed_tab_sections=tab_sections) if width else []
                 line_tab_widths.append([w for _, w in tab_sections])
             wrap_offsets.append(offsets)
-            if offsets:
-                rows = len(offsets) + 1
-                offset_to_line_info.extend([(line_index, section) for section in range(rows)])
-                line_index_to_offsets.append(list(range(current, current + rows)))
-                current += rows
-            else:
-                offset_to_line_info.append((line_index, 0))
-                line_index_to_offsets.append([current])
-                current += 1
-        self._wrap_offsets = wrap_offsets
-        self._offset_to_line_info = offset_to_line_info
-        self._line_index_to_offsets = line_index_to_offsets
-        self._tab_width_cache = line_tab_widths
+        set_wraps(self, width, wrap_offsets, line_tab_widths)
         self._wrapped_as = (width, tab_width, id(self.document), self.document.line_count)
         self.generation += 1
 
@@ -228,7 +209,7 @@ def shown_text(text: str) -> str:
     return "".join(pieces)
 
 
-class ArticleView(SteadyScrollBars, TextArea):
+class ArticleView(SteadyScrollBars, HookedTextArea):
     """Shows one article; never edits it. Tags and suggestions are drawn as styles."""
 
     DEFAULT_CSS = """
@@ -256,28 +237,17 @@ class ArticleView(SteadyScrollBars, TextArea):
         self._line_starts: list[int] = [0]
         self._layers: list[_Layer] = []  # drawn in order: later layers over earlier ones
         self._base_source: object = None
-        self._rows: dict[int, list[Strip]] = {}  # line index -> its screen rows, drawn (see _render_line)
+        self._rows: dict[int, list[Strip]] = {}  # line index -> its screen rows, drawn (see render_row)
         self._rows_key: tuple | None = None
 
-    def _set_document(self, text: str, language: str | None) -> None:
-        """Textual 8.2.8's ``TextArea._set_document`` for plain text, with the fast wrapped document."""
-        self._highlight_query = None
-        self.document = Document(text)
-        self.wrapped_document = _FastWrappedDocument(self.document, tab_width=self.indent_width)
-        self.navigator = DocumentNavigator(self.wrapped_document)
-        self._build_highlight_map()
-        self.move_cursor((0, 0))
-        self._rewrap_and_refresh_virtual_size()
+    def make_wrapped_document(self, document) -> WrappedDocument:
+        """The fast wrapped document."""
+        return _FastWrappedDocument(document, tab_width=self.indent_width)
 
-    def _rewrap_and_refresh_virtual_size(self) -> None:
-        """Textual wraps again on the Resize event, after the frame at the new size was drawn
-        (from the old wrap), and repaints only if the text's height in rows changed: a new
-        wrap of the same height stayed drawn the old way (words cut off at the right edge)."""
+    def wrap_key(self) -> object:
+        """A new wrap (even of the same height) is drawn again at once."""
         wrapped = self.wrapped_document
-        drawn = (wrapped, wrapped.generation)
-        super()._rewrap_and_refresh_virtual_size()
-        if (self.wrapped_document, self.wrapped_document.generation) != drawn:
-            self.refresh()
+        return wrapped, getattr(wrapped, "generation", None)
 
     @property
     def text(self) -> str:  # type: ignore[override]
@@ -323,7 +293,7 @@ class ArticleView(SteadyScrollBars, TextArea):
         else:
             base_layer = self._layers[0]
         self._layers = [base_layer, _Layer(paints)]
-        self._line_cache.clear()
+        self.clear_line_cache()
         self._rows.clear()
         self.refresh()
 
@@ -374,25 +344,25 @@ class ArticleView(SteadyScrollBars, TextArea):
 
     # -- drawing -------------------------------------------------------------------
 
-    def _render_line(self, y: int) -> Strip:
+    def render_row(self, y: int) -> Strip:
         """One screen row. Textual's TextArea styles, divides into rows and renders a whole
         (wrapped) line again for each of its rows; a line that neither the selection nor the
         cursor touches is drawn here once for all its rows, the same way (a paragraph of six
         rows: one pass, not six). Other lines are Textual's."""
         wrapped = self.wrapped_document
         y_offset = y + self.scroll_offset[1]
-        info = wrapped._offset_to_line_info
-        if (y_offset >= len(info) or self.show_line_numbers or not self.soft_wrap or self._highlights
+        info = wrapped_rows(wrapped)
+        if (y_offset >= len(info) or self.show_line_numbers or not self.soft_wrap or self.has_syntax_highlights
                 or self.suggestion):
-            return super()._render_line(y)
+            return self.textual_row(y)
         line_index, section = info[y_offset]
         start, end = self.selection
         top, bottom = (start, end) if start <= end else (end, start)
-        bracket = self._matching_bracket_location
+        bracket = self.matching_bracket_location
         if (end[0] == line_index or (start != end and top[0] <= line_index <= bottom[0])
                 or (bracket is not None and bracket[0] == line_index)):
-            return super()._render_line(y)
-        theme = self._theme
+            return self.textual_row(y)
+        theme = self.theme_styles
         base_style = theme.base_style if theme and theme.base_style is not None else self.rich_style
         target_width = self.scrollable_content_region.size.width - self.gutter_width
         # the rows follow the wrap, not the width: on a resize Textual draws the new size
@@ -407,7 +377,7 @@ class ArticleView(SteadyScrollBars, TextArea):
         if rows is None:
             line = self.get_line(line_index)
             if "\t" in line.plain:
-                return super()._render_line(y)
+                return self.textual_row(y)
             line.tab_size = self.indent_width
             line.set_length(len(line) + 1)  # space at end for the cursor, as Textual draws it
             offsets = wrapped.get_offsets(line_index)
@@ -423,7 +393,7 @@ class ArticleView(SteadyScrollBars, TextArea):
                     .extend_cell_length(target_width, line_style).apply_style(base_style)
                     for part in sections]
             self._rows[line_index] = rows
-        return rows[section] if section < len(rows) else super()._render_line(y)
+        return rows[section] if section < len(rows) else self.textual_row(y)
 
     def get_line(self, line_index: int) -> Text:
         line = super().get_line(line_index)

@@ -17,7 +17,7 @@ from textual.scroll_view import ScrollView
 from textual.visual import RenderOptions, RichVisual, Style, Visual, visualize
 from textual.widgets import Static
 
-from ..textual_private import SteadyScrollBars
+from ..textual_private import SteadyScrollBars, render_options
 
 
 class CachedRichVisual(RichVisual):
@@ -26,15 +26,14 @@ class CachedRichVisual(RichVisual):
 
     def __init__(self, widget, renderable: RenderableType) -> None:
         super().__init__(widget, renderable)
+        self.owner = widget
         self._heights: dict[int, int] = {}
         self._strips: dict[tuple, list] = {}
 
     def get_height(self, rules, width: int) -> int:
         height = self._heights.get(width)
         if height is None:  # drawn once to be measured: the drawing is kept for render_strips
-            widget = self._widget
-            strips = self.render_strips(width, None, widget.visual_style,
-                                        RenderOptions(widget._get_style, widget.styles))
+            strips = self.render_strips(width, None, self.owner.visual_style, render_options(self.owner))
             height = self._heights[width] = len(strips)
         return height
 

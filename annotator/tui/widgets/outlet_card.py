@@ -16,11 +16,10 @@ from typing import TYPE_CHECKING
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.strip import Strip
-from textual.visual import RenderOptions
 
+from ..textual_private import render_options
 from .cached import CachedRichVisual, SteadyScrollView
 from .untrusted import safe
 
@@ -36,14 +35,7 @@ class OutletCard(SteadyScrollView, can_focus=True):
     DEFAULT_CSS = """
     OutletCard { height: 1fr; scrollbar-gutter: stable; }
     """
-    BINDINGS = [
-        Binding("up", "scroll_up", "Scroll up", show=False),
-        Binding("down", "scroll_down", "Scroll down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "scroll_home", "Top", show=False),
-        Binding("end", "scroll_end", "Bottom", show=False),
-    ]
+    # its keys (up/down, pageup/pagedown, home/end scroll it) are Textual's scroll view's own
 
     KEPT = 64  # parts kept drawn (each outlet's grid, the headings)
 
@@ -98,7 +90,7 @@ class OutletCard(SteadyScrollView, can_focus=True):
         """Draw a part now at the present width, to be shown later at no cost."""
         width = self.scrollable_content_region.width
         if width > 0:
-            part.render_strips(width, None, self.visual_style, RenderOptions(self._get_style, self.styles))
+            part.render_strips(width, None, self.visual_style, render_options(self))
 
     def _strips(self) -> list[Strip]:
         width = self.scrollable_content_region.width
@@ -107,7 +99,7 @@ class OutletCard(SteadyScrollView, can_focus=True):
         style = self.visual_style
         key = (self._parts, width, style)
         if self._joined[0] != key:
-            options = RenderOptions(self._get_style, self.styles)
+            options = render_options(self)
             self._joined = (key, [strip for part in self._parts for strip in part.render_strips(width, None, style, options)])
         return self._joined[1]
 

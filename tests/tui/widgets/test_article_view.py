@@ -1,22 +1,23 @@
-"""The article text never goes missing: whatever the width changes, the rows drawn are the
-current wrapping of the whole text, each line once."""
+"""The article view: the text never goes missing (whatever the width changes, the rows drawn
+are the current wrapping of the whole text, each line once), each row is drawn as Textual's
+TextArea draws it, hidden characters never reach the terminal, and the shown text keeps every offset."""
 
 from __future__ import annotations
 
 import asyncio
 
-import pytest
-from hypothesis import HealthCheck, example, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
 from annotator.codebook import load_codebook
 from annotator.tui.app import AnnotatorApp
-from annotator.tui.widgets.article_view import LONG_LINE, ArticleView
+from annotator.tui.widgets.article_view import LONG_LINE, ArticleView, shown_text
 
-from ..conftest import SEED_FILES, screen_rows
-from .conftest import MINI, settle
+from ...conftest import SEED_FILES, screen_rows
+from ..conftest import MINI, settle
 
 
 class _ViewApp(App):
@@ -116,12 +117,11 @@ def _press_tv_article(store):
                 if (article.source_file or "").endswith(SEED_FILES["press_tv"]))
 
 
-@pytest.mark.parametrize("size", [(180, 50), (120, 35)])
-async def test_f2_keeps_every_word_of_the_text_on_screen(demo_store, size):
+async def test_f2_keeps_every_word_of_the_text_on_screen(demo_store):
     article = _press_tv_article(demo_store)
     paragraphs = [line for line in article.text.splitlines() if line.strip()]
     app = AnnotatorApp(demo_store, "maria", load_codebook(MINI))
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=(180, 50)) as pilot:  # one app, resized between the two sizes
         await settle(app, pilot)
         for _ in range(10):
             if app.annotate.article.id == article.id:
@@ -130,14 +130,16 @@ async def test_f2_keeps_every_word_of_the_text_on_screen(demo_store, size):
             await settle(app, pilot)
         assert app.annotate.article.id == article.id
         view = app.query_one(ArticleView)
-        for when in ("before F2", "after F2", "after F2 again"):
-            shown = " ".join(screen_rows(app, view)).split()
-            # the screen shows the text from its start, each word once, in order, up to the last row
-            assert shown == article.text.split()[:len(shown)], when
-            assert len(shown) >= len(" ".join(paragraphs[:3]).split()), when  # at least three paragraphs
-            await pilot.press("f2")
+        for size in [(180, 50), (120, 35)]:
+            await pilot.resize_terminal(*size)
             await settle(app, pilot)
-
+            for when in ("before F2", "after F2", "after F2 again"):
+                shown = " ".join(screen_rows(app, view)).split()
+                # the screen shows the text from its start, each word once, in order, up to the last row
+                assert shown == article.text.split()[:len(shown)], (size, when)
+                assert len(shown) >= len(" ".join(paragraphs[:3]).split()), (size, when)  # at least three paragraphs
+                await pilot.press("f2")
+                await settle(app, pilot)
 
 
 async def test_bidi_controls_and_invisible_characters_never_reach_the_terminal_and_offsets_hold():
@@ -155,3 +157,51 @@ async def test_bidi_controls_and_invisible_characters_never_reach_the_terminal_a
         start = text.index("words")
         view.select_range(start, start + len("words"))
         assert view.selected_text == "words" and view.selected_range == (start, start + 5)
+
+
+async def test_the_text_draws_each_row_as_textual_does():
+    """ArticleView draws a wrapped line once for all its rows: the same strips as Textual's
+    TextArea, with paints, a selection, the cursor, wide characters and tabs."""
+    import random
+
+    from rich.style import Style
+    from textual.app import App
+
+    from annotator.tui.widgets.article_view import Paint
+
+    class Viewer(App):
+        def compose(self):
+            yield ArticleView()
+
+    rng = random.Random(3)
+    words = ["alpha", "be", "gamma", "délta", "名前", "x" * 30, "epsilon,", "z."]
+    async with Viewer().run_test(size=(60, 50)) as pilot:
+        view = pilot.app.query_one(ArticleView)
+        for trial in range(6):
+            text = "\n".join(" ".join(rng.choice(words) for _ in range(rng.randint(0, 60))) for _ in range(10))
+            if trial == 3:
+                text = text.replace("be ", "tab\there ", 3)
+            view.show_text(text)
+            view.set_paints([Paint(a, a + rng.randint(1, 40), Style(bgcolor="red", bold=i % 2 == 0))
+                             for i, a in enumerate(rng.sample(range(len(text)), 25))],
+                            base=[Paint(a, a + 5, Style(underline=True)) for a in rng.sample(range(len(text)), 15)])
+            if trial % 2:
+                view.select_range(40, 300)
+            if trial >= 4:
+                view.focus()
+            await pilot.pause()
+            for y in range(view.size.height):
+                ours, textuals = view.render_row(y), view.textual_row(y)
+                assert list(ours) == list(textuals) and ours.cell_length == textuals.cell_length, (trial, y)
+            assert view._rows  # (the rows above were drawn by ArticleView, not only by Textual)
+
+
+def test_shown_text_keeps_every_offset_and_breaks_only_long_lines():
+    long = " ".join(f"word{n}" for n in range(2000))
+    text = f"short line\n{long}\n\nnospace{'x' * 5000}\nend"
+    shown = shown_text(text)
+    assert len(shown) == len(text)
+    assert all(a == b or (a == " " and b == "\n") for a, b in zip(text, shown))
+    assert max(len(line) for line in shown.split("\n")) > 5000  # a line without spaces stays long
+    assert all(len(line) <= 2000 for line in shown.split("\n") if " " in line)
+    assert shown_text("a" * 10) == "a" * 10

@@ -3,7 +3,7 @@ committed), not once by the action and again by the message that follows it."""
 
 from __future__ import annotations
 
-from .conftest import SIZE, make_app, press, select_text, settle
+from ...conftest import SIZE, make_app, press, select_text, settle
 
 
 async def test_tagging_accepting_and_undoing_each_redraw_the_article_once(demo_store):

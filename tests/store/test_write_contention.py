@@ -18,7 +18,7 @@ from annotator.importer import import_paths
 from annotator.registry import SHIPPED_REGISTRY
 from annotator.store import Store
 
-from .tui.conftest import make_app, select_text, settle, SIZE
+from ..tui.conftest import make_app, select_text, settle, SIZE
 
 WORDS = ("talks ceasefire shelling drone grain corridor sanctions envoy minister region front line village "
          "refugees energy strike convoy border statement briefing observers mission harbour rail").split()

@@ -3,22 +3,11 @@ filters, the place kept between sessions, and messages in the codebook's words."
 
 from __future__ import annotations
 
-import pytest
-
-from annotator.codebook import find_codebook
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.widgets.article_view import ArticleView
 
-from .conftest import SIZE, live, make_app, press, screen_text, select_text, settle, tag_span, widget_text
-
-
-def framing_app(store, annotator: str = "maria") -> AnnotatorApp:
-    """The app with the shipped default codebook (its lexicon, questions and descriptions)."""
-    return AnnotatorApp(store, annotator, find_codebook("ru-ua-framing"), {})
-
-
-def notices(app: AnnotatorApp) -> list[str]:
-    return [str(n.message) for n in app._notifications]
+from ...conftest import (SIZE, framing_app, live, make_app, notices, press, screen_text, select_text, settle, tag_span,
+                         widget_text)
 
 
 def visible(app: AnnotatorApp, selector: str) -> bool:
@@ -28,17 +17,19 @@ def visible(app: AnnotatorApp, selector: str) -> bool:
         and widget.region.area > 0
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 35), (180, 50)])
-async def test_the_help_key_and_the_text_are_on_screen_at_every_size(demo_store, size):
+async def test_the_help_key_and_the_text_are_on_screen_at_every_size(demo_store):
     app = framing_app(demo_store)
-    async with app.run_test(size=size) as pilot:
-        await settle(app, pilot)
-        lines = screen_text(app).splitlines()
-        assert lines[0].rstrip().endswith("? help")  # the top bar's last cell, never cut off
-        assert "? Help" in lines[-1]  # first in the footer
-        assert app.query_one(ArticleView).region.width >= 30
-        first_words = app.annotate.article.text.split("\n\n")[1].split()[:4]
-        assert " ".join(first_words) in " ".join(screen_text(app).split())
+    sizes = [(80, 24), (120, 35), (180, 50)]
+    async with app.run_test(size=sizes[0]) as pilot:  # one app, resized as a user would (cheaper than one per size)
+        for size in sizes:
+            await pilot.resize_terminal(*size)
+            await settle(app, pilot)
+            lines = screen_text(app).splitlines()
+            assert lines[0].rstrip().endswith("? help"), size  # the top bar's last cell, never cut off
+            assert "? Help" in lines[-1], size  # first in the footer
+            assert app.query_one(ArticleView).region.width >= 30, size
+            first_words = app.annotate.article.text.split("\n\n")[1].split()[:4]
+            assert " ".join(first_words) in " ".join(screen_text(app).split()), size
 
 
 async def test_at_80x24_the_side_pane_shows_card_tags_and_questions_in_turn(demo_store):
@@ -64,19 +55,21 @@ async def test_at_80x24_the_side_pane_shows_card_tags_and_questions_in_turn(demo
         assert visible(app, "#search") and not visible(app, "#side")
 
 
-@pytest.mark.parametrize("width", [100, 110, 119, 120, 129, 130, 160])
-async def test_with_the_list_shown_nothing_runs_off_the_right_edge(demo_store, width):
+async def test_with_the_list_shown_nothing_runs_off_the_right_edge(demo_store):
     app = framing_app(demo_store)
-    async with app.run_test(size=(width, 50)) as pilot:
-        await settle(app, pilot)
-        if not visible(app, "#articles"):
-            await press(pilot, "f2")
-        assert visible(app, "#articles")
-        for selector in ("#articles", "#text", "#outlet-card", "#questions"):
-            if visible(app, selector):
-                region = app.query_one(selector).region
-                assert region.right <= width, (selector, region)
-        assert app.query_one(ArticleView).region.width >= 30
+    widths = [100, 110, 119, 120, 129, 130, 160]
+    async with app.run_test(size=(widths[0], 50)) as pilot:  # one app, resized through the widths
+        for width in widths:
+            await pilot.resize_terminal(width, 50)
+            await settle(app, pilot)
+            if not visible(app, "#articles"):
+                await press(pilot, "f2")
+            assert visible(app, "#articles"), width
+            for selector in ("#articles", "#text", "#outlet-card", "#questions"):
+                if visible(app, selector):
+                    region = app.query_one(selector).region
+                    assert region.right <= width, (width, selector, region)
+            assert app.query_one(ArticleView).region.width >= 30, width
 
 
 async def test_an_answer_is_confirmed_where_it_can_be_seen_at_80x24(demo_store):
@@ -103,18 +96,6 @@ async def test_on_a_tall_screen_the_questions_stay_in_view_as_tags_are_added(dem
         assert len(live(demo_store)) == 6
         assert app.query_one("#questions").region == questions_at  # nothing above it grew
         assert "Overall leaning" in screen_text(app)
-
-
-async def test_the_tag_list_shows_when_it_has_the_keyboard(demo_store):
-    app = make_app(demo_store)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await press(pilot, "S", "A")
-        tag_list = app.query_one("#tag-list")
-        unfocused = tag_list.styles.background
-        tag_list.focus()
-        await settle(app, pilot)
-        assert tag_list.has_focus and tag_list.styles.background != unfocused
 
 
 async def test_a_filter_matching_nothing_empties_the_view_and_one_matching_again_fills_it(demo_store):

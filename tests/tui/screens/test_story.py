@@ -5,20 +5,15 @@ from __future__ import annotations
 
 import re
 
-from annotator.codebook import find_codebook
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.story import StoryScreen
 from annotator.tui.widgets.story_column import StoryColumn
 
-from ..conftest import screen_rows
-from .conftest import press, settle, widget_text
+from ...conftest import screen_rows
+from ..conftest import framing_app, press, settle, widget_text
 
 STORY = "kremlin-putin-zelensky-meeting"
 WIDE = (180, 50)
-
-
-def framing_app(store, annotator: str = "li") -> AnnotatorApp:
-    return AnnotatorApp(store, annotator, find_codebook("ru-ua-framing"), {})
 
 
 async def open_story(app: AnnotatorApp, pilot) -> StoryScreen:
@@ -44,7 +39,7 @@ def capital_uses(text: str) -> list[tuple[int, int]]:
 
 
 async def test_the_story_puts_the_outlets_side_by_side_under_their_cards(demo_store):
-    app = framing_app(demo_store)
+    app = framing_app(demo_store, "li")
     async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
         opened_on = app.annotate.article
@@ -63,7 +58,7 @@ async def test_the_story_puts_the_outlets_side_by_side_under_their_cards(demo_st
 
 
 async def test_following_the_capital_puts_every_column_on_its_kiev_or_kyiv(demo_store):
-    app = framing_app(demo_store)
+    app = framing_app(demo_store, "li")
     async with app.run_test(size=WIDE) as pilot:
         screen = await open_story(app, pilot)
         await follow(pilot, "capital")
@@ -84,7 +79,7 @@ async def test_following_the_capital_puts_every_column_on_its_kiev_or_kyiv(demo_
 
 
 async def test_a_column_without_the_concept_says_so(demo_store):
-    app = framing_app(demo_store)
+    app = framing_app(demo_store, "li")
     async with app.run_test(size=WIDE) as pilot:
         screen = await open_story(app, pilot)
         await follow(pilot, "votes")  # the 2022 votes: only teleSUR's article names them
@@ -93,7 +88,7 @@ async def test_a_column_without_the_concept_says_so(demo_store):
 
 
 async def test_tagging_in_a_column_is_kept_and_shown_back_on_the_annotation_screen(demo_store):
-    app = framing_app(demo_store)
+    app = framing_app(demo_store, "li")
     async with app.run_test(size=WIDE) as pilot:
         screen = await open_story(app, pilot)
         await follow(pilot, "capital")
@@ -113,7 +108,7 @@ async def test_tagging_in_a_column_is_kept_and_shown_back_on_the_annotation_scre
 
 
 async def test_annotate_opens_the_focused_columns_article(demo_store):
-    app = framing_app(demo_store)
+    app = framing_app(demo_store, "li")
     async with app.run_test(size=WIDE) as pilot:
         screen = await open_story(app, pilot)
         second = screen.columns[1]
@@ -123,7 +118,7 @@ async def test_annotate_opens_the_focused_columns_article(demo_store):
 
 
 async def test_quoted_uses_are_drawn_apart_from_the_outlets_own_words(demo_store):
-    app = framing_app(demo_store)
+    app = framing_app(demo_store, "li")
     async with app.run_test(size=WIDE) as pilot:
         screen = await open_story(app, pilot)
         own = screen.highlights.suggestion("kremlin")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from annotator.tui.screens.stats import VIEWS, StatsScreen
-from .conftest import SIZE, make_app, press, settle, tag_span
+from ..conftest import SIZE, make_app, press, settle, tag_span
 
 
 async def test_agreement_view_shows_span_and_voice_agreement(demo_store):

@@ -8,7 +8,7 @@ import pytest
 
 from annotator.store import SCHEMA_VERSION, Store, StoreError
 
-from .conftest import make_annotation
+from ..conftest import make_annotation
 
 
 def test_database_is_wal_with_foreign_keys_and_versioned(store):

@@ -3,7 +3,7 @@ the progress counts those; the filter widens it to every article."""
 
 from __future__ import annotations
 
-from .conftest import SIZE, make_app, settle, widget_text
+from ...conftest import SIZE, make_app, settle, widget_text
 
 
 async def test_the_list_shows_what_is_assigned_to_me_until_widened(demo_store):

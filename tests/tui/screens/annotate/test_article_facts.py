@@ -7,7 +7,7 @@ import json
 
 from annotator.tui.screens.dialogs import ArticleFactsScreen
 
-from .conftest import SIZE, card_text, make_app, press, settle, tag_span, widget_text
+from ...conftest import SIZE, card_text, make_app, press, settle, tag_span, widget_text
 
 
 async def open_dialog(pilot) -> None:

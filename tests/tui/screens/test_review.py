@@ -13,7 +13,7 @@ from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.review import ReviewScreen
 from annotator.tui.widgets.story_column import StoryColumn
 
-from .conftest import press, settle, widget_text
+from ..conftest import press, settle, widget_text
 
 SIZE = (140, 40)
 

@@ -7,7 +7,7 @@ import pytest
 
 from annotator.models import Annotation
 
-from .conftest import make_annotation
+from ..conftest import make_annotation
 
 
 def test_annotation_round_trip_and_soft_delete_flag(demo_store):

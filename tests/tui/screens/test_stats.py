@@ -5,7 +5,7 @@ from __future__ import annotations
 from annotator.codebook import load_codebook
 from annotator.stats import Counting, labels_by_outlet, make_context
 from annotator.tui.screens.stats import StatsScreen
-from .conftest import MINI, SIZE, make_app, press, settle, tag_span
+from ..conftest import MINI, SIZE, make_app, press, settle, tag_span
 
 
 async def test_statistics_screen_shows_the_tags_just_made(demo_store):

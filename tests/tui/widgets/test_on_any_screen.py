@@ -16,8 +16,8 @@ from annotator.tui.widgets.outlet_card import OutletCard
 from annotator.tui.widgets.panels import ArticleHead, Questions
 from annotator.tui.widgets.tag_list import TagList
 
-from ..conftest import screen_rows
-from .conftest import MINI, card_text, widget_text
+from ...conftest import screen_rows
+from ..conftest import MINI, card_text, widget_text
 
 
 class Side(App):

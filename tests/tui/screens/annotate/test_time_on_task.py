@@ -3,7 +3,7 @@ on and when they quit, under their name."""
 
 from __future__ import annotations
 
-from .conftest import SIZE, make_app, press, settle
+from ...conftest import SIZE, make_app, press, settle
 
 
 async def test_active_time_is_kept_per_article_when_moving_on_and_quitting(demo_store):
