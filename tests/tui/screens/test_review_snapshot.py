@@ -7,7 +7,7 @@ from annotator.codebook import find_codebook
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.widgets.story_column import StoryColumn
 
-from .conftest import settle
+from ..conftest import settle
 
 SIZE = (140, 40)
 
