@@ -27,6 +27,7 @@ from ..widgets.cached import update_static
 from ..widgets.story_column import StoryColumn
 from ..widgets.untrusted import safe
 from .dialogs import Choice, NoteScreen, PickerScreen
+from .undoing import UndoRedo
 
 if TYPE_CHECKING:
     from ...codebook import Codebook
@@ -51,7 +52,7 @@ class ReviewRead(Message):
     order: list[str] | None = None
 
 
-class ReviewScreen(Screen[Any]):
+class ReviewScreen(UndoRedo, Screen[Any]):
     """Settle one article after another into gold."""
 
     DEFAULT_CSS = """
@@ -362,26 +363,12 @@ class ReviewScreen(Screen[Any]):
             await self._do(give_reason(self.store, self.review, item, clean_line(reason).strip() or None,
                                        self.reviewer))
 
-    async def action_undo(self) -> None:
-        if not self.history.can_undo:
-            self.notify("Nothing to undo here.")
-            return
-        change = self.history.take_undo()
-        if await self._do(change.inverse(), record=False):
-            self.history.undone(change)
-            self.notify(f"Undid: {change.description}", markup=False, timeout=3)
-        else:
-            self.history.put_back(change, undoing=True)
-
-    async def action_redo(self) -> None:
-        if not self.history.can_redo:
-            self.notify("Nothing to redo.")
-            return
-        change = self.history.take_redo()
-        if await self._do(change, record=False):
-            self.history.redone(change)
-        else:
-            self.history.put_back(change, undoing=False)
+    async def _replay(self, change: Change, description: str) -> bool:
+        """An undo or redo (see :class:`~.undoing.UndoRedo`)."""
+        if not await self._do(change, record=False):
+            return False
+        self.notify(f"{description}: {change.description}", markup=False, timeout=3)
+        return True
 
     async def _do(self, change: Change, record: bool = True, step: bool = False) -> bool:
         """Commit a change on the app's writer thread, then read the article's review again

@@ -30,6 +30,7 @@ from ..widgets.highlights import Highlights
 from ..widgets.story_column import StoryColumn
 from ..widgets.untrusted import safe
 from .dialogs import Choice, PickerScreen
+from .undoing import UndoRedo
 
 if TYPE_CHECKING:
     from ...codebook import Codebook
@@ -57,7 +58,7 @@ class TagsRead(Message):
     tags: list[Annotation]
 
 
-class StoryScreen(Screen[Any]):
+class StoryScreen(UndoRedo, Screen[Any]):
     """One story across outlets, term by term. Dismissed with the id of an article to
     annotate in full (``E``), or ``None``."""
 
@@ -78,6 +79,7 @@ class StoryScreen(Screen[Any]):
         Binding("E", "annotate", "Annotate"),
         Binding("X", "delete_tag", "Delete tag", show=False),
         Binding("ctrl+z", "undo", "Undo"),
+        Binding("ctrl+y", "redo", "Redo", show=False),
         Binding("tab", "focus_column(1)", "Next column", show=False),
         Binding("shift+tab", "focus_column(-1)", "Previous column", show=False),
     ]
@@ -326,16 +328,12 @@ class StoryScreen(Screen[Any]):
             return
         await self._do(edit_tag(self.store, inside[-1], "delete tag", deleted=True))
 
-    async def action_undo(self) -> None:
-        if not self.history.can_undo:
-            self.notify("Nothing to undo here.")
-            return
-        change = self.history.take_undo()
-        if await self._do(change.inverse(), record=False):
-            self.history.undone(change)
-            self.notify(f"Undid: {change.description}", markup=False, timeout=3)
-        else:
-            self.history.put_back(change, undoing=True)
+    async def _replay(self, change: Change, description: str) -> bool:
+        """An undo or redo (see :class:`~.undoing.UndoRedo`)."""
+        if not await self._do(change, record=False):
+            return False
+        self.notify(f"{description}: {change.description}", markup=False, timeout=3)
+        return True
 
     async def _do(self, change: Change, record: bool = True) -> bool:
         """Commit a change on the app's writer thread, then draw the article's tags as stored."""

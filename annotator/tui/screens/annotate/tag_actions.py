@@ -19,6 +19,7 @@ from ....tagging import (Change, accepted_attributes, add_tag, answer, edit_tag,
                          next_voice, reject, same_tag, trim_selection)
 from ...messages import TagsReloaded
 from ..dialogs import Choice, NoteScreen, PickerScreen
+from ..undoing import UndoRedo
 from ...widgets.untrusted import safe
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 BUSY_NOTICE_S = 1.0
 
 
-class TagActions:
+class TagActions(UndoRedo):
     """Mixin of :class:`~.screen.AnnotateScreen`: the actions that change what is stored."""
 
     # (the screen's: see .screen.AnnotateScreen)
@@ -303,23 +304,3 @@ class TagActions:
         if elsewhere:
             self.open_article(change.article_id)  # type: ignore[arg-type]
         return True
-
-    async def action_undo(self) -> None:
-        if not self.history.can_undo:
-            self.notify("Nothing to undo.")
-            return
-        change = self.history.take_undo()
-        if await self._replay(change.inverse(), "Undid"):
-            self.history.undone(change)
-        else:
-            self.history.put_back(change, undoing=True)
-
-    async def action_redo(self) -> None:
-        if not self.history.can_redo:
-            self.notify("Nothing to redo.")
-            return
-        change = self.history.take_redo()
-        if await self._replay(change, "Redid"):
-            self.history.redone(change)
-        else:
-            self.history.put_back(change, undoing=False)
