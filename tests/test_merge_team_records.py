@@ -199,3 +199,21 @@ def test_hostile_team_records_are_refused_with_a_reason(laptops, demo_dir):
     assert "not a tag id" in reasons["gold_sources"]
     assert "missing" in reasons["review_decisions"]
     assert content(a) == before
+
+
+def test_the_command_reports_the_team_records_and_their_conflicts(laptops, demo_dir, monkeypatch):
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+
+    a, b, ids = laptops
+    monkeypatch.setenv("ANNOTATOR_CONFIG", "/dev/null")
+    monkeypatch.chdir(demo_dir)
+    exported = CliRunner().invoke(main, ["--db", str(b.path), "export", "--format", "bundle", "--out", "b.bundle"])
+    assert exported.exit_code == 0, exported.output
+    result = CliRunner().invoke(main, ["--db", str(a.path), "merge", "b.bundle", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["counts"]["assignments"] == {"added": 1, "kept": 1, "present": 2, "updated": 1}
+    assert report["counts"]["active_time"]["added"] == 1
+    assert sorted(c["kind"] for c in report["conflicts"]) == ["article_facts", "review_decisions"]
