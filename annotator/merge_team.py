@@ -34,6 +34,12 @@ def _print(record: Any) -> str:
 
 
 def _names(record: Any, *names: str, optional: tuple[str, ...] = ()) -> str | None:
+    from .models import FIELD_LIMITS
+
+    for name in (*names, *optional):
+        value = getattr(record, name)
+        if value is not None and len(value) > FIELD_LIMITS["name"]:
+            return f"{name} is {len(value):,} characters long; at most {FIELD_LIMITS['name']:,} are accepted"
     for name in names:
         problem = _name_problem(name, getattr(record, name))
         if problem:
@@ -55,9 +61,38 @@ def _uuid(name: str, value: str | None) -> str | None:
     return None
 
 
+# the free text of each kind: no control, format or line-break characters, at most NOTE_LIMIT characters
+FREE_TEXT = {"assignments": ("plan",), "review_decisions": ("reason",), "article_edits": ("before", "after", "source"),
+             "tag_moves": ("method", "reason")}
+
+
+def _text_problem(kind: str, r: Any) -> str | None:
+    from .models import FIELD_LIMITS
+    from .normalize import printable
+
+    for name in FREE_TEXT.get(kind, ()):
+        value = getattr(r, name)
+        if value is None:
+            continue
+        if len(value) > FIELD_LIMITS["notes"]:
+            return f"{name} is {len(value):,} characters long; at most {FIELD_LIMITS['notes']:,} are accepted"
+        if printable(value) != value:
+            return f"{name} holds control, format or line-break characters"
+    return None
+
+
 def record_problem(kind: str, r: Any, now: datetime) -> str | None:
     """Why an incoming record of ``kind`` cannot go in (None: it may): names not in normal
-    form or with control characters, a time that cannot be read or lies ahead, a value out of range."""
+    form or with control characters, free text with them, a time that cannot be read or lies
+    ahead, a value out of range."""
+    from .models import FIELD_LIMITS
+
+    for value in astuple(r):
+        if isinstance(value, str) and len(value) > FIELD_LIMITS["notes"]:
+            return f"a value is {len(value):,} characters long; at most {FIELD_LIMITS['notes']:,} are accepted"
+    problem = _text_problem(kind, r)
+    if problem:
+        return problem
     time_field = "updated" if kind in ("review_status", "active_time") else "at"
     try:
         check_time(time_field, getattr(r, time_field), now)
@@ -191,7 +226,8 @@ def merge_team_records(store: Any, source: Any, report: MergeReport, now: dateti
     corrected facts of articles both sides hold (``facts``: see :func:`differing_facts`)."""
     _merge_plans(store, source, report, now)
     for batch in _checked(source, "gold_sources", report, now):
-        _count(report, "gold_sources", [_key("gold_sources", r) for r in batch], store.merge_gold_sources(batch))
+        _count(report, "gold_sources", [_key("gold_sources", r) for r in batch],
+               store.merge_gold_sources(batch, decide_later("at")))
     _merge_decisions(store, source, report, now)
     for kind, key, decide in (("review_status", ("article_id",), decide_later("updated")),
                               ("active_time", ("article_id", "annotator"), decide_active_time)):

@@ -186,6 +186,9 @@ def test_hostile_team_records_are_refused_with_a_reason(laptops, demo_dir):
         {"kind": "gold-source", "gold_uuid": "not-a-uuid", "source_uuid": None, "source_annotator": None,
          "reviewer": "eve", "at": "2026-01-01T00:00:00+00:00"},
         {"kind": "review-decision", "article_id": ids[0], "item_key": "span:1-2", "decision": "accepted"},
+        {"kind": "tag-move", "uuid": "0b5c4d8e-8a55-4b43-9a8e-1d7f1b6a2f10", "from_article": ids[0],
+         "to_article": ids[0], "outcome": "stranded", "method": None, "old_start": 1, "old_end": 2, "new_start": None,
+         "new_end": None, "reason": "gone\u202e", "who": "eve", "at": "2026-01-01T00:00:00+00:00"},
     ]
     bundle.write_text(json.dumps({"kind": "annotator-bundle", "version": 1}) + "\n"
                       + "".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
@@ -198,6 +201,7 @@ def test_hostile_team_records_are_refused_with_a_reason(laptops, demo_dir):
     assert "field 'text'" in reasons["article_edits"]
     assert "not a tag id" in reasons["gold_sources"]
     assert "missing" in reasons["review_decisions"]
+    assert "reason holds control" in reasons["tag_moves"]
     assert content(a) == before
 
 

@@ -214,22 +214,27 @@ class TeamMergeQueries(Connection):
                 outcomes.append(outcome)
         return outcomes
 
-    def merge_gold_sources(self, incoming: Sequence[GoldSourceRow]) -> list[str]:
-        """Add the gold tags' sources this database lacks (``added`` or ``present``; ``refused:
-        why`` for a gold tag not here)."""
+    def merge_gold_sources(self, incoming: Sequence[GoldSourceRow],
+                           decide: Callable[[GoldSourceRow | None, GoldSourceRow], str]) -> list[str]:
+        """Merge the gold tags' sources, matched by gold tag and source tag (none: the reviewer's
+        own): ``decide(stored, incoming)`` as for :meth:`merge_keyed_rows`; ``refused: why`` for
+        a gold tag not here."""
         outcomes = []
         with self._write() as conn:
             for r in incoming:
                 if conn.execute("SELECT 1 FROM annotations WHERE uuid = ?", [r.gold_uuid]).fetchone() is None:
                     outcomes.append(f"refused: gold tag {r.gold_uuid} is not in this database")
                     continue
-                if conn.execute("SELECT 1 FROM gold_sources WHERE gold_uuid = ? AND source_uuid IS ?",
-                                [r.gold_uuid, r.source_uuid]).fetchone():
-                    outcomes.append("present")
-                    continue
-                conn.execute("INSERT INTO gold_sources (gold_uuid, source_uuid, source_annotator, reviewer, at) "
-                             "VALUES (?,?,?,?,?)", [r.gold_uuid, r.source_uuid, r.source_annotator, r.reviewer, r.at])
-                outcomes.append("added")
+                match = "gold_uuid = ? AND source_uuid IS ?"
+                row = conn.execute(f"SELECT gold_uuid, source_uuid, source_annotator, reviewer, at FROM gold_sources "
+                                   f"WHERE {match}", [r.gold_uuid, r.source_uuid]).fetchone()
+                outcome = decide(GoldSourceRow(*row) if row else None, r)
+                if outcome in ("added", "updated"):
+                    conn.execute(f"DELETE FROM gold_sources WHERE {match}", [r.gold_uuid, r.source_uuid])
+                    conn.execute("INSERT INTO gold_sources (gold_uuid, source_uuid, source_annotator, reviewer, at) "
+                                 "VALUES (?,?,?,?,?)", [r.gold_uuid, r.source_uuid, r.source_annotator, r.reviewer,
+                                                        r.at])
+                outcomes.append(outcome)
         return outcomes
 
     def merge_keyed_rows(self, kind: str, incoming: Sequence[Any], key: Sequence[str],
