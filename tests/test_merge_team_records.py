@@ -221,3 +221,17 @@ def test_the_command_reports_the_team_records_and_their_conflicts(laptops, demo_
     assert report["counts"]["assignments"] == {"added": 1, "kept": 1, "present": 2, "updated": 1}
     assert report["counts"]["active_time"]["added"] == 1
     assert sorted(c["kind"] for c in report["conflicts"]) == ["article_facts", "review_decisions"]
+
+
+def test_show_history_lists_both_sides_corrections_after_a_merge(laptops, monkeypatch):
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+
+    a, b, ids = laptops
+    monkeypatch.setenv("ANNOTATOR_CONFIG", "/dev/null")
+    assert merge_path(a, b.path, "maria").ok
+    shown = CliRunner().invoke(main, ["--db", str(a.path), "show", ids[1], "--history"], terminal_width=200)
+    assert shown.exit_code == 0, shown.output
+    assert "story-a" in shown.output and "story-b" in shown.output
+    assert "maria" in shown.output and "li" in shown.output
