@@ -3,8 +3,8 @@ bundle, or a JSON-lines export) into this one. The rules, written once for every
 
 * Kinds are merged in order (outlets, articles, annotations, statuses, rejected
   suggestions, then the team's records of :mod:`annotator.merge_team`), each in short
-  batches, one write transaction each: an interrupted merge
-  leaves whole records only, and running it again completes it (merging is idempotent).
+  batches, one write transaction each: an interrupted merge leaves whole records only,
+  and running it again completes it (merging is idempotent).
 * A record present on one side only is added. A record on both sides: the version changed
   later wins (its ``updated`` time); equal times are broken by the larger fingerprint (a
   SHA-256 of the version), so A merged into B and B into A give the same content.
@@ -282,12 +282,11 @@ def run_merge(store: Any, source: MergeSource, who: str | None, codebook: Callab
     import functools
 
     from .annotation_import import shipped_codebook
+    from .merge_team import merge_team_records
 
     report = MergeReport(source.name)
     now = now or datetime.now(timezone.utc)
     codebook = codebook or functools.lru_cache(maxsize=None)(shipped_codebook)
-    from .merge_team import merge_team_records
-
     renamed = _merge_outlets(store, source, report, who, now)
     facts: dict[str, dict[str, tuple[str | None, str | None]]] = {}
     _merge_articles(store, source, report, renamed, now, facts)

@@ -22,8 +22,8 @@ from pydantic import ValidationError
 
 from .annotation_import import check_file, file_sha256, parse_line, to_annotation
 from .errors import InputError
-from .merge_team import TEAM_BUNDLE_KINDS
 from .merge import IncomingArticle, IncomingTag, MergeReport, Refused, fingerprint, run_merge
+from .merge_team import TEAM_BUNDLE_KINDS
 from .models import Annotation, Article, Outlet, utc_now
 from .normalize import json_escape_hidden, printable
 from .paths import display_path

@@ -14,17 +14,13 @@ from typing import Any
 
 from .merge import LATER_WINS, TIE_RULE, Conflict, MergeReport, _name_problem, _plain_print, check_time, there_wins
 from .store.article_edits import EDITABLE_FIELDS
-from .store.merging_team import (
-    TEAM_TABLES, ActiveTimeRow, ArticleEditRow, AssignmentRow, GoldSourceRow, ReviewDecisionRow, ReviewStatusRow,
-    TagMoveRow, article_fact_values,
-)
+from .store.merging_team import ActiveTimeRow, ArticleEditRow, AssignmentRow, ReviewDecisionRow, article_fact_values
 
 # bundle record kind → the kind a merge report counts (and the store's table)
 TEAM_BUNDLE_KINDS = {"assignment": "assignments", "gold-source": "gold_sources", "review-decision": "review_decisions",
                      "review-status": "review_status", "active-time": "active_time", "article-edit": "article_edits",
                      "tag-move": "tag_moves"}
 BATCH = 500
-PLAN_RULE = "per article, the plan made later wins as a whole (same time: the larger fingerprint)"
 FACT_RULE = "the side that corrected the field later wins (`article set`)"
 FACT_TIE_RULE = "neither side corrected it: the larger fingerprint wins (so both directions agree)"
 
@@ -123,7 +119,7 @@ def record_problem(kind: str, r: Any, now: datetime) -> str | None:
 def _key(kind: str, r: Any) -> str:
     if kind == "gold_sources":
         return f"{r.gold_uuid}/{r.source_uuid or 'reviewer'}"
-    if kind in ("article_edits",):
+    if kind == "article_edits":
         return f"{r.article_id}/{r.field}/{r.at}"
     if kind == "tag_moves":
         return f"{r.uuid}/{r.at}"
