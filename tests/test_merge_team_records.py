@@ -235,3 +235,20 @@ def test_show_history_lists_both_sides_corrections_after_a_merge(laptops, monkey
     assert shown.exit_code == 0, shown.output
     assert "story-a" in shown.output and "story-b" in shown.output
     assert "maria" in shown.output and "li" in shown.output
+
+
+def test_active_time_and_decisions_are_decided_the_same_way_from_both_sides():
+    from annotator.merge_team import decide_active_time, decide_later
+    from annotator.store.merging_team import ActiveTimeRow, ReviewDecisionRow
+
+    more = ActiveTimeRow("a1", "maria", 60.0, 3, "2026-01-01T10:00:00+00:00")
+    later = ActiveTimeRow("a1", "maria", 90.0, 2, "2026-01-02T10:00:00+00:00")
+    assert (decide_active_time(later, more), decide_active_time(more, later)) == ("updated", "kept")
+    same_visits = ActiveTimeRow("a1", "maria", 80.0, 3, "2026-01-03T10:00:00+00:00")
+    assert (decide_active_time(more, same_visits), decide_active_time(same_visits, more)) == ("updated", "kept")
+    at = "2026-01-01T10:00:00+00:00"
+    accepted = ReviewDecisionRow("a1", "span:1-2", "accepted", None, "maria", at)
+    rejected = ReviewDecisionRow("a1", "span:1-2", "rejected", None, "li", at)
+    decide = decide_later("at")
+    assert sorted([decide(accepted, rejected), decide(rejected, accepted)]) == ["kept", "updated"]
+    assert decide(accepted, accepted) == "present" and decide(None, accepted) == "added"
