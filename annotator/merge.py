@@ -2,8 +2,9 @@
 bundle, or a JSON-lines export) into this one. The rules, written once for every source:
 
 * Kinds are merged in order (outlets, articles, annotations, statuses, rejected
-  suggestions), each in short batches, one write transaction each: an interrupted merge
-  leaves whole records only, and running it again completes it (merging is idempotent).
+  suggestions, then the team's records of :mod:`annotator.merge_team`), each in short
+  batches, one write transaction each: an interrupted merge leaves whole records only,
+  and running it again completes it (merging is idempotent).
 * A record present on one side only is added. A record on both sides: the version changed
   later wins (its ``updated`` time); equal times are broken by the larger fingerprint (a
   SHA-256 of the version), so A merged into B and B into A give the same content.
@@ -281,14 +282,17 @@ def run_merge(store: Any, source: MergeSource, who: str | None, codebook: Callab
     import functools
 
     from .annotation_import import shipped_codebook
+    from .merge_team import merge_team_records
 
     report = MergeReport(source.name)
     now = now or datetime.now(timezone.utc)
     codebook = codebook or functools.lru_cache(maxsize=None)(shipped_codebook)
     renamed = _merge_outlets(store, source, report, who, now)
-    _merge_articles(store, source, report, renamed, now)
+    facts: dict[str, dict[str, tuple[str | None, str | None]]] = {}
+    _merge_articles(store, source, report, renamed, now, facts)
     _merge_annotations(store, source, report, who, codebook, now)
     _merge_marks(store, source, report, now)
+    merge_team_records(store, source, report, now, facts)
     for refused in source.refused:
         report.refuse(refused.kind, refused.where, refused.reason)
     return report
@@ -345,7 +349,10 @@ def _merge_outlets(store: Any, source: MergeSource, report: MergeReport, who: st
 
 
 def _merge_articles(store: Any, source: MergeSource, report: MergeReport, renamed: dict[str, str],
-                    now: datetime) -> None:
+                    now: datetime, facts: dict[str, dict[str, tuple[str | None, str | None]]]) -> None:
+    """Articles this database lacks added; ``facts`` collects the facts of the others that differ."""
+    from .merge_team import differing_facts
+
     for batch in source.articles():
         ready: list[tuple[Article, bool]] = []
         for item in batch:
@@ -362,6 +369,7 @@ def _merge_articles(store: Any, source: MergeSource, report: MergeReport, rename
         if not ready:
             continue
         outcomes, diverged = store.merge_articles(ready)
+        facts.update(differing_facts(store, [a for (a, _), o in zip(ready, outcomes) if o == "present"]))
         added = set()
         for (article, _), outcome in zip(ready, outcomes):
             if outcome.startswith("refused: "):

@@ -7,7 +7,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-KINDS = ("outlets", "articles", "annotations", "statuses", "rejections")
+KINDS = ("outlets", "articles", "annotations", "statuses", "rejections", "assignments", "gold_sources",
+         "review_decisions", "review_status", "active_time", "article_facts", "article_edits", "tag_moves")
 
 
 @dataclass(frozen=True)

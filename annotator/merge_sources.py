@@ -4,7 +4,9 @@ JSON-lines export (``annotator export --format jsonl``: live tags only). Also wr
 
 A bundle's first line is ``{"kind": "annotator-bundle", "version": 1, ...}``; every other
 line is one record, ``{"kind": K, ...}`` with K one of ``outlet``, ``outlet-merged``,
-``article``, ``annotation``, ``status``, ``rejection`` (see README "Merging laptops")."""
+``article``, ``annotation``, ``status``, ``rejection``, and the team's records
+``assignment``, ``gold-source``, ``review-decision``, ``review-status``, ``active-time``,
+``article-edit``, ``tag-move`` (see README "Merging laptops")."""
 
 from __future__ import annotations
 
@@ -21,11 +23,13 @@ from pydantic import ValidationError
 from .annotation_import import check_file, file_sha256, parse_line, to_annotation
 from .errors import InputError
 from .merge import IncomingArticle, IncomingTag, MergeReport, Refused, fingerprint, run_merge
+from .merge_team import TEAM_BUNDLE_KINDS
 from .models import Annotation, Article, Outlet, utc_now
 from .normalize import json_escape_hidden, printable
 from .paths import display_path
 from .store import OtherDatabase, Store, StoreError
 from .store.merging import SQLITE_HEADER, OutletState, Rejection, StatusMark
+from .store.merging_team import team_record
 
 class MergeStopped(InputError):
     """The other database turned out damaged during the merge: what was merged before stays."""
@@ -35,7 +39,7 @@ BUNDLE_KIND = "annotator-bundle"
 BUNDLE_VERSION = 1
 BATCH = 500
 RECORD_KINDS = {"outlet": "outlets", "outlet-merged": "outlets", "article": "articles", "annotation": "annotations",
-                "status": "statuses", "rejection": "rejections"}
+                "status": "statuses", "rejection": "rejections", **TEAM_BUNDLE_KINDS}
 
 
 def _history_source(path: Path) -> str:
@@ -86,6 +90,9 @@ class DatabaseSource:
 
     def rejections(self) -> Iterator[list[Rejection]]:
         return self.db.rejections()
+
+    def team_records(self, kind: str) -> Iterator[list[Any]]:
+        return self.db.team_rows(kind)
 
     def close(self) -> None:
         self.db.close()
@@ -187,6 +194,12 @@ class FileSource:
                                  None if concept is None else str(concept), _string(d, "variant"),
                                  _string(d, "created"), _string(d, "updated"), d.get("withdrawn") is True)
             yield from _batches(self._records("rejection", read))
+
+    def team_records(self, kind: str) -> Iterator[list[Any]]:
+        """The team's records of ``kind`` (a merge report's kind) a bundle holds."""
+        if self.bundle:
+            bundle_kind = next(k for k, v in TEAM_BUNDLE_KINDS.items() if v == kind)
+            yield from _batches(self._records(bundle_kind, lambda d: team_record(kind, d)))
 
     def close(self) -> None:
         pass
@@ -304,6 +317,10 @@ def write_bundle(db_path: Path, out: IO[str]) -> int:
         for rejections in db.rejections():
             for rejection in rejections:
                 line({"kind": "rejection", **dataclasses.asdict(rejection)})
+        for bundle_kind, kind in TEAM_BUNDLE_KINDS.items():
+            for records in db.team_rows(kind):
+                for record in records:
+                    line({"kind": bundle_kind, **dataclasses.asdict(record)})
     finally:
         db.close()
     return count

@@ -37,6 +37,7 @@ from .export_queries import (
 from .history import HistoryEntry, HistoryQueries
 from .lookups import LookupQueries
 from .merging import MergeQueries, OtherDatabase
+from .merging_team import TeamMergeQueries
 from .outlets import OutletQueries
 from .review import ReviewQueries
 from .schema import MIGRATIONS, SCHEMA_VERSION
@@ -58,6 +59,6 @@ __all__ = [
 
 class Store(ArticleQueries, ArticleEditQueries, OutletQueries, StagedImports, MergeQueries, HistoryQueries, TagMoveQueries,
             StatsQueries, ExportQueries, StoryQueries, AgreementQueries, AssignmentQueries, ReviewQueries, LookupQueries,
-            Connection):
+            TeamMergeQueries, Connection):
     """A handle on one annotations database (see :class:`Connection` for ``path`` and
     ``mode``), with every group of queries. Safe to share between threads."""

@@ -208,6 +208,16 @@ class OtherDatabase:
                 found.append(version)
         return found
 
+    def team_rows(self, kind: str) -> Iterator[list[Any]]:
+        """The team's records of ``kind`` (see :mod:`annotator.store.merging_team`), in batches."""
+        from .merging_team import read_team_rows
+
+        try:
+            yield from read_team_rows(self.conn, kind, self.unreadable)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: the database is damaged or unreadable ({exc}); the merge stopped "
+                             "(what was merged before stays; run it again once the file is repaired)") from None
+
     def statuses(self, batch: int = 1000) -> Iterator[list[StatusMark]]:
         after: tuple[Any, ...] = ("", "")
         while rows := self._query("SELECT article_id, annotator, status, updated FROM article_status WHERE "
