@@ -18,7 +18,6 @@ from annotator.models import Annotation
 from annotator.store import PlannedMove, Store
 from annotator.store.merging_team import AssignmentRow
 from tests.conftest import tag
-from tests.test_merge import clock  # noqa: F401 - a fixture: every change in its own second
 
 TABLES = {
     "assignments": "SELECT article_id, annotator, assigned_by, at, plan FROM assignments ORDER BY 1, 2",

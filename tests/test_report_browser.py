@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from annotator.cli import main
 
-from .test_report import build_hostile
+from tests.hostile_report import build_hostile
 
 CHROMIUM = Path("/usr/bin/chromium")
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "demo-annotations.jsonl"
