@@ -133,6 +133,11 @@ class ReviewScreen(UndoRedo, Screen[Any]):
     def _nothing_to_review(self) -> None:
         update_static(self.title_line, Text("Review · no article has tags of two or more annotators yet", style="yellow"))
         update_static(self.hint, Text("escape: back", style="dim"))
+        update_static(self.items, Text(
+            "Review compares the tags of two or more annotators on the same article. None yet: tag with another\n"
+            "name (ctrl+p › Switch annotator), assign articles with overlap (annotator assign), or bring in\n"
+            "another annotator's file (annotator import-annotations FILE, annotator merge OTHER.db).",
+            style="dim"))
 
     def on_review_read(self, message: ReviewRead) -> None:
         if message.order is not None:
@@ -221,7 +226,7 @@ class ReviewScreen(UndoRedo, Screen[Any]):
             lines.append(mark, style="bold")
             lines.append(f"{number}. ", style="bold")
             lines.append_text(self._where(item))
-            lines.append("  ")
+            lines.append("\n     ")  # (on a line of its own: read on narrow terminals too)
             lines.append_text(safe(item.problem or "", style="yellow"))
             if item.settled:
                 lines.append(f"  ✓ {item.decision}", style="green")
