@@ -265,12 +265,14 @@ def reject(store: Store, review: Review, item: Item, reviewer: str) -> Change:
 
 def own_tag(store: Store, review: Review, tag: Annotation, reviewer: str) -> Change:
     """The reviewer's own gold tag (``tag`` signed :data:`GOLD`), settling the item it falls in
-    (or a new place of its own)."""
+    (or a new place of its own) in place of the gold tags there: how a reviewer corrects a
+    span or a label."""
     item = next((i for i in review.items if i.kind == "span" and tag.start is not None
                  and i.start < tag.end and tag.start < i.end), None)  # type: ignore[operator]
     key = item.key if item is not None else f"span:{tag.start}-{tag.end}"
     before = (item.decision, item.reason) if item is not None else (None, None)
-    return _step(store, review, key, OWN, item.reason if item else None, reviewer, [tag], {}, [], before,
+    retire = [t.uuid for t in item.gold] if item is not None else []
+    return _step(store, review, key, OWN, item.reason if item else None, reviewer, [tag], {}, retire, before,
                  f"own {tag.label}")
 
 

@@ -131,3 +131,17 @@ def test_the_reviewers_own_tag_is_gold_without_sources(demo_store, disputed, boo
                                                      "reviewed_at": demo_store.gold_sources()[mine.uuid]["reviewed_at"]}
     item = next(i for i in review_of(demo_store, disputed, book).items if i.problem == "not tagged by bob")
     assert item.settled and [g.label for g in item.gold] == ["neutral-form"]
+
+
+def test_the_reviewers_own_tag_replaces_the_gold_tags_there(demo_store, disputed, book):
+    review = review_of(demo_store, disputed, book)
+    item = next(i for i in review.items if i.problem == "labels differ")
+    accept(demo_store, review, item, "alice", "rita", disputed.text_sha256).apply()
+    start = disputed.text.index("Peskov")
+    mine = new_tag(disputed, GOLD, book, "term", "ukraine-west-form", start, start + len("Peskov"),
+                   attributes={"voice": "own"})
+    change = own_tag(demo_store, review_of(demo_store, disputed, book), mine, "rita")
+    change.apply()
+    assert [g.label for g in demo_store.annotations(disputed.id, GOLD)] == ["ukraine-west-form"]
+    change.revert()
+    assert [g.label for g in demo_store.annotations(disputed.id, GOLD)] == ["kremlin-form"]

@@ -46,6 +46,7 @@ class ReviewRead(Message):
     outlet: Outlet | None
     review: Review
     order: list[str] | None = None
+    statuses: dict[str, tuple[int, str]] | None = None  # with ``order``: each one's disagreements left and status
 
 
 class ReviewScreen(ReviewDrawing, UndoRedo, Screen[Any]):
@@ -70,7 +71,9 @@ class ReviewScreen(ReviewDrawing, UndoRedo, Screen[Any]):
         Binding("a", "accept_agreed", "Accept agreed"),
         Binding("x", "reject", "Reject"),
         Binding("t", "own_tag", "Own tag"),
+        Binding("l", "relabel", "Relabel gold", show=False),
         Binding("r", "reason", "Reason"),
+        Binding("f", "filter", "Filter"),
         Binding("ctrl+z", "undo", "Undo"),
         Binding("ctrl+y", "redo", "Redo", show=False),
         Binding("right_square_bracket", "article(1)", "Next article"),
@@ -84,6 +87,8 @@ class ReviewScreen(ReviewDrawing, UndoRedo, Screen[Any]):
 
         self.names = Names(codebook)
         self.order: list[str] = []  # the articles to review: disagreements left first
+        self.statuses: dict[str, str] = {}  # their review status (not started / in progress / settled)
+        self.showing = "all"  # which of them ] and [ go through: all, or one review status
         self.article: Article | None = None
         self.outlet: Outlet | None = None
         self.review: Review | None = None
@@ -115,7 +120,8 @@ class ReviewScreen(ReviewDrawing, UndoRedo, Screen[Any]):
     @work(thread=True, exclusive=True, group="review")
     def _read(self, article_id: str | None, with_order: bool) -> None:
         """Read an article's review (None: the first to review); ``with_order``: the list of articles too."""
-        order = review_order(self.store, self.codebook) if with_order else None
+        statuses = review_statuses(self.store, self.codebook) if with_order else None
+        order = review_order(statuses) if statuses is not None else None
         wanted = article_id or (order[0] if order else None)
         if wanted is None:
             self.app.call_from_thread(self._nothing_to_review)
@@ -124,7 +130,7 @@ class ReviewScreen(ReviewDrawing, UndoRedo, Screen[Any]):
         if article is None:
             return
         outlet = self.store.outlet_as_of(article.publisher, article.published)
-        self.post_message(ReviewRead(article, outlet, read_review(self.store, self.codebook, wanted), order))
+        self.post_message(ReviewRead(article, outlet, read_review(self.store, self.codebook, wanted), order, statuses))
 
     def _nothing_to_review(self) -> None:
         update_static(self.title_line, Text("Review · no article has tags of two or more annotators yet", style="yellow"))
@@ -138,6 +144,8 @@ class ReviewScreen(ReviewDrawing, UndoRedo, Screen[Any]):
     def on_review_read(self, message: ReviewRead) -> None:
         if message.order is not None:
             self.order = message.order
+            self.statuses = {a: status for a, (_, status) in (message.statuses or {}).items()}
+        self.statuses[message.article.id] = message.review.status
         same = self.article is not None and self.article.id == message.article.id
         self.article, self.outlet, self.review = message.article, message.outlet, message.review
         if not same:
@@ -161,8 +169,25 @@ class ReviewScreen(ReviewDrawing, UndoRedo, Screen[Any]):
     def action_article(self, step: int) -> None:
         if self.article is None or not self.order:
             return
-        index = self.order.index(self.article.id) if self.article.id in self.order else -1
-        self._read(self.order[(index + step) % len(self.order)], False)
+        shown = [a for a in self.order if self.showing == "all" or self.statuses.get(a) == self.showing]
+        if not shown:
+            self.notify(f"No article is {self.showing} (f changes which articles ] and [ go through).")
+            return
+        after = self.order.index(self.article.id) if self.article.id in self.order else -1
+        ahead = [a for a in shown if (self.order.index(a) - after) * step > 0]
+        ahead = sorted(ahead, key=lambda a: (self.order.index(a) - after) * step)
+        self._read((ahead or (shown if step > 0 else list(reversed(shown))))[0], False)
+
+    def action_filter(self) -> None:
+        """Which articles ] and [ go through: all, not started, in progress, settled (in turn)."""
+        from ...review import REVIEW_STATUSES
+
+        choices = ("all", *REVIEW_STATUSES)
+        self.showing = choices[(choices.index(self.showing) + 1) % len(choices)]
+        count = sum(1 for a in self.order if self.showing == "all" or self.statuses.get(a) == self.showing)
+        self.notify(f"] and [ go through {'all' if self.showing == 'all' else 'the ' + self.showing} articles "
+                    f"({count})", timeout=3)
+        self._draw()
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -227,6 +252,27 @@ class ReviewScreen(ReviewDrawing, UndoRedo, Screen[Any]):
         await self._do(own_tag(self.store, self.review, tag, self.reviewer))
 
     @work(group="dialog", exclusive=True)
+    async def action_relabel(self) -> None:
+        """Change the label of the gold tag at the disagreement in hand (its span stays)."""
+        from ...tagging import edit_tag
+
+        item = self._item()
+        gold = [t for t in item.gold if t.start is not None] if item is not None else []
+        if item is None or len(gold) != 1:
+            self.notify("Relabel needs one gold tag here: accept a version first (1-9), or t for your own.")
+            return
+        tag = gold[0]
+        category = self.codebook.category(tag.category)
+        if category is None:
+            self.notify("This gold tag's category is not in the codebook.")
+            return
+        choices = [Choice(safe(self.names.full_label(category.id, label.id)), label.id,
+                          f"{label.id} {self.names.full_label(category.id, label.id)}") for label in category.labels]
+        chosen = await self.app.push_screen_wait(PickerScreen("Gold label here", choices))
+        if chosen is not None and chosen != tag.label:
+            await self._do(edit_tag(self.store, tag, f"relabel gold {chosen}", label=chosen))
+
+    @work(group="dialog", exclusive=True)
     async def action_reason(self) -> None:
         """Write why the disagreement in hand was settled so."""
         from ...review import give_reason
@@ -283,11 +329,18 @@ def read_review(store: Store, codebook: Codebook, article_id: str) -> Review:
     return review_items(article_id, store.annotations(article_id), codebook, decisions)
 
 
-def review_order(store: Store, codebook: Codebook) -> list[str]:
-    """The articles two or more annotators tagged: those with disagreements left first, then
-    the others, each in import order (worker threads)."""
+def review_statuses(store: Store, codebook: Codebook) -> dict[str, tuple[int, str]]:
+    """Each article two or more annotators tagged: (disagreements left, review status), in
+    import order (worker threads)."""
     from ...review import GOLD
 
-    ids = store.articles_to_review(GOLD, 2)
-    left = {a: len(read_review(store, codebook, a).left) for a in ids}
-    return sorted(ids, key=lambda a: left[a] == 0)
+    result = {}
+    for article_id in store.articles_to_review(GOLD, 2):
+        review = read_review(store, codebook, article_id)
+        result[article_id] = (len(review.left), review.status)
+    return result
+
+
+def review_order(statuses: dict[str, tuple[int, str]]) -> list[str]:
+    """The articles to review: those with disagreements left first, then the others, each in import order."""
+    return sorted(statuses, key=lambda a: statuses[a][0] == 0)

@@ -30,6 +30,7 @@ class ReviewDrawing:
     article: Any
     order: list[str]
     current: int
+    showing: str
     reviewer: str
     names: Any
     column: Any
@@ -50,7 +51,8 @@ class ReviewDrawing:
         update_static(self.title_line, Text.assemble(
             ("Review ", "bold"), f"article {place} of {len(self.order)} · ", (review.status, "bold"),
             f" · {len(review.left)} of {len(review.disagreements)} disagreement(s) left · reviewer ",
-            safe(self.reviewer), no_wrap=True, overflow="ellipsis"))
+            safe(self.reviewer), "" if self.showing == "all" else f" · ] and [ go through the {self.showing}",
+            no_wrap=True, overflow="ellipsis"))
         paints = []
         current = self._item()
         for item in review.items:  # agreed places in grey, so the disagreements stand out in their colours
@@ -152,7 +154,7 @@ class ReviewDrawing:
 
     def _hint(self) -> None:
         hint = ("n/p: disagreements · 1-9: accept that annotator's version · x: reject · t: own tag · "
-                "a: accept agreed · r: reason · ctrl+z: undo · ]: next article")
+                "l: relabel gold · a: accept agreed · r: reason · f: filter · ctrl+z: undo · ]: next article")
         update_static(self.hint, Text(hint, style="dim"))
 
     def _item(self) -> Item | None:

@@ -94,3 +94,34 @@ def test_review_summary_lists_what_is_left_per_article(two_annotators):
     assert len(rows) == 5 and all(r["annotators"] == ["alice", "bob"] for r in rows)
     assert sum(r["left"] for r in rows) == sum(r["disagreements"] for r in rows) > 0
     assert {p for r in rows for p in (i["problem"] for i in r["left_items"])} >= {"voices differ"}
+
+
+async def test_relabel_the_gold_tag_and_filter_the_articles_by_review_status(two_annotators):
+    store = two_annotators
+    app = reviewer_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(app, pilot)
+        article_id = screen.article.id
+        item = screen.review.disagreements[0]
+        await press(pilot, "1")  # alice's version into gold (and on to the next disagreement)
+        await press(pilot, "p")  # back to it
+        await pilot.press("l")
+        await pilot.pause(0.3)
+        await pilot.press(*"kremlin", "enter")
+        await settle(app, pilot)
+        gold = [g for g in store.annotations(article_id, GOLD) if g.start is not None and g.start < item.end
+                and item.start < g.end]
+        assert [g.label for g in gold] == ["kremlin-form"]
+        await press(pilot, "ctrl+z")
+        gold = [g for g in store.annotations(article_id, GOLD) if g.start is not None and g.start < item.end
+                and item.start < g.end]
+        assert [g.label for g in gold] == [t.label for t in item.version("alice").tags]
+        await press(pilot, "f")  # not started: every other article
+        assert screen.showing == "not started"
+        await press(pilot, "]")
+        assert screen.article.id != article_id and screen.statuses[screen.article.id] == "not started"
+        for _ in range(2):
+            await press(pilot, "f")
+        assert screen.showing == "settled"
+        await press(pilot, "]")  # none is settled: the article stays
+        assert screen.statuses[screen.article.id] == "not started"
