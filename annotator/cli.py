@@ -387,16 +387,16 @@ def suggest(store: Store, article: str | None, all_articles: bool, as_json: bool
     """List lexicon suggestions (term variants) in one ARTICLE (id or prefix), or in every article with --all."""
     from .lexicon import Matcher
 
-    matcher = Matcher(load_codebook_or_fail(codebook_ref))
     if all_articles == (article is not None):
         fail("give one ARTICLE or --all", 2)
+    matcher = Matcher(load_codebook_or_fail(codebook_ref), outlets=store.outlets())
     if all_articles:
         for found in store.iter_current_articles():
-            for s in matcher.find(found.text):
+            for s in matcher.find(found.text, published=found.published):
                 click.echo(json_escape_hidden(json.dumps({"article": found.id, **s.as_dict()}, ensure_ascii=False)))
         return
     found = find_article(store, article)
-    suggestions = matcher.find(found.text)
+    suggestions = matcher.find(found.text, published=found.published)
     if as_json:
         print_json([s.as_dict() for s in suggestions])
         return

@@ -81,7 +81,7 @@ def compare(store: Store, story: str | None, fmt: str, out_path: Path | None, co
 
     story = _story_or_fail(store, story, store.stories())
     book = load_codebook_or_fail(codebook_ref)
-    articles = read_story(store, story, Matcher(book))
+    articles = read_story(store, story, Matcher(book, outlets=store.outlets()))
     tables = compare_tables(book, articles, tidy=fmt in ("csv", "json"))
     write_report(tables, fmt, out_path, {"story": story, "articles": len(articles),
                                          "codebook": f"{book.id} {book.version}"})

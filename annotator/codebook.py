@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date as calendar_date
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -148,11 +149,54 @@ def _check_pattern(pattern: str) -> str:
 def _check_term(term: str) -> str:
     if not term.strip():
         raise ValueError("is empty")
+    from .lexicon.terms import TermSyntaxError, check_term
+
+    try:
+        check_term(term)
+    except TermSyntaxError as exc:
+        raise ValueError(f"{term!r}: {exc}") from None
     return term
 
 
 Pattern = Annotated[str, AfterValidator(at_most(FIELD_LIMITS["pattern"])), AfterValidator(_check_pattern)]
 Term = Annotated[Name, AfterValidator(_check_term)]
+
+
+class ContextRule(_Model):
+    """What a match of a variant becomes when the words around it, in its sentence, say so.
+
+    Rules are tried in order and the first that applies decides; a rule with neither
+    ``before`` nor ``after`` always applies (a last rule for "otherwise")."""
+
+    before: Pattern | None = Field(default=None, description="searched (any case) in the sentence before the match")
+    after: Pattern | None = Field(default=None, description="searched (any case) in the sentence after the match")
+    then: Literal["keep", "relabel", "skip"] = Field(
+        description="keep the variant's side; relabel it (with label and alignment); skip: no suggestion")
+    label: Name | None = Field(default=None, description="with then: relabel, the label suggested instead")
+    alignment: Name | None = Field(default=None, description="with then: relabel, the side suggested instead")
+    why: NoteText = Field(description="shown with the suggestion: what in the context decided it")
+
+    @model_validator(mode="after")
+    def _relabel_says_to_what(self) -> "ContextRule":
+        if (self.then == "relabel") != (self.label is not None and self.alignment is not None):
+            raise ValueError("a rule relabels exactly when it gives both label and alignment (then: relabel)")
+        return self
+
+
+class DatedUsage(_Model):
+    """Before this date the variant was ordinary usage, not a side taken (a house style of its time)."""
+
+    before: Name = Field(description="YYYY-MM-DD: articles published before it get the note")
+    why: NoteText = Field(description="shown with the suggestion, with a public source")
+
+    @field_validator("before")
+    @classmethod
+    def _iso_date(cls, value: str) -> str:
+        try:
+            calendar_date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date written YYYY-MM-DD") from None
+        return value
 
 
 class Variant(_Model):
@@ -165,6 +209,8 @@ class Variant(_Model):
     terms: list[Term] = []
     patterns: list[Pattern] = Field(default=[], description="regular expressions, for forms terms cannot express")
     case: Case = Case.insensitive
+    context: list[ContextRule] = Field(default=[], description="rules that keep, relabel or skip a match by its sentence")
+    dated: list[DatedUsage] = Field(default=[], description="dates before which the variant was ordinary usage")
 
     _id = field_validator("id")(_check_id)
 
@@ -226,6 +272,7 @@ class Codebook(_Model):
     alignments: list[Name] = Field(default=[], description="the sides a lexicon variant may signal")
     attributes: list[Attribute] = []
     categories: list[Category] = Field(min_length=1)
+    proper_names: list[Term] = Field(default=[], description="names no match inside of is suggested (Dynamo Kiev)")
 
     _id = field_validator("id")(_check_id)
 
@@ -280,6 +327,11 @@ class Codebook(_Model):
                         yield f"{place}.alignment: {variant.alignment!r} is not a declared alignment ({', '.join(self.alignments) or 'none declared'})"
                     if variant.label not in label_ids:
                         yield f"{place}.label: {variant.label!r} is not a label of {category.id}"
+                    for ri, rule in enumerate(variant.context):
+                        if rule.label is not None and rule.label not in label_ids:
+                            yield f"{place}.context[{ri}].label: {rule.label!r} is not a label of {category.id}"
+                        if rule.alignment is not None and rule.alignment not in self.alignments:
+                            yield f"{place}.context[{ri}].alignment: {rule.alignment!r} is not a declared alignment"
 
     # -- lookups -------------------------------------------------------------------
 

@@ -160,6 +160,6 @@ def read_story(store: Store, story: str, matcher: Matcher) -> list[StoryArticle]
     for article_id in store.story_article_ids(story):
         article = store.article(article_id)
         if article is not None:
-            articles.append(StoryArticle(article, store.outlet(article.publisher), matcher.find(article.text),
+            articles.append(StoryArticle(article, store.outlet(article.publisher), matcher.find(article.text, published=article.published),
                                          store.annotations(article.id)))
     return articles

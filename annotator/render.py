@@ -247,8 +247,9 @@ def suggestions_table(suggestions: list, title: str, width: int | None = None) -
 
     columns = [Column("start", "start", kind="int"), Column("end", "end", kind="int"), Column("text", "text"),
                Column("concept", "concept"), Column("variant", "variant"), Column("alignment", "side", optional=2),
-               Column("label", "label", optional=1), Column("voice", "voice", optional=3)]
-    rows = [(s.start, s.end, s.text, s.concept, s.variant, s.alignment, s.label, s.voice) for s in suggestions]
+               Column("label", "label", optional=1), Column("voice", "voice", optional=3), Column("why", "why", optional=4)]
+    rows = [(s.start, s.end, s.text, s.concept, s.variant, s.alignment, s.label, s.voice,
+             s.why + ("" if not s.notes else f" [{', '.join(s.notes)}]")) for s in suggestions]
     heading = f"{counted(len(suggestions), 'suggestion')} in {title}"
     return rich_table(ResultTable("suggestions", heading, columns, rows), width)
 

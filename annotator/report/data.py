@@ -183,7 +183,7 @@ def _stories(store: Store, book: Codebook, scope: TagScope, most: int) -> tuple[
 
     annotated = {row[0] for row in store.unit_counts(["story"], scope) if row[0] is not None}
     ids = [r.id for r in store.stories() if r.id in annotated]
-    matcher = Matcher(book)
+    matcher = Matcher(book, outlets=store.outlets())
     parts = []
     for story in ids[:most]:
         articles = read_story(store, story, matcher)

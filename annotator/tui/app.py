@@ -81,7 +81,7 @@ class AnnotatorApp(OneLineErrors, App):
             return
         from ..lexicon import Matcher
 
-        self.post_message(Opened(session, Matcher(session.codebook), session.store.has_annotations(session.annotator),
+        self.post_message(Opened(session, Matcher(session.codebook, outlets=session.store.outlets()), session.store.has_annotations(session.annotator),
                                  session.store.has_assignments(session.annotator)))
 
     def _open_failed(self, message: str) -> None:

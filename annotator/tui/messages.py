@@ -42,7 +42,7 @@ class SuggestionsFound(Message):
     """The lexicon suggestions of an article (found after it is shown: large texts take a while)."""
 
     article_id: str
-    text_sha256: str
+    key: str  # the article's text and date (reading.suggestions_key)
     suggestions: list[Suggestion]
 
 

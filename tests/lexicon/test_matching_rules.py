@@ -149,7 +149,8 @@ def test_suggestion_carries_codebook_fields():
     m = make_matcher({"id": "kyiv", "concept": "capital", "terms": ["Kyiv"], "alignment": "ukraine-west", "label": "u"})
     (s,) = m.find("in Kyiv")
     assert s.as_dict() == {"start": 3, "end": 7, "text": "Kyiv", "category": "term", "concept": "capital",
-                           "variant": "kyiv", "alignment": "ukraine-west", "label": "u", "voice": "own"}
+                           "variant": "kyiv", "alignment": "ukraine-west", "label": "u", "voice": "own",
+                           "why": "kyiv: term \u201cKyiv\u201d", "notes": []}
 
 
 @pytest.mark.parametrize(("text", "term", "voice"), [

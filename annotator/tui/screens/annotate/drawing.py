@@ -156,6 +156,9 @@ class Drawing:
             hint.append_text(self._suggestion_text(suggestion))
             hint.append(f" · {self._key('accept_suggestion')} accepts · {self._key('reject_suggestion')} rejects · "
                         f"{self._key('next_suggestion')} next", style="dim")
+            if suggestion.why:
+                hint.append(" · why: ", style="dim")
+                hint.append_text(safe(clean_line(suggestion.why), style="italic"))
         elif start != end and (tag is None or (tag.start, tag.end) != (start, end)):
             hint.append(f"{end - start} characters selected: ", style="bold")
             hint.append("a label key tags them", style="dim")

@@ -27,6 +27,12 @@ if TYPE_CHECKING:
     from ....lexicon import Suggestion
     from ....models import Article, Outlet
 
+
+def suggestions_key(article: Article) -> str:
+    """What an article's suggestions depend on: its text and its date (the codebook's dated usage)."""
+    return f"{article.text_sha256} {article.published or ''}"
+
+
 @dataclass(frozen=True)
 class ListQuery:
     """Whose list, with which filters: what a worker reads the article list with. Taken on the
@@ -132,7 +138,7 @@ class ReadingWorkers:
             self.post_message(ArticleGone(f"article {article_id} is gone"))
             return
         article, publisher, original, known = ahead
-        known = known if known is not None else self._suggestion_cache.get(article.text_sha256)
+        known = known if known is not None else self._suggestion_cache.get(suggestions_key(article))
         in_list = True
         if position is None:
             position, in_list = self._place(article.id, query)
@@ -157,7 +163,7 @@ class ReadingWorkers:
             self.post_message(ProgressRead(self.store.progress(query.annotator)))  # (drawn only if it changed)
         if known is None and not worker.is_cancelled:
             self.post_message(SuggestionsFound(
-                article.id, article.text_sha256, self.matcher.find(article.text)))
+                article.id, suggestions_key(article), self.matcher.find(article.text, published=article.published)))
 
     def _read_ahead(self, article_id: str) -> tuple[Article, Outlet | None, Outlet | None, list[Suggestion] | None] | None:
         """What of an article does not change while it is open elsewhere: the article (an id
@@ -166,16 +172,16 @@ class ReadingWorkers:
         article = self.store.article(article_id)
         if article is None:
             return None
-        known = self._suggestion_cache.get(article.text_sha256)
+        known = self._suggestion_cache.get(suggestions_key(article))
         if known is None and len(article.text) <= SUGGEST_BEFORE_SHOWING:
-            known = self.matcher.find(article.text)
+            known = self.matcher.find(article.text, published=article.published)
         day = article.published
         return (article, self.store.outlet_as_of(article.publisher, day),
                 self.store.outlet_as_of(article.original_source, day), known)
 
-    def _remember_suggestions(self, text_sha256: str, suggestions: list[Suggestion]) -> None:
-        self._suggestion_cache[text_sha256] = suggestions
-        self._suggestion_cache.move_to_end(text_sha256)
+    def _remember_suggestions(self, key: str, suggestions: list[Suggestion]) -> None:
+        self._suggestion_cache[key] = suggestions
+        self._suggestion_cache.move_to_end(key)
         while len(self._suggestion_cache) > self.SUGGESTION_CACHE:
             self._suggestion_cache.popitem(last=False)
 

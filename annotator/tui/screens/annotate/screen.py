@@ -38,7 +38,7 @@ from ...writer import Writer
 from .article_facts import ArticleFactsActions
 from .drawing import Drawing
 from .moving import MovingActions
-from .reading import ReadingWorkers
+from .reading import ReadingWorkers, suggestions_key
 from .tag_actions import TagActions
 from .who import WhoAndTime
 
@@ -244,7 +244,7 @@ class AnnotateScreen(TagActions, ArticleFactsActions, MovingActions, ReadingWork
         self.all_suggestions = message.suggestions or []
         self.suggestions_pending = message.suggestions is None
         if message.suggestions is not None:
-            self._remember_suggestions(message.article.text_sha256, message.suggestions)
+            self._remember_suggestions(suggestions_key(message.article), message.suggestions)
         self.status, self.position, self.in_list = message.status, message.position, message.in_list
         self.current_tag = None
         self.view.show_text(message.article.text)
@@ -276,7 +276,7 @@ class AnnotateScreen(TagActions, ArticleFactsActions, MovingActions, ReadingWork
             self._update_topbar()
 
     def on_suggestions_found(self, message: SuggestionsFound) -> None:
-        self._remember_suggestions(message.text_sha256, message.suggestions)
+        self._remember_suggestions(message.key, message.suggestions)
         if self.article is None or self.article.id != message.article_id:
             return
         self.all_suggestions, self.suggestions_pending = message.suggestions, False

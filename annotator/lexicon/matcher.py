@@ -18,20 +18,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
-from .codebook import Case, Codebook, Kind
+from ..codebook import Case, Codebook, Kind
+from .context import DATED_NOTE, ProperNames, Rule, compile_rules, dated_why, first_rule
+from .terms import APOSTROPHES, HYPHEN_CHARS, expand_term, term_regex
+from .voice import voice_and_cue
 
-_APOSTROPHES = "'\u2019\u2018\u02bc"
-_HYPHEN_CHARS = "-\u2010\u2011\u2012\u2013"
-_HYPHENS = "\\-\u2010\u2011\u2012\u2013"
-_GAP = r"[^\S\n]*(?:\n[^\S\n]*)?"  # optional white space holding at most one line break
-_BLANKS = r"(?:[^\S\n]+(?:\n[^\S\n]*)?|\n[^\S\n]*)"  # the same, but not empty
-_SPACE = rf"(?:{_GAP}[{_HYPHENS}]{_GAP}|{_BLANKS})"  # a space in a term: spaces or a hyphen
-_HYPHEN = rf"{_SPACE}?"  # a hyphen in a term: a hyphen, spaces or nothing
 _JOINERS = "\u200c\u200d"  # zero-width (non-)joiners belong to the characters around them
-_OPEN_QUOTES = "\"\u201c\u2018'\u00ab"
-_CLOSE_QUOTES = "\"\u201d\u2019'\u00bb"
 
 
 @dataclass(frozen=True)
@@ -47,9 +42,13 @@ class Suggestion:
     alignment: str
     label: str
     voice: str
+    why: str = ""  # what made it: the term or pattern, the context rule, the voice cue, the date
+    notes: tuple[str, ...] = ()  # e.g. "dated-usage": ordinary usage at the article's date
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        out["notes"] = list(self.notes)
+        return out
 
 
 @dataclass(frozen=True)
@@ -59,26 +58,9 @@ class _Entry:
     variant: str
     alignment: str
     label: str
-
-
-def term_regex(term: str) -> str:
-    """The regular expression a lexicon term stands for (see the module docstring)."""
-    term = term.strip()
-    out: list[str] = []
-    for run in re.findall(rf"[\s{_HYPHENS}]+|.", term, flags=re.S):
-        if run[0].isspace() or run[0] in _HYPHEN_CHARS:
-            # a run of spaces needs a separator; any run holding a hyphen makes it optional
-            out.append(_HYPHEN if any(ch in _HYPHEN_CHARS for ch in run) else _SPACE)
-        elif run in _APOSTROPHES:
-            out.append(f"[{_APOSTROPHES}]")
-        else:
-            out.append(re.escape(run))
-    body = "".join(out)
-    first, last = term[0], term[-1]
-    before = r"(?<!\w)" if (first.isalnum() or first == "_") else ""
-    # U+02BC (a letter to Unicode, so \w) is an apostrophe here: "Kievʼs" holds "Kiev"
-    after = r"(?!(?!\u02bc)\w)" if (last.isalnum() or last == "_") else ""
-    return before + body + after
+    source: str  # the variant's name and the term or pattern that matched
+    rules: tuple[Rule, ...] = ()
+    dated: tuple[tuple[str, str], ...] = ()
 
 
 def _is_mark(ch: str) -> bool:
@@ -121,7 +103,8 @@ class Matcher:
     only where a word starting with that letter begins, so the cost grows with the
     words in the text, not with words times terms."""
 
-    def __init__(self, codebook: Codebook):
+    def __init__(self, codebook: Codebook, outlets: Iterable = ()):
+        """``outlets``: the registry's outlets; a match inside one's name or alias is not usage."""
         self.codebook = codebook
         alternatives: list[tuple[int, str, str, _Entry]] = []  # (length, term, regex, entry)
         patterns: list[tuple[str, _Entry]] = []
@@ -130,18 +113,27 @@ class Matcher:
                 continue
             for concept in category.lexicon:
                 for variant in concept.variants:
-                    entry = _Entry(category.id, concept.concept, variant.id, variant.alignment, variant.label)
+                    rules = compile_rules(variant.context)
+                    dated = tuple((d.before, d.why) for d in variant.dated)
+                    name = variant.name or variant.id
+
+                    def entry(source: str) -> _Entry:
+                        return _Entry(category.id, concept.concept, variant.id, variant.alignment, variant.label,
+                                      f"{name}: {source}", rules, dated)
+
                     scope = "(?:" if variant.case is Case.sensitive else "(?i:"
                     for term in variant.terms:
-                        alternatives.append((len(term), term.strip(), f"{scope}{term_regex(term)})", entry))
+                        found_by = entry(f"term \u201c{term.strip()}\u201d")
+                        for phrase in expand_term(term):
+                            alternatives.append((len(phrase), phrase, f"{scope}{term_regex(phrase)})", found_by))
                     for pattern in variant.patterns:
-                        patterns.append((f"{scope}{pattern})", entry))
+                        patterns.append((f"{scope}{pattern})", entry("pattern")))
         alternatives.sort(key=lambda a: -a[0])  # longest terms first: longest wins at one start
         grouped: dict[str, list[tuple[int, str, _Entry]]] = {}
         anywhere: list[tuple[int, str, _Entry]] = []  # terms starting with an apostrophe or hyphen
         for rank, (_, term, regex, entry) in enumerate(alternatives, start=1):
             first = term[0]
-            if first in _APOSTROPHES or first in _HYPHEN_CHARS or len(first.lower()) != 1:
+            if first in APOSTROPHES or first in HYPHEN_CHARS or len(first.lower()) != 1:
                 anywhere.append((rank, regex, entry))
             else:
                 grouped.setdefault(first.lower(), []).append((rank, regex, entry))
@@ -155,9 +147,28 @@ class Matcher:
         self._anywhere_regex = re.compile(f"(?=(?:{self._anywhere.regex.pattern}))") if anywhere else None
         self._rank_after_terms = len(alternatives) + 1
         self._patterns = [(re.compile(p), e) for p, e in patterns]
+        names = list(codebook.proper_names)
+        for outlet in outlets:  # only names holding a lexicon match matter
+            names.extend(n for n in (outlet.name, *outlet.aliases) if n and self._candidates(n))
+        self._names = ProperNames(names)
 
-    def find(self, text: str) -> list[Suggestion]:
-        """All suggestions in ``text``, in order, never overlapping."""
+    def find(self, text: str, published: object = None) -> list[Suggestion]:
+        """All suggestions in ``text``, in order, never overlapping. ``published``: the article's
+        date as written (YYYY[-MM[-DD]]...), for the variants' ``dated`` rules."""
+        chosen: list[Suggestion] = []
+        last_end = -1
+        for start, negative_length, _, entry in self._candidates(text):
+            end = start - negative_length
+            if start < last_end or _splits_a_word(text, start, end) or self._names.holds(text, start, end):
+                continue
+            suggestion = _suggest(text, start, end, entry, published)
+            if suggestion is not None:
+                chosen.append(suggestion)
+                last_end = end
+        return chosen
+
+    def _candidates(self, text: str) -> list[tuple[int, int, int, _Entry]]:
+        """Every match of every term and pattern: (start, -length, rank, entry), leftmost and longest first."""
         candidates: list[tuple[int, int, int, _Entry]] = []  # (start, -length, rank, entry)
         if self._starts is not None:
             groups = self._groups
@@ -176,39 +187,32 @@ class Matcher:
                     index = match.lastindex - 1
                     candidates.append((start, start - end, group.ranks[index], group.entries[index]))
         for rank, (regex, entry) in enumerate(self._patterns, start=self._rank_after_terms):
+            spanned = "span" in regex.groupindex  # a group named "span" is the suggestion; the rest is context
             for match in regex.finditer(text):
-                if match.end() > match.start():
-                    candidates.append((match.start(), match.start() - match.end(), rank, entry))
+                start, end = match.span("span") if spanned else match.span()
+                if end > start:
+                    candidates.append((start, start - end, rank, entry))
         candidates.sort(key=lambda c: c[:3])  # leftmost, then longest, then codebook order
-        chosen: list[Suggestion] = []
-        last_end = -1
-        for start, negative_length, _, entry in candidates:
-            end = start - negative_length
-            if start < last_end or _splits_a_word(text, start, end):
-                continue
-            chosen.append(Suggestion(start, end, text[start:end], entry.category, entry.concept, entry.variant,
-                                     entry.alignment, entry.label, guess_voice(text, start, end)))
-            last_end = end
-        return chosen
+        return candidates
 
 
-_QUOTE_LOOKBACK = 2000  # characters looked back for an open quotation
-
-
-def guess_voice(text: str, start: int, end: int) -> str:
-    """``scare-quoted`` when quote marks wrap just the term or "so-called" precedes it,
-    ``quoted`` when the term sits inside a longer quotation, else ``own``."""
-    before = text[start - 1] if start > 0 else ""
-    after = text[end] if end < len(text) else ""
-    possessive = end + 1 < len(text) and text[end + 1].isalnum()  # Kiev’s: an apostrophe, not a closing quote
-    if before and after and before in _OPEN_QUOTES and after in _CLOSE_QUOTES and not possessive:
-        return "scare-quoted"
-    if re.search(r"so[\s-]called\s+$", text[max(0, start - 12) : start], re.I):
-        return "scare-quoted"
-    window = max(0, start - _QUOTE_LOOKBACK)  # bounded: a 2 MB one-paragraph text stays linear
-    newline = text.rfind("\n", window, start)
-    head = text[newline + 1 if newline >= 0 else window : start]
-    opened = head.count("\u201c") - head.count("\u201d") + head.count("\u00ab") - head.count("\u00bb")
-    if opened > 0 or head.count('"') % 2 == 1:
-        return "quoted"
-    return "own"
+def _suggest(text: str, start: int, end: int, entry: _Entry, published: object) -> Suggestion | None:
+    """The suggestion a match makes once its context is read, or None if a rule skips it."""
+    label, alignment, why = entry.label, entry.alignment, [entry.source]
+    rule = first_rule(entry.rules, text, start, end)
+    if rule is not None:
+        if rule.then == "skip":
+            return None
+        if rule.then == "relabel":
+            label, alignment = rule.label or label, rule.alignment or alignment
+        why.append(rule.why)
+    voice, cue = voice_and_cue(text, start, end)
+    if cue:
+        why.append(f"voice {voice}: {cue}")
+    notes: tuple[str, ...] = ()
+    dated = dated_why(entry.dated, published) if entry.dated else None
+    if dated:
+        why.append(dated)
+        notes = (DATED_NOTE,)
+    return Suggestion(start, end, text[start:end], entry.category, entry.concept, entry.variant, alignment, label,
+                      voice, "; ".join(why), notes)

@@ -1,0 +1,85 @@
+"""What the words around a match decide: a proper name it is part of, a rule of its variant, its date.
+
+Nothing here looks at who published the article: a suggestion's side depends on the
+words and the date only (the outlet card beside the article shows the rest).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .terms import expand_term, term_regex
+from .voice import sentence_bounds
+
+NAME_REACH = 60  # characters either side of a match looked at for a name holding it
+DATED_NOTE = "dated-usage"
+_DATE_PREFIX = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A compiled context rule of a variant (see ``codebook.ContextRule``)."""
+
+    before: re.Pattern | None
+    after: re.Pattern | None
+    then: str
+    label: str | None
+    alignment: str | None
+    why: str
+
+    def applies(self, sentence_before: str, sentence_after: str) -> bool:
+        return ((self.before is None or self.before.search(sentence_before) is not None)
+                and (self.after is None or self.after.search(sentence_after) is not None))
+
+
+def compile_rules(rules: Iterable) -> tuple[Rule, ...]:
+    """Rules of a codebook variant, compiled (patterns match any case)."""
+    return tuple(Rule(re.compile(r.before, re.I) if r.before else None, re.compile(r.after, re.I) if r.after else None,
+                      r.then, r.label, r.alignment, r.why) for r in rules)
+
+
+def first_rule(rules: tuple[Rule, ...], text: str, start: int, end: int) -> Rule | None:
+    """The first of ``rules`` that applies to ``text[start:end]`` in its sentence, or None."""
+    if not rules:
+        return None
+    first, last = sentence_bounds(text, start, end)
+    before, after = text[first:start], text[end:last]
+    return next((rule for rule in rules if rule.applies(before, after)), None)
+
+
+class ProperNames:
+    """Names a match inside of is not usage ("The Kyiv Independent", "Dynamo Kiev", "Odessa, Texas")."""
+
+    def __init__(self, names: Iterable[str]):
+        phrases = sorted({phrase for name in names if name.strip() for phrase in expand_term(name)}, key=len, reverse=True)
+        self._regex = re.compile("|".join(f"(?:{term_regex(p)})" for p in phrases), re.I) if phrases else None
+
+    def holds(self, text: str, start: int, end: int) -> bool:
+        """True if a name covers ``text[start:end]``."""
+        if self._regex is None:
+            return False
+        window = max(0, start - NAME_REACH)
+        for found in self._regex.finditer(text, window, min(len(text), end + NAME_REACH)):
+            if found.start() <= start and found.end() >= end:
+                return True
+            if found.start() > start:
+                break
+        return False
+
+
+def date_key(published: object) -> str | None:
+    """The leading YYYY[-MM[-DD]] of an article's date (as written, or a date object), or None."""
+    if not published:
+        return None
+    found = _DATE_PREFIX.search(str(getattr(published, "value", published) or ""))
+    return found.group(0) if found else None
+
+
+def dated_why(dated: tuple[tuple[str, str], ...], published: object) -> str | None:
+    """The reason a match counts as usage of its time (the first date the article is before), or None."""
+    key = date_key(published)
+    if key is None:
+        return None
+    return next((why for before, why in dated if key < before), None)
