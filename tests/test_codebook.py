@@ -154,7 +154,8 @@ def test_lexicon_covers_every_term_variant_concept(book):
     assert book.alignments == ["kremlin", "ukraine-west", "neutral"]
     for concept in lexicon.values():
         sides = {v.alignment for v in concept.variants}
-        assert "kremlin" in sides, concept.concept
+        if concept.concept != "russian-leader":  # state media name him by his office: no Kremlin variant
+            assert "kremlin" in sides, concept.concept
         if concept.concept != "war-aims":  # the West writes the same words, scare-quoted (voice)
             assert "ukraine-west" in sides, concept.concept
     cities = {v.id for v in lexicon["cities"].variants}
