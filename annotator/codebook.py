@@ -162,6 +162,14 @@ Pattern = Annotated[str, AfterValidator(at_most(FIELD_LIMITS["pattern"])), After
 Term = Annotated[Name, AfterValidator(_check_term)]
 
 
+def _iso_date(value: str) -> str:
+    try:
+        calendar_date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date written YYYY-MM-DD") from None
+    return value
+
+
 class ContextRule(_Model):
     """What a match of a variant becomes when the words around it, in its sentence, say so.
 
@@ -170,11 +178,17 @@ class ContextRule(_Model):
 
     before: Pattern | None = Field(default=None, description="searched (any case) in the sentence before the match")
     after: Pattern | None = Field(default=None, description="searched (any case) in the sentence after the match")
+    published_before: Name | None = Field(default=None, description="YYYY-MM-DD: the rule applies only to articles published before it")
     then: Literal["keep", "relabel", "skip"] = Field(
         description="keep the variant's side; relabel it (with label and alignment); skip: no suggestion")
     label: Name | None = Field(default=None, description="with then: relabel, the label suggested instead")
     alignment: Name | None = Field(default=None, description="with then: relabel, the side suggested instead")
     why: NoteText = Field(description="shown with the suggestion: what in the context decided it")
+
+    @field_validator("published_before")
+    @classmethod
+    def _iso_date(cls, value: str | None) -> str | None:
+        return None if value is None else _iso_date(value)
 
     @model_validator(mode="after")
     def _relabel_says_to_what(self) -> "ContextRule":
@@ -189,14 +203,7 @@ class DatedUsage(_Model):
     before: Name = Field(description="YYYY-MM-DD: articles published before it get the note")
     why: NoteText = Field(description="shown with the suggestion, with a public source")
 
-    @field_validator("before")
-    @classmethod
-    def _iso_date(cls, value: str) -> str:
-        try:
-            calendar_date.fromisoformat(value)
-        except ValueError:
-            raise ValueError(f"{value!r} is not a date written YYYY-MM-DD") from None
-        return value
+    _before = field_validator("before")(_iso_date)
 
 
 class Variant(_Model):

@@ -28,25 +28,28 @@ class Rule:
     label: str | None
     alignment: str | None
     why: str
+    published_before: str | None = None
 
-    def applies(self, sentence_before: str, sentence_after: str) -> bool:
-        return ((self.before is None or self.before.search(sentence_before) is not None)
+    def applies(self, sentence_before: str, sentence_after: str, published: str | None) -> bool:
+        return ((self.published_before is None or (published is not None and published < self.published_before))
+                and (self.before is None or self.before.search(sentence_before) is not None)
                 and (self.after is None or self.after.search(sentence_after) is not None))
 
 
 def compile_rules(rules: Iterable) -> tuple[Rule, ...]:
     """Rules of a codebook variant, compiled (patterns match any case)."""
     return tuple(Rule(re.compile(r.before, re.I) if r.before else None, re.compile(r.after, re.I) if r.after else None,
-                      r.then, r.label, r.alignment, r.why) for r in rules)
+                      r.then, r.label, r.alignment, r.why, r.published_before) for r in rules)
 
 
-def first_rule(rules: tuple[Rule, ...], text: str, start: int, end: int) -> Rule | None:
-    """The first of ``rules`` that applies to ``text[start:end]`` in its sentence, or None."""
+def first_rule(rules: tuple[Rule, ...], text: str, start: int, end: int, published: object = None) -> Rule | None:
+    """The first of ``rules`` that applies to ``text[start:end]`` in its sentence (and the
+    article's date), or None."""
     if not rules:
         return None
     first, last = sentence_bounds(text, start, end)
-    before, after = text[first:start], text[end:last]
-    return next((rule for rule in rules if rule.applies(before, after)), None)
+    before, after, day = text[first:start], text[end:last], date_key(published)
+    return next((rule for rule in rules if rule.applies(before, after, day)), None)
 
 
 class ProperNames:

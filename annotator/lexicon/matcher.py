@@ -199,7 +199,7 @@ class Matcher:
 def _suggest(text: str, start: int, end: int, entry: _Entry, published: object) -> Suggestion | None:
     """The suggestion a match makes once its context is read, or None if a rule skips it."""
     label, alignment, why = entry.label, entry.alignment, [entry.source]
-    rule = first_rule(entry.rules, text, start, end)
+    rule = first_rule(entry.rules, text, start, end, published)
     if rule is not None:
         if rule.then == "skip":
             return None
