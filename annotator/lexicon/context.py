@@ -7,13 +7,13 @@ words and the date only (the outlet card beside the article shows the rest).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .terms import expand_term, term_regex
 from .voice import sentence_bounds
 
-NAME_REACH = 60  # characters either side of a match looked at for a name holding it
+NAME_REACH = 10  # characters of slack either side of a match when looking for a name holding it
 DATED_NOTE = "dated-usage"
 _DATE_PREFIX = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 
@@ -53,21 +53,32 @@ def first_rule(rules: tuple[Rule, ...], text: str, start: int, end: int, publish
 
 
 class ProperNames:
-    """Names a match inside of is not usage ("The Kyiv Independent", "Dynamo Kiev", "Odessa, Texas")."""
+    """Names a match inside of is not usage ("The Kyiv Independent", "Dynamo Kiev", "Odessa, Texas").
 
-    def __init__(self, names: Iterable[str]):
-        phrases = sorted({phrase for name in names if name.strip() for phrase in expand_term(name)}, key=len, reverse=True)
-        self._regex = re.compile("|".join(f"(?:{term_regex(p)})" for p in phrases), re.I) if phrases else None
+    Each name is indexed by the lexicon variants it holds, so a match is checked only
+    against the few names that could hold it."""
 
-    def holds(self, text: str, start: int, end: int) -> bool:
-        """True if a name covers ``text[start:end]``."""
-        if self._regex is None:
+    def __init__(self, names: Iterable[str], variants_in: Callable[[str], Iterable[object]]):
+        """``variants_in(phrase)``: the keys of the lexicon variants matched inside ``phrase``."""
+        by_variant: dict[object, list[str]] = {}
+        for name in names:
+            for phrase in (expand_term(name) if name.strip() else ()):
+                for key in set(variants_in(phrase)):
+                    by_variant.setdefault(key, []).append(phrase)
+        self._names = {key: (re.compile("|".join(f"(?:{term_regex(p)})" for p in sorted(set(phrases), key=len, reverse=True)), re.I),
+                             max(len(p) for p in phrases) + NAME_REACH)
+                       for key, phrases in by_variant.items()}
+
+    def holds(self, text: str, start: int, end: int, key: object) -> bool:
+        """True if a name holding variant ``key`` covers ``text[start:end]``."""
+        found = self._names.get(key)
+        if found is None:
             return False
-        window = max(0, start - NAME_REACH)
-        for found in self._regex.finditer(text, window, min(len(text), end + NAME_REACH)):
-            if found.start() <= start and found.end() >= end:
+        regex, reach = found
+        for match in regex.finditer(text, max(0, start - reach), min(len(text), end + reach)):
+            if match.start() <= start and match.end() >= end:
                 return True
-            if found.start() > start:
+            if match.start() > start:
                 break
         return False
 

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from ..codebook import Case, Codebook, Kind
+from ..pattern_safety import sre, sre_parse
 from .context import DATED_NOTE, ProperNames, Rule, compile_rules, dated_why, first_rule
 from .terms import APOSTROPHES, HYPHEN_CHARS, expand_term, term_regex
 from .voice import voice_and_cue
@@ -62,6 +63,11 @@ class _Entry:
     rules: tuple[Rule, ...] = ()
     dated: tuple[tuple[str, str], ...] = ()
 
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """The variant: what a proper name is indexed by."""
+        return (self.category, self.concept, self.variant)
+
 
 def _is_mark(ch: str) -> bool:
     return unicodedata.category(ch).startswith("M") or ch in _JOINERS
@@ -99,9 +105,9 @@ class _Group:
 class Matcher:
     """Compiled lexicon of one codebook. Build once, call :meth:`find` per article.
 
-    Terms are grouped by their first letter (case-folded), and each group is tried
-    only where a word starting with that letter begins, so the cost grows with the
-    words in the text, not with words times terms."""
+    Terms are grouped by their first two letters (case-folded; the first alone when the
+    second is not a letter), and each group is tried only where a word starting with
+    them begins, so the cost grows with the words in the text, not with words times terms."""
 
     def __init__(self, codebook: Codebook, outlets: Iterable = ()):
         """``outlets``: the registry's outlets; a match inside one's name or alias is not usage."""
@@ -136,21 +142,29 @@ class Matcher:
             if first in APOSTROPHES or first in HYPHEN_CHARS or len(first.lower()) != 1:
                 anywhere.append((rank, regex, entry))
             else:
-                grouped.setdefault(first.lower(), []).append((rank, regex, entry))
+                two = term[:2].lower()
+                key = two if len(two) == 2 and term[1].isalpha() and len(term[1].lower()) == 1 else first.lower()
+                grouped.setdefault(key, []).append((rank, regex, entry))
         self._groups = {key: _Group(items) for key, items in grouped.items()}
-        word_keys = "".join(re.escape(k) for k in self._groups if k.isalnum() or k == "_")
-        other_keys = "".join(re.escape(k) for k in self._groups if not (k.isalnum() or k == "_"))
-        starts = [f"(?<!\\w)[{word_keys}]" if word_keys else "", f"[{other_keys}]" if other_keys else ""]
+        self._short_keys = any(len(key) == 1 for key in self._groups)
+        # where a group may match: a word whose first letters may start a key (the regex engine
+        # skips the other words, so Python sees only the places worth trying)
+        firsts = "".join(re.escape(k) for k in sorted({key[0] for key in self._groups}) if k.isalnum() or k == "_")
+        seconds = "".join(re.escape(k) for k in sorted({key[1] for key in self._groups if len(key) == 2}))
+        other_keys = "".join(re.escape(k) for k in sorted({key[0] for key in self._groups}) if not (k.isalnum() or k == "_"))
+        second = f"(?=[{seconds}])" if seconds and not self._short_keys else ""
+        starts = [f"(?<!\\w)[{firsts}]{second}" if firsts else "", f"[{other_keys}]" if other_keys else ""]
         self._starts = re.compile("|".join(p for p in starts if p), re.IGNORECASE) if self._groups else None
         # Tried at every position (a look-ahead), so none hides a later match.
         self._anywhere = _Group(anywhere) if anywhere else None
         self._anywhere_regex = re.compile(f"(?=(?:{self._anywhere.regex.pattern}))") if anywhere else None
         self._rank_after_terms = len(alternatives) + 1
-        self._patterns = [(re.compile(p), e) for p, e in patterns]
+        # each with a word it cannot match without ("" if none), to skip texts without it
+        self._patterns = [(re.compile(p), e, required_word(p)) for p, e in patterns]
         names = list(codebook.proper_names)
         for outlet in outlets:  # only names holding a lexicon match matter
             names.extend(n for n in (outlet.name, *outlet.aliases) if n and self._candidates(n))
-        self._names = ProperNames(names)
+        self._names = ProperNames(names, lambda phrase: [entry.key for *_, entry in self._candidates(phrase)])
 
     def find(self, text: str, published: object = None) -> list[Suggestion]:
         """All suggestions in ``text``, in order, never overlapping. ``published``: the article's
@@ -159,7 +173,7 @@ class Matcher:
         last_end = -1
         for start, negative_length, _, entry in self._candidates(text):
             end = start - negative_length
-            if start < last_end or _splits_a_word(text, start, end) or self._names.holds(text, start, end):
+            if start < last_end or _splits_a_word(text, start, end) or self._names.holds(text, start, end, entry.key):
                 continue
             suggestion = _suggest(text, start, end, entry, published)
             if suggestion is not None:
@@ -171,14 +185,15 @@ class Matcher:
         """Every match of every term and pattern: (start, -length, rank, entry), leftmost and longest first."""
         candidates: list[tuple[int, int, int, _Entry]] = []  # (start, -length, rank, entry)
         if self._starts is not None:
-            groups = self._groups
+            groups, short_keys = self._groups, self._short_keys
             for found in self._starts.finditer(text):
                 position = found.start()
-                group = groups.get(text[position].lower())
-                match = group.regex.match(text, position) if group else None
-                if match and match.end() > position:
-                    index = match.lastindex - 1
-                    candidates.append((position, position - match.end(), group.ranks[index], group.entries[index]))
+                for group in (groups.get(text[position:position + 2].lower()),
+                              groups.get(text[position].lower()) if short_keys else None):
+                    match = group.regex.match(text, position) if group else None
+                    if match and match.end() > position:
+                        index = match.lastindex - 1
+                        candidates.append((position, position - match.end(), group.ranks[index], group.entries[index]))
         if self._anywhere_regex is not None:
             group = self._anywhere
             for match in self._anywhere_regex.finditer(text):
@@ -186,7 +201,10 @@ class Matcher:
                 if end > start:
                     index = match.lastindex - 1
                     candidates.append((start, start - end, group.ranks[index], group.entries[index]))
-        for rank, (regex, entry) in enumerate(self._patterns, start=self._rank_after_terms):
+        lowered = text.lower() if self._patterns else ""
+        for rank, (regex, entry, required) in enumerate(self._patterns, start=self._rank_after_terms):
+            if required and required not in lowered:
+                continue
             spanned = "span" in regex.groupindex  # a group named "span" is the suggestion; the rest is context
             for match in regex.finditer(text):
                 start, end = match.span("span") if spanned else match.span()
@@ -194,6 +212,43 @@ class Matcher:
                     candidates.append((start, start - end, rank, entry))
         candidates.sort(key=lambda c: c[:3])  # leftmost, then longest, then codebook order
         return candidates
+
+
+REQUIRED_WORD = 4  # the shortest literal worth looking for before running a pattern
+
+
+def required_word(pattern: str) -> str:
+    """The longest run of literal characters (lower case, at least :data:`REQUIRED_WORD`) that
+    every match of ``pattern`` holds, or "" when it has none (alternatives, optional parts and
+    look-arounds are not looked into)."""
+    best, run = "", []
+
+    def walk(items) -> None:  # type: ignore[no-untyped-def]
+        nonlocal best, run
+        for op, av in items:
+            if op is sre.LITERAL:
+                run.append(chr(av))
+                continue
+            if op is sre.SUBPATTERN:
+                walk(av[-1])
+                continue
+            if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+                continue  # zero-width: the run goes on
+            if op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[0] >= 1 and av[0] == av[1]:
+                walk(av[2])  # an exact repetition, as in x{1}
+                continue
+            keep()
+            run = []
+
+    def keep() -> None:
+        nonlocal best
+        word = "".join(run).lower()
+        if len(word) > len(best) and len(word) >= REQUIRED_WORD and len(word) == len("".join(run)):
+            best = word
+
+    walk(sre_parse.parse(pattern))
+    keep()
+    return best
 
 
 def _suggest(text: str, start: int, end: int, entry: _Entry, published: object) -> Suggestion | None:

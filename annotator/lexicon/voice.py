@@ -19,28 +19,30 @@ _SO_CALLED_HEAD = re.compile(r"so[\s\-\u2010\u2011]called\s", re.I)  # a term th
 SCARE_WORDS = 3  # a quotation of at most this many words around a term holds it at a distance
 # Verbs that attribute the clause after them to a source, with or without "that" ("Peskov said
 # the operation would continue"); only forms that are not also common nouns.
-_CLAUSE_VERBS = (r"say|says|said|saying|claims|claimed|claiming|insists|insisted|insisting|believes|believed|thinks"
-                 r"|thought|argued|argues|arguing|warned|warns|added|adds|adding|stressed|stressing|noted|noting"
-                 r"|asserted|asserts|contended|contends|admitted|admits|acknowledged|wrote|writes")
-# Verbs that attribute only what follows "that", a colon or a quotation ("announced that ...";
+_CLAUSE_VERBS = frozenset("""say says said saying claims claimed claiming insists insisted insisting believes believed
+    thinks thought argued argues arguing warned warns added adds adding stressed stressing noted noting asserted asserts
+    contended contends admitted admits acknowledged wrote writes""".split())
+# Verbs that attribute only what follows "that" or a colon ("announced that ...";
 # "announced a mobilization" is not speech).
-_THAT_VERBS = (r"told|tells|telling|stated|stating|announced|announcing|declared|declaring|alleged|alleging|explained"
-               r"|explains|emphasi[sz]ed|emphasi[sz]es|underlined|underlines|reiterated|reiterates|accused|accuses"
-               r"|vowed|vows|denied|denies|cited|quoted|reported|reports|confirmed|confirms|suggested|suggests")
-_SPEECH = rf"(?:{_CLAUSE_VERBS}|{_THAT_VERBS})"
-_CLAUSE_VERB = re.compile(rf"\b(?:{_CLAUSE_VERBS})\b", re.I)
-_SPEECH_VERB = re.compile(rf"\b{_SPEECH}\b", re.I)
+_THAT_VERBS = frozenset("""told tells telling stated stating announced announcing declared declaring alleged alleging
+    explained explains emphasized emphasised emphasizes emphasises underlined underlines reiterated reiterates accused
+    accuses vowed vows denied denies cited quoted reported reports confirmed confirms suggested suggests""".split())
+_SPEECH_VERBS = _CLAUSE_VERBS | _THAT_VERBS
 # Verbs that name a thing as a source sees it ("what Moscow calls a special military operation").
-_NAMING_VERB = re.compile(r"\b(?:call|calls|called|calling|describ(?:e|es|ed|ing)|dub(?:s|bed|bing)?|brand(?:s|ed|ing)?"
-                          r"|termed|terming|denounc(?:e|es|ed|ing)|condemn(?:s|ed|ing)?|referred\s+to|refers\s+to"
-                          r"|dismiss(?:es|ed|ing)?)\b", re.I)
+_NAMING_VERBS = frozenset("""call calls called calling describe describes described describing dub dubs dubbed dubbing
+    brand brands branded branding termed terming denounce denounces denounced denouncing condemn condemns condemned
+    condemning referred refers dismiss dismisses dismissed dismissing""".split())
+_ATTRIBUTION_WORDS = frozenset({"according", "saying", "quoted"})
+_CUES = _SPEECH_VERBS | _NAMING_VERBS | _ATTRIBUTION_WORDS
+_LETTERS = re.compile(r"[A-Za-z]+")
 _AS_SAYING = re.compile(r"\b(?:as\s+saying|according\s+to|quoted\s+\w+(?:\s+\w+)?\s+as)\b", re.I)
 _THAT = re.compile(r"\bthat\b|:", re.I)
 _WORD = r"[\w'\u2019.\-]+"
 _TAG_AFTER = re.compile(r"^[^,;]{0,60}?\bthat\b", re.I)  # "said in Kyiv on Monday that": the span is in the tag
 # ", the ministry said." / ", said Peskov on Monday." / ", according to TASS.": at the sentence's end only
-_AFTER_VERBS = (r"say|says|said|added|adds|claimed|claims|insisted|insists|stated|told|wrote|writes|reported|reports"
-                r"|noted|stressed|warned|announced|declared|explained|alleged|argued")
+_AFTER_VERB_SET = frozenset("""say says said added adds claimed claims insisted insists stated told wrote writes reported
+    reports noted stressed warned announced declared explained alleged argued""".split())
+_AFTER_VERBS = "|".join(sorted(_AFTER_VERB_SET))
 _ATTRIBUTION_AFTER = re.compile(
     rf"(?:,|\u2014|\u2013|[\"\u201d\u2019'\u00bb],?)\s*(?:(?:(?!(?:which|who|whose|that|and|but)\b){_WORD}\s+){{0,6}}?(?:{_AFTER_VERBS})|(?:{_AFTER_VERBS})\s+{_WORD}"
     rf"|according\s+to)(?:\s+(?!that\b){_WORD}){{0,8}}\s*[.!?]?[\"\u201d\u2019'\u00bb)]*\s*$", re.I)
@@ -120,24 +122,47 @@ def _quotes_a_word(text: str, start: int, end: int, before: str, after: str) -> 
 def reported_speech(text: str, start: int, end: int) -> str:
     """The attribution that makes ``text[start:end]`` a source's words, or "" if none in its sentence."""
     first, last = sentence_bounds(text, start, end)
-    prefix, suffix = text[first:start], text[end:last]
-    found = _AS_SAYING.search(prefix)
-    if found:
-        return f'"{found.group(0)}"'
-    naming = None
-    for naming in _NAMING_VERB.finditer(prefix):
-        pass
-    if naming and len(prefix) - naming.end() <= _NAMING_REACH:
-        return f'"{naming.group(0)}"'
-    for verb in _SPEECH_VERB.finditer(prefix):
-        between = prefix[verb.end():]
+    cues = [(m.start(), m.end(), word) for m in _LETTERS.finditer(text, first, last)
+            if (word := m.group().lower()) in _CUES]
+    if not cues:
+        return ""  # most sentences: no attribution at all
+    before = [cue for cue in cues if cue[1] <= start]
+    if any(word in _ATTRIBUTION_WORDS for *_, word in before):
+        found = _AS_SAYING.search(text, first, start)
+        if found:
+            return f'"{found.group(0)}"'
+    for cue in reversed(before):  # the last naming verb before the span
+        if cue[2] in _NAMING_VERBS and (phrase_end := _naming_end(text, cue, start)) is not None:
+            if start - phrase_end <= _NAMING_REACH:
+                return f'"{text[cue[0]:phrase_end]}"'
+            break
+    suffix = text[end:last]
+    for verb_start, verb_end, word in before:
+        if word not in _SPEECH_VERBS:
+            continue
+        between = text[verb_end:start]
         if "\u201d" in between or "\u00bb" in between or between.count('"') >= 2:
             continue  # the verb's words were the quotation that closed before the span
+        verb = text[verb_start:verb_end]
         if _THAT.search(between):
-            return f'"{verb.group(0)} that"' if "that" in between.lower() else f'"{verb.group(0)}"'
-        if _CLAUSE_VERB.fullmatch(verb.group(0)) and not _TAG_AFTER.search(suffix):
-            return f'"{verb.group(0)}"'
-    found = _ATTRIBUTION_AFTER.search(suffix)
-    if found:
-        return f'"{" ".join(found.group(0).strip(" ,.").split()[:6])}"'
+            return f'"{verb} that"' if "that" in between.lower() else f'"{verb}"'
+        if word in _CLAUSE_VERBS and not _TAG_AFTER.search(suffix):
+            return f'"{verb}"'
+    if any(cue[0] >= end and (cue[2] in _AFTER_VERB_SET or cue[2] == "according") for cue in cues):
+        found = _ATTRIBUTION_AFTER.search(suffix)
+        if found:
+            return f'"{" ".join(found.group(0).strip(" ,.").split()[:6])}"'
     return ""
+
+
+def _naming_end(text: str, cue: tuple[int, int, str], start: int) -> int | None:
+    """Where a naming verb's phrase ends, or None if it names nothing here: not "called up"
+    (reservists) or "called off"; "referred"/"refers" only with "to" ("referred to ... as")."""
+    word = cue[2]
+    following = _LETTERS.search(text, cue[1], start)
+    nxt = following.group().lower() if following else ""
+    if word in ("referred", "refers"):
+        return following.end() if nxt == "to" else None
+    if word in ("call", "calls", "called", "calling") and nxt in ("up", "off"):
+        return None
+    return cue[1]

@@ -39,23 +39,25 @@ def texts(suggestions: list[Suggestion]) -> list[str]:
     return [s.text for s in suggestions]
 
 
-def make_matcher(*variants: dict, alignments=("kremlin", "ukraine-west", "neutral")) -> Matcher:
-    """A matcher over a one-category codebook; each variant dict names its concept."""
+def make_matcher(*variants: dict, alignments=("kremlin", "ukraine-west", "neutral"), proper_names=(),
+                 outlets=()) -> Matcher:
+    """A matcher over a one-category codebook (labels k, u, n); each variant dict names its concept."""
     concepts: dict[str, list[dict]] = {}
     for variant in variants:
         variant = dict(variant)
         concepts.setdefault(variant.pop("concept", "c"), []).append(
             {"alignment": "kremlin", "label": "k", **variant})
     book = Codebook.model_validate({
-        "id": "unit", "version": "1", "title": "unit", "alignments": list(alignments),
+        "id": "unit", "version": "1", "title": "unit", "alignments": list(alignments), "proper_names": list(proper_names),
         "categories": [{
             "id": "term", "name": "Terms", "kind": "span",
             "labels": [{"id": "k", "name": "K", "description": "k", "key": "1"},
-                       {"id": "u", "name": "U", "description": "u", "key": "2"}],
+                       {"id": "u", "name": "U", "description": "u", "key": "2"},
+                       {"id": "n", "name": "N", "description": "n", "key": "3"}],
             "lexicon": [{"concept": c, "variants": v} for c, v in concepts.items()],
         }],
     })
-    return Matcher(book)
+    return Matcher(book, outlets=outlets)
 
 
 def assert_well_formed(text: str, suggestions: list[Suggestion]) -> None:

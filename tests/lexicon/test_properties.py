@@ -23,7 +23,8 @@ _LEXICON_TERMS = sorted({
     for category in find_codebook("ru-ua-framing").categories
     for concept in category.lexicon
     for variant in concept.variants
-    for term in variant.terms
+    if not any(r.then == "skip" and not (r.before or r.after or r.published_before) for r in variant.context)
+    for term in variant.terms  # (words suggested only in context, "dictator" of Putin, are left out)
     for phrase in expand_term(term)
 })
 
