@@ -113,8 +113,9 @@ class FileSource:
         for number, line in self._lines(skip_bad=False):
             try:
                 data = parse_line(line)
-                if self.bundle and data.get("kind") not in RECORD_KINDS:
-                    raise ValueError(f"kind {str(data.get('kind'))[:40]!r} is not one of {', '.join(RECORD_KINDS)}")
+                kind = data.get("kind")
+                if self.bundle and not (isinstance(kind, str) and kind in RECORD_KINDS):  # a forged kind may be a list
+                    raise ValueError(f"kind {str(kind)[:40]!r} is not one of {', '.join(RECORD_KINDS)}")
             except ValueError as exc:
                 self._refuse("bundle" if self.bundle else "annotations", number, str(exc))
 

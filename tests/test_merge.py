@@ -407,6 +407,23 @@ def test_a_bundle_tag_without_its_id_or_times_is_refused_not_made_new(laptops, d
     assert content(a) == before
 
 
+def test_a_bundle_line_whose_kind_is_not_a_name_is_refused_and_the_rest_merged(laptops, demo_dir):
+    """A forged kind (a list, an object, a number) is one refused line, not a crash."""
+    a, b, _, _ = laptops
+    clean = demo_dir / "clean.jsonl"
+    lines = _bundle_lines(b, clean)
+    expected = merge_path(a, clean, "maria", dry_run=True).counts
+    path = demo_dir / "forged-kind.jsonl"
+    forged = [{"kind": ["annotation"]}, {"kind": {"annotation": 1}}, {"kind": 7}]
+    _write_lines(path, [lines[0], *forged, *lines[1:]])
+    report = merge_path(a, path, "maria")
+    refused = [r for r in report.refused if r.kind == "bundle"]
+    assert [r.where.rsplit(":", 1)[1] for r in refused] == ["2", "3", "4"]
+    assert all("is not one of" in r.reason for r in refused)
+    report.counts.pop("bundle", None)
+    assert report.counts == expected  # everything else came across
+
+
 @pytest.mark.parametrize("here, there", [("2026-01-01T10:00:00+00:00", "2026-01-01T10:00:01+00:00"),
                                          ("2026-01-01T10:00:00+00:00", "2026-01-01T12:00:00+02:00"),
                                          ("2026-01-01T10:00:00", "2026-01-01T10:00:00+00:00"),
