@@ -15,6 +15,7 @@ from .cli_common import (codebook_option, fail, load_codebook_or_fail, make_cons
                          store_command)
 from .cli_reports import _known_annotators
 from .normalize import printable
+from .review import GOLD
 from .paths import display_path
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ DEFAULT_OUT = Path("report.html")
 @click.option("--since", help="Articles published on or after YYYY[-MM[-DD]].")
 @click.option("--until", help="Articles published on or before YYYY[-MM[-DD]].")
 @click.option("--story", help="Only articles of this story.")
-@click.option("--adjudicator", default="gold", show_default=True,
+@click.option("--adjudicator", default=GOLD, show_default=True,
               help="The annotator name whose tags are the adjudicated (gold) ones.")
 @click.option("--concept", help="The lexicon concept followed over time (default: the one with the most tags).")
 @click.option("--max-stories", type=click.IntRange(min=0), default=20, show_default=True,

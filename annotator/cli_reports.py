@@ -15,6 +15,7 @@ from rich.text import Text
 from .cli_common import (make_console, codebook_option, fail, load_codebook_or_fail, partial_date, reader_gone,
                          store_command)
 from .normalize import printable
+from .review import GOLD
 from .paths import display_path
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def report_options(func: Callable) -> Callable:
         click.option("--since", help="Articles published on or after YYYY[-MM[-DD]]."),
         click.option("--until", help="Articles published on or before YYYY[-MM[-DD]]."),
         click.option("--story", help="Only articles of this story."),
-        click.option("--adjudicator", default="gold", show_default=True,
+        click.option("--adjudicator", default=GOLD, show_default=True,
                      help="The annotator name whose tags are the adjudicated (gold) ones."),
         codebook_option,
     ]
@@ -134,7 +135,6 @@ def export_command(store: Store, fmt: str, out_path: Path | None, annotators: tu
     who = list(annotators) or None
     provenance = None
     if layer != "all":
-        from .review import GOLD
 
         if annotators:
             fail("--layer and --annotator: give one or the other", 2)

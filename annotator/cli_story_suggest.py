@@ -14,7 +14,6 @@ from rich.text import Text
 
 from .cli_common import MIN_PREFIX, fail, make_console, open_store
 from .normalize import HIDDEN_RE, json_escape_hidden, printable
-from .models import FIELD_LIMITS
 from .story_suggest import DEFAULT_MIN_SCORE, DEFAULT_WINDOW
 
 if TYPE_CHECKING:
@@ -178,6 +177,8 @@ def _story_id_or_fail(story: str) -> str:
     story = story.strip()
     if not story:
         fail("--story: is empty")
+    from .models import FIELD_LIMITS  # (pydantic: not on the way to the TUI's first frame)
+
     if len(story) > FIELD_LIMITS["story"]:
         fail(f"--story: is {len(story):,} characters long; at most {FIELD_LIMITS['story']} are accepted")
     if printable(story) != story or HIDDEN_RE.search(story):

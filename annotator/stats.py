@@ -24,12 +24,13 @@ from typing import Any
 from .active_time import IDLE_AFTER
 from .codebook import Category, Codebook, Kind
 from .naming import Names
+from .review import GOLD
 from .store import Store, TagScope
 from .tables import Column, ResultTable
 
 ALL = "all"
 NO_VOICE = "(none)"
-DEFAULT_ADJUDICATOR = "gold"
+DEFAULT_ADJUDICATOR = GOLD  # the reviewer's layer
 BY = ("outlet", "label", "concept", "answers", "story", "annotator")
 
 

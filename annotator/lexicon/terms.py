@@ -5,7 +5,7 @@ need not list every form by hand:
 
 * ``word~``: every English word form of ``word`` (``join~`` = join, joins, joined,
   joining; ``referendum~`` = referendum, referendums, referenda), from the lemminflect
-  word lists, plus the word itself;
+  word lists (:mod:`.word_forms`), plus the word itself;
 * ``[words]``: optional words (``join~ [the] Russian Federation``);
 * ``{a|b c|d}``: one of several words or phrases (``{join~|reunite~ with} Russia``).
 
@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import itertools
 import re
-from functools import lru_cache
+
+from .word_forms import FORMS_PER_WORD, word_forms
 
 MAX_FORMS = 512  # phrases one term may spell out; more is an error in the codebook
-FORMS_PER_WORD = 12  # at most this many forms of a word are used: an upper bound of a word's forms, for checking the count before expanding
 
 APOSTROPHES = "'\u2019\u2018\u02bc"
 HYPHEN_CHARS = "-\u2010\u2011\u2012\u2013"
@@ -83,6 +83,25 @@ def expand_term(term: str) -> list[str]:
     phrases = {" ".join(phrase.split()) for phrase in _spell(_parse(term))}
     phrases.discard("")
     return sorted(phrases, key=lambda p: (-len(p), p))
+
+
+def tilde_words(term: str) -> list[str]:
+    """The words of ``term`` written with ``~`` (whose forms it spells out)."""
+    if "~" not in term:
+        return []
+    found: list[str] = []
+
+    def walk(parts: list[tuple]) -> None:
+        for part in parts:
+            if part[0] == "word":
+                if part[2]:
+                    found.append(part[1])
+            else:
+                for option in part[1]:
+                    walk(option)
+
+    walk(_parse(term))
+    return found
 
 
 # A parsed term is a sequence of parts; a part is ("word", text, inflect, spaced) or
@@ -159,18 +178,3 @@ def _spell(parts: list[tuple]) -> list[str]:
             spelled = [space + phrase.lstrip(" ") for option in part[1] for phrase in _spell(option)]
             choices.append(spelled + ([""] if part[2] else []))
     return ["".join(combo) for combo in itertools.product(*choices)]
-
-
-@lru_cache(maxsize=4096)
-def word_forms(word: str) -> tuple[str, ...]:
-    """``word`` and its English inflections (nouns' plurals, verbs' -s, -ed, -ing forms), case kept."""
-    from lemminflect import getAllInflections  # imported only by codebooks that use ``~``
-
-    forms = {word}
-    lower = word.lower()
-    for upos in ("NOUN", "VERB", "ADJ"):
-        for inflected in getAllInflections(lower, upos=upos).values():
-            forms.update(inflected)
-    if word[:1].isupper():
-        forms = {form[:1].upper() + form[1:] if form.lower() != word.lower() else word for form in forms}
-    return tuple(sorted(forms, key=lambda f: (f != word, len(f), f)))[:FORMS_PER_WORD]

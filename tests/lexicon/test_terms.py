@@ -82,3 +82,26 @@ categories:
     assert result.exception is None or isinstance(result.exception, SystemExit)
     line = result.output.strip()
     assert "terms[0]" in line and "never closed" in line and "Traceback" not in line
+
+
+def test_the_shipped_word_forms_are_up_to_date():
+    """The forms of the shipped codebooks' ``~`` words are read from a file, not from
+    lemminflect's tables at start-up; it must match what lemminflect gives."""
+    from annotator.lexicon.word_forms import SHIPPED_FORMS, render_shipped_forms
+
+    assert SHIPPED_FORMS.read_text(encoding="utf-8") == render_shipped_forms(), \
+        "annotator/data/word_forms.json is stale: run python -m annotator.lexicon.word_forms"
+
+
+def test_opening_the_default_lexicon_does_not_load_lemminflect():
+    import subprocess
+    import sys
+
+    code = ("import sys; from annotator.codebook import find_codebook; from annotator.lexicon import Matcher; "
+            "Matcher(find_codebook('ru-ua-framing')); print('lemminflect' in sys.modules, 'numpy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]
+
+
+def test_a_word_the_shipped_file_lacks_is_inflected_when_met():
+    assert set(expand_term("fortress~")) == {"fortress", "fortresses"}

@@ -22,6 +22,7 @@ from textual.widgets import Static
 
 from ...codebook import Codebook
 from ...normalize import printable
+from ...review import GOLD
 from ...stats import BY, Counting, header, make_context, statistics
 from ...store import Store
 from ...tables import ResultTable, format_cell, rich_table
@@ -40,7 +41,7 @@ TITLES = {"outlet": "per outlet", "label": "per label", "concept": "term variant
           "story": "per story", "agreement": "agreement", "annotator": "annotators"}
 AGREEMENT = "agreement"
 VIEWS = (*BY[:BY.index("annotator")], AGREEMENT, *BY[BY.index("annotator"):])  # the views, in tab order
-ADJUDICATOR = "gold"
+ADJUDICATOR = GOLD  # the reviewer's layer, left out of the counts
 BAR_WIDTH = 30
 
 

@@ -68,6 +68,22 @@ async def test_accept_and_reject_suggestions(demo_store):
         assert (rejected.start, rejected.end) in {(s.start, s.end) for s in other.annotate.suggestions}
 
 
+async def test_a_selected_suggestion_says_why(demo_store):
+    """The hint line names the term, the context cue and the voice cue of the suggestion under the cursor."""
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        reasons = []
+        for _ in app.annotate.suggestions:
+            await press(pilot, "S")
+            shown = app.annotate._suggestion_at_selection()
+            assert shown is not None and shown.why
+            assert f"why: {shown.why}" in app.annotate._hint_text().plain
+            reasons.append(shown.why)
+        assert any("reported speech" in why for why in reasons)  # "Erdogan said there would be no winner in the..."
+        assert all(why.split(":")[0] for why in reasons)
+
+
 async def test_undo_and_redo(demo_store):
     app = make_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:
