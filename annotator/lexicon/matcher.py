@@ -263,7 +263,7 @@ def _suggest(text: str, start: int, end: int, entry: _Entry, published: object) 
         why.append(rule.why)
     voice, cue = voice_and_cue(text, start, end)
     if cue:
-        why.append(f"voice {voice}: {cue}")
+        why.append(f"{voice}, {cue}")  # quoted, reported speech ("said")
     notes: tuple[str, ...] = ()
     dated = dated_why(entry.dated, published) if entry.dated else None
     if dated:

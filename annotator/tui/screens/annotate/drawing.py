@@ -153,12 +153,15 @@ class Drawing:
         suggestion = self._suggestion_at_selection() if start != end else None
         tag = self._current() if start == end or suggestion is None else None
         if suggestion is not None:
-            hint.append_text(self._suggestion_text(suggestion))
+            # what in the context decided it (the rule, the voice cue, the date) comes before the
+            # keys, which the footer shows too; without such cues, the concept
+            cues = "; ".join(suggestion.why.split("; ")[1:])
+            hint.append_text(self._suggestion_text(suggestion, with_concept=not cues))
+            if cues:
+                hint.append(" · ", style="dim")
+                hint.append_text(safe(clean_line(cues), style="italic"))
             hint.append(f" · {self._key('accept_suggestion')} accepts · {self._key('reject_suggestion')} rejects · "
                         f"{self._key('next_suggestion')} next", style="dim")
-            if suggestion.why:
-                hint.append(" · why: ", style="dim")
-                hint.append_text(safe(clean_line(suggestion.why), style="italic"))
         elif start != end and (tag is None or (tag.start, tag.end) != (start, end)):
             hint.append(f"{end - start} characters selected: ", style="bold")
             hint.append("a label key tags them", style="dim")
@@ -210,11 +213,12 @@ class Drawing:
         voice = tag.attributes.get("voice")
         return clean_line(self.names.attribute_value("voice", voice)) if voice else ""
 
-    def _suggestion_text(self, suggestion: Suggestion) -> Text:
+    def _suggestion_text(self, suggestion: Suggestion, with_concept: bool = True) -> Text:
         """A suggestion in the codebook's words: the variant's name, the label it would tag, its concept."""
         text = safe(self.names.variant(suggestion.category, suggestion.concept, suggestion.variant),
                     style=f"bold {alignment_colour(suggestion.alignment)}")
         text.append(" → ", style="dim")
         text.append_text(safe(self.names.label(suggestion.category, suggestion.label)))
-        text.append_text(safe(f" ({self.names.concept(suggestion.concept)})", style="dim"))
+        if with_concept:
+            text.append_text(safe(f" ({self.names.concept(suggestion.concept)})", style="dim"))
         return text
