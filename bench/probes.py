@@ -370,23 +370,30 @@ def stats_floor(args: argparse.Namespace) -> None:
 
 def export_floor(args: argparse.Namespace) -> None:
     """The export floor: every live tag with its article's outlet, streamed by plain SQL
-    into Python's csv writer."""
+    into Python's csv writer (``--json``: each row through json.dumps)."""
     import csv
+    import json
 
     conn = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
     started = time.perf_counter()
     count = 0
     with open(args.out, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
         cursor = conn.execute(
             "SELECT n.uuid, n.article_id, a.publisher, a.original_source, n.annotator, n.codebook_id, "
             "n.codebook_version, n.category, n.label, n.start, n.\"end\", n.quote, n.prefix, n.suffix, "
             "n.attributes, n.note, n.origin, n.created, n.updated FROM annotations n "
             "JOIN articles a ON a.id = n.article_id WHERE n.deleted = 0")
-        writer.writerow([d[0] for d in cursor.description])
-        for row in cursor:
-            writer.writerow(row)
-            count += 1
+        names = [d[0] for d in cursor.description]
+        if args.json:  # --json: each row as one JSON object per line
+            for row in cursor:
+                fh.write(json.dumps(dict(zip(names, row)), ensure_ascii=False) + "\n")
+                count += 1
+        else:
+            writer = csv.writer(fh)
+            writer.writerow(names)
+            for row in cursor:
+                writer.writerow(row)
+                count += 1
     emit({"seconds": time.perf_counter() - started, "rows": count, "peak_rss_kb": peak_rss_kb()})
 
 
@@ -452,6 +459,7 @@ def main() -> None:
     p = sub.add_parser("export-floor")
     p.add_argument("db", type=Path)
     p.add_argument("out", type=Path)
+    p.add_argument("--json", action="store_true", help="JSON lines (json.dumps per row) instead of CSV")
     p = sub.add_parser("tag-writer")
     p.add_argument("db", type=Path)
     p.add_argument("name")

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from annotator.cli import main
 from annotator.export import (CSV_COLUMNS, SCHEMA_FILE, ExportRecord, export, export_schema, render_export_schema,
-                              write_csv, write_csv_fast)
+                              sqlite_writes_json_as_python, write_csv, write_csv_fast, write_jsonl, write_jsonl_fast)
 from annotator.models import ARTICLE_NOTE_CATEGORY, ARTICLE_NOTE_LABEL, Annotation
 from annotator.store.export_queries import (CSV_ARTICLE_CELLS, CSV_HEAD_CELLS, CSV_TAIL_CELLS, EXPORT_ARTICLES, EXPORT_FIELDS,
                                             _export_csv_queries)
@@ -256,7 +256,8 @@ def fast(store, **filters):
     return count, out.getvalue()
 
 
-def test_fast_csv_is_the_cell_by_cell_csv_for_hostile_cells_in_every_column(demo_store):
+def fill_with_hostile_cells(demo_store) -> None:
+    """One tag per :data:`NASTY` value, the value in every text field, and hostile article and outlet fields."""
     by = articles(demo_store)
     press, yahoo = by["press-tv"], by["yahoo-news"]
     for i, nasty in enumerate(NASTY):
@@ -276,6 +277,10 @@ def test_fast_csv_is_the_cell_by_cell_csv_for_hostile_cells_in_every_column(demo
     conn.execute("UPDATE annotations SET codebook_id = NULL WHERE label = 'x\r\ny'")  # the SQL join gives NULL
     conn.execute("UPDATE annotations SET start = -5, \"end\" = -2 WHERE annotator = 'a\"b'")  # numbers: not guarded
     conn.execute("UPDATE annotations SET attributes = '{\"voice\": \"\\u00fc\", \"b\": \"\u00e9\"}' WHERE annotator = ','")
+
+
+def test_fast_csv_is_the_cell_by_cell_csv_for_hostile_cells_in_every_column(demo_store):
+    fill_with_hostile_cells(demo_store)
     expected = cell_by_cell(demo_store)
     count, text = fast(demo_store)
     assert count == len(NASTY) and text == expected
@@ -286,7 +291,43 @@ def test_fast_csv_is_the_cell_by_cell_csv_for_hostile_cells_in_every_column(demo
         assert fast(demo_store, **filters)[1] == cell_by_cell(demo_store, **filters)
 
 
-def test_fast_csv_of_many_rows_over_batches_is_the_cell_by_cell_csv(demo_store):
+def record_by_record(store, **filters):
+    out = io.StringIO()
+    write_jsonl(store.iter_annotation_exports(**filters), out)
+    return out.getvalue()
+
+
+def fast_jsonl(store, **filters):
+    out = io.StringIO()
+    count = write_jsonl_fast(store, out, **filters)
+    return count, out.getvalue()
+
+
+def test_fast_json_lines_are_the_record_by_record_ones_for_hostile_text_in_every_field(demo_store):
+    fill_with_hostile_cells(demo_store)
+    demo_store.conn.execute("UPDATE articles SET published = '2022-09', published_approximate = 1")  # "~2022-09"
+    expected = record_by_record(demo_store)
+    count, text = fast_jsonl(demo_store)
+    assert count == len(NASTY) and text == expected
+    records = [json.loads(line) for line in text.splitlines()]
+    assert any(r["note"] == "nul\x00" for r in records) and {r["published"] for r in records} == {"~2022-09"}
+    assert "\u202e" not in text and "\x85" not in text  # hidden characters are escaped, as dumps() does
+    for filters in ({"annotators": ["=1+1", "-x"]}, {"codebook": "@x"}, {"annotators": []}):
+        assert fast_jsonl(demo_store, **filters)[1] == record_by_record(demo_store, **filters)
+
+
+def test_a_sqlite_whose_json_quote_differs_gets_the_record_by_record_export(demo_store, monkeypatch):
+    fill_with_hostile_cells(demo_store)
+    expected = record_by_record(demo_store)
+    assert sqlite_writes_json_as_python(demo_store)
+    monkeypatch.setattr(type(demo_store), "json_quote", lambda self, text: text)
+    assert not sqlite_writes_json_as_python(demo_store)
+    monkeypatch.setattr("annotator.export.write_jsonl_fast", None)  # never called now
+    out = io.StringIO()
+    assert export(demo_store, "jsonl", out) == len(NASTY) and out.getvalue() == expected
+
+
+def test_fast_csv_and_json_lines_of_many_rows_over_batches_are_the_slow_ones(demo_store):
     by = articles(demo_store)
     import random
     rng = random.Random(6)
@@ -301,6 +342,8 @@ def test_fast_csv_of_many_rows_over_batches_is_the_cell_by_cell_csv(demo_store):
         for article in by.values() for _ in range(700))
     expected = cell_by_cell(demo_store)
     assert fast(demo_store)[1] == expected and expected.count("\r\n") > 2000
+    # JSON lines too: batches of 2,000 rows end inside an article's 700 (its part is kept)
+    assert fast_jsonl(demo_store)[1] == record_by_record(demo_store)
     assert not demo_store.conn.in_transaction  # the export's read snapshot is over
     assert demo_store.conn.execute(f"SELECT count(*) FROM {EXPORT_ARTICLES}").fetchone()[0] == 0
 

@@ -68,6 +68,44 @@ def _export_query(annotators: Iterable[str] | None, codebook: str | None,
     return sql, params
 
 
+# The fast JSON-lines export (annotator.export.write_jsonl_fast): SQLite writes each record's
+# JSON text around its attributes, with json_quote() (the same escapes as Python's json.dumps
+# with ensure_ascii=False: the export checks it on this SQLite before using it) and the
+# separators ", " and ": "; Python adds the attributes, written once per distinct value.
+_JSON_ATTRIBUTES = EXPORT_FIELDS.index("attributes")
+_JSON_PUBLISHED = "CASE WHEN a.published_approximate AND a.published IS NOT NULL THEN '~' || a.published ELSE a.published END"
+
+
+def _json_members(fields: Sequence[str]) -> str:
+    return " || ', ' || ".join(
+        f"'\"{field}\": ' || json_quote({_JSON_PUBLISHED if field == 'published' else _EXPORT_SQL[field][0]})"
+        for field in fields)
+
+
+def _export_json_queries(annotators: Iterable[str] | None,
+                         codebook: str | None) -> tuple[str, str, str, list[Any]]:
+    """The SQL of :meth:`ExportQueries.iter_annotation_json_parts`, shaped as
+    :func:`_export_csv_queries`' (the same listing of articles, the same order): each
+    article's JSON members from ``publisher`` on (closing the object), and each annotation's
+    JSON text before its attributes and from them to ``publisher``."""
+    fill, _, _, params = _export_csv_queries(annotators, codebook)
+    clauses, _ = _export_filter(annotators, codebook)
+    first_article = EXPORT_FIELDS.index("publisher")
+    head = f"'{{' || {_json_members(EXPORT_FIELDS[:_JSON_ATTRIBUTES])} || ', \"attributes\": '"
+    middle = f"', ' || {_json_members(EXPORT_FIELDS[_JSON_ATTRIBUTES + 1:first_article])} || ', '"
+    articles = (
+        f"SELECT t.rowid, {_json_members(EXPORT_FIELDS[first_article:])} || '}}' FROM {EXPORT_ARTICLES} t "
+        "CROSS JOIN articles a ON a.rowid = t.rowid "
+        "LEFT JOIN outlets p ON p.id = a.publisher LEFT JOIN outlets o ON o.id = a.original_source ORDER BY t.rowid"
+    )
+    annotations = (
+        f"SELECT t.rowid, {head}, n.attributes, {middle}, n.rowid "
+        f"FROM {EXPORT_ARTICLES} t CROSS JOIN annotations n ON n.article_id = t.id "
+        f"WHERE {' AND '.join(clauses)} ORDER BY t.rowid, n.start, n.created, n.rowid"
+    )
+    return fill, articles, annotations, params
+
+
 def _export_record(row: tuple) -> dict[str, Any]:
     record = dict(zip(EXPORT_FIELDS, row))
     record["attributes"] = json.loads(record["attributes"] or "{}")
@@ -199,6 +237,10 @@ class ExportQueries(Connection):
         finally:
             cursor.close()
 
+    def json_quote(self, text: str) -> str:
+        """SQLite's JSON string literal of ``text`` (the fast export checks it writes Python's)."""
+        return self.conn.execute("SELECT json_quote(?)", [text]).fetchone()[0]
+
     def export_article_text(self, article_id: str) -> str | None:
         """The canonical text of one article (any version), for exports that carry the
         text with its tags (other tools' formats); None when there is no such article."""
@@ -224,7 +266,21 @@ class ExportQueries(Connection):
         read once per article. One read snapshot (a transaction of its own unless one is
         open); the articles with exported tags are listed, in rowid order, in a temporary
         table (:data:`EXPORT_ARTICLES`) of this connection. Memory stays flat."""
-        fill_sql, articles_sql, annotations_sql, params = _export_csv_queries(annotators, codebook)
+        return self._iter_export_parts(_export_csv_queries(annotators, codebook), batch)
+
+    def iter_annotation_json_parts(
+        self, annotators: Iterable[str] | None = None, codebook: str | None = None, batch: int = 2000,
+    ) -> Iterator[tuple[dict[int, str], list[tuple]]]:
+        """The records of :meth:`iter_annotation_exports`, in the same order, as JSON text
+        written by SQLite (:func:`_export_json_queries`), read as
+        :meth:`iter_annotation_csv_parts` reads its cells: ``(articles, rows)`` per ``batch``
+        rows; a row is ``(article rowid, head, attributes, middle, annotation rowid)``, its
+        record ``head + attributes as JSON + middle + articles[article rowid]``."""
+        return self._iter_export_parts(_export_json_queries(annotators, codebook), batch)
+
+    def _iter_export_parts(self, queries: tuple[str, str, str, list[Any]], batch: int) -> Iterator[tuple[dict, list]]:
+        """Rows of the annotations query with the cells of the articles they start in this batch."""
+        fill_sql, articles_sql, annotations_sql, params = queries
         conn = self.conn
         own = not conn.in_transaction
         if own:
