@@ -327,6 +327,11 @@ def write_jsonl(records: Iterable[dict[str, Any]], out: IO[str], terminal: bool 
     return count
 
 
+# normalize.HIDDEN_RE's characters as UTF-8 bytes (a test checks the two find the same)
+HIDDEN_UTF8 = re.compile(
+    b"\x7f|\xc2[\x80-\x9f\xad]|\xd8\x9c|\xe1\xa0\x8e|\xe2\x80[\x8b-\x8f\xa8-\xae]|\xe2\x81[\xa0-\xaf]"
+    b"|\xef\xbb\xbf|\xef\xbf[\xb9-\xbb]|\xf3\xa0[\x80\x81][\x80-\xbf]")
+_ASCII_BUT_DEL = bytes(range(0x7f))  # deleted before the search: UTF-8 keeps each character's bytes together
 _QUOTE_PROBE = "".join(map(chr, range(0x20))) + "\"\\/\x7f\u0085\u2028\u202e\U0001f600 é"
 ATTRIBUTES_CACHE = 10_000  # distinct attributes values kept written (each a small object)
 
@@ -343,6 +348,7 @@ def write_jsonl_fast(store: Any, out: IO[str], annotators: Iterable[str] | None 
     (:meth:`Store.iter_annotation_json_parts`: each article's part once, no article text
     read): Python only adds each row's attributes (written once per distinct value) and
     escapes hidden characters per batch."""
+    write = _bytes_writer(out)
     written: dict[str | None, str] = {}
     articles: dict[int, str] = {}  # the batch's articles, and the last one before it (its rows may go on)
     count = 0
@@ -359,7 +365,11 @@ def write_jsonl_fast(store: Any, out: IO[str], annotators: Iterable[str] | None 
                                                         separators=(", ", ": "))
             lines.append(head + text + middle + articles[article])
         lines.append("")
-        out.write(json_escape_hidden("\n".join(lines)))
+        text = "\n".join(lines)
+        data = text.encode("utf-8")
+        if HIDDEN_UTF8.search(data.translate(None, _ASCII_BUT_DEL)):  # only the non-ASCII bytes are searched
+            data = json_escape_hidden(text).encode("utf-8")
+        write(data)
         count += len(rows)
     return count
 

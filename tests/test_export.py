@@ -509,3 +509,18 @@ def test_a_failed_export_leaves_the_old_file_and_no_half_file(tagged, workdir, m
     assert result.stderr.splitlines() == ["error: --out tags.json: cannot write (No space left on device)"]
     assert (workdir / "tags.json").read_text(encoding="utf-8") == "the previous export"
     assert sorted(p.name for p in workdir.iterdir() if p.name.startswith(".")) == []
+
+
+def test_the_hidden_characters_are_found_in_utf8_bytes_as_in_text():
+    """The fast JSON-lines export looks for normalize.HIDDEN_RE's characters in the line's UTF-8
+    bytes, its ASCII deleted first: every code point is found exactly when the text regex finds it."""
+    from annotator.export import _ASCII_BUT_DEL, HIDDEN_UTF8
+    from annotator.normalize import HIDDEN_RE
+
+    points = [chr(i) for i in range(0x110000) if not 0xD800 <= i <= 0xDFFF]
+    found_in_text = {c for c in points if HIDDEN_RE.search(c)}
+    found_in_bytes = {c for c in points if HIDDEN_UTF8.search(c.encode("utf-8").translate(None, _ASCII_BUT_DEL))}
+    assert found_in_bytes == found_in_text and len(found_in_text) > 150
+    # characters around a hidden one never make or hide a match once the ASCII is deleted
+    mixed = "a\u00e9\u202e\u00e9b\u2028c\U000e0041d\u0085".encode()
+    assert len(HIDDEN_UTF8.findall(mixed.translate(None, _ASCII_BUT_DEL))) == 4
