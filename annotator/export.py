@@ -349,29 +349,44 @@ def write_jsonl_fast(store: Any, out: IO[str], annotators: Iterable[str] | None 
     read): Python only adds each row's attributes (written once per distinct value) and
     escapes hidden characters per batch."""
     write = _bytes_writer(out)
+    count = 0
+    for texts in _json_texts(store.iter_annotation_json_parts(annotators, codebook), 2,
+                             lambda row, article, attributes: row[1] + attributes + row[3] + article):
+        write(_escaped_utf8("\n".join(texts) + "\n"))
+        count += len(texts)
+    return count
+
+
+def _json_texts(parts: Iterable[tuple[dict[int, str], list[tuple]]], attributes_at: int,
+                assemble: Callable[[tuple, str, str], str]) -> Iterator[list[str]]:
+    """Per batch of the store's export parts, each row's JSON text: ``assemble(row, its
+    article's part, its attributes as JSON)``, the attributes (``row[attributes_at]``, as
+    stored) written once per distinct value."""
     written: dict[str | None, str] = {}
     articles: dict[int, str] = {}  # the batch's articles, and the last one before it (its rows may go on)
-    count = 0
-    for started, rows in store.iter_annotation_json_parts(annotators, codebook):
-        articles = {rows[0][0]: articles[rows[0][0]]} if rows[0][0] in articles else {}
+    for started, rows in parts:
+        first = rows[0][0]
+        articles = {first: articles[first]} if first in articles else {}
         articles.update(started)
-        lines = []
-        for article, head, attributes, middle, _ in rows:
-            text = written.get(attributes)
+        texts = []
+        for row in rows:
+            stored = row[attributes_at]
+            text = written.get(stored)
             if text is None:
                 if len(written) >= ATTRIBUTES_CACHE:
                     written.clear()
-                text = written[attributes] = json.dumps(json.loads(attributes or "{}"), ensure_ascii=False,
-                                                        separators=(", ", ": "))
-            lines.append(head + text + middle + articles[article])
-        lines.append("")
-        text = "\n".join(lines)
-        data = text.encode("utf-8")
-        if HIDDEN_UTF8.search(data.translate(None, _ASCII_BUT_DEL)):  # only the non-ASCII bytes are searched
-            data = json_escape_hidden(text).encode("utf-8")
-        write(data)
-        count += len(rows)
-    return count
+                text = written[stored] = json.dumps(json.loads(stored or "{}"), ensure_ascii=False, separators=(", ", ": "))
+            texts.append(assemble(row, articles[row[0]], text))
+        yield texts
+
+
+def _escaped_utf8(text: str) -> bytes:
+    """``text`` as UTF-8, its hidden characters escaped as :func:`json_escape_hidden` does
+    (looked for in the bytes, their ASCII deleted first: only the few others are searched)."""
+    data = text.encode("utf-8")
+    if HIDDEN_UTF8.search(data.translate(None, _ASCII_BUT_DEL)):
+        data = json_escape_hidden(text).encode("utf-8")
+    return data
 
 
 # -- W3C Web Annotation ---------------------------------------------------------------------
@@ -418,19 +433,43 @@ def w3c_annotation(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def write_w3c(records: Iterable[dict[str, Any]], out: IO[str], terminal: bool = False) -> int:
-    """An ``AnnotationCollection`` whose ``first`` page holds every annotation in ``items``,
-    written one annotation per line as they come (``total`` follows the page)."""
+def _w3c_opening() -> str:
+    """An ``AnnotationCollection`` up to its first page's ``items`` (fresh ids, the time now)."""
     collection = {"@context": W3C_CONTEXT, "id": f"urn:uuid:{uuid_module.uuid4()}", "type": "AnnotationCollection",
                   "label": "annotator export", "generator": GENERATOR, "generated": utc_now()}
     page = {"id": f"urn:uuid:{uuid_module.uuid4()}", "type": "AnnotationPage", "startIndex": 0}
-    out.write("{\n" + "".join(f"  {dumps(k)}: {dumps(v)},\n" for k, v in collection.items()))
-    out.write('  "first": {' + ", ".join(f"{dumps(k)}: {dumps(v)}" for k, v in page.items()) + ', "items": [')
+    return ("{\n" + "".join(f"  {dumps(k)}: {dumps(v)},\n" for k, v in collection.items())
+            + '  "first": {' + ", ".join(f"{dumps(k)}: {dumps(v)}" for k, v in page.items()) + ', "items": [')
+
+
+def _w3c_closing(count: int) -> str:
+    return f"\n  ]}},\n  \"total\": {count}\n}}\n"
+
+
+def write_w3c(records: Iterable[dict[str, Any]], out: IO[str], terminal: bool = False) -> int:
+    """An ``AnnotationCollection`` whose ``first`` page holds every annotation in ``items``,
+    written one annotation per line as they come (``total`` follows the page)."""
+    out.write(_w3c_opening())
     count = 0
     for record in records:
         out.write(("\n    " if count == 0 else ",\n    ") + dumps(w3c_annotation(record)))
         count += 1
-    out.write(f"\n  ]}},\n  \"total\": {count}\n}}\n")
+    out.write(_w3c_closing(count))
+    return count
+
+
+def write_w3c_fast(store: Any, out: IO[str], annotators: Iterable[str] | None = None,
+                   codebook: str | None = None) -> int:
+    """The same collection as :func:`write_w3c` over the same records, its annotations written
+    by SQLite (:meth:`Store.iter_annotation_w3c_parts`), as :func:`write_jsonl_fast` writes lines."""
+    write = _bytes_writer(out)
+    write(_w3c_opening().encode("utf-8"))
+    count = 0
+    for texts in _json_texts(store.iter_annotation_w3c_parts(ARTICLE_NOTE_CATEGORY, annotators, codebook), 3,
+                             lambda row, source, attributes: row[1] + source + row[2] + attributes + row[4]):
+        write(_escaped_utf8(("\n    " if count == 0 else ",\n    ") + ",\n    ".join(texts)))
+        count += len(texts)
+    write(_w3c_closing(count).encode("utf-8"))
     return count
 
 
@@ -451,8 +490,8 @@ def export(store: Any, fmt: str, out: IO[str], annotators: Iterable[str] | None 
         return write_csv(store.iter_annotation_export_rows(annotators=annotators, codebook=codebook), out, terminal)
     if fmt == "csv":
         return write_csv_fast(store, out, annotators, codebook)
-    if fmt == "jsonl" and provenance is None and sqlite_writes_json_as_python(store):
-        return write_jsonl_fast(store, out, annotators, codebook)
+    if fmt in ("jsonl", "w3c") and provenance is None and sqlite_writes_json_as_python(store):
+        return (write_jsonl_fast if fmt == "jsonl" else write_w3c_fast)(store, out, annotators, codebook)
     records: Iterator[dict[str, Any]] = store.iter_annotation_exports(annotators=annotators, codebook=codebook)
     if provenance is not None:
         records = ({**r, "gold": provenance.get(r["id"])} if fmt == "jsonl" else r for r in records)

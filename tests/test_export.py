@@ -13,7 +13,8 @@ from click.testing import CliRunner
 
 from annotator.cli import main
 from annotator.export import (CSV_COLUMNS, SCHEMA_FILE, ExportRecord, export, export_schema, render_export_schema,
-                              sqlite_writes_json_as_python, write_csv, write_csv_fast, write_jsonl, write_jsonl_fast)
+                              sqlite_writes_json_as_python, write_csv, write_csv_fast, write_jsonl, write_jsonl_fast,
+                              write_w3c, write_w3c_fast)
 from annotator.models import ARTICLE_NOTE_CATEGORY, ARTICLE_NOTE_LABEL, Annotation
 from annotator.store.export_queries import (CSV_ARTICLE_CELLS, CSV_HEAD_CELLS, CSV_TAIL_CELLS, EXPORT_ARTICLES, EXPORT_FIELDS,
                                             _export_csv_queries)
@@ -316,6 +317,36 @@ def test_fast_json_lines_are_the_record_by_record_ones_for_hostile_text_in_every
         assert fast_jsonl(demo_store, **filters)[1] == record_by_record(demo_store, **filters)
 
 
+def w3c_both(store, monkeypatch, **filters):
+    """The record-by-record and the fast W3C collection (the collection's ids and time fixed)."""
+    import annotator.export as export_module
+
+    monkeypatch.setattr(export_module, "utc_now", lambda: "2026-01-01T00:00:00+00:00")
+    monkeypatch.setattr(export_module.uuid_module, "uuid4", lambda: "fixed")
+    slow, quick = io.StringIO(), io.StringIO()
+    write_w3c(store.iter_annotation_exports(**filters), slow)
+    count = write_w3c_fast(store, quick, **filters)
+    return count, slow.getvalue(), quick.getvalue()
+
+
+def test_fast_w3c_is_the_record_by_record_one_for_hostile_text_notes_and_urls(demo_store, monkeypatch):
+    fill_with_hostile_cells(demo_store)
+    by = articles(demo_store)
+    note = demo_store.conn.execute("SELECT uuid FROM annotations LIMIT 1 OFFSET 3").fetchone()[0]
+    demo_store.conn.execute("UPDATE annotations SET category = ?, start = NULL, \"end\" = NULL WHERE uuid = ?",
+                            [ARTICLE_NOTE_CATEGORY, note])  # a note on the whole article: commenting
+    demo_store.conn.execute("UPDATE annotations SET note = NULL, prefix = '', start = NULL WHERE annotator = '+x'")
+    demo_store.conn.execute("UPDATE articles SET url = '' WHERE id = ?", [by["yahoo-news"].id])  # no URL: its URN
+    count, slow, quick = w3c_both(demo_store, monkeypatch)
+    assert count == len(NASTY) and quick == slow
+    collection = json.loads(quick)
+    motivations = {item["motivation"] for item in collection["first"]["items"]}
+    assert motivations == {"commenting", "tagging", "classifying"} and collection["total"] == len(NASTY)
+    for filters in ({"annotators": ["=1+1", "-x"]}, {"codebook": "@x"}, {"annotators": []}):
+        _, slow, quick = w3c_both(demo_store, monkeypatch, **filters)
+        assert quick == slow
+
+
 def test_a_sqlite_whose_json_quote_differs_gets_the_record_by_record_export(demo_store, monkeypatch):
     fill_with_hostile_cells(demo_store)
     expected = record_by_record(demo_store)
@@ -327,7 +358,7 @@ def test_a_sqlite_whose_json_quote_differs_gets_the_record_by_record_export(demo
     assert export(demo_store, "jsonl", out) == len(NASTY) and out.getvalue() == expected
 
 
-def test_fast_csv_and_json_lines_of_many_rows_over_batches_are_the_slow_ones(demo_store):
+def test_fast_csv_and_json_lines_of_many_rows_over_batches_are_the_slow_ones(demo_store, monkeypatch):
     by = articles(demo_store)
     import random
     rng = random.Random(6)
@@ -342,8 +373,10 @@ def test_fast_csv_and_json_lines_of_many_rows_over_batches_are_the_slow_ones(dem
         for article in by.values() for _ in range(700))
     expected = cell_by_cell(demo_store)
     assert fast(demo_store)[1] == expected and expected.count("\r\n") > 2000
-    # JSON lines too: batches of 2,000 rows end inside an article's 700 (its part is kept)
+    # JSON lines and W3C too: batches of 2,000 rows end inside an article's 700 (its part is kept)
     assert fast_jsonl(demo_store)[1] == record_by_record(demo_store)
+    _, slow, quick = w3c_both(demo_store, monkeypatch)
+    assert quick == slow
     assert not demo_store.conn.in_transaction  # the export's read snapshot is over
     assert demo_store.conn.execute(f"SELECT count(*) FROM {EXPORT_ARTICLES}").fetchone()[0] == 0
 
@@ -495,15 +528,11 @@ def test_bad_out_paths_are_one_error_line(tagged, workdir):
 
 def test_a_failed_export_leaves_the_old_file_and_no_half_file(tagged, workdir, monkeypatch):
     (workdir / "tags.json").write_text("the previous export", encoding="utf-8")
-    calls = []
 
-    def broken(record):
-        calls.append(record)
-        if len(calls) == 3:
-            raise OSError(28, "No space left on device")
-        return {"id": record["id"]}
+    def broken(text):  # the disk fills up after the collection's opening is written
+        raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("annotator.export.w3c_annotation", broken)
+    monkeypatch.setattr("annotator.export._escaped_utf8", broken)
     result = run("export", "--format", "w3c", "--out", "tags.json")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == ["error: --out tags.json: cannot write (No space left on device)"]

@@ -106,6 +106,51 @@ def _export_json_queries(annotators: Iterable[str] | None,
     return fill, articles, annotations, params
 
 
+def _w3c_queries(annotators: Iterable[str] | None, codebook: str | None,
+                 note_category: str) -> tuple[str, str, str, list[Any]]:
+    """The SQL of :meth:`ExportQueries.iter_annotation_w3c_parts` (annotator.export's
+    w3c_annotation written by SQLite, shaped as :func:`_export_json_queries`): each article's
+    target source (its URL, else its URN), and each annotation's JSON text before the
+    source, from it to the attributes, and after them."""
+    fill, _, _, params = _export_csv_queries(annotators, codebook)
+    clauses, _ = _export_filter(annotators, codebook)
+    note = "n.category = " + "'" + note_category.replace("'", "''") + "'"
+    motivation = f"CASE WHEN {note} THEN 'commenting' WHEN n.start IS NOT NULL THEN 'tagging' ELSE 'classifying' END"
+    label_body = (f"CASE WHEN {note} THEN '' ELSE '{{\"type\": \"TextualBody\", \"purpose\": \"' || {motivation} "
+                  "|| '\", \"value\": ' || json_quote(n.label) || '}' END")
+    note_body = (f"CASE WHEN n.note IS NULL THEN '' ELSE (CASE WHEN {note} THEN '' ELSE ', ' END) || "
+                 "'{\"type\": \"TextualBody\", \"purpose\": \"commenting\", \"value\": ' || json_quote(n.note) "
+                 "|| ', \"format\": \"text/plain\"}' END")
+    optional = " || ".join(f"CASE WHEN n.{k} IS NOT NULL AND n.{k} != '' THEN ', \"{k}\": ' || json_quote(n.{k}) ELSE '' END"
+                           for k in ("prefix", "suffix"))
+    selector = ("CASE WHEN n.start IS NULL THEN '' ELSE ', \"selector\": [{\"type\": \"TextQuoteSelector\", "
+                f"\"exact\": ' || json_quote(n.quote) || {optional} || '}}, {{\"type\": \"TextPositionSelector\", "
+                "\"start\": ' || n.start || ', \"end\": ' || json_quote(n.\"end\") || '}]' END")
+    before_source = (
+        "'{\"id\": ' || json_quote('urn:uuid:' || n.uuid) || ', \"type\": \"Annotation\", \"motivation\": \"' || "
+        f"{motivation} || '\", \"creator\": {{\"type\": \"Person\", \"name\": ' || json_quote(n.annotator) || "
+        "'}, \"created\": ' || json_quote(n.created) || ', \"modified\": ' || json_quote(n.updated) || "
+        "', \"generator\": {\"type\": \"Software\", \"name\": \"annotator\"}, \"body\": [' || "
+        f"{label_body} || {note_body} || '], \"target\": {{\"source\": '")
+    members = [("annotator:article", "n.article_id"), ("annotator:textSha256", "n.text_sha256"),
+               ("annotator:codebook", "n.codebook_id"), ("annotator:codebookVersion", "n.codebook_version"),
+               ("annotator:category", "n.category"), ("annotator:label", "n.label")]
+    to_attributes = (f"{selector} || '}}, ' || " + " || ', ' || ".join(f"'\"{k}\": ' || json_quote({v})" for k, v in members)
+                     + " || ', \"annotator:attributes\": '")
+    after = "', \"annotator:origin\": ' || json_quote(n.origin) || '}'"
+    articles = (
+        "SELECT t.rowid, json_quote(CASE WHEN a.url IS NOT NULL AND a.url != '' THEN a.url "
+        f"ELSE 'urn:annotator:article:' || a.id END) FROM {EXPORT_ARTICLES} t CROSS JOIN articles a ON a.rowid = t.rowid "
+        "ORDER BY t.rowid"
+    )
+    annotations = (
+        f"SELECT t.rowid, {before_source}, {to_attributes}, n.attributes, {after}, n.rowid "
+        f"FROM {EXPORT_ARTICLES} t CROSS JOIN annotations n ON n.article_id = t.id "
+        f"WHERE {' AND '.join(clauses)} ORDER BY t.rowid, n.start, n.created, n.rowid"
+    )
+    return fill, articles, annotations, params
+
+
 def _export_record(row: tuple) -> dict[str, Any]:
     record = dict(zip(EXPORT_FIELDS, row))
     record["attributes"] = json.loads(record["attributes"] or "{}")
@@ -236,6 +281,16 @@ class ExportQueries(Connection):
                 yield from rows
         finally:
             cursor.close()
+
+    def iter_annotation_w3c_parts(
+        self, note_category: str, annotators: Iterable[str] | None = None, codebook: str | None = None,
+        batch: int = 2000,
+    ) -> Iterator[tuple[dict[int, str], list[tuple]]]:
+        """The W3C Web Annotations of :meth:`iter_annotation_exports`' records, in the same
+        order, written by SQLite (:func:`_w3c_queries`): ``(articles, rows)`` per ``batch``
+        rows; a row is ``(article rowid, head, middle, attributes, tail, annotation rowid)``,
+        its annotation ``head + articles[article rowid] + middle + attributes as JSON + tail``."""
+        return self._iter_export_parts(_w3c_queries(annotators, codebook, note_category), batch)
 
     def json_quote(self, text: str) -> str:
         """SQLite's JSON string literal of ``text`` (the fast export checks it writes Python's)."""
