@@ -370,6 +370,10 @@ class Bench:
                    "plain SQL of the same rows, each through json.dumps", "ratio", lambda v, f: v < 10),
             Figure("export_jsonl_memory", "export --format jsonl: peak memory", "MB", "flat: ≤ floor + 25 MB",
                    "the same export of the 1% project", "difference", lambda v, f: f is not None and v - f <= 25),
+            Figure("export_w3c", f"annotator export --format w3c of {a.tags:,} tags", "s", "< 10 s",
+                   "plain SQL of the same rows, each through json.dumps", "ratio", lambda v, f: v < 10),
+            Figure("export_w3c_memory", "export --format w3c: peak memory", "MB", "flat: ≤ floor + 25 MB",
+                   "the same export of the 1% project", "difference", lambda v, f: f is not None and v - f <= 25),
             Figure("export_memory", "export --format csv: peak memory", "MB", "flat: ≤ floor + 25 MB",
                    "the same export of the 1% project", "difference", lambda v, f: f is not None and v - f <= 25),
             Figure("writers_lost", f"{a.writers} tagging processes during an import of {a.contention_articles:,} "
@@ -562,20 +566,21 @@ class Bench:
             if ran_small.returncode == 0:
                 memory.floor_runs.append(ran_small.peak_rss_kb / 1024)
 
-        self.measure_export_jsonl(figures, db, small)
+        for fmt in ("jsonl", "w3c"):
+            self.measure_export_json(figures, db, small, fmt)
 
-    def measure_export_jsonl(self, figures: dict[str, Figure], db: Path, small: Path | None) -> None:
-        """The JSON-lines export beside its floor (plain SQL of the same rows through json.dumps);
-        its memory beside the same export of the 1% project (flat: no growth with the tags)."""
-        figure, memory = figures["export_jsonl"], figures["export_jsonl_memory"]
-        out = self.work / "export.jsonl"
+    def measure_export_json(self, figures: dict[str, Figure], db: Path, small: Path | None, fmt: str) -> None:
+        """The JSON-lines or W3C export beside its floor (plain SQL of the same rows through
+        json.dumps); its memory beside the same export of the 1% project (flat: no growth)."""
+        figure, memory = figures[f"export_{fmt}"], figures[f"export_{fmt}_memory"]
+        out = self.work / f"export.{fmt}"
 
         def export(database: Path) -> Ran:
-            ran = run([*CLI, "--db", str(database), "export", "--format", "jsonl", "--out", str(out)], self.work, self.env)
+            ran = run([*CLI, "--db", str(database), "export", "--format", fmt, "--out", str(out)], self.work, self.env)
             out.unlink(missing_ok=True)
             return ran
 
-        cmd = [*CLI, "--db", str(db), "export", "--format", "jsonl", "--out", str(out)]
+        cmd = [*CLI, "--db", str(db), "export", "--format", fmt, "--out", str(out)]
         ran = export(db)
         if ran.returncode != 0:
             for f in (figure, memory):

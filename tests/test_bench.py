@@ -17,7 +17,8 @@ sys.path.insert(0, str(BENCH))
 import synth  # noqa: E402
 
 FIGURES = {"import", "tui_first_frame", "tui_first_article", "next_p50", "next_p95", "tag_commit", "tag_commit_p95",
-           "tui_memory", "stats", "export_csv", "export_jsonl", "export_jsonl_memory", "export_memory", "writers_lost",
+           "tui_memory", "stats", "export_csv", "export_jsonl", "export_jsonl_memory",
+           "export_w3c", "export_w3c_memory", "export_memory", "writers_lost",
            "writers_wait", "writers_wait_p99",
            "writers_import"}
 
