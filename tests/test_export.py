@@ -319,7 +319,7 @@ def test_fast_json_lines_are_the_record_by_record_ones_for_hostile_text_in_every
 
 def w3c_both(store, monkeypatch, **filters):
     """The record-by-record and the fast W3C collection (the collection's ids and time fixed)."""
-    import annotator.export as export_module
+    import annotator.exchange.json_out as export_module
 
     monkeypatch.setattr(export_module, "utc_now", lambda: "2026-01-01T00:00:00+00:00")
     monkeypatch.setattr(export_module.uuid_module, "uuid4", lambda: "fixed")
@@ -532,7 +532,7 @@ def test_a_failed_export_leaves_the_old_file_and_no_half_file(tagged, workdir, m
     def broken(text):  # the disk fills up after the collection's opening is written
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("annotator.export._escaped_utf8", broken)
+    monkeypatch.setattr("annotator.exchange.json_out._escaped_utf8", broken)
     result = run("export", "--format", "w3c", "--out", "tags.json")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == ["error: --out tags.json: cannot write (No space left on device)"]
@@ -543,7 +543,7 @@ def test_a_failed_export_leaves_the_old_file_and_no_half_file(tagged, workdir, m
 def test_the_hidden_characters_are_found_in_utf8_bytes_as_in_text():
     """The fast JSON-lines export looks for normalize.HIDDEN_RE's characters in the line's UTF-8
     bytes, its ASCII deleted first: every code point is found exactly when the text regex finds it."""
-    from annotator.export import _ASCII_BUT_DEL, HIDDEN_UTF8
+    from annotator.exchange.json_out import _ASCII_BUT_DEL, HIDDEN_UTF8
     from annotator.normalize import HIDDEN_RE
 
     points = [chr(i) for i in range(0x110000) if not 0xD800 <= i <= 0xDFFF]

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import IO, Any
 
-from ..export import dumps
+from .json_out import dumps
 from .documents_out import ArticleTags, Written, flat_label, is_note, is_span, utf16_offsets
 
 NOTES_LEFT_OUT = "notes (doccano has no place for them)"

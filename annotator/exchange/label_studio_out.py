@@ -27,7 +27,7 @@ from typing import IO, Any
 from xml.sax.saxutils import quoteattr
 
 from ..codebook import Codebook, Kind
-from ..export import dumps
+from .json_out import dumps
 from ..normalize import HIDDEN_RE
 from .documents_out import ArticleTags, Written, is_note, is_span
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import IO, Any
 
-from ..export import dumps
+from .json_out import dumps
 from .documents_out import ArticleTags, Codebooks, Written, flat_label, is_note, is_span
 
 
