@@ -42,12 +42,13 @@ def compile_rules(rules: Iterable) -> tuple[Rule, ...]:
                       r.then, r.label, r.alignment, r.why, r.published_before) for r in rules)
 
 
-def first_rule(rules: tuple[Rule, ...], text: str, start: int, end: int, published: object = None) -> Rule | None:
+def first_rule(rules: tuple[Rule, ...], text: str, start: int, end: int, published: object = None,
+               bounds: tuple[int, int] | None = None) -> Rule | None:
     """The first of ``rules`` that applies to ``text[start:end]`` in its sentence (and the
     article's date), or None."""
     if not rules:
         return None
-    first, last = sentence_bounds(text, start, end)
+    first, last = bounds or sentence_bounds(text, start, end)
     before, after, day = text[first:start], text[end:last], date_key(published)
     return next((rule for rule in rules if rule.applies(before, after, day)), None)
 

@@ -25,7 +25,7 @@ from ..codebook import Case, Codebook, Kind
 from ..pattern_safety import sre, sre_parse
 from .context import DATED_NOTE, ProperNames, Rule, compile_rules, dated_why, first_rule
 from .terms import APOSTROPHES, HYPHEN_CHARS, expand_term, term_regex
-from .voice import voice_and_cue
+from .voice import sentence_bounds, voice_and_cue
 
 _JOINERS = "\u200c\u200d"  # zero-width (non-)joiners belong to the characters around them
 
@@ -43,12 +43,19 @@ class Suggestion:
     alignment: str
     label: str
     voice: str
-    why: str = ""  # what made it: the term or pattern, the context rule, the voice cue, the date
+    source: str = ""  # the variant and the term or pattern that matched
+    cues: tuple[str, ...] = ()  # what in the context decided it: the rule, the voice cue, the date
     notes: tuple[str, ...] = ()  # e.g. "dated-usage": ordinary usage at the article's date
+
+    @property
+    def why(self) -> str:
+        """What made it, in one line: the term or pattern, then the cues."""
+        return "; ".join(part for part in (self.source, *self.cues) if part)
 
     def as_dict(self) -> dict:
         out = asdict(self)
-        out["notes"] = list(self.notes)
+        del out["source"], out["cues"], out["notes"]
+        out["why"], out["notes"] = self.why, list(self.notes)  # (in this order, as suggest --json has written them)
         return out
 
 
@@ -253,21 +260,22 @@ def required_word(pattern: str) -> str:
 
 def _suggest(text: str, start: int, end: int, entry: _Entry, published: object) -> Suggestion | None:
     """The suggestion a match makes once its context is read, or None if a rule skips it."""
-    label, alignment, why = entry.label, entry.alignment, [entry.source]
-    rule = first_rule(entry.rules, text, start, end, published)
+    label, alignment, cues = entry.label, entry.alignment, []
+    bounds = sentence_bounds(text, start, end)  # read once, by the rules and the voice
+    rule = first_rule(entry.rules, text, start, end, published, bounds)
     if rule is not None:
         if rule.then == "skip":
             return None
         if rule.then == "relabel":
             label, alignment = rule.label or label, rule.alignment or alignment
-        why.append(rule.why)
-    voice, cue = voice_and_cue(text, start, end)
+        cues.append(rule.why)
+    voice, cue = voice_and_cue(text, start, end, bounds)
     if cue:
-        why.append(f"{voice}, {cue}")  # quoted, reported speech ("said")
+        cues.append(f"{voice}, {cue}")  # quoted, reported speech ("said")
     notes: tuple[str, ...] = ()
     dated = dated_why(entry.dated, published) if entry.dated else None
     if dated:
-        why.append(dated)
+        cues.append(dated)
         notes = (DATED_NOTE,)
     return Suggestion(start, end, text[start:end], entry.category, entry.concept, entry.variant, alignment, label,
-                      voice, "; ".join(why), notes)
+                      voice, entry.source, tuple(cues), notes)

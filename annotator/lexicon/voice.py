@@ -69,7 +69,7 @@ def guess_voice(text: str, start: int, end: int) -> str:
     return voice_and_cue(text, start, end)[0]
 
 
-def voice_and_cue(text: str, start: int, end: int) -> tuple[str, str]:
+def voice_and_cue(text: str, start: int, end: int, bounds: tuple[int, int] | None = None) -> tuple[str, str]:
     """The voice of ``text[start:end]`` and the cue that decided it ("" for own voice)."""
     before = text[start - 1] if start > 0 else ""
     after = text[end] if end < len(text) else ""
@@ -88,7 +88,7 @@ def voice_and_cue(text: str, start: int, end: int) -> tuple[str, str]:
         if _short_quotation(text, start, end, head):
             return "scare-quoted", "quote marks around a few words"
         return "quoted", "inside a quotation"
-    cue = reported_speech(text, start, end)
+    cue = reported_speech(text, start, end, bounds)
     if cue:
         return "quoted", f"reported speech ({cue})"
     return "own", ""
@@ -119,9 +119,10 @@ def _quotes_a_word(text: str, start: int, end: int, before: str, after: str) -> 
     return False
 
 
-def reported_speech(text: str, start: int, end: int) -> str:
-    """The attribution that makes ``text[start:end]`` a source's words, or "" if none in its sentence."""
-    first, last = sentence_bounds(text, start, end)
+def reported_speech(text: str, start: int, end: int, bounds: tuple[int, int] | None = None) -> str:
+    """The attribution that makes ``text[start:end]`` a source's words, or "" if none in its
+    sentence (``bounds``: the sentence's, when the caller has them)."""
+    first, last = bounds or sentence_bounds(text, start, end)
     cues = [(m.start(), m.end(), word) for m in _LETTERS.finditer(text, first, last)
             if (word := m.group().lower()) in _CUES]
     if not cues:

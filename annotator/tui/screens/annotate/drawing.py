@@ -155,7 +155,7 @@ class Drawing:
         if suggestion is not None:
             # what in the context decided it (the rule, the voice cue, the date) comes before the
             # keys, which the footer shows too; without such cues, the concept
-            cues = "; ".join(suggestion.why.split("; ")[1:])
+            cues = "; ".join(suggestion.cues)
             hint.append_text(self._suggestion_text(suggestion, with_concept=not cues))
             if cues:
                 hint.append(" · ", style="dim")

@@ -78,7 +78,7 @@ async def test_a_selected_suggestion_says_why(demo_store):
             await press(pilot, "S")
             shown = app.annotate._suggestion_at_selection()
             assert shown is not None and shown.why
-            cues = "; ".join(shown.why.split("; ")[1:])  # the context and voice cues (the term is selected)
+            cues = "; ".join(shown.cues)  # the context and voice cues (the term is selected)
             assert cues in app.annotate._hint_text().plain
             reasons.append(shown.why)
         assert any("reported speech" in why for why in reasons)  # "Erdogan said there would be no winner in the..."
