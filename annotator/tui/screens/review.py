@@ -171,7 +171,7 @@ class ReviewScreen(ReviewDrawing, UndoRedo, Screen[Any]):
             return
         shown = [a for a in self.order if self.showing == "all" or self.statuses.get(a) == self.showing]
         if not shown:
-            self.notify(f"No article is {self.showing} (f changes which articles ] and [ go through).")
+            self.notify(f"No article is {self.showing} (f changes which articles ] and [ go through).", markup=False)
             return
         after = self.order.index(self.article.id) if self.article.id in self.order else -1
         ahead = [a for a in shown if (self.order.index(a) - after) * step > 0]
@@ -186,7 +186,7 @@ class ReviewScreen(ReviewDrawing, UndoRedo, Screen[Any]):
         self.showing = choices[(choices.index(self.showing) + 1) % len(choices)]
         count = sum(1 for a in self.order if self.showing == "all" or self.statuses.get(a) == self.showing)
         self.notify(f"] and [ go through {'all' if self.showing == 'all' else 'the ' + self.showing} articles "
-                    f"({count})", timeout=3)
+                    f"({count})", timeout=3, markup=False)  # the keys' brackets are text
         self._draw()
 
     def action_close(self) -> None:
