@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -73,10 +72,13 @@ def _concepts() -> set[str]:
 
 def read_file(path: Path, concepts: set[str], problems: list[str]) -> list[Sentence]:
     """The sentences of one evaluation file; every problem found is appended as one line."""
+    from annotator.errors import InputError
+    from annotator.yaml_files import load_yaml  # the project's reader: duplicate keys, sizes, one-line errors
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        problems.append(f"{path}: cannot be read ({str(exc).splitlines()[0]})")
+        data = load_yaml(path)
+    except InputError as exc:
+        problems.append(str(exc))
         return []
     if not isinstance(data, dict) or not isinstance(data.get("sentences"), list):
         problems.append(f"{path}: expected a mapping with `group` and a list `sentences`")
