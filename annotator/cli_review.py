@@ -18,13 +18,9 @@ if TYPE_CHECKING:
 
 def article_reviews(store: Store, book, at_least: int = 2) -> list:
     """The review of every current article tagged by ``at_least`` annotators, in import order."""
-    from .review import GOLD, review_items
+    from .review import GOLD, read_reviews
 
-    reviews = []
-    for article_id in store.articles_to_review(GOLD, at_least):
-        decisions = {k: (d, r) for k, (d, r, _, _) in store.review_decisions(article_id).items()}
-        reviews.append(review_items(article_id, store.annotations(article_id), book, decisions))
-    return reviews
+    return list(read_reviews(store, book, store.articles_to_review(GOLD, at_least)))
 
 
 @click.command("review")

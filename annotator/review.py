@@ -13,7 +13,7 @@ reviewer took a decision on it (accepted a version, made their own tags, or reje
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -114,17 +114,46 @@ def review_items(article_id: str, tags: Iterable[Annotation], codebook: Codebook
         decision, reason = decisions.get(key, (None, None))
         review.items.append(Item(key, "span", start, end, None, versions, _span_problem(versions), here,
                                  decision, reason))
-    questions = sorted({t.category for t in coded if t.start is None},
-                       key=lambda c: _category_rank(codebook, c))
-    for category in questions:
+    answers: dict[tuple[str, str], list[Annotation]] = {}  # (category, annotator) → answers, in creation order
+    for t in coded:
+        if t.start is None:
+            answers.setdefault((t.category, t.annotator), []).append(t)
+    for category in sorted({c for c, _ in answers}, key=lambda c: _category_rank(codebook, c)):
         key = f"question:{category}"
-        versions = tuple(Version(a, tuple(t for t in coded if t.annotator == a and t.start is None
-                                          and t.category == category)) for a in annotators)
+        versions = tuple(Version(a, tuple(answers.get((category, a), ()))) for a in annotators)
         here = tuple(t for t in gold if t.start is None and t.category == category)
         decision, reason = decisions.get(key, (None, None))
         problem = None if len({v.signature() for v in versions}) == 1 else "answers differ"
         review.items.append(Item(key, "question", None, None, category, versions, problem, here, decision, reason))
     return review
+
+
+REVIEW_BATCH = 200  # articles whose tags and decisions are read in one go
+
+
+def read_review(store: Store, codebook: Codebook | None, article_id: str) -> Review:
+    """An article's review as stored now."""
+    decisions = {k: (d, r) for k, (d, r, _, _) in store.review_decisions(article_id).items()}
+    return review_items(article_id, store.annotations(article_id), codebook, decisions)
+
+
+def read_reviews(store: Store, codebook: Codebook | None, article_ids: Sequence[str]) -> Iterator[Review]:
+    """The reviews of many articles, in the order given (two queries per batch of articles)."""
+    for at in range(0, len(article_ids), REVIEW_BATCH):
+        batch = list(article_ids[at:at + REVIEW_BATCH])
+        tags, decisions = store.live_annotations_of(batch), store.review_decisions_of(batch)
+        for article_id in batch:
+            yield review_items(article_id, tags[article_id], codebook, decisions[article_id])
+
+
+def review_statuses(reviews: Iterable[Review]) -> dict[str, tuple[int, str]]:
+    """Article id → (disagreements left, review status), in the reviews' order."""
+    return {r.article_id: (len(r.left), r.status) for r in reviews}
+
+
+def review_order(statuses: dict[str, tuple[int, str]]) -> list[str]:
+    """The articles to review: those with disagreements left first, then the others, each in the order given."""
+    return sorted(statuses, key=lambda a: statuses[a][0] == 0)
 
 
 def _category_rank(codebook: Codebook | None, category: str) -> tuple[int, str]:

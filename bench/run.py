@@ -24,11 +24,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -37,84 +36,13 @@ sys.path.insert(0, str(BENCH))
 
 import synth  # noqa: E402
 
-PROBES = BENCH / "probes.py"
-CLI = [sys.executable, "-m", "annotator.cli"]
-NOT_AVAILABLE = "not available"
+from common import CLI, NOT_AVAILABLE, PROBES, Figure, Ran, _last_line, percentile, probe, run  # noqa: E402
+from table import markdown  # noqa: E402
+from team import GROUPS, TeamMeasures, merge_pair, team_figures  # noqa: E402
+from writes import WriteMeasures  # noqa: E402
 
 
 # -- running things -----------------------------------------------------------------------
-
-
-@dataclass
-class Ran:
-    seconds: float
-    returncode: int
-    stdout: str
-    stderr: str
-    peak_rss_kb: int
-
-    def json(self) -> dict:
-        """The probe's JSON answer (its last line of output)."""
-        if self.returncode != 0:
-            raise RuntimeError(f"exit status {self.returncode}: {self.stderr.strip()[-2000:]}")
-        return json.loads(self.stdout.strip().splitlines()[-1])
-
-
-def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, stdout_to: Path | None = None,
-        timeout: float = 3600) -> Ran:
-    """Run a command; wall time from just before it is started, and its peak memory."""
-    with tempfile.TemporaryFile("w+") as err, (open(stdout_to, "w") if stdout_to else tempfile.TemporaryFile("w+")) as out:
-        started = time.monotonic()
-        process = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
-        deadline = started + timeout
-        status_file = Path(f"/proc/{process.pid}/status")
-        high_water = 0  # VmHWM of the program (the mm after exec): ru_maxrss would also count this parent at fork
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            high_water = max(high_water, _vm_hwm(status_file))
-            if time.monotonic() > deadline:
-                process.kill()
-                pid, status, usage = os.wait4(process.pid, 0)
-                break
-            time.sleep(0.002)
-        seconds = time.monotonic() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        err.seek(0)
-        text = ""
-        if not stdout_to:
-            out.seek(0)
-            text = out.read()
-        return Ran(seconds, process.returncode, text, err.read(), high_water or usage.ru_maxrss)
-
-
-def _vm_hwm(status_file: Path) -> int:
-    """A running process's peak resident memory in KB (0 when it cannot be read)."""
-    try:
-        for line in status_file.read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
-
-
-def _last_line(text: str) -> str:
-    """The last line of a program's error output (a traceback's exception), for a table note."""
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    return lines[-1][:300] if lines else "(no message)"
-
-
-def probe(name: str, *args: str, cwd: Path, env: dict[str, str]) -> dict:
-    """A probe of ``bench/probes.py``, given the time it was started (``--t0``) when it asks."""
-    cmd = [sys.executable, str(PROBES), name, *args]
-    if "--t0" in args:
-        raise ValueError("--t0 is added here")
-    if name in ("tui", "bare"):
-        started = time.monotonic()
-        cmd += ["--t0", repr(started)]
-    return run(cmd, cwd, env).json()
 
 
 # -- machine and versions -------------------------------------------------------------------
@@ -260,53 +188,6 @@ def schema_digest() -> str:
     return hashlib.sha256(repr((version, rows)).encode()).hexdigest()
 
 
-# -- figures ------------------------------------------------------------------------------
-
-
-@dataclass
-class Figure:
-    id: str
-    name: str
-    unit: str
-    goal: str
-    floor_name: str
-    compare: str  # "ratio" (value / floor) or "difference" (value - floor)
-    judge: Callable[[float, float | None], bool] | None
-    runs: list[float] = field(default_factory=list)
-    floor_runs: list[float] = field(default_factory=list)
-    status: str = "ok"
-    note: str = ""
-    higher_is_better: bool = False
-
-    def result(self) -> dict[str, Any]:
-        value = statistics.median(self.runs) if self.runs else None
-        floor = statistics.median(self.floor_runs) if self.floor_runs else None
-        versus = None
-        if value is not None and floor:
-            versus = value / floor if self.compare == "ratio" else value - floor
-        met = None
-        if self.judge is not None and value is not None and self.status == "ok":
-            met = bool(self.judge(value, floor))
-        return {
-            "id": self.id, "name": self.name, "unit": self.unit, "status": self.status,
-            "value": value, "spread": [min(self.runs), max(self.runs)] if self.runs else None, "runs": self.runs,
-            "floor_name": self.floor_name, "floor": floor,
-            "floor_spread": [min(self.floor_runs), max(self.floor_runs)] if self.floor_runs else None,
-            "floor_runs": self.floor_runs, "compare": self.compare, "versus_floor": versus,
-            "goal": self.goal, "met": met, "note": self.note, "higher_is_better": self.higher_is_better,
-        }
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    position = (len(ordered) - 1) * q
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
-
-
 def cli_commands(cwd: Path, env: dict[str, str]) -> dict[str, str]:
     """The annotator's subcommands, with each one's --help text (to see which options it has)."""
     found: dict[str, str] = {}
@@ -324,7 +205,7 @@ def cli_commands(cwd: Path, env: dict[str, str]) -> dict[str, str]:
     return found
 
 
-class Bench:
+class Bench(WriteMeasures, TeamMeasures):
     def __init__(self, args: argparse.Namespace):
         self.args = args
         self.log = (lambda m: None) if args.quiet else (lambda m: print(f"[bench] {m}", file=sys.stderr, flush=True))
@@ -385,109 +266,10 @@ class Bench:
             Figure("writers_import", f"import of {a.contention_articles:,} articles while {a.writers} processes tag",
                    "articles/s", "≥ 0.8 × floor", "the same import with no other writer", "ratio",
                    lambda v, f: f is not None and v / f >= 0.8, higher_is_better=True),
+            *team_figures(a),
         ]}
 
     # -- one run of each group ------------------------------------------------------------
-
-    def measure_import(self, figures: dict[str, Figure], corpus: Path) -> None:
-        db = self.work / "import.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
-        ran = run([*CLI, "--db", str(db), "import", str(corpus), "--registry", str(synth.REGISTRY)], self.work, self.env)
-        if ran.returncode not in (0, 1):
-            raise RuntimeError(f"import failed: {ran.stderr[-2000:]}")
-        stored = sqlite3.connect(db).execute("SELECT count(*) FROM articles").fetchone()[0]
-        figures["import"].runs.append(stored / ran.seconds)
-        floor_db = self.work / "floor.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{floor_db}{suffix}").unlink(missing_ok=True)
-        answer = probe("import-floor", str(db), str(floor_db), cwd=self.work, env=self.env)
-        figures["import"].floor_runs.append(answer["rows"] / answer["seconds"])
-        plain = self.work / "plain.db"
-        for path in (floor_db, plain):
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-        answer = probe("import-floor", str(db), str(plain), "--plain", cwd=self.work, env=self.env)
-        self.plain_floor.append(answer["rows"] / answer["seconds"])
-        for path in (db, plain):
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-    def _writers_during_import(self, corpus: Path, writers: int) -> tuple[float, dict[str, Any]]:
-        """``writers`` tag-writer probes on a new database while ``corpus`` is imported into
-        it (none: the import alone). Returns (articles imported per second, what the writers
-        lost and how long their writes waited)."""
-        db = self.work / "contention.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
-        seed = self.work / "seed.jsonl"  # the articles the writers tag, imported first
-        with corpus.open(encoding="utf-8") as lines, seed.open("w", encoding="utf-8") as out:
-            for _ in range(20):
-                record = json.loads(next(lines))
-                out.write(json.dumps(dict(record, url=record.get("url", "") + "#seed", text="Seed. " + record["text"])) + "\n")
-        run([*CLI, "--db", str(db), "import", str(seed), "--registry", str(synth.REGISTRY)], self.work, self.env)
-        stop = self.work / "stop"
-        stop.unlink(missing_ok=True)
-        cmd = [sys.executable, str(PROBES), "tag-writer", str(db)]
-        procs = [subprocess.Popen([*cmd, f"writer{n:02d}", str(stop)], cwd=self.work, env=self.env,
-                                  stdout=subprocess.PIPE, text=True) for n in range(writers)]
-        if procs:
-            time.sleep(2.0)  # every writer has started and is writing
-        before = sqlite3.connect(db).execute("SELECT count(*) FROM articles").fetchone()[0]
-        ran = run([*CLI, "--db", str(db), "import", str(corpus), "--registry", str(synth.REGISTRY)], self.work, self.env)
-        stored = sqlite3.connect(db).execute("SELECT count(*) FROM articles").fetchone()[0] - before
-        rate, self.last_import_s = stored / ran.seconds, ran.seconds
-        stop.touch()
-        if not procs:
-            return rate, {}
-        answers = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in procs]
-        stored_uuids = {r[0] for r in sqlite3.connect(db).execute("SELECT uuid FROM annotations")}
-        written = [u for a in answers for u in a["written"]]
-        waits = [w for a in answers for w in a["waits"]]
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
-        return rate, {"lost": sum(len(a["failures"]) for a in answers) + len(set(written) - stored_uuids),
-                      "writes": len(waits), "max_ms": max(waits) * 1000, "p99_ms": percentile(waits, 0.99) * 1000,
-                      "failures": sorted({f for a in answers for f in a["failures"]})[:3]}
-
-    def measure_contention(self, figures: dict[str, Figure], corpus: Path) -> None:
-        a = self.args
-        alone, _ = self._writers_during_import(corpus, 0)
-        rate, busy = self._writers_during_import(corpus, a.writers)
-        figures["writers_import"].runs.append(rate)
-        figures["writers_import"].floor_runs.append(alone)
-        figures["writers_lost"].runs.append(busy["lost"])
-        figures["writers_wait"].runs.append(busy["max_ms"])
-        figures["writers_wait_p99"].runs.append(busy["p99_ms"])
-        self.contention.append(busy)
-        # the floor of the waits: the same writers for as long, with no import
-        stop = self.work / "stop"
-        stop.unlink(missing_ok=True)
-        _, quiet = self._writers_without_import(a.writers, self.last_import_s)
-        figures["writers_wait"].floor_runs.append(quiet["max_ms"])
-        figures["writers_wait_p99"].floor_runs.append(quiet["p99_ms"])
-        figures["writers_lost"].note = (f"writes per run: {', '.join(str(c['writes']) for c in self.contention)}; "
-                                        f"failures seen: {[c['failures'] for c in self.contention if c['failures']]}")
-
-    def _writers_without_import(self, writers: int, seconds: float) -> tuple[float, dict[str, Any]]:
-        db = self.work / "quiet.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
-        from annotator.importer import import_paths
-        from annotator.store import Store
-
-        seed = self.work / "seed.jsonl"
-        import_paths(Store(db), [seed], registry_path=synth.REGISTRY)
-        stop = self.work / "stop"
-        procs = [subprocess.Popen([sys.executable, str(PROBES), "tag-writer", str(db), f"writer{n:02d}", str(stop)],
-                                  cwd=self.work, env=self.env, stdout=subprocess.PIPE, text=True) for n in range(writers)]
-        time.sleep(2.0 + seconds)
-        stop.touch()
-        answers = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in procs]
-        waits = [w for a in answers for w in a["waits"]]
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
-        return 0.0, {"max_ms": max(waits) * 1000, "p99_ms": percentile(waits, 0.99) * 1000}
 
     def measure_tui(self, figures: dict[str, Figure], db: Path) -> None:
         a = self.args
@@ -606,8 +388,11 @@ class Bench:
         machine_at_start = machine()
         db, corpus, summary = project(a.cache, a.articles, a.tags, a.annotators, a.seed, a.rebuild, self.log)
         small_articles, small_tags = max(100, a.articles // 100), max(1000, a.tags // 100)
-        small = None
-        if "export" in self.groups:
+        small = pair = small_pair = None
+        if "merge" in self.groups:
+            pair = merge_pair(a.cache, a.articles, a.tags, a.seed, self.log)
+            small_pair = merge_pair(a.cache, small_articles, small_tags, a.seed, self.log)
+        if {"export", "team"} & self.groups:
             small, _, _ = project(a.cache, small_articles, small_tags, a.annotators, a.seed, a.rebuild, self.log)
         if a.build_only:
             shutil.rmtree(self.work, ignore_errors=True)
@@ -636,6 +421,9 @@ class Bench:
             ("stats", lambda: self.measure_stats(figures, db, commands), a.runs),
             ("export", lambda: self.measure_export(figures, db, small, commands), a.runs),
             ("contention", lambda: self.measure_contention(figures, contention_corpus), a.contention_runs),
+            ("team", lambda: self.measure_team(figures, db, small), a.runs),
+            ("screens", lambda: self.measure_screens(figures, db), a.runs),
+            ("merge", lambda: self.measure_merge(figures, pair, small_pair), a.runs),
         ]
         for number in range(max(a.runs, a.import_runs, a.contention_runs)):
             for name, measure, runs in groups:
@@ -679,7 +467,8 @@ class Bench:
 
     @property
     def groups(self) -> set[str]:
-        return set(self.args.only.split(",")) if self.args.only else {"import", "tui", "stats", "export", "contention"}
+        return set(self.args.only.split(",")) if self.args.only else {"import", "tui", "stats", "export", "contention",
+                                                                        *GROUPS}
 
     @property
     def selected(self) -> set[str]:
@@ -689,101 +478,14 @@ class Bench:
     def _group_of(figure_id: str) -> str:
         if figure_id == "import":
             return "import"
+        for group, ids in GROUPS.items():
+            if figure_id in ids:
+                return group
         if figure_id.startswith("writers"):
             return "contention"
         if figure_id.startswith(("tui", "next", "tag")):
             return "tui"
         return "stats" if figure_id == "stats" else "export"
-
-
-# -- writing the table ----------------------------------------------------------------------
-
-
-def _number(value: float | None, unit: str) -> str:
-    if value is None:
-        return "—"
-    if unit == "articles/s":
-        return f"{value:,.0f}"
-    if unit == "MB":
-        return f"{value:,.1f}"
-    if unit == "s":
-        return f"{value:.3g}" if value < 10 else f"{value:.1f}"
-    return f"{value:.1f}" if value < 100 else f"{value:,.0f}"
-
-
-def _versus(figure: dict) -> str:
-    versus = figure.get("versus_floor")
-    if versus is None:
-        return "—"
-    if figure["compare"] == "difference":
-        return f"{versus:+.1f} MB"
-    return f"{versus:.2f}×"
-
-
-def markdown(results: dict) -> str:
-    m, v, p, d = results["machine"], results["versions"], results["parameters"], results["database"]
-    has_before = any("before" in f for f in results["figures"])
-    lines = [
-        "# Benchmark results",
-        "",
-        f"`{results['command']}` — {results['generated']}, {results['seconds']:.0f} s in all.",
-        "",
-        f"**Machine**: {m.get('cpu')}, {m.get('cores')} cores, {m.get('ram_gb')} GB RAM, {m.get('os')}; "
-        f"load average {m.get('load_at_start')} at start, {m.get('load_at_end')} at end.  ",
-        f"**Versions**: Python {v['python']}, SQLite {v['sqlite']}, Textual {v['textual']}, rich {v['rich']}, "
-        f"sqlite-utils {v['sqlite-utils']}, pydantic {v['pydantic']}, annotator {v['annotator']}.  ",
-        f"**Data**: {d['articles']:,} articles, {d['annotations']:,} tags ({d.get('deleted', 0):,} soft-deleted) by "
-        f"{d['annotators']} annotators in {d.get('units', 0):,} (article, annotator) units, seed {d['seed']}, "
-        f"database {d.get('database_mb')} MB, corpus {d.get('corpus_mb')} MB; content digest `{d['fingerprint'][:16]}`.  ",
-        f"**Runs**: {p['runs']} (import: {p['import_runs']} of {p['import_articles']:,} articles); "
-        f"TUI {p['terminal']}, {p['moves']} moves and {p['tag_presses']} tags per run as {p['annotator']}.",
-        "",
-        "Value and floor are medians over the runs; spread is the lowest and highest run. "
-        "Each run measures the figure and then its floor.",
-        "",
-    ]
-    head = ["Figure", "Value", "Spread", "Floor", "Floor spread", "vs floor", "Goal", "Met"]
-    if has_before:
-        head.insert(1, "Before")
-    lines.append("| " + " | ".join(head) + " |")
-    lines.append("|" + "---|" * len(head))
-    notes = []
-    for f in results["figures"]:
-        unit = f["unit"]
-        if f["status"] != "ok":
-            value = spread = f["status"]
-            met = "—"
-        else:
-            value = f"{_number(f['value'], unit)} {unit}"
-            spread = "–".join(_number(x, unit) for x in f["spread"]) if f["spread"] else "—"
-            met = {True: "✅ yes", False: "❌ no", None: "—"}[f["met"]]
-        floor = f"{_number(f['floor'], unit)} {unit}" if f["floor"] is not None else "—"
-        floor_spread = "–".join(_number(x, unit) for x in f["floor_spread"]) if f["floor_spread"] else "—"
-        row = [f["name"], value, spread, floor, floor_spread, _versus(f), f["goal"], met]
-        if has_before:
-            before = f.get("before")
-            row.insert(1, f"{_number(before['value'], unit)} {unit} ({_versus({**f, **before})})" if before else "—")
-        lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in row) + " |")
-        if f["note"]:
-            notes.append(f"* **{f['name']}**: {f['note']}")
-    if has_before:
-        sources = sorted({f["before"]["source"] for f in results["figures"] if "before" in f})
-        lines += ["", f"Before: the same figure from {', '.join(f'`{x}`' for x in sources)}, for the figures "
-                      "that were changed (see the notes below the table)."]
-    lines += ["", "Floors:", ""]
-    lines += [f"* **{f['name']}**: {f['floor_name']}" for f in results["figures"]]
-    if notes:
-        lines += ["", "Notes:", ""] + notes
-    tui = results["details"]["tui"]
-    if tui:
-        keys = ("interpreter_s", "imports_s", "constructed_s", "first_frame_s", "first_article_s")
-        medians = {k: statistics.median(t[k] for t in tui) for k in keys if all(k in t for t in tui)}
-        bare = results["details"]["bare"]
-        lines += ["", "TUI start, medians from process start (s): "
-                  + ", ".join(f"{k.removesuffix('_s')} {v:.3f}" for k, v in medians.items())
-                  + (f"; bare app: imports {statistics.median(b['imports_s'] for b in bare):.3f}, first frame "
-                     f"{statistics.median(b['first_frame_s'] for b in bare):.3f}" if bare else "") + "."]
-    return "\n".join(lines) + "\n"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -802,7 +504,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--cache", type=Path, default=BENCH / ".cache", help="where synthetic projects are kept")
     parser.add_argument("--rebuild", action="store_true", help="build the synthetic project again")
     parser.add_argument("--before", type=Path, help="an earlier OUT.json: its values are shown as 'Before'")
-    parser.add_argument("--only", help="comma-separated groups to measure: import,tui,stats,export,contention")
+    parser.add_argument("--only", help="comma-separated groups to measure: import,tui,stats,export,contention,team,screens,merge")
     parser.add_argument("--writers", type=int, default=20, help="tagging processes during the contention import")
     parser.add_argument("--contention-articles", type=int,
                         help="articles imported while the writers tag (default: 60,000, or --articles if fewer)")

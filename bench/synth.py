@@ -2,6 +2,7 @@
 
     python bench/synth.py corpus OUT.jsonl [--articles N] [--seed S]
     python bench/synth.py database OUT.db [--articles N] [--tags M] [--annotators K] [--seed S]
+                          [--corpus CORPUS.jsonl] [--prefix NAME]
 
 The same parameters and seed give the same corpus file byte for byte and the same
 database content (:func:`fingerprint` is equal; the file's bytes may differ, as
@@ -18,12 +19,13 @@ SQLite's may). What it makes:
   (Yahoo's error widget, teleSUR's social strip, Press TV's mirror notice, share
   buttons, breadcrumbs, comment counters, photo credits), ``\\r\\n`` line ends or
   decomposed accents; 0.5% more records repeat an earlier text under another url
-  (duplicates the import must skip).
+  (duplicates the import must skip). A tenth of the articles come in stories of four
+  (``story``: ``event-NNNNN``), for the story screen and the filtered statistics.
 * **Outlets**: the shipped registry ``annotator/data/outlets.yaml``, skewed (agencies and big
   outlets publish more); the publisher named by id, by name, or only through the
   url's domain; syndicated copies name their original source.
 * **Annotations**: K annotators work through the list in batches of 50 articles
-  (a third double-coded, some triple-coded, for agreement) until M tags exist. Per
+  (a third double-coded, some triple-coded, 1% by five, for agreement and review) until M tags exist. Per
   (article, annotator) unit: the lexicon's matches tagged as term variants
   (attributes voice, concept, variant; origin ``suggestion`` or ``human``; a few
   given another label), persuasion-technique spans, and an answer to every
@@ -55,8 +57,9 @@ sys.path.insert(0, str(ROOT))
 
 REGISTRY = ROOT / "annotator" / "data" / "outlets.yaml"
 CODEBOOK = "ru-ua-framing"
-GENERATOR_VERSION = 3  # part of the benchmark cache key: bump when the output changes
+GENERATOR_VERSION = 4  # part of the benchmark cache key: bump when the output changes
 BATCH = 50  # articles an annotator is assigned at a time
+STORY_SIZE = 4  # articles per story, for a tenth of the corpus
 EPOCH = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
 IMPORTED_AT = "2026-01-04T12:00:00+00:00"
 SOURCE_FILE = "synthetic.jsonl"
@@ -256,6 +259,8 @@ class Generator:
         roll = rng.random()
         record["published"] = ("unknown" if roll < 0.02 else f"~{day:%Y-%m}" if roll < 0.05 else f"{day:%Y-%m-%d}")
         record["language"] = "en"
+        if (number // STORY_SIZE) % 10 == 0:  # a tenth of the articles report one event in fours
+            record["story"] = f"event-{number // STORY_SIZE:05d}"
         return record
 
     def _chrome(self, publisher: str, paragraphs: list[str]) -> list[str]:
@@ -345,7 +350,7 @@ LEANING_ANSWERS = {
 }
 
 
-def add_annotations(store, tags: int, annotators: int, seed: int) -> dict[str, int]:
+def add_annotations(store, tags: int, annotators: int, seed: int, prefix: str = "annotator") -> dict[str, int]:
     """``tags`` annotations by ``annotators`` people, in large transactions (the store's API
     commits one by one, as the TUI needs). Returns counts of what was made."""
     from annotator.codebook import Cardinality, Kind
@@ -358,7 +363,7 @@ def add_annotations(store, tags: int, annotators: int, seed: int) -> dict[str, i
     rng = random.Random(seed * 7919 + 11)
     codebook = find_codebook(CODEBOOK)
     matcher = Matcher(codebook)
-    names = [f"annotator{i:02d}" for i in range(annotators)]
+    names = [f"{prefix}{i:02d}" for i in range(annotators)]
     term_labels = [label.id for label in codebook.category("term").labels]
     persuasion = codebook.category("persuasion")
     persuasion_labels = [label.id for label in persuasion.labels] if persuasion else []
@@ -394,7 +399,7 @@ def add_annotations(store, tags: int, annotators: int, seed: int) -> dict[str, i
         owner = (position // BATCH) % annotators
         coders = [names[owner]]
         roll = rng.random()
-        extra = 2 if roll < 0.05 else 1 if roll < 0.33 else 0
+        extra = 4 if roll < 0.01 else 2 if roll < 0.05 else 1 if roll < 0.33 else 0  # 1% coded by five
         while len(coders) < min(annotators, 1 + extra):
             other = names[rng.randrange(annotators)]
             if other not in coders:
@@ -495,7 +500,7 @@ def _phrase(text: str, rng: random.Random) -> tuple[int, int] | None:
 _WORD_RUN = re.compile(r"\S+")
 
 
-def build_database(out: Path, articles: int, tags: int, annotators: int, seed: int = 1,
+def build_database(out: Path, articles: int, tags: int, annotators: int, seed: int = 1, prefix: str = "annotator",
                    corpus: Path | None = None, log=None) -> dict:
     """Write the corpus (unless given), import it and add the annotations. Returns a summary
     with the database's :func:`fingerprint`."""
@@ -514,7 +519,7 @@ def build_database(out: Path, articles: int, tags: int, annotators: int, seed: i
     stored = import_corpus(store, corpus)
     log(f"{out}: {stored} articles imported in {time.perf_counter() - started:.1f} s")
     started = time.perf_counter()
-    counts = add_annotations(store, tags, annotators, seed)
+    counts = add_annotations(store, tags, annotators, seed, prefix)
     log(f"{out}: {counts['annotations']} annotations ({counts['units']} units on {counts['annotated_articles']} articles) "
         f"in {time.perf_counter() - started:.1f} s")
     store.optimize()
@@ -552,12 +557,14 @@ def main() -> None:
     parser.add_argument("--tags", type=int, default=1_000_000)
     parser.add_argument("--annotators", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--prefix", default="annotator", help="annotator names: PREFIX00, PREFIX01, ...")
     parser.add_argument("--corpus", type=Path, help="database: the corpus file to use (written first when missing)")
     args = parser.parse_args()
     if args.what == "corpus":
         write_corpus(args.out, args.articles, args.seed)
     else:
-        summary = build_database(args.out, args.articles, args.tags, args.annotators, args.seed, corpus=args.corpus)
+        summary = build_database(args.out, args.articles, args.tags, args.annotators, args.seed, args.prefix,
+                                 corpus=args.corpus)
         print(json.dumps(summary, indent=2))
 
 

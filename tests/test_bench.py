@@ -20,7 +20,9 @@ FIGURES = {"import", "tui_first_frame", "tui_first_article", "next_p50", "next_p
            "tui_memory", "stats", "export_csv", "export_jsonl", "export_jsonl_memory",
            "export_w3c", "export_w3c_memory", "export_memory", "writers_lost",
            "writers_wait", "writers_wait_p99",
-           "writers_import"}
+           "writers_import", "export_parquet", "export_parquet_memory", "stats_story", "stats_year", "agreement",
+           "agreement_memory", "report", "report_memory", "review_open", "review_ordered", "review_next",
+           "review_next_p95", "story_open", "story_open_p95", "merge", "merge_memory"}
 
 
 @pytest.mark.slow  # a scale test: `pytest -m slow` (CI runs it)
@@ -29,7 +31,7 @@ def test_a_tiny_run_writes_the_table_with_every_figure(tmp_path):
     run = subprocess.run(
         [sys.executable, str(BENCH / "run.py"), "--articles", "300", "--tags", "1000", "--runs", "1", "--moves", "3",
          "--tag-presses", "2", "--writers", "3", "--out", str(out), "--cache", str(tmp_path / "cache"), "--quiet"],
-        capture_output=True, text=True, timeout=240,
+        capture_output=True, text=True, timeout=480,
     )
     assert run.returncode == 0, run.stderr[-3000:]
     results = json.loads((tmp_path / "results.json").read_text())
@@ -41,7 +43,8 @@ def test_a_tiny_run_writes_the_table_with_every_figure(tmp_path):
         else:
             assert figure["status"] in ("not available", "failed") and figure["note"], figure
     for figure_id in ("import", "tui_first_frame", "next_p50", "tag_commit", "tui_memory", "writers_wait",
-                      "writers_import"):  # always measurable
+                      "writers_import", "export_parquet", "stats_story", "agreement", "report", "review_open",
+                      "story_open", "merge"):  # always measurable
         assert figures[figure_id]["status"] == "ok" and figures[figure_id]["floor"] is not None
     assert results["machine"]["cores"] and results["versions"]["textual"] and results["versions"]["sqlite"]
     assert results["database"]["articles"] == 300 and results["database"]["annotations"] == 1000

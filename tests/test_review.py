@@ -145,3 +145,28 @@ def test_the_reviewers_own_tag_replaces_the_gold_tags_there(demo_store, disputed
     assert [g.label for g in demo_store.annotations(disputed.id, GOLD)] == ["ukraine-west-form"]
     change.revert()
     assert [g.label for g in demo_store.annotations(disputed.id, GOLD)] == ["kremlin-form"]
+
+
+def test_reviews_read_in_batches_are_those_read_one_by_one(demo_store, disputed, book):
+    from annotator.review import read_review, read_reviews, review_order, review_statuses
+
+    others = [a.id for a in demo_store.list_articles()[1:3]]
+    for article_id in others:  # two more articles two annotators tagged, one of them agreed throughout
+        article = demo_store.article(article_id)
+        for who in ("alice", "bob"):
+            tag(demo_store, article, annotator=who, category="tone", label="neutral" if article_id == others[0] or
+                who == "alice" else "anti")
+    before = review_of(demo_store, disputed, book)
+    reject(demo_store, before, next(i for i in before.items if i.key == "question:tone"), "carol").apply()
+    wanted = demo_store.articles_to_review(GOLD, 2)
+    assert set(wanted) == {disputed.id, *others}
+    assert demo_store.articles_to_review(GOLD, 2, limit=2) == wanted[:2]
+    batched = list(read_reviews(demo_store, book, wanted))
+    assert [r.article_id for r in batched] == wanted
+    for review in batched:
+        single = read_review(demo_store, book, review.article_id)
+        assert [(i.key, i.problem, i.decision) for i in review.items] == [(i.key, i.problem, i.decision)
+                                                                         for i in single.items]
+    statuses = review_statuses(batched)
+    assert statuses[disputed.id] == (3, IN_PROGRESS) and statuses[others[0]] == (0, NOT_STARTED)
+    assert review_order(statuses)[-1] == others[0]  # nothing left to settle: last

@@ -62,14 +62,28 @@ def percentile_interval(statistic: Callable[[Sequence[int]], float | None], unit
     if units < MIN_UNITS:
         return Interval(None, None, 0, "no interval: fewer than two units")
     rng = np.random.default_rng(seed)
-    figures = []
-    for _ in range(samples):
-        value = statistic(rng.integers(0, units, size=units).tolist())
-        if value is not None and not math.isnan(value):
-            figures.append(value)
-    if len(figures) < samples / 2:
-        return Interval(None, None, len(figures), f"no interval: {samples - len(figures)} of {samples} resamples "
-                                                   "gave no figure")
-    low, high = np.quantile(figures, [(1 - level) / 2, 1 - (1 - level) / 2])
-    note = f"{samples - len(figures)} of {samples} resamples gave no figure" if len(figures) < samples else ""
-    return Interval(float(low), float(high), len(figures), note)
+    figures = [statistic(rng.integers(0, units, size=units).tolist()) for _ in range(samples)]
+    return interval_of([math.nan if f is None else f for f in figures], samples, level)
+
+
+def interval_of(figures: Sequence[float], samples: int, level: float = LEVEL) -> Interval:
+    """The central ``level`` interval of the resamples' figures (NaN: no figure; left out and
+    counted in the note)."""
+    import numpy as np
+
+    values = np.asarray(figures, dtype=float)
+    kept = np.sort(values[~np.isnan(values)])
+    count = len(kept)
+    if count < samples / 2:
+        return Interval(None, None, count, f"no interval: {samples - count} of {samples} resamples gave no figure")
+    low, high = (_quantile(kept, q) for q in ((1 - level) / 2, 1 - (1 - level) / 2))
+    note = f"{samples - count} of {samples} resamples gave no figure" if count < samples else ""
+    return Interval(low, high, count, note)
+
+
+def _quantile(ordered, q: float) -> float:
+    """numpy.quantile's default (linear) of sorted values, without its overhead per call."""
+    position = (len(ordered) - 1) * q
+    below = int(position)
+    above = min(below + 1, len(ordered) - 1)
+    return float(ordered[below] + (ordered[above] - ordered[below]) * (position - below))

@@ -240,11 +240,9 @@ def _coded_rows(matrix: Any) -> Any:
 
 def item_interval(item: Item, samples: int, seed: int) -> Any:
     """A bootstrap interval of an item's alpha, resampling its units (articles)."""
-    from .bootstrap import percentile_interval
+    from .resampled import alpha_interval
 
-    pairable = item.matrix[(item.matrix >= 0).sum(axis=1) >= 2]
-    return percentile_interval(lambda picks: matrix_alpha(pairable[picks], item.values, item.level, item.numbers).alpha,
-                               len(pairable), samples, seed)
+    return alpha_interval(item.matrix, len(item.values), item.level, item.numbers, samples, seed)
 
 
 def agreement_tables(found: Iterator[Item], pairs: bool = True, span_presence: bool = False, samples: int = 0,
@@ -308,8 +306,9 @@ def _pair_rows(item: Item, samples: int = 0, seed: int = 1) -> Iterator[tuple[st
                                                                               Any]]:
     """Cohen's kappa per pair (with a bootstrap interval over the articles both coded), and
     the linearly weighted kappa of ordered questions."""
-    from .bootstrap import NONE, percentile_interval
+    from .bootstrap import NONE
     from .kappas import linear_weights, weighted_kappa
+    from .resampled import kappa_interval, weighted_kappa_interval
 
     weights = None
     if item.kind == "answer" and item.level != "nominal":
@@ -320,11 +319,10 @@ def _pair_rows(item: Item, samples: int = 0, seed: int = 1) -> Iterator[tuple[st
             continue
         x, y = item.matrix[both, i].astype("int64"), item.matrix[both, j].astype("int64")
         weighted = weighted_kappa(x, y, weights).kappa if weights is not None else None
-        weighted_ci = (percentile_interval(lambda p: weighted_kappa(x[p], y[p], weights).kappa, len(x), samples, seed)
+        weighted_ci = (weighted_kappa_interval(x, y, weights, samples, seed)
                        if samples and weighted is not None else NONE)
         kappa = _kappa(x, y, len(item.values))
-        ci = (percentile_interval(lambda p: _kappa(x[p], y[p], len(item.values)).kappa, len(x), samples, seed)
-              if samples and kappa.kappa is not None else NONE)
+        ci = kappa_interval(x, y, len(item.values), samples, seed) if samples and kappa.kappa is not None else NONE
         yield item.coders[i], item.coders[j], kappa, ci, weighted, weighted_ci
 
 

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from ..codebook import Category, Codebook, Kind
 from ..store import Store, TagScope
 from .bootstrap import NONE, Interval, percentile_interval
-from .coding import AlphaResult, _matrix_from_codings, krippendorff_alpha, matrix_alpha
+from .coding import AlphaResult, _matrix_from_codings, krippendorff_alpha
+from .resampled import alpha_interval, ratio_interval, unitizing_intervals
 from .span_match import MODES, MatchCounts, PairMatch, SpanTag, match, voice_pairs
 from .unitizing import UnitizingResult, label_alpha, pooled_alpha, study_sums
 
@@ -92,11 +93,10 @@ def unitizing(study: CategoryStudy, samples: int = 0, seed: int = 1) -> list[Uni
     def joint(picks=None):
         return pooled_alpha([sums[l] for l in used], picks)
 
-    figures = [UnitizingFigure("", joint(), _interval(lambda p: joint(p).alpha, articles, samples, seed))]
-    for label in used:
-        figures.append(UnitizingFigure(label, label_alpha(sums[label]),
-                                       _interval(lambda p, s=sums[label]: label_alpha(s, p).alpha, articles,
-                                                 samples, seed)))
+    overall, each = unitizing_intervals([sums[l] for l in used], articles, samples, seed)
+    figures = [UnitizingFigure("", joint(), overall)]
+    for label, interval in zip(used, each):
+        figures.append(UnitizingFigure(label, label_alpha(sums[label]), interval))
     return figures
 
 
@@ -122,12 +122,7 @@ class PairFigures:
         counts = self.per_article
         matched = np.array([c[mode].matched[label] for c in counts], dtype=float)
         tags = np.array([c[mode].tags_a[label] + c[mode].tags_b[label] for c in counts], dtype=float)
-
-        def f1(picks):
-            total = tags[picks].sum()
-            return 2 * matched[picks].sum() / total if total else None
-
-        return percentile_interval(f1, len(counts), samples, seed)
+        return ratio_interval(matched, tags, 2.0, samples, seed)
 
 
 def article_matches(study: CategoryStudy) -> Iterator[tuple[str, str, str, list[SpanTag], list[SpanTag], dict[str, PairMatch]]]:
@@ -174,8 +169,6 @@ def voice_agreement(pairs: list[tuple[str, str]], values: list[str], samples: in
         result = AlphaResult(None, len(pairs), 2 if pairs else 0, 2 * len(pairs), result.observed,
                              f"too little data: {len(pairs)} matched span pair(s) with a voice (alpha needs 2)")
 
-    def statistic(picks):
-        return matrix_alpha(matrix[picks], domain, "nominal").alpha
-
-    interval = _interval(statistic, len(pairs), samples, seed) if result.alpha is not None else NONE
+    interval = (alpha_interval(matrix, len(domain), "nominal", None, samples, seed)
+                if samples and result.alpha is not None else NONE)
     return VoiceFigure(len(pairs), sum(va != vb for va, vb in pairs), result, interval)

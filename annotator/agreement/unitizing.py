@@ -154,6 +154,7 @@ def _flat(sums: LabelSums) -> dict[str, Any]:
                       "first": np.searchsorted(gaps, units, side="left"),  # the first gap at least as long
                       "cubic": (2 * units ** 3 - 3 * units ** 2 + units) / 3, "square": units ** 2,
                       "pairs": units * (units - 1),
+                      "sizes": np.bincount(unit_article, minlength=len(sums.length)).astype(np.float64),
                       "observed": np.asarray(sums.observed, dtype=np.float64),
                       "length": np.asarray(sums.length, dtype=np.float64),
                       "read": np.asarray(sums.read, dtype=np.float64)}
@@ -199,8 +200,7 @@ def _unit_count(sums: LabelSums, picks: Sequence[int] | None) -> int:
         return sum(len(u) for u in sums.units)
     import numpy as np
 
-    sizes = np.fromiter((len(u) for u in sums.units), dtype=np.int64, count=len(sums.units))
-    return int(sizes[np.asarray(picks, dtype=np.int64)].sum()) if len(picks) else 0
+    return int(_flat(sums)["sizes"][np.asarray(picks, dtype=np.int64)].sum()) if len(picks) else 0
 
 
 def _result(pairs: Sequence[tuple[float, float]], articles: int, units: int) -> UnitizingResult:

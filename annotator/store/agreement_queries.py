@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from .connection import Connection
+from .sql import in_chunks
 from .stats_queries import TagScope, _scope_sql
 
 
@@ -35,10 +36,7 @@ class AgreementQueries(Connection):
 
     def article_lengths(self, article_ids: Iterable[str]) -> dict[str, int]:
         """The length in characters (code points) of each article's canonical text."""
-        ids = list(dict.fromkeys(article_ids))
         out: dict[str, int] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            out.update(self.conn.execute(
-                f"SELECT id, length(text) FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall())
+        for chunk, marks in in_chunks(article_ids):
+            out.update(self.conn.execute(f"SELECT id, length(text) FROM articles WHERE id IN ({marks})", chunk).fetchall())
         return out

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from ..models import FIELD_LIMITS, STORED, Annotation, utc_now
 from .connection import Connection
 from .schema import DERIVED_COLUMNS, HISTORY_FIELDS, NOW_SQL
-from .sql import NOT_STAGED, column_names, is_later, where_equal
+from .sql import NOT_STAGED, column_names, in_chunks, is_later, where_equal
 
 
 INSERT_ANNOTATION = (
@@ -266,3 +266,14 @@ class AnnotationQueries(Connection):
         ).fetchall()
         cols = column_names(self.conn, "annotations")
         return [annotation_from_row(dict(zip(cols, r))) for r in rows]
+
+    def live_annotations_of(self, article_ids: Sequence[str]) -> dict[str, list[Annotation]]:
+        """article id → its live annotations in creation order, for many articles at once."""
+        found: dict[str, list[Annotation]] = {a: [] for a in article_ids}
+        cols = column_names(self.conn, "annotations")
+        for chunk, marks in in_chunks(article_ids):
+            for row in self.conn.execute(f"SELECT * FROM annotations WHERE deleted = 0 AND article_id IN ({marks}) "
+                                         "ORDER BY created, rowid", chunk):
+                annotation = annotation_from_row(dict(zip(cols, row)))
+                found[annotation.article_id].append(annotation)
+        return found

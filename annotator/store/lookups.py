@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from ..models import Annotation
 from .annotations import annotation_from_row
 from .connection import Connection
-from .sql import NOT_STAGED, column_names
+from .sql import NOT_STAGED, column_names, in_chunks
 
 
 class LookupQueries(Connection):
@@ -30,12 +30,9 @@ class LookupQueries(Connection):
 
     def annotations_by_uuid(self, uuids: Iterable[str]) -> dict[str, Annotation]:
         """The stored annotations (deleted ones too) with these ids."""
-        wanted = list(dict.fromkeys(uuids))
         found: dict[str, Annotation] = {}
         cols = column_names(self.conn, "annotations")
-        for at in range(0, len(wanted), 500):
-            chunk = wanted[at:at + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(uuids):
             for row in self.conn.execute(f"SELECT * FROM annotations WHERE uuid IN ({marks})", chunk):
                 annotation = annotation_from_row(dict(zip(cols, row)))
                 found[annotation.uuid] = annotation

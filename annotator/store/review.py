@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from ..models import Annotation, utc_now
 from .annotations import INSERT_ANNOTATION, AnnotationQueries, annotation_values
+from .sql import in_chunks
 
 
 class ReviewQueries(AnnotationQueries):
@@ -70,12 +71,28 @@ class ReviewQueries(AnnotationQueries):
                 entry["sources"].append({"uuid": source, "annotator": annotator})
         return result
 
-    def articles_to_review(self, gold: str, annotators_at_least: int = 1) -> list[str]:
+    def articles_to_review(self, gold: str, annotators_at_least: int = 1, limit: int | None = None) -> list[str]:
         """Current articles tagged by at least this many annotators (``gold``, the gold layer, not
-        counted), in import order."""
-        rows = self.conn.execute(
-            "SELECT a.id FROM articles a WHERE a.current = 1 AND (SELECT count(DISTINCT n.annotator) FROM annotations n "
-            "WHERE n.article_id = a.id AND n.deleted = 0 AND n.annotator != ?) >= ? ORDER BY a.rowid",
-            [gold, annotators_at_least]).fetchall()
+        counted), in import order; ``limit``: only the first ones (read without counting the rest)."""
+        if limit is not None:  # walks the articles in import order and stops
+            rows = self.conn.execute(
+                "SELECT a.id FROM articles a WHERE a.current = 1 AND (SELECT count(DISTINCT n.annotator) "
+                "FROM annotations n WHERE n.article_id = a.id AND n.deleted = 0 AND n.annotator != ?) >= ? "
+                "ORDER BY a.rowid LIMIT ?", [gold, annotators_at_least, limit]).fetchall()
+        else:  # one pass over the (article, annotator) index
+            rows = self.conn.execute(
+                "SELECT a.id FROM articles a JOIN (SELECT article_id FROM annotations WHERE deleted = 0 "
+                "AND annotator != ? GROUP BY article_id HAVING count(DISTINCT annotator) >= ?) m "
+                "ON m.article_id = a.id WHERE a.current = 1 ORDER BY a.rowid", [gold, annotators_at_least]).fetchall()
         return [r[0] for r in rows]
+
+    def review_decisions_of(self, article_ids: Sequence[str]) -> dict[str, dict[str, tuple[str, str | None]]]:
+        """article id → item key → (decision, reason), for many articles at once."""
+        found: dict[str, dict[str, tuple[str, str | None]]] = {a: {} for a in article_ids}
+        for chunk, marks in in_chunks(article_ids):
+            for article_id, key, decision, reason in self.conn.execute(
+                    f"SELECT article_id, item_key, decision, reason FROM review_decisions WHERE article_id IN ({marks})",
+                    chunk):
+                found[article_id][key] = (decision, reason)
+        return found
 

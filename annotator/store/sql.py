@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
@@ -22,6 +22,15 @@ def where_equal(clauses: Sequence[str] = (), **equal: Any) -> tuple[str, list[An
     given = {column: value for column, value in equal.items() if value is not None}
     parts = [f"{column} = ?" for column in given] + list(clauses)
     return ("WHERE " + " AND ".join(parts)) if parts else "", list(given.values())
+
+
+def in_chunks(values: Iterable[Any], size: int = 500) -> Iterator[tuple[list[Any], str]]:
+    """The values (each once, in order) in chunks small enough for one statement, each with its
+    ``?,?,...`` placeholders for ``IN (...)``."""
+    wanted = list(dict.fromkeys(values))
+    for at in range(0, len(wanted), size):
+        chunk = wanted[at:at + size]
+        yield chunk, ",".join("?" * len(chunk))
 
 
 def column_names(conn: sqlite3.Connection, table: str) -> list[str]:

@@ -38,6 +38,16 @@ if TYPE_CHECKING:
 
 
 
+FIRST_PAGE = 50  # articles to review read before the first is shown (the rest are put in order after)
+
+
+@dataclass
+class OrderRead(Message):
+    """Every article to review: (disagreements left, review status), in import order."""
+
+    statuses: dict[str, tuple[int, str]]
+
+
 @dataclass
 class ReviewRead(Message):
     """An article's review, read by a worker (``order``: the articles to review, when read again)."""
@@ -87,6 +97,7 @@ class ReviewScreen(ReviewDrawing, UndoRedo, Screen[Any]):
 
         self.names = Names(codebook)
         self.order: list[str] = []  # the articles to review: disagreements left first
+        self.ordered = False  # every article to review is in the order (else only the first ones read)
         self.statuses: dict[str, str] = {}  # their review status (not started / in progress / settled)
         self.showing = "all"  # which of them ] and [ go through: all, or one review status
         self.article: Article | None = None
@@ -119,10 +130,19 @@ class ReviewScreen(ReviewDrawing, UndoRedo, Screen[Any]):
 
     @work(thread=True, exclusive=True, group="review")
     def _read(self, article_id: str | None, with_order: bool) -> None:
-        """Read an article's review (None: the first to review); ``with_order``: the list of articles too."""
-        statuses = review_statuses(self.store, self.codebook) if with_order else None
-        order = review_order(statuses) if statuses is not None else None
-        wanted = article_id or (order[0] if order else None)
+        """Read an article's review (None: the first with disagreements left among the first
+        articles to review); ``with_order``: then put every article to review in order, in the
+        background (the first article is shown without waiting for it)."""
+        from ...review import GOLD, read_review, read_reviews, review_statuses
+
+        statuses = None
+        if with_order:
+            first_ones = self.store.articles_to_review(GOLD, 2, limit=FIRST_PAGE)
+            statuses = review_statuses(read_reviews(self.store, self.codebook, first_ones))
+            wanted = article_id or next((a for a, (left, _) in statuses.items() if left), None) \
+                or (first_ones[0] if first_ones else None)
+        else:
+            wanted = article_id
         if wanted is None:
             self.app.call_from_thread(self._nothing_to_review)
             return
@@ -130,7 +150,19 @@ class ReviewScreen(ReviewDrawing, UndoRedo, Screen[Any]):
         if article is None:
             return
         outlet = self.store.outlet_as_of(article.publisher, article.published)
+        order = None if statuses is None else [wanted] + [a for a in statuses if a != wanted]
         self.post_message(ReviewRead(article, outlet, read_review(self.store, self.codebook, wanted), order, statuses))
+        if with_order:
+            self._read_order()
+
+    @work(thread=True, exclusive=True, group="review-order")
+    def _read_order(self) -> None:
+        """Every article to review, with its disagreements left and status (a pass over the
+        tags of every article two or more annotators tagged)."""
+        from ...review import GOLD, read_reviews, review_statuses
+
+        ids = self.store.articles_to_review(GOLD, 2)
+        self.post_message(OrderRead(review_statuses(read_reviews(self.store, self.codebook, ids))))
 
     def _nothing_to_review(self) -> None:
         update_static(self.title_line, Text("Review · no article has tags of two or more annotators yet", style="yellow"))
@@ -142,8 +174,8 @@ class ReviewScreen(ReviewDrawing, UndoRedo, Screen[Any]):
             style="dim"))
 
     def on_review_read(self, message: ReviewRead) -> None:
-        if message.order is not None:
-            self.order = message.order
+        if message.order is not None:  # the first articles, until every one is put in order
+            self.order, self.ordered = message.order, False
             self.statuses = {a: status for a, (_, status) in (message.statuses or {}).items()}
         self.statuses[message.article.id] = message.review.status
         same = self.article is not None and self.article.id == message.article.id
@@ -155,6 +187,16 @@ class ReviewScreen(ReviewDrawing, UndoRedo, Screen[Any]):
         self._draw(jump=not same or self._jump)
         self._jump = False
         self.column.view.focus()
+
+    def on_order_read(self, message: OrderRead) -> None:
+        from ...review import review_order
+
+        self.order, self.ordered = review_order(message.statuses), True
+        statuses = {a: status for a, (_, status) in message.statuses.items()}
+        if self.review is not None:  # as read since (a decision taken meanwhile)
+            statuses[self.review.article_id] = self.review.status
+        self.statuses = statuses
+        self._draw()
 
     # -- moving -------------------------------------------------------------------------
 
@@ -173,10 +215,14 @@ class ReviewScreen(ReviewDrawing, UndoRedo, Screen[Any]):
         if not shown:
             self.notify(f"No article is {self.showing} (f changes which articles ] and [ go through).", markup=False)
             return
-        after = self.order.index(self.article.id) if self.article.id in self.order else -1
-        ahead = [a for a in shown if (self.order.index(a) - after) * step > 0]
-        ahead = sorted(ahead, key=lambda a: (self.order.index(a) - after) * step)
-        self._read((ahead or (shown if step > 0 else list(reversed(shown))))[0], False)
+        if step < 0:
+            shown.reverse()
+        here = shown.index(self.article.id) if self.article.id in shown else -1
+        if here < 0:  # (filtered out): the next shown after it in the order
+            place = {a: i for i, a in enumerate(self.order)}
+            after = place.get(self.article.id, -1)
+            here = next((i - 1 for i, a in enumerate(shown) if (place[a] - after) * step > 0), len(shown) - 1)
+        self._read(shown[(here + 1) % len(shown)], False)
 
     def action_filter(self) -> None:
         """Which articles ] and [ go through: all, not started, in progress, settled (in turn)."""
@@ -298,6 +344,8 @@ class ReviewScreen(ReviewDrawing, UndoRedo, Screen[Any]):
         (``step``: then move on to the next disagreement left)."""
         store, book, article_id = self.store, self.codebook, change.article_id or ""
 
+        from ...review import read_review
+
         def run() -> Review:
             change.apply()
             return read_review(store, book, article_id)
@@ -320,27 +368,3 @@ class ReviewScreen(ReviewDrawing, UndoRedo, Screen[Any]):
             self._read(article_id, False)
         return True
 
-
-def read_review(store: Store, codebook: Codebook, article_id: str) -> Review:
-    """An article's review as stored now (worker and writer threads)."""
-    from ...review import review_items
-
-    decisions = {k: (d, r) for k, (d, r, _, _) in store.review_decisions(article_id).items()}
-    return review_items(article_id, store.annotations(article_id), codebook, decisions)
-
-
-def review_statuses(store: Store, codebook: Codebook) -> dict[str, tuple[int, str]]:
-    """Each article two or more annotators tagged: (disagreements left, review status), in
-    import order (worker threads)."""
-    from ...review import GOLD
-
-    result = {}
-    for article_id in store.articles_to_review(GOLD, 2):
-        review = read_review(store, codebook, article_id)
-        result[article_id] = (len(review.left), review.status)
-    return result
-
-
-def review_order(statuses: dict[str, tuple[int, str]]) -> list[str]:
-    """The articles to review: those with disagreements left first, then the others, each in import order."""
-    return sorted(statuses, key=lambda a: statuses[a][0] == 0)

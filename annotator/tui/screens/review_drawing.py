@@ -29,6 +29,7 @@ class ReviewDrawing:
     review: Review | None
     article: Any
     order: list[str]
+    ordered: bool
     current: int
     showing: str
     reviewer: str
@@ -49,7 +50,7 @@ class ReviewDrawing:
             return
         place = self.order.index(article.id) + 1 if article.id in self.order else 0
         update_static(self.title_line, Text.assemble(
-            ("Review ", "bold"), f"article {place} of {len(self.order)} · ", (review.status, "bold"),
+            ("Review ", "bold"), f"article {place} of {len(self.order)}{'' if self.ordered else '+ (counting the rest…)'} · ", (review.status, "bold"),
             f" · {len(review.left)} of {len(review.disagreements)} disagreement(s) left · reviewer ",
             safe(self.reviewer), "" if self.showing == "all" else f" · ] and [ go through the {self.showing}",
             no_wrap=True, overflow="ellipsis"))

@@ -125,3 +125,21 @@ async def test_relabel_the_gold_tag_and_filter_the_articles_by_review_status(two
         assert screen.showing == "settled"
         await press(pilot, "]")  # none is settled: the article stays
         assert screen.statuses[screen.article.id] == "not started"
+
+
+async def test_the_first_article_comes_from_the_first_ones_and_the_rest_are_put_in_order_after(two_annotators,
+                                                                                              monkeypatch):
+    import annotator.tui.screens.review as review_screen
+
+    monkeypatch.setattr(review_screen, "FIRST_PAGE", 2)  # the first article is chosen among two
+    app = reviewer_app(two_annotators)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(app, pilot)
+        assert screen.ordered and len(screen.order) == 5
+        assert "article 1 of 5 ·" in widget_text(screen.title_line)
+        seen = [screen.article.id]
+        for _ in range(5):
+            await press(pilot, "]")
+            await settle(app, pilot)
+            seen.append(screen.article.id)
+        assert set(seen) == set(screen.order) and seen[-1] == seen[0]  # every article, then round again
