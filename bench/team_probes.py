@@ -97,7 +97,9 @@ def agreement_floor(args: argparse.Namespace) -> None:
                 continue
             for value in codes.values():
                 counts[row, index[value]] += 1
-        alphas[category] = float(krippendorff.alpha(value_counts=counts, level_of_measurement="nominal"))
+        counts = counts[counts.sum(axis=1) >= 2]
+        if len(counts):
+            alphas[category] = float(krippendorff.alpha(value_counts=counts, level_of_measurement="nominal"))
     emit({"seconds": time.perf_counter() - started, "categories": len(alphas), "peak_rss_kb": peak_rss_kb()})
 
 

@@ -45,7 +45,7 @@ def test_a_tiny_run_writes_the_table_with_every_figure(tmp_path):
     for figure_id in ("import", "tui_first_frame", "next_p50", "tag_commit", "tui_memory", "writers_wait",
                       "writers_import", "export_parquet", "stats_story", "agreement", "report", "review_open",
                       "story_open", "merge"):  # always measurable
-        assert figures[figure_id]["status"] == "ok" and figures[figure_id]["floor"] is not None
+        assert figures[figure_id]["status"] == "ok" and figures[figure_id]["floor"] is not None, figure_id
     assert results["machine"]["cores"] and results["versions"]["textual"] and results["versions"]["sqlite"]
     assert results["database"]["articles"] == 300 and results["database"]["annotations"] == 1000
     table = (tmp_path / "results.md").read_text()
