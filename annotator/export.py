@@ -19,7 +19,7 @@ import json
 import os
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate, chain
 from itertools import count as counter
 from operator import add
@@ -142,6 +142,18 @@ def csv_cells(row: tuple) -> list[Any]:
         cells[_PUBLISHED] = "~" + cells[_PUBLISHED]
     cells[_ATTRIBUTES] = _attributes_text(cells[_ATTRIBUTES])
     return cells
+
+
+def csv_columns(rows: Sequence[tuple]) -> list[list[Any]]:
+    """The CSV cells of many export rows, column by column (``csv_cells`` of each row, transposed)."""
+    fields = list(zip(*rows)) if rows else [() for _ in range(_EXTRA + 1 + len(CSV_ATTRIBUTE_COLUMNS))]
+    columns = [list(fields[i]) for i in _WHERE]
+    published = columns[_PUBLISHED]
+    for at, approximate in enumerate(fields[_EXTRA]):
+        if approximate and published[at] is not None:
+            published[at] = "~" + published[at]
+    columns[_ATTRIBUTES] = [_attributes_text(cell) for cell in columns[_ATTRIBUTES]]
+    return columns
 
 
 def write_csv(rows: Iterable[tuple], out: IO[str], terminal: bool = False) -> int:

@@ -416,3 +416,15 @@ def test_label_studio_config_escapes_codebook_text(tmp_path):
     config = label_studio_config(find_codebook("ru-ua-framing").model_copy(update={"title": title}))
     assert "\u202e" not in config and "<b>" not in config  # a character reference; markup as text
     assert minidom.parseString(config).getElementsByTagName("Header")[0].getAttribute("value") == title
+
+
+
+def test_csv_columns_are_the_csv_cells_of_each_row_transposed(project):
+    """The Parquet export's cells, made a column at a time, are the CSV export's of each row."""
+    from annotator.export import csv_cells, csv_columns
+    from annotator.store import CSV_COLUMNS, Store
+
+    rows = list(Store(project["db"]).iter_annotation_export_rows())
+    assert len(rows) > 2
+    assert csv_columns(rows) == [list(column) for column in zip(*(csv_cells(r) for r in rows))]
+    assert csv_columns([]) == [[] for _ in CSV_COLUMNS]

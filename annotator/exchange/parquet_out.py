@@ -12,10 +12,11 @@ one batch is held at a time. Needs pyarrow (``pip install 'annotator[parquet]'``
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from typing import IO, Any
 
-from ..export import csv_cells
+from ..export import csv_columns
 from ..store import CSV_COLUMNS
 from .documents_out import Written
 
@@ -42,17 +43,9 @@ def parquet_schema() -> Any:
 
 def iter_batches(rows: Iterable[tuple], size: int = BATCH_ROWS) -> Iterable[list[list[Any]]]:
     """The CSV cells of the export rows, ``size`` rows at a time, as columns."""
-    columns: list[list[Any]] = [[] for _ in CSV_COLUMNS]
-    count = 0
-    for row in rows:
-        for column, cell in zip(columns, csv_cells(row)):
-            column.append(cell)
-        count += 1
-        if count == size:
-            yield columns
-            columns, count = [[] for _ in CSV_COLUMNS], 0
-    if count:
-        yield columns
+    rows = iter(rows)
+    while batch := list(itertools.islice(rows, size)):
+        yield csv_columns(batch)
 
 
 def write_parquet(rows: Iterable[tuple], out: IO[bytes], written: Written, batch: int = BATCH_ROWS) -> Written:
