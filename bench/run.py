@@ -511,6 +511,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--contention-runs", type=int, help="runs of the contention group (default: --import-runs)")
     parser.add_argument("--notes", type=Path, default=BENCH / "notes.md",
                         help="Markdown added under the table: findings, profiles (default bench/notes.md, if it exists)")
+    parser.add_argument("--scale", type=Path, default=BENCH / "scale.md",
+                        help="Markdown of bench/scale.py added under the table (default bench/scale.md, if it exists)")
     parser.add_argument("--build-only", action="store_true", help="only build (or find) the synthetic project")
     parser.add_argument("--render", type=Path, metavar="RESULTS.json",
                         help="only write the table again from an earlier run's JSON (e.g. after editing the notes)")
@@ -537,6 +539,8 @@ def main(argv: list[str] | None = None) -> int:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         Path(f"{args.out}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     text = markdown(results)
+    if args.scale and args.scale.is_file():
+        text += "\n" + args.scale.read_text(encoding="utf-8")
     if args.notes and args.notes.is_file():
         text += "\n" + args.notes.read_text(encoding="utf-8")
     Path(f"{args.out}.md").write_text(text)

@@ -100,3 +100,17 @@ def test_the_corpus_mixes_in_the_codebooks_term_variants(tmp_path, records):
     found = [s for record in lines for s in matcher.find(record["text"])]
     assert len(found) >= records  # about one per 110 words
     assert {s.alignment for s in found} >= {"kremlin", "ukraine-west"}
+
+
+@pytest.mark.slow  # a scale test: `pytest -m slow` (CI runs it)
+def test_the_scale_curves_tabulate_every_figure_at_every_size(tmp_path):
+    out = tmp_path / "scale"
+    run = subprocess.run([sys.executable, str(BENCH / "scale.py"), "--sizes", "100,200", "--runs", "1", "--cache",
+                          str(tmp_path / "cache"), "--out", str(out)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    results = json.loads((tmp_path / "scale.json").read_text())
+    assert [s["articles"] for s in results["sizes"]] == [100, 200]
+    table = (tmp_path / "scale.md").read_text()
+    for name in ("next article, p50", "tag committed", "annotator stats per 1,000 tags", "export --format csv"):
+        assert name in table
+    assert table.count("×") >= 5  # each figure's growth from the first size to the second

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from ..agreement import MIN_UNITS, Item, item_kappas, items, matrix_alpha
+from ..agreement import item_kappas, items, matrix_alpha
+from ..agreement.bootstrap import NONE, SEED
+from ..agreement.coding import item_interval
 from ..codebook import Kind
 from ..compare import answers_table, read_story, term_uses_table, terms_table
 from ..stats import ALL, Counting, StatsContext, answers_by_outlet, concept_variants, header, labels_by_outlet, \
@@ -27,9 +29,7 @@ if TYPE_CHECKING:
     from ..store import Store
     from ..tables import ResultTable
 
-DRAWS = 1000  # bootstrap resamples per alpha
-CONFIDENCE = 0.95
-MIN_DEFINED = 0.9  # an interval is given only when alpha is defined in this share of the resamples
+DRAWS = 1000  # bootstrap resamples per alpha (as annotator agreement's default)
 
 
 class ReportError(ValueError):
@@ -193,66 +193,6 @@ def _stories(store: Store, book: Codebook, scope: TagScope, most: int) -> tuple[
     return parts, max(len(ids) - most, 0)
 
 
-def alpha_interval(item: Item, draws: int = DRAWS, seed: int = 0) -> tuple[float | None, float | None, str]:
-    """A percentile bootstrap interval (95%) of the item's alpha: the articles coded by two
-    or more annotators drawn with replacement, alpha recomputed on each draw. Draws where
-    alpha is undefined (every value the same) are left out; when they are more than a tenth,
-    no interval is given, and the note says why. Seeded: the same data give the same interval.
-
-    Articles whose codings give the same value counts are alike to alpha, so a draw is a
-    multinomial count of each such pattern, and alpha is computed from the patterns'
-    coincidences weighted by those counts (:func:`weighted_alpha`)."""
-    import numpy as np
-
-    rows = item.matrix[(item.matrix >= 0).sum(axis=1) >= 2]
-    if len(rows) < MIN_UNITS or draws < 1:
-        return None, None, ""
-    if item.level in ("interval", "ratio"):  # distances between label values: resample the articles themselves
-        from ..agreement.coding import item_interval
-
-        found_interval = item_interval(item, draws, seed)
-        return found_interval.low, found_interval.high, found_interval.note
-    counts = np.stack([(rows == v).sum(axis=1) for v in range(len(item.values))], axis=1)
-    patterns, seen = np.unique(counts, axis=0, return_counts=True)
-    rng = np.random.default_rng(seed)
-    found = []
-    for weights in rng.multinomial(len(rows), seen / seen.sum(), size=draws):
-        alpha = weighted_alpha(patterns, weights, item.level)
-        if alpha is not None:
-            found.append(alpha)
-    if len(found) < MIN_DEFINED * draws:
-        return None, None, f"no interval: alpha undefined in {draws - len(found)} of {draws} resamples (too few articles)"
-    tail = (1 - CONFIDENCE) / 2
-    low, high = np.quantile(found, [tail, 1 - tail])
-    return float(low), float(high), ""
-
-
-def weighted_alpha(patterns: Any, weights: Any, level: str) -> float | None:
-    """Krippendorff's alpha (nominal or ordinal) of units given as value-count ``patterns``
-    (pattern × value, each pattern with two or more values) each occurring ``weights`` times;
-    None when fewer than two values occur. Equal to ``krippendorff.alpha`` on the units
-    written out one by one (tests/test_report.py checks it)."""
-    import numpy as np
-
-    patterns = np.asarray(patterns, dtype=float)
-    pairable = patterns.sum(axis=1)
-    per_pattern = (patterns[:, :, None] * patterns[:, None, :]
-                   - patterns[:, :, None] * np.eye(patterns.shape[1])[None]) / (pairable - 1)[:, None, None]
-    observed = np.tensordot(np.asarray(weights, dtype=float), per_pattern, axes=1)
-    n_v = observed.sum(axis=0)
-    if (n_v > 0).sum() < 2:
-        return None
-    expected = (np.outer(n_v, n_v) - np.diag(n_v)) / (n_v.sum() - 1)
-    index = np.arange(len(n_v))
-    if level == "ordinal":  # (sum of n_g from c to k, minus half of n_c and n_k) squared
-        low, high = np.minimum.outer(index, index), np.maximum.outer(index, index)
-        cumulative = np.concatenate([[0.0], np.cumsum(n_v)])
-        distance = (cumulative[high + 1] - cumulative[low] - (n_v[low] + n_v[high]) / 2) ** 2
-    else:
-        distance = (index[:, None] != index[None, :]).astype(float)
-    return float(1 - (observed * distance).sum() / (expected * distance).sum())
-
-
 def alpha_rows(store: Store, book: Codebook, scope: TagScope, draws: int = DRAWS) -> list[AlphaRow]:
     """Alpha per question and label, as ``annotator agreement`` computes it (coders: every
     annotator the counting choice counts), with a bootstrap interval."""
@@ -261,7 +201,8 @@ def alpha_rows(store: Store, book: Codebook, scope: TagScope, draws: int = DRAWS
         if not item.used or item.span:  # span labels: position-aware figures, not present/absent
             continue
         r = matrix_alpha(item.matrix, item.values, item.level, item.numbers)
-        low, high, why = alpha_interval(item, draws) if r.alpha is not None else (None, None, "")
+        interval = item_interval(item, draws, SEED) if r.alpha is not None and draws else NONE
+        low, high, why = interval.low, interval.high, interval.note
         out.append(AlphaRow(item.name, item.title or item.name, item.kind, item.level, r.alpha, low, high, r.units,
                             r.observed, r.note or why))
     return out
