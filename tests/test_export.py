@@ -315,6 +315,9 @@ def test_fast_json_lines_are_the_record_by_record_ones_for_hostile_text_in_every
     assert "\u202e" not in text and "\x85" not in text  # hidden characters are escaped, as dumps() does
     for filters in ({"annotators": ["=1+1", "-x"]}, {"codebook": "@x"}, {"annotators": []}):
         assert fast_jsonl(demo_store, **filters)[1] == record_by_record(demo_store, **filters)
+    for filters in ({}, {"annotators": ["=1+1", "-x"]}, {"codebook": "@x"}, {"annotators": []}):  # Parquet's rows
+        assert list(demo_store.iter_annotation_export_rows_fast(**filters)) == \
+            list(demo_store.iter_annotation_export_rows(**filters))
 
 
 def w3c_both(store, monkeypatch, **filters):
@@ -377,6 +380,8 @@ def test_fast_csv_and_json_lines_of_many_rows_over_batches_are_the_slow_ones(dem
     assert fast_jsonl(demo_store)[1] == record_by_record(demo_store)
     _, slow, quick = w3c_both(demo_store, monkeypatch)
     assert quick == slow
+    # the rows the Parquet export reads, each article's fields once: the same tuples
+    assert list(demo_store.iter_annotation_export_rows_fast(batch=300)) == list(demo_store.iter_annotation_export_rows())
     assert not demo_store.conn.in_transaction  # the export's read snapshot is over
     assert demo_store.conn.execute(f"SELECT count(*) FROM {EXPORT_ARTICLES}").fetchone()[0] == 0
 

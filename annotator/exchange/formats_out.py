@@ -43,7 +43,7 @@ def export_foreign(store: Any, fmt: str, out: IO[str], annotators: Iterable[str]
         raise ValueError(f"unknown format {fmt!r} (use one of {', '.join(FORMATS_OUT)})")
     if fmt == "parquet":
         out.flush()
-        return write_parquet(store.iter_annotation_export_rows(annotators=annotators, codebook=codebook),
+        return write_parquet(store.iter_annotation_export_rows_fast(annotators=annotators, codebook=codebook),
                              out.buffer, written)
     articles = iter_article_tags(store, annotators, codebook, written)
     if fmt == "brat":

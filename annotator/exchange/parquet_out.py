@@ -49,7 +49,7 @@ def iter_batches(rows: Iterable[tuple], size: int = BATCH_ROWS) -> Iterable[list
 
 
 def write_parquet(rows: Iterable[tuple], out: IO[bytes], written: Written, batch: int = BATCH_ROWS) -> Written:
-    """The table of export rows (:meth:`Store.iter_annotation_export_rows`), a row group per batch."""
+    """The table of export rows (:meth:`Store.iter_annotation_export_rows_fast`), a row group per batch."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 

@@ -249,6 +249,28 @@ def _export_csv_queries(annotators: Iterable[str] | None,
     return fill, articles, annotations, params
 
 
+def _export_row_queries(annotators: Iterable[str] | None,
+                        codebook: str | None) -> tuple[str, str, str, list[Any]]:
+    """The SQL of :meth:`Store.iter_annotation_export_rows_fast`: as :func:`_export_csv_queries`,
+    with the plain values of :func:`_export_query` instead of joined cells: each article's
+    fields once (then ``published_approximate``), each annotation's fields (then the
+    attribute columns) in the export's order."""
+    fill, _, _, params = _export_csv_queries(annotators, codebook)
+    clauses, _ = _export_filter(annotators, codebook)
+    fields = [sql for sql, _ in _EXPORT_SQL.values()]
+    articles = (
+        f"SELECT t.rowid, {', '.join(fields[_ARTICLE:])}, a.published_approximate FROM {EXPORT_ARTICLES} t "
+        "CROSS JOIN articles a ON a.rowid = t.rowid "
+        "LEFT JOIN outlets p ON p.id = a.publisher LEFT JOIN outlets o ON o.id = a.original_source ORDER BY t.rowid"
+    )
+    annotations = (
+        f"SELECT t.rowid, {', '.join(fields[:_ARTICLE])}, {', '.join('n.' + c for c in CSV_ATTRIBUTE_COLUMNS)} "
+        f"FROM {EXPORT_ARTICLES} t CROSS JOIN annotations n ON n.article_id = t.id "
+        f"WHERE {' AND '.join(clauses)} ORDER BY t.rowid, n.start, n.created, n.rowid"
+    )
+    return fill, articles, annotations, params
+
+
 class ExportQueries(Connection):
     """Streaming the annotations of an export (memory stays flat)."""
 
@@ -281,6 +303,18 @@ class ExportQueries(Connection):
                 yield from rows
         finally:
             cursor.close()
+
+    def iter_annotation_export_rows_fast(
+        self, annotators: Iterable[str] | None = None, codebook: str | None = None, batch: int = 2000,
+    ) -> Iterator[tuple]:
+        """The rows of :meth:`iter_annotation_export_rows`, the same tuples in the same order,
+        each article's fields read once (not once per tag: its row shares pages with its text)."""
+        split, known = 1 + _ARTICLE, {}
+        for articles, rows in self._iter_export_parts(_export_row_queries(annotators, codebook), batch, True):
+            known.update(articles)  # (a batch may go on with the article the one before started)
+            for row in rows:
+                yield row[1:split] + known[row[0]] + row[split:]
+            known = {rowid: part for rowid, part in known.items() if rowid >= rows[-1][0]}  # (read ahead)
 
     def iter_annotation_w3c_parts(
         self, note_category: str, annotators: Iterable[str] | None = None, codebook: str | None = None,
@@ -333,8 +367,10 @@ class ExportQueries(Connection):
         record ``head + attributes as JSON + middle + articles[article rowid]``."""
         return self._iter_export_parts(_export_json_queries(annotators, codebook), batch)
 
-    def _iter_export_parts(self, queries: tuple[str, str, str, list[Any]], batch: int) -> Iterator[tuple[dict, list]]:
-        """Rows of the annotations query with the cells of the articles they start in this batch."""
+    def _iter_export_parts(self, queries: tuple[str, str, str, list[Any]], batch: int,
+                           fields: bool = False) -> Iterator[tuple[dict, list]]:
+        """Rows of the annotations query with the cells of the articles they start in this batch
+        (``fields``: each article's columns after its rowid as a tuple, else its one cell)."""
         fill_sql, articles_sql, annotations_sql, params = queries
         conn = self.conn
         own = not conn.in_transaction
@@ -351,8 +387,9 @@ class ExportQueries(Connection):
                 while rows := annotations.fetchmany(batch):
                     last = rows[-1][0]
                     parts: dict[int, bytes | None] = {}
-                    for rowid, cells in articles:
-                        parts[rowid] = cells
+                    for article in articles:
+                        rowid = article[0]
+                        parts[rowid] = article[1:] if fields else article[1]
                         if rowid >= last:
                             break
                     yield parts, rows
