@@ -390,10 +390,18 @@ def add_annotations(store, tags: int, annotators: int, seed: int, prefix: str = 
         status.clear()
         rejected.clear()
 
-    cursor = store.db.conn.cursor()
-    cursor.execute("SELECT id, text_sha256, text, publisher FROM articles WHERE current = 1 ORDER BY rowid")
+    def current_articles():
+        """The current articles in import order, a page at a time: no read stays open across
+        the commits (else the WAL could not be checkpointed and grew to tens of GB at 3M tags)."""
+        last = 0
+        while page := store.db.conn.execute(
+                "SELECT rowid, id, text_sha256, text, publisher FROM articles WHERE current = 1 AND rowid > ? "
+                "ORDER BY rowid LIMIT 500", [last]).fetchall():
+            last = page[-1][0]
+            yield from (row[1:] for row in page)
+
     made = 0
-    for position, (article_id, sha, text, publisher) in enumerate(cursor):
+    for position, (article_id, sha, text, publisher) in enumerate(current_articles()):
         if made >= tags:
             break
         owner = (position // BATCH) % annotators
@@ -473,7 +481,6 @@ def add_annotations(store, tags: int, annotators: int, seed: int, prefix: str = 
             if len(rows) >= 50_000:
                 counts["rejected"] += len(rejected)
                 flush()
-    cursor.close()
     counts["rejected"] += len(rejected)
     flush()
     counts["annotations"] = made
