@@ -2,8 +2,8 @@
 
 Each prints one JSON object on its last line of stdout.
 
-    python bench/screen_probes.py review DB --t0 T [--reviewer NAME] [--moves N] [--size WxH]
-    python bench/screen_probes.py story DB --t0 T [--annotator NAME] [--stories N] [--size WxH]
+    python bench/screen_probes.py review DB [--reviewer NAME] [--moves N] [--size WxH]
+    python bench/screen_probes.py story DB [--annotator NAME] [--stories N] [--size WxH]
     python bench/screen_probes.py story-floor DB [--stories N] [--size WxH]
 
 ``review``: the annotator's TUI started through its command line; ``W`` opens the review
@@ -21,15 +21,12 @@ texts are read by plain SQL: what Textual and SQLite alone cost for the same key
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import sqlite3
+import sys
 import time
-
-STARTED = time.monotonic()  # before any other import
-
-import argparse  # noqa: E402
-import asyncio  # noqa: E402
-import sqlite3  # noqa: E402
-import sys  # noqa: E402
-from pathlib import Path  # noqa: E402
+from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -217,28 +214,25 @@ def story_floor(args: argparse.Namespace) -> None:
     asyncio.run(session())
 
 
+PROBES = {  # name: (function, its options beside DB and --size, default size)
+    "review": (review, [("--reviewer", str, "reviewer"), ("--moves", int, 20)], "160x45"),
+    "story": (story, [("--annotator", str, "annotator00"), ("--stories", int, 10)], "180x50"),
+    "story-floor": (story_floor, [("--stories", int, 10)], "180x50"),
+}
+
+
 def main() -> None:
     global ARGS
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="probe", required=True)
-    p = sub.add_parser("review")
-    p.add_argument("db", type=Path)
-    p.add_argument("--t0", type=float, default=STARTED)
-    p.add_argument("--reviewer", default="reviewer")
-    p.add_argument("--moves", type=int, default=20)
-    p.add_argument("--size", default="160x45")
-    p = sub.add_parser("story")
-    p.add_argument("db", type=Path)
-    p.add_argument("--t0", type=float, default=STARTED)
-    p.add_argument("--annotator", default="annotator00")
-    p.add_argument("--stories", type=int, default=10)
-    p.add_argument("--size", default="180x50")
-    p = sub.add_parser("story-floor")
-    p.add_argument("db", type=Path)
-    p.add_argument("--stories", type=int, default=10)
-    p.add_argument("--size", default="180x50")
+    for name, (_, options, size) in PROBES.items():
+        p = sub.add_parser(name)
+        p.add_argument("db", type=Path)
+        p.add_argument("--size", default=size)
+        for option, kind, default in options:
+            p.add_argument(option, type=kind, default=default)
     ARGS = parser.parse_args()
-    {"review": review, "story": story, "story-floor": story_floor}[ARGS.probe](ARGS)
+    PROBES[ARGS.probe][0](ARGS)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -150,10 +151,7 @@ class TeamMeasures:
             path.unlink()
 
     def measure_screens(self, figures: dict[str, Figure], db: Path) -> None:
-        import time
-
-        started = time.monotonic()
-        review = run([sys.executable, str(SCREEN_PROBES), "review", str(db), "--t0", repr(started)], self.work, self.env)
+        review = run([sys.executable, str(SCREEN_PROBES), "review", str(db)], self.work, self.env)
         story = run([sys.executable, str(SCREEN_PROBES), "story", str(db)], self.work, self.env)
         story_floor = run([sys.executable, str(SCREEN_PROBES), "story-floor", str(db)], self.work, self.env)
         bare = run([sys.executable, str(BENCH / "probes.py"), "bare", "--db", str(db), "--moves", "20", "--t0",

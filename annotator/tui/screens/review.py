@@ -135,10 +135,11 @@ class ReviewScreen(ReviewDrawing, UndoRedo, Screen[Any]):
         background (the first article is shown without waiting for it)."""
         from ...review import GOLD, read_review, read_reviews, review_statuses
 
-        statuses = None
+        statuses, read = None, {}
         if with_order:
             first_ones = self.store.articles_to_review(GOLD, 2, limit=FIRST_PAGE)
-            statuses = review_statuses(read_reviews(self.store, self.codebook, first_ones))
+            read = {r.article_id: r for r in read_reviews(self.store, self.codebook, first_ones)}
+            statuses = review_statuses(read.values())
             wanted = article_id or next((a for a, (left, _) in statuses.items() if left), None) \
                 or (first_ones[0] if first_ones else None)
         else:
@@ -151,7 +152,8 @@ class ReviewScreen(ReviewDrawing, UndoRedo, Screen[Any]):
             return
         outlet = self.store.outlet_as_of(article.publisher, article.published)
         order = None if statuses is None else [wanted] + [a for a in statuses if a != wanted]
-        self.post_message(ReviewRead(article, outlet, read_review(self.store, self.codebook, wanted), order, statuses))
+        review = read.get(wanted) or read_review(self.store, self.codebook, wanted)  # (read with the first ones)
+        self.post_message(ReviewRead(article, outlet, review, order, statuses))
         if with_order:
             self._read_order()
 
