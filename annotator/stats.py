@@ -217,41 +217,50 @@ def label_totals(ctx: StatsContext) -> ResultTable:
                        [*LABEL_COLUMNS, Column("outlets", "outlets using it", "int")], out, list(LABEL_NOTES))
 
 
-def concept_variants(ctx: StatsContext) -> ResultTable:
+def concept_variants(ctx: StatsContext, per_month: bool = False) -> ResultTable:
     """Per outlet and lexicon concept, how often each variant is used, and its share of the
-    concept's tags (Kiev vs Kyiv), for all voices together and for each voice."""
+    concept's tags (Kiev vs Kyiv), for all voices together and for each voice. ``per_month``:
+    the same for each month of publication (a leading ``month`` column, ``YYYY-MM``; articles
+    dated only by year, or undated, fall in no month and are left out)."""
     store, scope, book = ctx.store, ctx.scope, ctx.book
     lexical = [c for c in ctx.categories(Kind.span) if c.lexicon]
     variants = {(x.concept, v.id): (ci, xi, vi, v) for ci, c in enumerate(lexical) for xi, x in enumerate(c.lexicon)
                 for vi, v in enumerate(x.variants)}
     voices = _voices(book)
-    counts: dict[tuple[str | None, str, str, str], int] = defaultdict(int)
+    lead = ["month"] if per_month else []
+    counts: dict[tuple[Any, ...], int] = defaultdict(int)
     unlisted = 0
     if lexical:
-        for outlet, concept, variant, voice, tags, _units in store.tag_counts(
-                ["outlet", "concept", "variant", "voice"], scope, [c.id for c in lexical]):
+        for *group, outlet, concept, variant, voice, tags, _units in store.tag_counts(
+                [*lead, "outlet", "concept", "variant", "voice"], scope, [c.id for c in lexical]):
+            if per_month and (group[0] is None or len(group[0]) != 7):
+                continue
             if concept is None or variant is None:
                 unlisted += tags
                 continue
-            counts[(outlet, concept, variant, voice or NO_VOICE)] += tags
-            counts[(outlet, concept, variant, ALL)] += tags
-    totals: dict[tuple[str | None, str, str], int] = defaultdict(int)
-    for (outlet, concept, _variant, voice), tags in counts.items():
-        totals[(outlet, concept, voice)] += tags
+            counts[(*group, outlet, concept, variant, voice or NO_VOICE)] += tags
+            counts[(*group, outlet, concept, variant, ALL)] += tags
+    totals: dict[tuple[Any, ...], int] = defaultdict(int)
+    for (*group, outlet, concept, _variant, voice), tags in counts.items():
+        totals[(*group, outlet, concept, voice)] += tags
     out = []
-    for (outlet, concept, variant, voice), tags in counts.items():
+    for (*group, outlet, concept, variant, voice), tags in counts.items():
         info = variants.get((concept, variant))
         name, alignment = (info[3].name or variant, info[3].alignment) if info else (variant, None)
-        out.append((ctx.outlet(outlet), outlet, concept, ctx.names.concept(concept), variant, name, alignment, voice,
-                    tags, _share(tags, totals[(outlet, concept, voice)])))
-    out.sort(key=lambda r: (r[0].lower(), variants.get((r[2], r[4]), (999, 999, 999))[:2], r[2],
-                            _voice_rank(voices, r[7]), variants.get((r[2], r[4]), (0, 0, 999))[2], r[4]))
-    notes = ["share = the variant's tags / all tags of the concept for that outlet and voice",
+        out.append((*group, ctx.outlet(outlet), outlet, concept, ctx.names.concept(concept), variant, name, alignment,
+                    voice, tags, _share(tags, totals[(*group, outlet, concept, voice)])))
+    k = len(lead)
+    out.sort(key=lambda r: (*r[:k], r[k].lower(), variants.get((r[k + 2], r[k + 4]), (999, 999, 999))[:2], r[k + 2],
+                            _voice_rank(voices, r[k + 7]), variants.get((r[k + 2], r[k + 4]), (0, 0, 999))[2],
+                            r[k + 4]))
+    notes = ["share = the variant's tags / all tags of the concept for that outlet and voice"
+             + (" in that month" if per_month else ""),
              "a tag's concept and variant come from the lexicon: an accepted suggestion, or a tagged span the lexicon recognises"]
     if unlisted:
         notes.append(f"{unlisted} tag(s) in lexicon categories name no concept (spans the lexicon does not know) and are left out here")
-    return ResultTable("concept_variants", "Term variants per outlet and concept",
-                       [Column("outlet", "outlet"), Column("outlet_id", "outlet id", on_screen=False),
+    return ResultTable("concept_variants", "Term variants per outlet and concept" + (" and month" if per_month else ""),
+                       [*([Column("month", "month")] if per_month else []),
+                        Column("outlet", "outlet"), Column("outlet_id", "outlet id", on_screen=False),
                         Column("concept", "concept id", on_screen=False), Column("concept_name", "concept", optional=1),
                         Column("variant", "variant id", on_screen=False), Column("variant_name", "variant"),
                         Column("alignment", "side", optional=2), Column("voice", "voice"), Column("tags", "tags", "int"),

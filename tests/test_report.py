@@ -12,6 +12,7 @@ from lxml import html as lxml_html
 
 from annotator.cli import main
 from annotator.codebook import find_codebook
+from annotator.models import PartialDate
 from annotator.report import Options, gather
 from annotator.report.charts import charts
 from annotator.stats import Counting
@@ -107,6 +108,16 @@ def test_usage_over_time_is_the_concept_table_of_each_month(fixture_db):
         expected = [{"month": month, **r} for r in rows["tables"]["concept_variants"]["rows"]
                     if r["concept"] == "capital" and r["voice"] == "own"]
         assert [r for r in data.over_time if r["month"] == month] == expected
+
+
+def test_an_article_dated_only_by_year_falls_in_no_month(tmp_path):
+    store, ids = build(tmp_path / "p")
+    store.edit_article(ids["A2"], {"published": PartialDate(value="2022")}, "lead", None)  # its tags were September's
+    data = gather(store, find_codebook(None), Options(concept="capital", draws=0))
+    assert sorted({r["month"] for r in data.over_time}) == ["2022-03", "2025-07"]
+    # March is A1's alone: alice's own "Kiev" (gold is left out; A2's would make it 2)
+    march = [r for r in data.over_time if r["month"] == "2022-03"]
+    assert [(r["variant"], r["tags"]) for r in march] == [("kiev", 1)]
 
 
 def test_agreement_and_stories_equal_agreement_and_compare_json(fixture_db):

@@ -2,10 +2,9 @@
 ``annotator stats`` (:mod:`annotator.stats`), ``agreement`` (:mod:`annotator.agreement`)
 and ``compare`` (:mod:`annotator.compare`), so the report and those commands never differ.
 
-Two figures are the report's own, and both are built from those functions: the usage of a
-concept over time is :func:`annotator.stats.concept_variants` computed once per month (the
-month as the date filter), and the interval around each alpha is a percentile bootstrap
-over articles, each draw computed by :func:`annotator.agreement.matrix_alpha`.
+One figure is the report's own, built from those functions: the usage of a concept over time
+is :func:`annotator.stats.concept_variants` per month of publication. The interval around each
+alpha is ``agreement``'s (:func:`annotator.agreement.coding.item_interval`).
 """
 
 from __future__ import annotations
@@ -149,30 +148,10 @@ def _concept_voice(book: Codebook, concept: str | None) -> str:
     return ALL
 
 
-def _narrower(a: str | None, b: str | None, pick: Any) -> str | None:
-    """Of two partial dates, the narrower bound: the more precise when one contains the
-    other (``2022-08`` and ``2022-08-15``), else ``pick`` (max for since, min for until)."""
-    if a is None or b is None:
-        return a or b
-    if a.startswith(b):
-        return a
-    if b.startswith(a):
-        return b
-    return pick(a, b)
-
-
 def over_time(ctx: StatsContext, concept: str, voice: str) -> list[dict[str, Any]]:
-    """The concept's variant shares per outlet and month: :func:`concept_variants` with each
-    month (within the report's own dates) as the date filter. Articles dated by year only,
-    or undated, fall in no month."""
-    rows = []
-    for month in ctx.store.published_months(ctx.scope):
-        scope = replace(ctx.scope, since=_narrower(month, ctx.scope.since, max),
-                        until=_narrower(month, ctx.scope.until, min))
-        for r in concept_variants(replace(ctx, scope=scope)).records():
-            if r["concept"] == concept and r["voice"] == voice:
-                rows.append({"month": month, **r})
-    return rows
+    """The concept's variant shares per outlet and month (:func:`concept_variants` per month
+    of publication, in one query). Articles dated by year only, or undated, fall in no month."""
+    return [r for r in concept_variants(ctx, per_month=True).records() if r["concept"] == concept and r["voice"] == voice]
 
 
 def _stories(store: Store, book: Codebook, scope: TagScope, most: int) -> tuple[list[StoryPart], int]:

@@ -31,7 +31,9 @@ _DIMENSIONS = {
     "story": "a.story", "annotator": "n.annotator", "category": "n.category", "label": "n.label",
     "codebook": "n.codebook_id", "article": "n.article_id",
     "voice": "n.voice", "concept": "n.concept", "variant": "n.variant",
+    "month": "substr(a.published, 1, 7)",  # YYYY-MM, or a year (or NULL) for articles dated no closer
 }
+_ARTICLE_DIMENSIONS = {"story", "month"}  # read from the articles, not the annotations
 _UNIT_DIMENSIONS = {"outlet", "story"}
 
 
@@ -89,7 +91,7 @@ def _filters_articles(scope: TagScope) -> bool:
 def _annotations_only(dims: Iterable[str], scope: TagScope) -> bool:
     """Whether a tag count needs nothing of the articles but the publisher each annotation
     keeps (schema 5): no article filter, no story, outlets counted as publishers."""
-    return scope.outlet_by == "publisher" and not _filters_articles(scope) and "story" not in dims
+    return scope.outlet_by == "publisher" and not _filters_articles(scope) and not _ARTICLE_DIMENSIONS & set(dims)
 
 
 class StatsQueries(Connection):
@@ -135,16 +137,6 @@ class StatsQueries(Connection):
                f"SELECT {', '.join([*outer, 'coalesce(sum(u.k), 0)', 'coalesce(sum(u.k * u.word_count), 0)'])} "
                f"FROM u WHERE u.k > 0 {group}")
         return self.conn.execute(sql, [*tags_params, *articles_params]).fetchall()
-
-    def published_months(self, scope: TagScope) -> list[str]:
-        """The months (``YYYY-MM``) in which articles with a live annotation in ``scope`` were
-        published, in order; articles dated only by year, or undated, name no month."""
-        tags_where, tags_params = _scope_sql(scope, part="n")
-        articles_where, articles_params = _scope_sql(scope, part="a")
-        sql = (f"SELECT DISTINCT substr(a.published, 1, 7) FROM articles a WHERE {articles_where} "
-               "AND length(a.published) >= 7 AND EXISTS (SELECT 1 FROM annotations n INDEXED BY annotations_statistics "
-               f"WHERE n.article_id = a.id AND {tags_where}) ORDER BY 1")
-        return [r[0] for r in self.conn.execute(sql, [*articles_params, *tags_params]).fetchall()]
 
     def annotators(self) -> list[str]:
         """Everyone with a live annotation, by name."""
