@@ -145,6 +145,23 @@ def test_the_page_is_self_contained_and_has_every_chart(fixture_db, page):
     assert page.xpath('//section[@id="outlets"]//article[@id="outlet-alpha-news"]')
 
 
+def test_every_chart_is_a_valid_vega_lite_spec(fixture_db, tmp_path):
+    # the report makes its specs without Altair's checks (for speed): the schema is checked here
+    import jsonschema
+    from altair.vegalite.v6.schema.core import Root
+
+    found = charts(gather(Store(fixture_db), find_codebook(None), Options(draws=50)))
+    db, codebook = build_hostile(tmp_path)  # its adjudicator's tags make the chart against gold
+    hostile = charts(gather(Store(db), find_codebook(str(codebook)), Options(Counting.parse("all", '<gold>"'), draws=50)))
+    assert {c.slug for c in found + hostile} >= {"variants-capital", "tag-rates", "answers-tone", "over-time-capital",
+                                                 "story-s1", "agreement", "against-gold"}
+    for chart in found + hostile:
+        Root.validate(chart.spec)
+    broken = {**found[0].spec, "mark": {"type": "not-a-mark"}}
+    with pytest.raises(jsonschema.ValidationError):
+        Root.validate(broken)
+
+
 # -- hostile names -------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
