@@ -84,26 +84,15 @@ def _json_members(fields: Sequence[str]) -> str:
 
 def _export_json_queries(annotators: Iterable[str] | None,
                          codebook: str | None) -> tuple[str, str, str, list[Any]]:
-    """The SQL of :meth:`ExportQueries.iter_annotation_json_parts`, shaped as
-    :func:`_export_csv_queries`' (the same listing of articles, the same order): each
+    """The SQL of :meth:`ExportQueries.iter_annotation_json_parts` (by
+    :func:`_export_parts_queries`: the same listing of articles, the same order): each
     article's JSON members from ``publisher`` on (closing the object), and each annotation's
     JSON text before its attributes and from them to ``publisher``."""
-    fill, _, _, params = _export_csv_queries(annotators, codebook)
-    clauses, _ = _export_filter(annotators, codebook)
     first_article = EXPORT_FIELDS.index("publisher")
     head = f"'{{' || {_json_members(EXPORT_FIELDS[:_JSON_ATTRIBUTES])} || ', \"attributes\": '"
     middle = f"', ' || {_json_members(EXPORT_FIELDS[_JSON_ATTRIBUTES + 1:first_article])} || ', '"
-    articles = (
-        f"SELECT t.rowid, {_json_members(EXPORT_FIELDS[first_article:])} || '}}' FROM {EXPORT_ARTICLES} t "
-        "CROSS JOIN articles a ON a.rowid = t.rowid "
-        "LEFT JOIN outlets p ON p.id = a.publisher LEFT JOIN outlets o ON o.id = a.original_source ORDER BY t.rowid"
-    )
-    annotations = (
-        f"SELECT t.rowid, {head}, n.attributes, {middle}, n.rowid "
-        f"FROM {EXPORT_ARTICLES} t CROSS JOIN annotations n ON n.article_id = t.id "
-        f"WHERE {' AND '.join(clauses)} ORDER BY t.rowid, n.start, n.created, n.rowid"
-    )
-    return fill, articles, annotations, params
+    return _export_parts_queries(annotators, codebook, f"{_json_members(EXPORT_FIELDS[first_article:])} || '}}'",
+                                 f"{head}, n.attributes, {middle}, n.rowid")
 
 
 def _w3c_queries(annotators: Iterable[str] | None, codebook: str | None,
@@ -112,8 +101,6 @@ def _w3c_queries(annotators: Iterable[str] | None, codebook: str | None,
     w3c_annotation written by SQLite, shaped as :func:`_export_json_queries`): each article's
     target source (its URL, else its URN), and each annotation's JSON text before the
     source, from it to the attributes, and after them."""
-    fill, _, _, params = _export_csv_queries(annotators, codebook)
-    clauses, _ = _export_filter(annotators, codebook)
     note = "n.category = " + "'" + note_category.replace("'", "''") + "'"
     motivation = f"CASE WHEN {note} THEN 'commenting' WHEN n.start IS NOT NULL THEN 'tagging' ELSE 'classifying' END"
     label_body = (f"CASE WHEN {note} THEN '' ELSE '{{\"type\": \"TextualBody\", \"purpose\": \"' || {motivation} "
@@ -138,17 +125,9 @@ def _w3c_queries(annotators: Iterable[str] | None, codebook: str | None,
     to_attributes = (f"{selector} || '}}, ' || " + " || ', ' || ".join(f"'\"{k}\": ' || json_quote({v})" for k, v in members)
                      + " || ', \"annotator:attributes\": '")
     after = "', \"annotator:origin\": ' || json_quote(n.origin) || '}'"
-    articles = (
-        "SELECT t.rowid, json_quote(CASE WHEN a.url IS NOT NULL AND a.url != '' THEN a.url "
-        f"ELSE 'urn:annotator:article:' || a.id END) FROM {EXPORT_ARTICLES} t CROSS JOIN articles a ON a.rowid = t.rowid "
-        "ORDER BY t.rowid"
-    )
-    annotations = (
-        f"SELECT t.rowid, {before_source}, {to_attributes}, n.attributes, {after}, n.rowid "
-        f"FROM {EXPORT_ARTICLES} t CROSS JOIN annotations n ON n.article_id = t.id "
-        f"WHERE {' AND '.join(clauses)} ORDER BY t.rowid, n.start, n.created, n.rowid"
-    )
-    return fill, articles, annotations, params
+    source = "json_quote(CASE WHEN a.url IS NOT NULL AND a.url != '' THEN a.url ELSE 'urn:annotator:article:' || a.id END)"
+    return _export_parts_queries(annotators, codebook, source,
+                                 f"{before_source}, {to_attributes}, n.attributes, {after}, n.rowid", outlets=False)
 
 
 def _export_record(row: tuple) -> dict[str, Any]:
@@ -225,50 +204,47 @@ def _joined_cells(cells: Sequence[str]) -> str:
 EXPORT_ARTICLES = "temp.annotator_export_articles"
 
 
-def _export_csv_queries(annotators: Iterable[str] | None,
-                        codebook: str | None) -> tuple[str, str, str, list[Any]]:
-    """The SQL of :meth:`Store.iter_annotation_csv_parts`: the statement that lists the
-    articles with exported annotations in :data:`EXPORT_ARTICLES` (a scan of the index of
-    article ids, each probing the annotations' index; ``params``), the query of those articles' cells in rowid order, and the query
-    of the annotations (``params``) in the order of :func:`_export_query`, which needs
-    only each article's annotations sorted. None reads an article's text."""
+def _export_parts_queries(annotators: Iterable[str] | None, codebook: str | None, article_cells: str,
+                          annotation_cells: str, outlets: bool = True) -> tuple[str, str, str, list[Any]]:
+    """The three statements every fast export runs (:meth:`ExportQueries._iter_export_parts`):
+    the statement that lists the articles with exported annotations in :data:`EXPORT_ARTICLES`
+    (a scan of the index of article ids, each probing the annotations' index; ``params``),
+    the query of ``article_cells`` of those articles in rowid order (``outlets``: with the
+    publisher ``p`` and original source ``o`` joined), and the query of ``annotation_cells``
+    (over ``annotations n``; ``params``) in the order of :func:`_export_query`, which needs only
+    each article's annotations sorted. None reads an article's text."""
     clauses, params = _export_filter(annotators, codebook)
     where = " AND ".join(clauses)
     fill = (f"INSERT INTO {EXPORT_ARTICLES} SELECT a.rowid, a.id FROM articles a "
             f"WHERE EXISTS (SELECT 1 FROM annotations n WHERE n.article_id = a.id AND {where})")
-    articles = (
-        f"SELECT t.rowid, {_joined_cells(CSV_ARTICLE_CELLS)} FROM {EXPORT_ARTICLES} t "
-        "CROSS JOIN articles a ON a.rowid = t.rowid "
-        "LEFT JOIN outlets p ON p.id = a.publisher LEFT JOIN outlets o ON o.id = a.original_source ORDER BY t.rowid"
-    )
-    annotations = (
-        f"SELECT t.rowid, {_joined_cells(CSV_HEAD_CELLS)}, n.attributes, {_joined_cells(CSV_TAIL_CELLS)}, n.rowid "
-        f"FROM {EXPORT_ARTICLES} t CROSS JOIN annotations n ON n.article_id = t.id "
-        f"WHERE {where} ORDER BY t.rowid, n.start, n.created, n.rowid"
-    )
+    joins = ("LEFT JOIN outlets p ON p.id = a.publisher LEFT JOIN outlets o ON o.id = a.original_source "
+             if outlets else "")
+    articles = (f"SELECT t.rowid, {article_cells} FROM {EXPORT_ARTICLES} t "
+                f"CROSS JOIN articles a ON a.rowid = t.rowid {joins}ORDER BY t.rowid")
+    annotations = (f"SELECT t.rowid, {annotation_cells} FROM {EXPORT_ARTICLES} t "
+                   f"CROSS JOIN annotations n ON n.article_id = t.id WHERE {where} "
+                   "ORDER BY t.rowid, n.start, n.created, n.rowid")
     return fill, articles, annotations, params
+
+
+def _export_csv_queries(annotators: Iterable[str] | None,
+                        codebook: str | None) -> tuple[str, str, str, list[Any]]:
+    """The SQL of :meth:`Store.iter_annotation_csv_parts`: each article's cells, and each
+    annotation's cells before and after its attributes (see :func:`_joined_cells`)."""
+    return _export_parts_queries(
+        annotators, codebook, _joined_cells(CSV_ARTICLE_CELLS),
+        f"{_joined_cells(CSV_HEAD_CELLS)}, n.attributes, {_joined_cells(CSV_TAIL_CELLS)}, n.rowid")
 
 
 def _export_row_queries(annotators: Iterable[str] | None,
                         codebook: str | None) -> tuple[str, str, str, list[Any]]:
-    """The SQL of :meth:`Store.iter_annotation_export_rows_fast`: as :func:`_export_csv_queries`,
-    with the plain values of :func:`_export_query` instead of joined cells: each article's
-    fields once (then ``published_approximate``), each annotation's fields (then the
-    attribute columns) in the export's order."""
-    fill, _, _, params = _export_csv_queries(annotators, codebook)
-    clauses, _ = _export_filter(annotators, codebook)
+    """The SQL of :meth:`Store.iter_annotation_export_rows_fast`: the plain values of
+    :func:`_export_query` instead of joined cells: each article's fields once (then
+    ``published_approximate``), each annotation's fields (then the attribute columns)."""
     fields = [sql for sql, _ in _EXPORT_SQL.values()]
-    articles = (
-        f"SELECT t.rowid, {', '.join(fields[_ARTICLE:])}, a.published_approximate FROM {EXPORT_ARTICLES} t "
-        "CROSS JOIN articles a ON a.rowid = t.rowid "
-        "LEFT JOIN outlets p ON p.id = a.publisher LEFT JOIN outlets o ON o.id = a.original_source ORDER BY t.rowid"
-    )
-    annotations = (
-        f"SELECT t.rowid, {', '.join(fields[:_ARTICLE])}, {', '.join('n.' + c for c in CSV_ATTRIBUTE_COLUMNS)} "
-        f"FROM {EXPORT_ARTICLES} t CROSS JOIN annotations n ON n.article_id = t.id "
-        f"WHERE {' AND '.join(clauses)} ORDER BY t.rowid, n.start, n.created, n.rowid"
-    )
-    return fill, articles, annotations, params
+    return _export_parts_queries(
+        annotators, codebook, f"{', '.join(fields[_ARTICLE:])}, a.published_approximate",
+        f"{', '.join(fields[:_ARTICLE])}, {', '.join('n.' + c for c in CSV_ATTRIBUTE_COLUMNS)}")
 
 
 class ExportQueries(Connection):
