@@ -217,11 +217,12 @@ def label_totals(ctx: StatsContext) -> ResultTable:
                        [*LABEL_COLUMNS, Column("outlets", "outlets using it", "int")], out, list(LABEL_NOTES))
 
 
-def concept_variants(ctx: StatsContext, per_month: bool = False) -> ResultTable:
+def concept_variants(ctx: StatsContext, per_month: bool = False, concept: str | None = None) -> ResultTable:
     """Per outlet and lexicon concept, how often each variant is used, and its share of the
     concept's tags (Kiev vs Kyiv), for all voices together and for each voice. ``per_month``:
     the same for each month of publication (a leading ``month`` column, ``YYYY-MM``; articles
-    dated only by year, or undated, fall in no month and are left out)."""
+    dated only by year, or undated, fall in no month and are left out). ``concept``: only
+    that concept's rows."""
     store, scope, book = ctx.store, ctx.scope, ctx.book
     lexical = [c for c in ctx.categories(Kind.span) if c.lexicon]
     variants = {(x.concept, v.id): (ci, xi, vi, v) for ci, c in enumerate(lexical) for xi, x in enumerate(c.lexicon)
@@ -231,24 +232,24 @@ def concept_variants(ctx: StatsContext, per_month: bool = False) -> ResultTable:
     counts: dict[tuple[Any, ...], int] = defaultdict(int)
     unlisted = 0
     if lexical:
-        for *group, outlet, concept, variant, voice, tags, _units in store.tag_counts(
-                [*lead, "outlet", "concept", "variant", "voice"], scope, [c.id for c in lexical]):
+        for *group, outlet, concept_id, variant, voice, tags, _units in store.tag_counts(
+                [*lead, "outlet", "concept", "variant", "voice"], scope, [c.id for c in lexical], concept=concept):
             if per_month and (group[0] is None or len(group[0]) != 7):
                 continue
-            if concept is None or variant is None:
+            if concept_id is None or variant is None:
                 unlisted += tags
                 continue
-            counts[(*group, outlet, concept, variant, voice or NO_VOICE)] += tags
-            counts[(*group, outlet, concept, variant, ALL)] += tags
+            counts[(*group, outlet, concept_id, variant, voice or NO_VOICE)] += tags
+            counts[(*group, outlet, concept_id, variant, ALL)] += tags
     totals: dict[tuple[Any, ...], int] = defaultdict(int)
-    for (*group, outlet, concept, _variant, voice), tags in counts.items():
-        totals[(*group, outlet, concept, voice)] += tags
+    for (*group, outlet, concept_id, _variant, voice), tags in counts.items():
+        totals[(*group, outlet, concept_id, voice)] += tags
     out = []
-    for (*group, outlet, concept, variant, voice), tags in counts.items():
-        info = variants.get((concept, variant))
+    for (*group, outlet, concept_id, variant, voice), tags in counts.items():
+        info = variants.get((concept_id, variant))
         name, alignment = (info[3].name or variant, info[3].alignment) if info else (variant, None)
-        out.append((*group, ctx.outlet(outlet), outlet, concept, ctx.names.concept(concept), variant, name, alignment,
-                    voice, tags, _share(tags, totals[(*group, outlet, concept, voice)])))
+        out.append((*group, ctx.outlet(outlet), outlet, concept_id, ctx.names.concept(concept_id), variant, name,
+                    alignment, voice, tags, _share(tags, totals[(*group, outlet, concept_id, voice)])))
     k = len(lead)
     out.sort(key=lambda r: (*r[:k], r[k].lower(), variants.get((r[k + 2], r[k + 4]), (999, 999, 999))[:2], r[k + 2],
                             _voice_rank(voices, r[k + 7]), variants.get((r[k + 2], r[k + 4]), (0, 0, 999))[2],

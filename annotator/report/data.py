@@ -151,7 +151,7 @@ def _concept_voice(book: Codebook, concept: str | None) -> str:
 def over_time(ctx: StatsContext, concept: str, voice: str) -> list[dict[str, Any]]:
     """The concept's variant shares per outlet and month (:func:`concept_variants` per month
     of publication, in one query). Articles dated by year only, or undated, fall in no month."""
-    return [r for r in concept_variants(ctx, per_month=True).records() if r["concept"] == concept and r["voice"] == voice]
+    return [r for r in concept_variants(ctx, per_month=True, concept=concept).records() if r["voice"] == voice]
 
 
 def _stories(store: Store, book: Codebook, scope: TagScope, most: int) -> tuple[list[StoryPart], int]:
@@ -193,7 +193,8 @@ def _against_gold(store: Store, book: Codebook, scope: TagScope, counting: Count
     gold = counting.adjudicator
     everyone = replace(scope, annotators=None, exclude_annotators=())
     rows = []
-    for item in items(store, book, everyone):
+    adjudicated = gold in store.annotators()  # (else no need to read every coding again)
+    for item in items(store, book, everyone) if adjudicated else ():
         if not item.used or item.span or gold not in item.coders:
             continue
         for a, b, k in item_kappas(item):

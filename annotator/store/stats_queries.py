@@ -98,10 +98,11 @@ class StatsQueries(Connection):
     """Counting live annotations in a :class:`TagScope`."""
 
     def tag_counts(self, dims: list[str], scope: TagScope, categories: Iterable[str] | None = None,
-                   voices: Sequence[str] = ()) -> list[tuple]:
+                   voices: Sequence[str] = (), concept: str | None = None) -> list[tuple]:
         """``(*dims, tags, units, *voice tags)`` per group of live tags in ``scope`` (article notes
         left out): ``units`` counts the (article, annotator) pairs holding such a tag, and for each
-        of ``voices`` (then for no voice) the group's tags in that voice.
+        of ``voices`` (then for no voice) the group's tags in that voice. ``concept``: only the
+        tags of that lexicon concept.
 
         Without article filters and with outlets as publishers, read from the annotations'
         own publisher column and the covering index in outlet, category, label order (no join,
@@ -109,6 +110,8 @@ class StatsQueries(Connection):
         from_articles = not _annotations_only(dims, scope)
         columns = _dimension_sql(dims, scope, [*_DIMENSIONS, "outlet"], from_articles)
         where, params = _scope_sql(scope, categories)
+        if concept is not None:
+            where, params = f"{where} AND n.concept = ?", [*params, concept]
         units = ("count(DISTINCT n.article_id)" if "annotator" in dims
                  else "count(DISTINCT n.article_id || char(31) || n.annotator)")
         split = ["sum(n.voice IS ?)" for _ in voices] + (["sum(n.voice IS NULL)"] if voices else [])
