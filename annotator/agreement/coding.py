@@ -166,12 +166,13 @@ def item_kappas(item: Item) -> Iterator[tuple[str, str, KappaResult]]:
                                                           item.matrix[both, j].astype("int64"), len(item.values))
 
 
-def items(store: Store, book: Codebook, scope: TagScope) -> Iterator[Item]:
-    """Every agreement item of a codebook, with the codings in ``scope`` (one pass over them)."""
+def items(store: Store, book: Codebook, scope: TagScope, questions_only: bool = False) -> Iterator[Item]:
+    """Every agreement item of a codebook, with the codings in ``scope`` (one pass over them);
+    ``questions_only``: only the article questions' (the span labels' need every coding read)."""
     import numpy as np
 
     questions = [c for c in book.categories if c.kind is Kind.article]
-    spans = [c for c in book.categories if c.kind is Kind.span]
+    spans = [] if questions_only else [c for c in book.categories if c.kind is Kind.span]
     articles: dict[str, int] = {}
     coders: dict[str, int] = {}
     # everything is remembered as (article row, coder column) pairs, packed in int64 arrays
@@ -179,7 +180,8 @@ def items(store: Store, book: Codebook, scope: TagScope) -> Iterator[Item]:
     answered: dict[str, array] = defaultdict(lambda: array("q"))  # question -> units that answered it
     chosen: dict[tuple[str, str], array] = defaultdict(lambda: array("q"))  # (category, label) -> units
     wide = 1 << 20
-    for article_id, annotator, category, label in store.iter_codings(scope):
+    for article_id, annotator, category, label in store.iter_codings(
+            scope, [c.id for c in questions] if questions_only else None):
         row = articles.setdefault(article_id, len(articles))
         key = row * wide + coders.setdefault(annotator, len(coders))
         read.append(key)

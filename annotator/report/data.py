@@ -176,7 +176,7 @@ def alpha_rows(store: Store, book: Codebook, scope: TagScope, draws: int = DRAWS
     """Alpha per question and label, as ``annotator agreement`` computes it (coders: every
     annotator the counting choice counts), with a bootstrap interval."""
     out = []
-    for item in items(store, book, scope):
+    for item in items(store, book, scope, questions_only=True):
         if not item.used or item.span:  # span labels: position-aware figures, not present/absent
             continue
         r = matrix_alpha(item.matrix, item.values, item.level, item.numbers)
@@ -194,7 +194,7 @@ def _against_gold(store: Store, book: Codebook, scope: TagScope, counting: Count
     everyone = replace(scope, annotators=None, exclude_annotators=())
     rows = []
     adjudicated = gold in store.annotators()  # (else no need to read every coding again)
-    for item in items(store, book, everyone) if adjudicated else ():
+    for item in items(store, book, everyone, questions_only=True) if adjudicated else ():
         if not item.used or item.span or gold not in item.coders:
             continue
         for a, b, k in item_kappas(item):

@@ -146,10 +146,11 @@ class StatsQueries(Connection):
         return [r[0] for r in self.conn.execute(
             "SELECT DISTINCT annotator FROM annotations WHERE deleted = 0 ORDER BY annotator").fetchall()]
 
-    def iter_codings(self, scope: TagScope) -> Iterator[tuple[str, str, str, str]]:
+    def iter_codings(self, scope: TagScope, categories: Iterable[str] | None = None) -> Iterator[tuple[str, str, str, str]]:
         """``(article_id, annotator, category, label)`` of every live annotation in ``scope``
-        (notes included: they show who read an article), streamed from a cursor, grouped by article."""
-        where, params = _scope_sql(scope)
+        (notes included: they show who read an article; ``categories``: only those), streamed
+        from a cursor, grouped by article."""
+        where, params = _scope_sql(scope, categories)
         cursor = self.conn.execute(
             "SELECT n.article_id, n.annotator, n.category, n.label FROM articles a INDEXED BY articles_statistics "
             f"CROSS JOIN annotations n INDEXED BY annotations_statistics ON n.article_id = a.id WHERE {where}", params)
