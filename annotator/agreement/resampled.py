@@ -158,6 +158,29 @@ def ratio_interval(numerator: Any, denominator: Any, scale: float = 1.0, samples
     return resampled_interval(ratio, np.column_stack([numerator, denominator]), samples, seed)
 
 
+def _gap_bounds(flat: dict[str, Any]) -> tuple[Any, Any]:
+    """The distinct first gaps of the label's units (positions in its sorted gaps), and each
+    unit's index among them; made once per label."""
+    import numpy as np
+
+    if "bounds" not in flat:
+        flat["bounds"], flat["slot"] = np.unique(flat["first"], return_inverse=True)
+    return flat["bounds"], flat["slot"]
+
+
+def _suffix_sums(values: Any, bounds: Any) -> Any:
+    """For each row of ``values`` (resamples × sorted gaps) and each of ``bounds`` (ascending
+    positions, at most the gaps' count), the sum of the row from that position on."""
+    import numpy as np
+
+    out = np.zeros((len(values), len(bounds)))
+    inside = bounds[bounds < values.shape[1]]
+    if len(inside):
+        segments = np.add.reduceat(values, inside, axis=1)  # from each bound to the next
+        out[:, :len(inside)] = np.cumsum(segments[:, ::-1], axis=1)[:, ::-1]
+    return out
+
+
 def _resampled_disagreements(flat: dict[str, Any], weight: Any) -> tuple[Any, Any, Any, Any]:
     """(D_o, D_e, defined, units) of one label for each row of ``weight`` (resamples ×
     articles): :func:`.unitizing.disagreements` and its unit count, for many resamples at once."""
@@ -171,11 +194,10 @@ def _resampled_disagreements(flat: dict[str, Any], weight: Any) -> tuple[Any, An
         units, unit_weight = flat["units"], weight[:, flat["unit_article"]]
         count = unit_weight.sum(axis=1)
         gaps, gap_weight = flat["gaps"], weight[:, flat["gap_article"]]
-        zero = np.zeros((len(weight), 1))
-        s1 = np.concatenate([np.cumsum((gap_weight * gaps)[:, ::-1], axis=1)[:, ::-1], zero], axis=1)
-        s0 = np.concatenate([np.cumsum(gap_weight[:, ::-1], axis=1)[:, ::-1], zero], axis=1)
-        first = flat["first"]
-        room = s1[:, first] - (units - 1) * s0[:, first]
+        # the sums over the gaps from each unit's first long-enough gap on, taken only where a
+        # unit's first gap is (sums of whole numbers: exact, as the running sums of disagreements())
+        bounds, slot = _gap_bounds(flat)
+        room = _suffix_sums(gap_weight * gaps, bounds)[:, slot] - (units - 1) * _suffix_sums(gap_weight, bounds)[:, slot]
         numerator = (unit_weight * ((count - 1)[:, None] * flat["cubic"] + flat["square"] * room)).sum(axis=1)
         denominator = read * (read - 1) - unit_weight @ flat["pairs"]
         expected = np.where((count == 0) | (denominator <= 0) | ~defined, 0.0, 2 / length * numerator / denominator)
