@@ -192,7 +192,7 @@ def _resampled_disagreements(flat: dict[str, Any], weight: Any) -> tuple[Any, An
     with np.errstate(divide="ignore", invalid="ignore"):
         observed = np.where(defined, (weight @ flat["observed"]) / (read * length), 0.0)
         units, unit_weight = flat["units"], weight[:, flat["unit_article"]]
-        count = unit_weight.sum(axis=1)
+        count = units_drawn  # (each unit drawn as often as its article)
         gaps, gap_weight = flat["gaps"], weight[:, flat["gap_article"]]
         # the sums over the gaps from each unit's first long-enough gap on, taken only where a
         # unit's first gap is (sums of whole numbers: exact, as the running sums of disagreements())
