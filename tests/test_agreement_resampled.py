@@ -96,3 +96,23 @@ def test_unitizing_intervals_equal_the_loop():
     _close(overall, percentile_interval(lambda p: pooled_alpha(per_label, p).alpha, len(lengths), SAMPLES, 4))
     for label_sums_, interval in zip(per_label, each):
         _close(interval, percentile_interval(lambda p: label_alpha(label_sums_, p).alpha, len(lengths), SAMPLES, 4))
+
+
+def test_unitizing_intervals_equal_the_loop_when_units_outgrow_every_gap():
+    from annotator.agreement.resampled import unitizing_intervals
+    from annotator.agreement.unitizing import label_alpha, pooled_alpha, study_sums
+
+    lengths = {f"a{i}": 30 for i in range(12)}
+    readers = {a: ["ann", "bob"] for a in lengths}
+    spans = {}
+    for i, article in enumerate(lengths):
+        spans[(article, "ann", "long")] = [(2, 28)]  # longer than any gap of any coder
+        spans[(article, "bob", "long")] = [(1 + i % 3, 27 - i % 2)]
+        if i % 4 == 0:
+            spans[(article, "ann", "rare")] = [(5, 9 + i % 3)]  # most articles: nobody's unit of this label
+    sums = study_sums(lengths, readers, spans, ["long", "rare"])
+    per_label = [sums["long"], sums["rare"]]
+    overall, each = unitizing_intervals(per_label, len(lengths), SAMPLES, 2)
+    _close(overall, percentile_interval(lambda p: pooled_alpha(per_label, p).alpha, len(lengths), SAMPLES, 2))
+    for label_sums_, interval in zip(per_label, each):
+        _close(interval, percentile_interval(lambda p: label_alpha(label_sums_, p).alpha, len(lengths), SAMPLES, 2))

@@ -145,6 +145,16 @@ def test_the_page_is_self_contained_and_has_every_chart(fixture_db, page):
     assert page.xpath('//section[@id="outlets"]//article[@id="outlet-alpha-news"]')
 
 
+def _data_names(spec: object) -> set[str]:
+    """The names of the data sources a Vega-Lite spec draws from (anywhere in it)."""
+    if isinstance(spec, dict):
+        found = {spec["data"]["name"]} if isinstance(spec.get("data"), dict) and "name" in spec["data"] else set()
+        return found.union(*(_data_names(v) for k, v in spec.items() if k != "datasets"))
+    if isinstance(spec, list):
+        return set().union(*(_data_names(v) for v in spec))
+    return set()
+
+
 def test_every_chart_is_a_valid_vega_lite_spec(fixture_db, tmp_path):
     # the report makes its specs without Altair's checks (for speed): the schema is checked here
     import jsonschema
@@ -157,6 +167,8 @@ def test_every_chart_is_a_valid_vega_lite_spec(fixture_db, tmp_path):
                                                  "story-s1", "agreement", "against-gold"}
     for chart in found + hostile:
         Root.validate(chart.spec)
+        named = _data_names(chart.spec)  # every named data source has its rows
+        assert named and all(chart.spec["datasets"].get(name) for name in named), (chart.slug, named)
     broken = {**found[0].spec, "mark": {"type": "not-a-mark"}}
     with pytest.raises(jsonschema.ValidationError):
         Root.validate(broken)

@@ -193,14 +193,14 @@ def _against_gold(store: Store, book: Codebook, scope: TagScope, counting: Count
     gold = counting.adjudicator
     everyone = replace(scope, annotators=None, exclude_annotators=())
     rows = []
-    adjudicated = gold in store.annotators()  # (else no need to read every coding again)
+    adjudicated = gold in store.annotators()  # anywhere: else no row can come, and nothing is read
     for item in items(store, book, everyone, questions_only=True) if adjudicated else ():
         if not item.used or item.span or gold not in item.coders:
             continue
-        for a, b, k in item_kappas(item):
-            if gold in (a, b):
-                rows.append({"annotator": b if a == gold else a, "item": item.name, "item_name": item.title or item.name,
-                             "kappa": k.kappa, "units": k.units, "observed": k.observed, "note": k.note})
+        against = [{"annotator": b if a == gold else a, "item": item.name, "item_name": item.title or item.name,
+                    "kappa": k.kappa, "units": k.units, "observed": k.observed, "note": k.note}
+                   for a, b, k in item_kappas(item) if gold in (a, b)]
+        rows.extend(sorted(against, key=lambda r: r["annotator"]))  # (not in the order the codings named them)
     if rows:
         return rows, f"each annotator against the adjudicator {gold!r}: Cohen's kappa per question and label"
     return [], (f"no annotations by the adjudicator {gold!r} in this selection, so there is no agreement with gold "

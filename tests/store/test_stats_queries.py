@@ -35,3 +35,17 @@ def test_a_scope_and_voices_split_the_counts(demo_store):
     assert store.tag_counts([], TagScope(annotators=("maria",)), voices=("own", "quoted")) == [(2, 1, 1, 1, 0)]
     assert store.tag_counts([], TagScope(exclude_annotators=("maria",))) == [(1, 1)]
     assert store.annotators() == ["maria", "olek"]
+
+
+def test_months_a_concept_and_categories_narrow_what_is_read(demo_store):
+    store = _tagged(demo_store)
+    yahoo = next(store.article(r.id) for r in store.list_articles() if r.publisher == "yahoo-news")
+    tag(store, yahoo, "Kyiv", annotator="olek", attributes={"concept": "capital", "variant": "kyiv"})
+    # per month of publication (Press TV's article: 2022-08-08, Yahoo's: 2022-03-21)
+    assert sorted(store.tag_counts(["month"], TagScope())) == [("2022-03", 2, 1), ("2022-08", 2, 1)]
+    # one lexicon concept's tags only
+    assert store.tag_counts(["variant"], TagScope(), concept="capital") == [("kyiv", 1, 1)]
+    # codings of some categories only: the note (a coding) is left out with them
+    everything = {c[2] for c in store.iter_codings(TagScope())}
+    assert ARTICLE_NOTE_CATEGORY in everything
+    assert {c[2] for c in store.iter_codings(TagScope(), ["term"])} == {"term"}
