@@ -77,8 +77,7 @@ def test_ratio_interval_equals_the_loop():
 
 
 def test_unitizing_intervals_equal_the_loop():
-    from annotator.agreement.resampled import unitizing_intervals
-    from annotator.agreement.unitizing import label_alpha, pooled_alpha, study_sums
+    from annotator.agreement.unitizing import study_sums
 
     rng = np.random.default_rng(21)
     lengths = {f"a{i}": int(rng.integers(200, 600)) for i in range(25)}
@@ -91,16 +90,22 @@ def test_unitizing_intervals_equal_the_loop():
                 spans[(article, coder, label)] = [(int(s) + int(rng.integers(0, 3)), int(s) + 8 + int(rng.integers(0, 6)))
                                                   for s in starts if rng.random() < 0.6]
     sums = study_sums(lengths, readers, spans, ["kremlin", "neutral"])
-    per_label = [sums["kremlin"], sums["neutral"]]
-    overall, each = unitizing_intervals(per_label, len(lengths), SAMPLES, 4)
-    _close(overall, percentile_interval(lambda p: pooled_alpha(per_label, p).alpha, len(lengths), SAMPLES, 4))
+    _unitizing_like_the_loop([sums["kremlin"], sums["neutral"]], len(lengths), 4)
+
+
+def _unitizing_like_the_loop(per_label, articles: int, seed: int) -> None:
+    """unitizing_intervals gives the intervals of the loop over the reference figures."""
+    from annotator.agreement.resampled import unitizing_intervals
+    from annotator.agreement.unitizing import label_alpha, pooled_alpha
+
+    overall, each = unitizing_intervals(per_label, articles, SAMPLES, seed)
+    _close(overall, percentile_interval(lambda p: pooled_alpha(per_label, p).alpha, articles, SAMPLES, seed))
     for label_sums_, interval in zip(per_label, each):
-        _close(interval, percentile_interval(lambda p: label_alpha(label_sums_, p).alpha, len(lengths), SAMPLES, 4))
+        _close(interval, percentile_interval(lambda p: label_alpha(label_sums_, p).alpha, articles, SAMPLES, seed))
 
 
 def test_unitizing_intervals_equal_the_loop_when_units_outgrow_every_gap():
-    from annotator.agreement.resampled import unitizing_intervals
-    from annotator.agreement.unitizing import label_alpha, pooled_alpha, study_sums
+    from annotator.agreement.unitizing import study_sums
 
     lengths = {f"a{i}": 30 for i in range(12)}
     readers = {a: ["ann", "bob"] for a in lengths}
@@ -111,8 +116,4 @@ def test_unitizing_intervals_equal_the_loop_when_units_outgrow_every_gap():
         if i % 4 == 0:
             spans[(article, "ann", "rare")] = [(5, 9 + i % 3)]  # most articles: nobody's unit of this label
     sums = study_sums(lengths, readers, spans, ["long", "rare"])
-    per_label = [sums["long"], sums["rare"]]
-    overall, each = unitizing_intervals(per_label, len(lengths), SAMPLES, 2)
-    _close(overall, percentile_interval(lambda p: pooled_alpha(per_label, p).alpha, len(lengths), SAMPLES, 2))
-    for label_sums_, interval in zip(per_label, each):
-        _close(interval, percentile_interval(lambda p: label_alpha(label_sums_, p).alpha, len(lengths), SAMPLES, 2))
+    _unitizing_like_the_loop([sums["long"], sums["rare"]], len(lengths), 2)
