@@ -55,7 +55,7 @@ sys.path.insert(0, str(ROOT))
 
 # the articles' text; REGISTRY and write_corpus are also this module's API (bench/run.py, team.py, writes.py)
 from synth_text import (CODEBOOK, KREMLIN_SHARE_BY_COUNTRY, KREMLIN_SHARE_DEFAULT, REGISTRY,  # noqa: E402
-                        _zipf_cumulative, write_corpus)
+                        zipf_cumulative, write_corpus)
 
 GENERATOR_VERSION = 4  # part of the benchmark cache key: bump when the output changes
 BATCH = 50  # articles an annotator is assigned at a time
@@ -125,7 +125,7 @@ def add_annotations(store, tags: int, annotators: int, seed: int, prefix: str = 
     term_labels = [label.id for label in codebook.category("term").labels]
     persuasion = codebook.category("persuasion")
     persuasion_labels = [label.id for label in persuasion.labels] if persuasion else []
-    persuasion_cumulative = _zipf_cumulative(len(persuasion_labels), s=1.2, shift=1.0) if persuasion else []
+    persuasion_cumulative = zipf_cumulative(len(persuasion_labels), s=1.2, shift=1.0) if persuasion else []
     questions = [c for c in codebook.categories if c.kind is Kind.article]
     kremlin = {outlet.id: KREMLIN_SHARE_BY_COUNTRY.get(outlet.country or "", KREMLIN_SHARE_DEFAULT) > 0.5
                for outlet in load_registry(REGISTRY)}

@@ -83,7 +83,7 @@ KREMLIN_SHARE_BY_COUNTRY = {"Russia": 0.85, "Iran": 0.7, "Venezuela": 0.6, "Ukra
 KREMLIN_SHARE_DEFAULT = 0.2
 
 
-def _zipf_cumulative(count: int, s: float = 1.0, shift: float = 2.7) -> list[float]:
+def zipf_cumulative(count: int, s: float = 1.0, shift: float = 2.7) -> list[float]:
     return list(itertools.accumulate(1.0 / (rank + shift) ** s for rank in range(count)))
 
 
@@ -105,7 +105,7 @@ class Generator:
         other = [w for w in vocabulary if w not in set(FUNCTION_WORDS)]
         self.rng.shuffle(other)  # content words get Zipf ranks after the function words, at random
         self.vocabulary = function + other
-        self.cumulative = _zipf_cumulative(len(self.vocabulary))
+        self.cumulative = zipf_cumulative(len(self.vocabulary))
         self.outlets = load_registry(REGISTRY)
         self.outlet_ids = [o.id for o in self.outlets]
         self.outlet_cumulative = list(itertools.accumulate(OUTLET_WEIGHTS.get(o.id, 2) for o in self.outlets))

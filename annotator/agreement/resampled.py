@@ -158,16 +158,6 @@ def ratio_interval(numerator: Any, denominator: Any, scale: float = 1.0, samples
     return resampled_interval(ratio, np.column_stack([numerator, denominator]), samples, seed)
 
 
-def _gap_bounds(flat: dict[str, Any]) -> tuple[Any, Any]:
-    """The distinct first gaps of the label's units (positions in its sorted gaps), and each
-    unit's index among them; made once per label."""
-    import numpy as np
-
-    if "bounds" not in flat:
-        flat["bounds"], flat["slot"] = np.unique(flat["first"], return_inverse=True)
-    return flat["bounds"], flat["slot"]
-
-
 def _suffix_sums(values: Any, bounds: Any) -> Any:
     """For each row of ``values`` (resamples × sorted gaps) and each of ``bounds`` (ascending
     positions, at most the gaps' count), the sum of the row from that position on."""
@@ -192,15 +182,14 @@ def _resampled_disagreements(flat: dict[str, Any], weight: Any) -> tuple[Any, An
     with np.errstate(divide="ignore", invalid="ignore"):
         observed = np.where(defined, (weight @ flat["observed"]) / (read * length), 0.0)
         units, unit_weight = flat["units"], weight[:, flat["unit_article"]]
-        count = units_drawn  # (each unit drawn as often as its article)
         gaps, gap_weight = flat["gaps"], weight[:, flat["gap_article"]]
         # the sums over the gaps from each unit's first long-enough gap on, taken only where a
         # unit's first gap is (sums of whole numbers: exact, as the running sums of disagreements())
-        bounds, slot = _gap_bounds(flat)
+        bounds, slot = flat["bounds"], flat["slot"]
         room = _suffix_sums(gap_weight * gaps, bounds)[:, slot] - (units - 1) * _suffix_sums(gap_weight, bounds)[:, slot]
-        numerator = (unit_weight * ((count - 1)[:, None] * flat["cubic"] + flat["square"] * room)).sum(axis=1)
+        numerator = (unit_weight * ((units_drawn - 1)[:, None] * flat["cubic"] + flat["square"] * room)).sum(axis=1)
         denominator = read * (read - 1) - unit_weight @ flat["pairs"]
-        expected = np.where((count == 0) | (denominator <= 0) | ~defined, 0.0, 2 / length * numerator / denominator)
+        expected = np.where((units_drawn == 0) | (denominator <= 0) | ~defined, 0.0, 2 / length * numerator / denominator)
     return observed, expected, defined, units_drawn
 
 

@@ -149,9 +149,11 @@ def _flat(sums: LabelSums) -> dict[str, Any]:
         gaps, gap_article = lengths(sums.gaps)
         order = np.argsort(gaps, kind="stable")
         gaps = gaps[order]
+        first = np.searchsorted(gaps, units, side="left")  # each unit's first gap at least as long
+        bounds, slot = np.unique(first, return_inverse=True)  # the distinct first gaps; each unit's among them
         sums._flat = {"articles": len(sums.length), "units": units, "unit_article": unit_article,
-                      "gaps": gaps, "gap_article": gap_article[order],
-                      "first": np.searchsorted(gaps, units, side="left"),  # the first gap at least as long
+                      "gaps": gaps, "gap_article": gap_article[order], "first": first, "bounds": bounds,
+                      "slot": slot,
                       "cubic": (2 * units ** 3 - 3 * units ** 2 + units) / 3, "square": units ** 2,
                       "pairs": units * (units - 1),
                       "sizes": np.bincount(unit_article, minlength=len(sums.length)).astype(np.float64),
