@@ -8,6 +8,7 @@ Each prints one JSON object on its last line of stdout.
     python bench/probes.py stats-floor DB
     python bench/probes.py export-floor DB OUT
     python bench/probes.py tag-writer DB NAME STOP_FILE
+    python bench/probes.py commit-watch DB    (used by tui)
 
 ``--t0`` is the parent's ``time.monotonic()`` just before it started this process
 (the clock is system-wide on Linux), so "first frame" counts the interpreter's start
@@ -24,8 +25,8 @@ import argparse  # noqa: E402
 import asyncio  # noqa: E402
 import json  # noqa: E402
 import sqlite3  # noqa: E402
+import subprocess  # noqa: E402
 import sys  # noqa: E402
-import threading  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,7 +134,9 @@ def tui(args: argparse.Namespace) -> None:
 
     async def _tags(app: Timed, pilot, count: int) -> tuple[list[float], list[float], list[str]]:
         """Select a word, press the label key ("1"), and time until a second connection sees
-        the tag in the database, and until the key press has been handled and shown."""
+        the tag in the database, and until the key press has been handled and shown. The
+        second connection polls in a process of its own (``commit-watch``): a watcher thread
+        in this process would wait for the GIL while the screen redraws, and count that wait."""
         import re
 
         view = app.query_one(ArticleView)
@@ -141,35 +144,28 @@ def tui(args: argparse.Namespace) -> None:
         words = [m.span() for m in re.finditer(r"[A-Za-z]{5,}", text)]
         tagged = {(t.start, t.end) for t in app.annotate.tags}
         words = [w for w in words if w not in tagged][:: max(1, len(words) // max(1, count))][:count]
-        reader = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True, check_same_thread=False)
-        query = "SELECT count(*) FROM annotations WHERE article_id = ? AND annotator = ?"
+        watcher = subprocess.Popen([sys.executable, __file__, "commit-watch", str(args.db)], stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, text=True, bufsize=1)
+        loop = asyncio.get_running_loop()
         commit, handled, made = [], [], []
-        for start, end in words:
-            view.select_range(start, end)
-            await pilot.pause()
-            before = reader.execute(query, [app.annotate.article.id, app.annotate.annotator]).fetchone()[0]
-            seen: list[float] = []
-            stop = threading.Event()
-
-            def watch(article_id: str = app.annotate.article.id) -> None:
-                while not stop.is_set():
-                    if reader.execute(query, [article_id, app.annotate.annotator]).fetchone()[0] > before:
-                        seen.append(time.monotonic())
-                        return
-                    time.sleep(0.0005)
-
-            watcher = threading.Thread(target=watch, daemon=True)
-            watcher.start()
-            pressed = time.monotonic()
-            await pilot.press("1")
-            done = time.monotonic()
-            watcher.join(10)
-            stop.set()
-            if seen:
-                commit.append((seen[0] - pressed) * 1000)
-                handled.append((done - pressed) * 1000)
-                made.append(app.annotate.history.last.uuid)
-        reader.close()
+        try:
+            for start, end in words:
+                view.select_range(start, end)
+                await pilot.pause()
+                watcher.stdin.write(f"{app.annotate.article.id}\t{app.annotate.annotator}\n")
+                if watcher.stdout.readline().strip() != "armed":
+                    break
+                pressed = time.monotonic()
+                await pilot.press("1")
+                done = time.monotonic()
+                line = await asyncio.wait_for(loop.run_in_executor(None, watcher.stdout.readline), 10)
+                if line.strip() and line.strip() != "timeout":
+                    commit.append((float(line) - pressed) * 1000)
+                    handled.append((done - pressed) * 1000)
+                    made.append(app.annotate.history.last.uuid)
+        finally:
+            watcher.stdin.close()
+            watcher.wait(10)
         return commit, handled, made
 
     argv = ["--db", str(args.db), "tui", "--annotator", args.annotator]
@@ -432,6 +428,27 @@ def tag_writer(args: argparse.Namespace) -> None:
     emit({"written": written, "failures": failures, "waits": waits})
 
 
+def commit_watch(args: argparse.Namespace) -> None:
+    """For each stdin line "ARTICLE_ID<TAB>ANNOTATOR": count that annotator's rows on the
+    article, answer "armed", then poll a read-only connection until the count grows and
+    answer with ``time.monotonic()`` at that moment (or "timeout" after 10 s)."""
+    reader = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
+    query = "SELECT count(*) FROM annotations WHERE article_id = ? AND annotator = ?"
+    for line in sys.stdin:
+        article_id, annotator = line.rstrip("\n").split("\t")
+        before = reader.execute(query, [article_id, annotator]).fetchone()[0]
+        print("armed", flush=True)
+        deadline = time.monotonic() + 10
+        while reader.execute(query, [article_id, annotator]).fetchone()[0] <= before:
+            if time.monotonic() > deadline:
+                print("timeout", flush=True)
+                break
+            time.sleep(0.0002)
+        else:
+            print(repr(time.monotonic()), flush=True)
+    reader.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="probe", required=True)
@@ -450,6 +467,8 @@ def main() -> None:
     p = sub.add_parser("commit-floor")
     p.add_argument("db", type=Path)
     p.add_argument("--count", type=int, default=20)
+    p = sub.add_parser("commit-watch")
+    p.add_argument("db", type=Path)
     p = sub.add_parser("import-floor")
     p.add_argument("source", type=Path)
     p.add_argument("dest", type=Path)
@@ -466,7 +485,8 @@ def main() -> None:
     p.add_argument("stop", type=Path)
     args = parser.parse_args()
     {"tui": tui, "bare": bare, "import-floor": import_floor, "stats-floor": stats_floor,
-     "export-floor": export_floor, "commit-floor": commit_floor, "tag-writer": tag_writer}[args.probe](args)
+     "export-floor": export_floor, "commit-floor": commit_floor, "commit-watch": commit_watch,
+     "tag-writer": tag_writer}[args.probe](args)
 
 
 if __name__ == "__main__":
