@@ -102,6 +102,7 @@ def _open_tui(store: Store | Path, annotator_name: str | None, codebook_ref: str
     )
     app = AnnotatorApp(request=request)
     app.run()
+    app.close_store()
     if app.open_error is not None:
         fail(app.open_error)
 

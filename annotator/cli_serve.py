@@ -78,6 +78,7 @@ def serve_session(codebook_ref: str | None, db_path: Path | None) -> None:
     app = AnnotatorApp(request=OpenRequest(db_path=resolve_db(db_path), annotator_name=session_name_from_environment(),
                                            codebook_ref=codebook_ref, served=True))
     app.run()
+    app.close_store()
     if app.open_error is not None:
         fail(app.open_error)
     sys.exit(app.return_code or 0)

@@ -97,6 +97,8 @@ class Connection:
         self.path = Path(path)
         self.read_only = False
         self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []  # every thread's, for close_all
+        self._opened_lock = threading.Lock()
         # who makes the changes of this handle, and from where: kept in the annotation history
         self.actor: str | None = None
         self.actor_source: str | None = None
@@ -174,11 +176,12 @@ class Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None and self.read_only:
             conn = sqlite3.connect(f"{self.path.absolute().as_uri()}?mode=ro", uri=True,
-                                   timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+                                   timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self._local.conn = conn
+            self._keep(conn)
         elif conn is None:
-            conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                   check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode.lower() != "wal" and str(self.path) != ":memory:":
@@ -186,8 +189,13 @@ class Connection:
                 raise StoreError(f"{self.path}: could not switch to WAL journal (got {mode})")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
-            self._local.conn = conn
+            self._keep(conn)
         return conn
+
+    def _keep(self, conn: sqlite3.Connection) -> None:
+        self._local.conn = conn
+        with self._opened_lock:
+            self._opened.append(conn)
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -207,6 +215,19 @@ class Connection:
         if conn is not None:
             conn.close()
             self._local.conn = self._local.db = None
+            with self._opened_lock:
+                self._opened = [c for c in self._opened if c is not conn]
+
+    def close_all(self) -> None:
+        """Close the connections of every thread, once none of them is in use (the TUI after it
+        quit: its reading and writing threads keep theirs open until then). The last connection
+        to the file copies the WAL journal into the database file and removes it, so the file
+        alone holds every change (copied to another laptop for ``annotator merge``)."""
+        with self._opened_lock:
+            opened, self._opened = self._opened, []
+        for conn in opened:
+            conn.close()
+        self._local = threading.local()
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:

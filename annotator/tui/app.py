@@ -238,6 +238,12 @@ class AnnotatorApp(OneLineErrors, App):
             return
         await self._close()
 
+    def close_store(self) -> None:
+        """After the app has exited: close the database's connections of every thread (see
+        ``Connection.close_all``), so the database file alone holds every change."""
+        if self.store is not None:
+            self.store.close_all()
+
     async def _close(self) -> None:
         """Commit every queued write, then exit."""
         self.annotate.stop_clock()

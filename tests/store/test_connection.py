@@ -77,3 +77,25 @@ def test_several_processes_write_one_database_at_once(demo_store):
         p.join(60)
     assert [p.exitcode for p in procs] == [0, 0, 0, 0]
     assert len(demo_store.annotations()) == 160
+
+
+def test_closing_every_threads_connection_folds_the_journal_into_the_file(demo_dir, demo_database, tmp_path):
+    """A writer thread's connection kept open (the TUI's) is closed too: the WAL is copied into
+    the database file and removed, so a copy of the file alone has every change."""
+    import shutil
+    import threading
+
+    path = demo_dir / "annotations.db"
+    shutil.copyfile(demo_database, path)
+    store = Store(path)
+    article = store.article(store.list_articles(limit=1)[0].id)
+    writer = threading.Thread(target=lambda: store.add_annotation(make_annotation(article, annotator="li")))
+    writer.start()
+    writer.join()
+    assert store.annotations(article_id=article.id, annotator="li")  # read on this thread: a second connection
+    store.close_all()
+    assert not path.with_name("annotations.db-wal").exists()
+    copy = tmp_path / "copy.db"
+    shutil.copyfile(path, copy)
+    assert [a.annotator for a in Store(copy).annotations(article_id=article.id, annotator="li")] == ["li"]
+    assert store.count_articles() == 5  # the handle still works: it opens a connection again

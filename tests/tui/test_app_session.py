@@ -119,3 +119,25 @@ async def test_the_help_screens_example_keys_are_not_label_keys(demo_store):
     example = keys[keys.index("[keys]"):]
     bound = [part.split('"')[1] for part in example.split("=")[1:]]
     assert bound and not set(bound) & set(app.annotate.bound_label_keys)
+
+
+async def test_after_quitting_the_database_file_alone_holds_every_tag(demo_dir, demo_database, tmp_path):
+    """Copying annotations.db to another laptop (for ``annotator merge``) must not need its -wal file."""
+    import shutil
+
+    from annotator.store import Store
+
+    path = demo_dir / "annotations.db"
+    shutil.copyfile(demo_database, path)
+    app = AnnotatorApp(request=OpenRequest(db_path=path, annotator_name="maria", codebook_ref=str(MINI)))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await tag_span(pilot, "Kremlin", "1")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    app.close_store()  # as the command line does once the app has exited
+    assert not path.with_name("annotations.db-wal").exists()
+    copy = tmp_path / "sent" / "annotations.db"
+    copy.parent.mkdir()
+    shutil.copyfile(path, copy)  # the file alone
+    assert [t.quote for t in live(Store(copy), annotator="maria")] == ["Kremlin"]
