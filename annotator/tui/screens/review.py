@@ -19,13 +19,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ...normalize import clean_line
 from ...tagging import History
 from ..widgets.cached import update_static
 from ..widgets.story_column import StoryColumn
-from ..widgets.untrusted import safe
-from .dialogs import Choice, NoteScreen, PickerScreen
 from .review_drawing import ReviewDrawing
+from .review_settling import ReviewSettling
 from .undoing import UndoRedo
 
 if TYPE_CHECKING:
@@ -33,7 +31,6 @@ if TYPE_CHECKING:
     from ...models import Article, Outlet
     from ...review import Review
     from ...store import Store
-    from ...tagging import Change
     from ..writer import Writer
 
 
@@ -59,7 +56,7 @@ class ReviewRead(Message):
     statuses: dict[str, tuple[int, str]] | None = None  # with ``order``: each one's disagreements left and status
 
 
-class ReviewScreen(ReviewDrawing, UndoRedo, Screen[Any]):
+class ReviewScreen(ReviewSettling, ReviewDrawing, UndoRedo, Screen[Any]):
     """Settle one article after another into gold."""
 
     DEFAULT_CSS = """
@@ -240,133 +237,9 @@ class ReviewScreen(ReviewDrawing, UndoRedo, Screen[Any]):
     def action_close(self) -> None:
         self.dismiss(None)
 
-    # -- settling -----------------------------------------------------------------------
-
-    async def action_accept(self, number: int) -> None:
-        """Take annotator ``number``'s version of the disagreement in hand into gold."""
-        from ...review import accept
-
-        item = self._item()
-        if item is None or self.review is None or self.article is None:
-            self.notify("No disagreement here.")
-            return
-        if number > len(self.review.annotators):
-            self.notify(f"There are {len(self.review.annotators)} annotator(s) here.")
-            return
-        name = self.review.annotators[number - 1]
-        await self._do(accept(self.store, self.review, item, name, self.reviewer, self.article.text_sha256), step=True)
-
-    async def action_accept_agreed(self) -> None:
-        from ...review import accept_agreed
-
-        if self.review is None or self.article is None:
-            return
-        change = accept_agreed(self.store, self.review, self.reviewer, self.article.text_sha256)
-        if change is None:
-            self.notify("Every agreed item is in gold already.")
-            return
-        await self._do(change)
-
-    async def action_reject(self) -> None:
-        from ...review import reject
-
-        item = self._item()
-        if item is None or self.review is None:
-            self.notify("No disagreement here.")
-            return
-        await self._do(reject(self.store, self.review, item, self.reviewer), step=True)
-
-    @work(group="dialog", exclusive=True)
-    async def action_own_tag(self) -> None:
-        """The reviewer's own gold tag on the selection, with a label chosen from a list."""
-        from ...review import GOLD, own_tag
-        from ...tagging import new_tag, trim_selection
-
-        if self.review is None or self.article is None:
-            return
-        start, end = trim_selection(self.article.text, *self.column.view.selected_range)
-        if start == end:
-            self.notify("Select some text first (shift+arrows or the mouse), then press t.")
-            return
-        choices = [Choice(safe(self.names.full_label(c.id, label.id)), (c.id, label.id),
-                          f"{c.id} {label.id} {self.names.full_label(c.id, label.id)}")
-                   for c in self.codebook.categories if c.kind.value == "span" for label in c.labels]
-        chosen = await self.app.push_screen_wait(PickerScreen("Your own gold tag on the selection", choices))
-        if chosen is None:
-            return
-        category, label = chosen
-        voice = {"voice": "own"} if "voice" in self.codebook.category(category).attributes else {}
-        tag = new_tag(self.article, GOLD, self.codebook, category, label, start, end, attributes=voice)
-        await self._do(own_tag(self.store, self.review, tag, self.reviewer))
-
-    @work(group="dialog", exclusive=True)
-    async def action_relabel(self) -> None:
-        """Change the label of the gold tag at the disagreement in hand (its span stays)."""
-        from ...tagging import edit_tag
-
-        item = self._item()
-        gold = [t for t in item.gold if t.start is not None] if item is not None else []
-        if item is None or len(gold) != 1:
-            self.notify("Relabel needs one gold tag here: accept a version first (1-9), or t for your own.")
-            return
-        tag = gold[0]
-        category = self.codebook.category(tag.category)
-        if category is None:
-            self.notify("This gold tag's category is not in the codebook.")
-            return
-        choices = [Choice(safe(self.names.full_label(category.id, label.id)), label.id,
-                          f"{label.id} {self.names.full_label(category.id, label.id)}") for label in category.labels]
-        chosen = await self.app.push_screen_wait(PickerScreen("Gold label here", choices))
-        if chosen is not None and chosen != tag.label:
-            await self._do(edit_tag(self.store, tag, f"relabel gold {chosen}", label=chosen))
-
-    @work(group="dialog", exclusive=True)
-    async def action_reason(self) -> None:
-        """Write why the disagreement in hand was settled so."""
-        from ...review import give_reason
-
-        item = self._item()
-        if item is None or self.review is None:
-            self.notify("No disagreement here.")
-            return
-        reason = await self.app.push_screen_wait(NoteScreen("Why it was settled so", item.reason or ""))
-        if reason is not None:
-            await self._do(give_reason(self.store, self.review, item, clean_line(reason).strip() or None,
-                                       self.reviewer))
-
-    async def _replay(self, change: Change, description: str) -> bool:
-        """An undo or redo (see :class:`~.undoing.UndoRedo`)."""
-        if not await self._do(change, record=False):
-            return False
-        self.notify(f"{description}: {change.description}", markup=False, timeout=3)
-        return True
-
-    async def _do(self, change: Change, record: bool = True, step: bool = False) -> bool:
-        """Commit a change on the app's writer thread, then read the article's review again
-        (``step``: then move on to the next disagreement left)."""
-        store, book, article_id = self.store, self.codebook, change.article_id or ""
-
-        from ...review import read_review
-
-        def run() -> Review:
-            change.apply()
-            return read_review(store, book, article_id)
-
-        try:
-            review = await self.writer.run(run)
-        except Exception as exc:  # a read-only or busy database must not lose the session
-            self.notify(f"not saved: {exc}", severity="error", markup=False)
-            return False
-        if record:
-            self.history.record(change)
-        if step:
-            left = [i for i, item in enumerate(review.disagreements) if not item.settled]
-            after = [i for i in left if i > self.current]
-            self.current = (after or left or [self.current])[0]
-            self._jump = True
+    def _reviewed(self, article_id: str, review: Review) -> None:
+        """A change was committed and ``review`` read again: shown, or the article read anew."""
         if self.article is not None and self.article.id == article_id:
             self.post_message(ReviewRead(self.article, self.outlet, review))
         else:
             self._read(article_id, False)
-        return True
-
