@@ -5,6 +5,7 @@ the same draws, each resample's figure from the reference implementations (the
 import numpy as np
 import pytest
 
+from annotator.agreement import resampled
 from annotator.agreement.bootstrap import percentile_interval
 from annotator.agreement.coding import _kappa, matrix_alpha
 from annotator.agreement.kappas import linear_weights, weighted_kappa
@@ -117,3 +118,17 @@ def test_unitizing_intervals_equal_the_loop_when_units_outgrow_every_gap():
             spans[(article, "ann", "rare")] = [(5, 9 + i % 3)]  # most articles: nobody's unit of this label
     sums = study_sums(lengths, readers, spans, ["long", "rare"])
     _unitizing_like_the_loop([sums["long"], sums["rare"]], len(lengths), 2)
+
+
+@pytest.mark.parametrize("cache_bytes", [64 << 20, 1000])  # kept whole, or made block by block
+def test_the_counts_made_block_by_block_are_the_same_draws(monkeypatch, cache_bytes):
+    monkeypatch.setattr(resampled, "CACHE_BYTES", cache_bytes)
+    monkeypatch.setattr(resampled, "DRAW_BLOCK", 100)  # several draws per block of resamples
+    monkeypatch.setattr(resampled, "_cache", {})
+    rng = np.random.default_rng(5)
+    loop = [np.bincount(rng.integers(0, 41, size=41), minlength=41) for _ in range(30)]
+    for rows in (1, 7, 30, None):
+        blocks = list(resampled.resample_blocks(41, 30, seed=5, rows=rows))
+        assert [first for first, _ in blocks] == list(range(0, 30, rows or 30))
+        assert (np.concatenate([b for _, b in blocks]) == np.array(loop)).all()
+    assert bool(resampled._cache) == (cache_bytes > 1000)  # a small matrix is kept for the next figure

@@ -11,12 +11,12 @@ as resampling one by one, for a matrix product instead of a loop of ``samples`` 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from .bootstrap import LEVEL, MIN_UNITS, NONE, SAMPLES, SEED, Interval, interval_of
 
-DRAW_BLOCK = 4_000_000  # unit indices drawn at a time (memory: 8 bytes each)
+DRAW_BLOCK = 1_000_000  # unit indices drawn at a time (memory: 8 bytes each, and as much to count them)
 CACHE_BYTES = 64 << 20  # the resample counts kept for reuse (same units, samples and seed)
 _cache: dict[tuple[int, int, int], Any] = {}
 
@@ -25,21 +25,43 @@ def resample_counts(units: int, samples: int = SAMPLES, seed: int = SEED) -> Any
     """``samples`` × ``units`` (uint16): how often each unit is drawn in each resample."""
     import numpy as np
 
+    return np.concatenate([block for _, block in resample_blocks(units, samples, seed)])
+
+
+def resample_blocks(units: int, samples: int = SAMPLES, seed: int = SEED, rows: int | None = None) -> Iterator[tuple[int, Any]]:
+    """The rows of :func:`resample_counts` a block at a time (at most ``rows`` resamples):
+    (first resample, counts). Counts that fit in :data:`CACHE_BYTES` are made once and kept
+    for the next figure of the same units; larger ones are made block by block as they are
+    used, never held whole (38,000 units × 1,000 resamples would be 77 MB). The draws are the
+    same either way: one generator, drawn in order (how many rows a call draws does not
+    change the stream)."""
+    import numpy as np
+
     key = (units, samples, seed)
-    if key in _cache:
-        return _cache[key]
+    whole = samples * units * 2 <= CACHE_BYTES
+    rows = max(1, min(rows or samples, samples))
+    if whole and key in _cache:
+        counts = _cache[key]
+        yield from ((first, counts[first:first + rows]) for first in range(0, samples, rows))
+        return
     rng = np.random.default_rng(seed)
-    counts = np.empty((samples, units), dtype=np.uint16)
-    block = max(1, DRAW_BLOCK // max(units, 1))
-    for first in range(0, samples, block):
-        rows = min(block, samples - first)
-        draws = rng.integers(0, units, size=(rows, units))
-        draws += np.arange(rows, dtype=draws.dtype)[:, None] * units
-        counts[first:first + rows] = np.bincount(draws.ravel(), minlength=rows * units).reshape(rows, units)
-    if sum(c.nbytes for c in _cache.values()) + counts.nbytes > CACHE_BYTES:
-        _cache.clear()
-    _cache[key] = counts
-    return counts
+    per_draw = max(1, DRAW_BLOCK // max(units, 1))
+    made = []
+    for first in range(0, samples, rows):
+        wanted = min(rows, samples - first)
+        block = np.empty((wanted, units), dtype=np.uint16)
+        for at in range(0, wanted, per_draw):
+            count = min(per_draw, wanted - at)
+            draws = rng.integers(0, units, size=(count, units))
+            draws += np.arange(count, dtype=draws.dtype)[:, None] * units
+            block[at:at + count] = np.bincount(draws.ravel(), minlength=count * units).reshape(count, units)
+        if whole:
+            made.append(block)
+        yield first, block
+    if whole and sum(len(b) for b in made) == samples:  # (drawn to the end: the caller did not stop early)
+        if sum(c.nbytes for c in _cache.values()) + samples * units * 2 > CACHE_BYTES:
+            _cache.clear()
+        _cache[key] = np.concatenate(made) if len(made) > 1 else made[0]
 
 
 def resampled_interval(statistic: Callable[[Any], Any], columns: Any, samples: int = SAMPLES, seed: int = SEED,
@@ -54,10 +76,10 @@ def resampled_interval(statistic: Callable[[Any], Any], columns: Any, samples: i
         return NONE
     if units < MIN_UNITS:
         return Interval(None, None, 0, "no interval: fewer than two units")
-    counts = resample_counts(units, samples, seed)
     columns = np.asarray(columns, dtype=np.float64).reshape(units, -1)
-    step = max(1, (32 << 20) // (8 * units))  # float64 rows converted at a time
-    sums = np.concatenate([counts[i:i + step].astype(np.float64) @ columns for i in range(0, samples, step)])
+    step = max(1, (8 << 20) // (8 * units))  # resamples at a time, converted to float64
+    sums = np.concatenate([block.astype(np.float64) @ columns
+                           for _, block in resample_blocks(units, samples, seed, step)])
     return interval_of(statistic(sums), samples, level)
 
 
@@ -207,13 +229,12 @@ def unitizing_intervals(per_label: Sequence[Any], articles: int, samples: int = 
     if articles < MIN_UNITS:
         few = Interval(None, None, 0, "no interval: fewer than two units")
         return few, [few] * len(per_label)
-    counts = resample_counts(articles, samples, seed)
     flats = [_flat(sums) if sums.length else None for sums in per_label]
     size = max([len(f["units"]) + len(f["gaps"]) for f in flats if f is not None] + [1])
     step = max(1, (16 << 20) // (8 * size * 4))  # resamples at a time: a few arrays of resamples × spans
     pooled, labels = [], [[] for _ in per_label]
-    for at in range(0, samples, step):
-        weight = counts[at:at + step].astype(np.float64)
+    for _, block in resample_blocks(articles, samples, seed, step):
+        weight = block.astype(np.float64)
         observed_all, expected_all = np.zeros(len(weight)), np.zeros(len(weight))
         any_defined, units_all = np.zeros(len(weight), dtype=bool), np.zeros(len(weight))
         for number, flat in enumerate(flats):

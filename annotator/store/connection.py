@@ -97,7 +97,7 @@ class Connection:
         self.path = Path(path)
         self.read_only = False
         self._local = threading.local()
-        self._opened: list[sqlite3.Connection] = []  # every thread's, for close_all
+        self._opened: list[tuple[threading.Thread, sqlite3.Connection]] = []  # every thread's, for close_all
         self._opened_lock = threading.Lock()
         # who makes the changes of this handle, and from where: kept in the annotation history
         self.actor: str | None = None
@@ -193,9 +193,14 @@ class Connection:
         return conn
 
     def _keep(self, conn: sqlite3.Connection) -> None:
+        """Make ``conn`` this thread's, and close those of threads that have ended (a pool's)."""
         self._local.conn = conn
         with self._opened_lock:
-            self._opened.append(conn)
+            ended = [c for thread, c in self._opened if not thread.is_alive()]
+            self._opened = [(t, c) for t, c in self._opened if t.is_alive()]
+            self._opened.append((threading.current_thread(), conn))
+        for c in ended:
+            c.close()
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -216,7 +221,7 @@ class Connection:
             conn.close()
             self._local.conn = self._local.db = None
             with self._opened_lock:
-                self._opened = [c for c in self._opened if c is not conn]
+                self._opened = [(t, c) for t, c in self._opened if c is not conn]
 
     def close_all(self) -> None:
         """Close the connections of every thread, once none of them is in use (the TUI after it
@@ -225,7 +230,7 @@ class Connection:
         alone holds every change (copied to another laptop for ``annotator merge``)."""
         with self._opened_lock:
             opened, self._opened = self._opened, []
-        for conn in opened:
+        for _, conn in opened:
             conn.close()
         self._local = threading.local()
 

@@ -99,3 +99,22 @@ def test_closing_every_threads_connection_folds_the_journal_into_the_file(demo_d
     shutil.copyfile(path, copy)
     assert [a.annotator for a in Store(copy).annotations(article_id=article.id, annotator="li")] == ["li"]
     assert store.count_articles() == 5  # the handle still works: it opens a connection again
+
+
+def test_the_connections_of_ended_threads_do_not_pile_up(demo_store):
+    """A thread pool per statistics query must not leave the database open once per thread that ran."""
+    import os
+    import threading
+
+    def open_handles() -> int:
+        return sum(1 for fd in os.listdir("/proc/self/fd")
+                   if os.path.realpath(f"/proc/self/fd/{fd}") == str(demo_store.path.resolve()))
+
+    demo_store.count_articles()
+    before = open_handles()
+    for _ in range(20):
+        reader = threading.Thread(target=demo_store.count_articles)
+        reader.start()
+        reader.join()
+    demo_store.count_articles()
+    assert open_handles() <= before + 3, (before, open_handles())  # (the last ended thread's; SQLite may keep a closed one's for reuse)
