@@ -124,7 +124,8 @@ def story(args: argparse.Namespace) -> None:
     base = story_module.StoryScreen
 
     class Timed(base):
-        def on_story_read(self, message) -> None:  # (the base class's handler runs too)
+        def _show_story(self, articles) -> None:  # the articles read (before the screen, or by it)
+            super()._show_story(articles)
             story_id = self.story
             self.call_after_refresh(lambda: drawn.setdefault(story_id, time.monotonic()))
 

@@ -20,8 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from ...normalize import clean_line
-from ...tagging import Change, History, add_tag, edit_tag, initial_voice, lexicon_attributes, new_tag, same_tag, \
-    trim_selection
+from ...tagging import History
 from ..keys import key_set, plain
 from ..textual_private import bind_key
 from ..widgets.article_view import Paint
@@ -30,6 +29,7 @@ from ..widgets.highlights import Highlights
 from ..widgets.story_column import StoryColumn
 from ..widgets.untrusted import safe
 from .dialogs import Choice, PickerScreen
+from .story_tagging import StoryTagging
 from .undoing import UndoRedo
 
 if TYPE_CHECKING:
@@ -41,6 +41,17 @@ if TYPE_CHECKING:
     from ..writer import Writer
 
 COLUMNS = 4  # at most; narrower terminals show fewer (see HORIZONTAL_BREAKPOINTS)
+
+
+def read_story_for(store: Store, story: str, matcher: Matcher, annotator: str) -> list[StoryArticle]:
+    """The story's articles with their outlets and suggestions, and ``annotator``'s tags only
+    (as on the annotation screen). Called on a worker thread."""
+    from ...compare import read_story
+
+    articles = read_story(store, story, matcher)
+    for a in articles:
+        a.tags = [t for t in a.tags if t.annotator == annotator]
+    return articles
 
 
 @dataclass
@@ -58,7 +69,7 @@ class TagsRead(Message):
     tags: list[Annotation]
 
 
-class StoryScreen(UndoRedo, Screen[Any]):
+class StoryScreen(StoryTagging, UndoRedo, Screen[Any]):
     """One story across outlets, term by term. Dismissed with the id of an article to
     annotate in full (``E``), or ``None``."""
 
@@ -85,9 +96,11 @@ class StoryScreen(UndoRedo, Screen[Any]):
     ]
 
     def __init__(self, store: Store, codebook: Codebook, matcher: Matcher, annotator: str, writer: Writer,
-                 story: str, first: str | None = None) -> None:
-        """``first``: the article shown in the first column (the one the annotator came from)."""
+                 story: str, first: str | None = None, articles: list[StoryArticle] | None = None) -> None:
+        """``first``: the article shown in the first column (the one the annotator came from);
+        ``articles``: the story as :func:`read_story_for` read it (else the screen reads it)."""
         super().__init__()
+        self._given = articles
         self.store, self.codebook, self.matcher, self.annotator, self.writer = store, codebook, matcher, annotator, writer
         self.story, self.first = story, first
         from ...naming import Names
@@ -115,7 +128,11 @@ class StoryScreen(UndoRedo, Screen[Any]):
     def on_mount(self) -> None:
         update_static(self.title_line, Text.assemble(("Story ", "bold"), safe(self.story), (" · reading…", "dim")))
         self._bind_label_keys()
-        self._read_story(self.store, self.story, self.matcher, self.annotator)
+        if self._given is not None:  # read before the screen was pushed: its first frame shows them
+            self._show_story(self._given)
+            self._given = None
+        else:
+            self._read_story(self.store, self.story, self.matcher, self.annotator)
 
     def _bind_label_keys(self) -> None:
         taken = set().union(*(key_set(b.key) for b in self.BINDINGS if isinstance(b, Binding)))
@@ -128,15 +145,22 @@ class StoryScreen(UndoRedo, Screen[Any]):
 
     @work(thread=True, exclusive=True, group="story")
     def _read_story(self, store: Store, story: str, matcher: Matcher, annotator: str) -> None:
-        from ...compare import read_story
-
-        articles = read_story(store, story, matcher)
-        for a in articles:  # the tags drawn are this annotator's (as on the annotation screen)
-            a.tags = [t for t in a.tags if t.annotator == annotator]
-        self.post_message(StoryRead(articles))
+        self.post_message(StoryRead(read_story_for(store, story, matcher, annotator)))
 
     def on_story_read(self, message: StoryRead) -> None:
-        self.articles = message.articles
+        self._show_story(message.articles)
+
+    def reopen(self, annotator: str, story: str, first: str | None, articles: list[StoryArticle]) -> None:
+        """Show a story again on this screen, kept between visits (pushing a new screen of four
+        text columns costs about 300 ms before anything is drawn): as a new screen would, with
+        no concept followed and an undo history of its own."""
+        self.annotator, self.story, self.first = annotator, story, first
+        self.concept, self.use, self.changed = None, 0, False
+        self.history = History()
+        self._show_story(articles)
+
+    def _show_story(self, articles: list[StoryArticle]) -> None:
+        self.articles = articles
         order = list(range(len(self.articles)))
         first = next((i for i, a in enumerate(self.articles) if a.article.id == self.first), None)
         if first is not None:
@@ -151,15 +175,19 @@ class StoryScreen(UndoRedo, Screen[Any]):
             a = self.articles[index]
             column.show(a.article, a.outlet)
         for column in self.columns[len(self.shown):]:
+            column.clear()
             column.say(Text("(the story has no more articles)", style="dim"))
         self._draw()
         if self.shown:
             self.columns[0].view.focus()
 
     def on_tags_read(self, message: TagsRead) -> None:
+        self._tags_changed(message.article_id, message.tags)
+
+    def _tags_changed(self, article_id: str, tags: list[Annotation]) -> None:
         for a in self.articles:
-            if a.article.id == message.article_id:
-                a.tags = message.tags
+            if a.article.id == article_id:
+                a.tags = tags
         self._draw()
 
     # -- drawing ----------------------------------------------------------------------
@@ -283,73 +311,3 @@ class StoryScreen(UndoRedo, Screen[Any]):
 
     def action_close(self) -> None:
         self.dismiss(None)
-
-    # -- tagging from a column -------------------------------------------------------------
-
-    def _column_article(self) -> tuple[StoryColumn, StoryArticle] | None:
-        number = self._focused_column()
-        if number is None:
-            self.notify("Move into a column first (tab).")
-            return None
-        return self.columns[number], self.articles[self.shown[number]]
-
-    async def action_tag(self, category_id: str, label_id: str) -> None:
-        """Tag the selection of the focused column with a label (as on the annotation screen)."""
-        found = self._column_article()
-        category = self.codebook.category(category_id)
-        if found is None or category is None:
-            return
-        column, a = found
-        start, end = trim_selection(a.article.text, *column.view.selected_range)
-        if start == end:
-            self.notify("Select some text first (shift+arrows or the mouse), then press the label's key.")
-            return
-        if same_tag(a.tags, start, end, category_id, label_id) is not None:
-            self.notify("This text already has that tag.", timeout=2)
-            return
-        attributes: dict[str, str] = {}
-        if "voice" in category.attributes:
-            from ...lexicon import guess_voice
-
-            attributes = initial_voice(category, self.codebook.attribute("voice"), guess_voice(a.article.text, start, end))
-        attributes.update(lexicon_attributes(a.suggestions, start, end))
-        tag = new_tag(a.article, self.annotator, self.codebook, category_id, label_id, start, end, attributes=attributes)
-        await self._do(add_tag(self.store, tag, f"tag {clean_line(self.names.label(category_id, label_id))}"))
-
-    async def action_delete_tag(self) -> None:
-        found = self._column_article()
-        if found is None:
-            return
-        column, a = found
-        cursor = column.view.selected_range[0]
-        inside = [t for t in a.tags if t.start is not None and t.start <= cursor < t.end]  # type: ignore[operator]
-        if not inside:
-            self.notify("No tag here: move into one of your tags.")
-            return
-        await self._do(edit_tag(self.store, inside[-1], "delete tag", deleted=True))
-
-    async def _replay(self, change: Change, description: str) -> bool:
-        """An undo or redo (see :class:`~.undoing.UndoRedo`)."""
-        if not await self._do(change, record=False):
-            return False
-        self.notify(f"{description}: {change.description}", markup=False, timeout=3)
-        return True
-
-    async def _do(self, change: Change, record: bool = True) -> bool:
-        """Commit a change on the app's writer thread, then draw the article's tags as stored."""
-        store, who, article_id = self.store, self.annotator, change.article_id
-
-        def run() -> list[Annotation]:
-            change.apply()
-            return store.annotations(article_id, who)
-
-        try:
-            tags = await self.writer.run(run)
-        except Exception as exc:  # a read-only or busy database must not lose the session
-            self.notify(f"not saved: {exc}", severity="error", markup=False)
-            return False
-        if record:
-            self.history.record(change)
-        self.changed = True
-        self.on_tags_read(TagsRead(article_id or "", tags))
-        return True

@@ -76,6 +76,12 @@ class StoryColumn(Vertical):
         update_static(self.card, outlet_summary(article, outlet))
         self.view.show_text(article.text)
 
+    def clear(self) -> None:
+        """Show no article (a story with fewer articles than columns)."""
+        self.article_id = None
+        update_static(self.card, Text(""))
+        self.view.show_text("")
+
     def say(self, line: Text) -> None:
         """The line under the card: where the followed concept is in this article."""
         update_static(self.where, line)

@@ -126,3 +126,32 @@ async def test_quoted_uses_are_drawn_apart_from_the_outlets_own_words(demo_store
         assert own != quoted and quoted.dim and not own.dim
         rows = " ".join(screen_rows(app))
         assert "inside quotations" in rows  # the legend says which is which
+
+
+async def test_opened_again_the_story_screen_starts_afresh(demo_store):
+    """The screen is kept between visits (it opens faster): the second visit shows the other story
+    as a new screen would, with no concept followed, no undo left from before and no column of
+    the first story left over."""
+    ids = [a.id for a in demo_store.list_articles(limit=5)]
+    for article_id in ids[:2]:
+        demo_store.edit_article(article_id, {"story": "two-articles"}, "test", "test")
+    app = framing_app(demo_store, "li")
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        app.annotate.open_article(ids[2])
+        await settle(app, pilot)
+        first_visit = await open_story(app, pilot)  # the demo story, now of three articles
+        await follow(pilot, "capital")
+        await press(pilot, "1")  # a tag, so the visit has something to undo
+        await press(pilot, "escape")
+        app.annotate.open_article(ids[1])
+        await settle(app, pilot)
+        screen = await open_story(app, pilot)
+        assert screen is first_visit and screen.story == "two-articles"
+        assert screen.concept is None and not screen.history.can_undo and not screen.changed
+        assert [c.article_id for c in screen.columns[:2]] == [ids[1], ids[0]]  # the one came from first
+        for column in screen.columns[2:]:
+            assert column.article_id is None and column.view.text == "" and widget_text(column.card) == ""
+        assert "two-articles" in widget_text(screen.title_line)
+        await press(pilot, "ctrl+z")
+        assert len(demo_store.annotations(annotator="li")) == 1  # the first visit's tag stays

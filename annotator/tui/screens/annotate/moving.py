@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual import work
 from textual.widgets import Input, Select
 
 from ....normalize import clean_line
@@ -30,6 +31,7 @@ class MovingActions:
     status: str
     pane: str
     _outlet_names: dict[str, str]
+    _story_screen: Any
 
     # -- in the article -----------------------------------------------------------------
 
@@ -245,10 +247,37 @@ class MovingActions:
         self.app.push_screen(screen, back)
 
     def open_story(self, story: str, first: str | None = None) -> None:
-        """Push the story screen; back from it, the article asked for (E) or this one, read again."""
+        """Read the story, then push the story screen with it (its first frame shows the articles:
+        read on the screen, the reading waited for the empty screen's frames, about 300 ms); back
+        from it, the article asked for (E) or this one, read again."""
+        self._read_story_to_open(self.store, self.matcher, self.annotator or "", story, first)
+
+    @work(thread=True, exclusive=True, group="story-open")
+    def _read_story_to_open(self, store: Any, matcher: Any, annotator: str, story: str, first: str | None) -> None:
+        from ..story import read_story_for
+
+        try:
+            articles = read_story_for(store, story, matcher, annotator)
+        except Exception:  # (the screen reads it again and says what is wrong there)
+            articles = None
+        self.app.call_from_thread(self._push_story, story, first, articles)
+
+    def _push_story(self, story: str, first: str | None, articles: list | None) -> None:
         from ..story import StoryScreen
 
-        screen = StoryScreen(self.store, self.codebook, self.matcher, self.annotator or "", self.writer, story, first)
+        if isinstance(self.app.screen, StoryScreen):
+            return  # (C pressed twice: the first one's screen is open)
+        screen = self._story_screen
+        if screen is not None and articles is not None and screen.codebook is self.codebook \
+                and screen.matcher is self.matcher and screen.store is self.store:
+            screen.reopen(self.annotator or "", story, first, articles)
+        else:  # the first story of the session (kept for the next: installed screens are not removed)
+            if screen is not None:
+                self.app.uninstall_screen(screen)
+            screen = StoryScreen(self.store, self.codebook, self.matcher, self.annotator or "", self.writer, story,
+                                 first, articles)
+            self._story_screen = screen
+            self.app.install_screen(screen, f"story-{id(screen)}")
 
         def back(chosen: str | None) -> None:
             if chosen is not None:

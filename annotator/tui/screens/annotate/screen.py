@@ -98,6 +98,7 @@ class AnnotateScreen(TagActions, ArticleFactsActions, MovingActions, ReadingWork
         self._progress_read = float("-inf")
         self._prefetched: OrderedDict[str, tuple] = OrderedDict()  # article id -> _read_ahead (worker threads)
         self._prefetching: dict = {}
+        self._story_screen: Any = None  # the story screen, kept between visits (see open_story)
 
     # -- layout ----------------------------------------------------------------------
 
