@@ -4,6 +4,7 @@ version, accept what all agree on, reject, the reviewer's own tag, relabel, a re
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -40,6 +41,7 @@ class ReviewSettling:
         def notify(self, message: str, **kwargs) -> None: ...
         def _item(self) -> Item | None: ...
         def _reviewed(self, article_id: str, review: Review) -> None: ...
+        async def _commit(self, change: Change, read_back: Any, record: bool = True) -> tuple[bool, Any]: ...
 
     async def action_accept(self, number: int) -> None:
         """Take annotator ``number``'s version of the disagreement in hand into gold."""
@@ -133,13 +135,6 @@ class ReviewSettling:
             await self._do(give_reason(self.store, self.review, item, clean_line(reason).strip() or None,
                                        self.reviewer))
 
-    async def _replay(self, change: Change, description: str) -> bool:
-        """An undo or redo (see :class:`~.undoing.UndoRedo`)."""
-        if not await self._do(change, record=False):
-            return False
-        self.notify(f"{description}: {change.description}", markup=False, timeout=3)
-        return True
-
     async def _do(self, change: Change, record: bool = True, step: bool = False) -> bool:
         """Commit a change on the app's writer thread, then read the article's review again
         (``step``: then move on to the next disagreement left)."""
@@ -147,17 +142,9 @@ class ReviewSettling:
 
         from ...review import read_review
 
-        def run() -> Review:
-            change.apply()
-            return read_review(store, book, article_id)
-
-        try:
-            review = await self.writer.run(run)
-        except Exception as exc:  # a read-only or busy database must not lose the session
-            self.notify(f"not saved: {exc}", severity="error", markup=False)
+        saved, review = await self._commit(change, partial(read_review, store, book, article_id), record)
+        if not saved:
             return False
-        if record:
-            self.history.record(change)
         if step:
             left = [i for i, item in enumerate(review.disagreements) if not item.settled]
             after = [i for i in left if i > self.current]

@@ -5,6 +5,7 @@ kept for undo."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ...normalize import clean_line
@@ -38,6 +39,7 @@ class StoryTagging:
         def notify(self, message: str, **kwargs) -> None: ...
         def _focused_column(self) -> int | None: ...
         def _tags_changed(self, article_id: str, tags: list[Annotation]) -> None: ...
+        async def _commit(self, change: Change, read_back: Any, record: bool = True) -> tuple[bool, Any]: ...
 
     def _column_article(self) -> tuple[StoryColumn, StoryArticle] | None:
         number = self._focused_column()
@@ -81,28 +83,13 @@ class StoryTagging:
             return
         await self._do(edit_tag(self.store, inside[-1], "delete tag", deleted=True))
 
-    async def _replay(self, change: Change, description: str) -> bool:
-        """An undo or redo (see :class:`~.undoing.UndoRedo`)."""
-        if not await self._do(change, record=False):
-            return False
-        self.notify(f"{description}: {change.description}", markup=False, timeout=3)
-        return True
-
     async def _do(self, change: Change, record: bool = True) -> bool:
         """Commit a change on the app's writer thread, then draw the article's tags as stored."""
         store, who, article_id = self.store, self.annotator, change.article_id
 
-        def run() -> list[Annotation]:
-            change.apply()
-            return store.annotations(article_id, who)
-
-        try:
-            tags = await self.writer.run(run)
-        except Exception as exc:  # a read-only or busy database must not lose the session
-            self.notify(f"not saved: {exc}", severity="error", markup=False)
+        saved, tags = await self._commit(change, partial(store.annotations, article_id, who), record)
+        if not saved:
             return False
-        if record:
-            self.history.record(change)
         self.changed = True
         self._tags_changed(article_id or "", tags)
         return True

@@ -155,3 +155,22 @@ async def test_opened_again_the_story_screen_starts_afresh(demo_store):
         assert "two-articles" in widget_text(screen.title_line)
         await press(pilot, "ctrl+z")
         assert len(demo_store.annotations(annotator="li")) == 1  # the first visit's tag stays
+
+
+async def test_a_tag_that_cannot_be_saved_is_said_and_not_kept_for_undo(demo_store, monkeypatch):
+    import sqlite3
+
+    app = framing_app(demo_store, "li")
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await open_story(app, pilot)
+        await follow(pilot, "capital")
+
+        def refused(*_, **__):
+            raise sqlite3.OperationalError("attempt to write a readonly database")
+
+        monkeypatch.setattr(demo_store, "add_annotation", refused)
+        monkeypatch.setattr(demo_store, "swap_annotations", refused)
+        await press(pilot, "1")
+        assert any(n.message.startswith("not saved") for n in app._notifications)
+        assert demo_store.annotations(annotator="li") == [] and not screen.history.can_undo
+        assert isinstance(app.screen, StoryScreen)  # the session goes on
