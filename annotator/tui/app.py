@@ -240,7 +240,9 @@ class AnnotatorApp(OneLineErrors, App):
 
     def close_store(self) -> None:
         """After the app has exited: close the database's connections of every thread (see
-        ``Connection.close_all``), so the database file alone holds every change."""
+        ``Connection.close_all``), so the database file alone holds every change. Writes still
+        queued (an exit other than quitting) are committed first."""
+        self.writer.close()
         if self.store is not None:
             self.store.close_all()
 
