@@ -25,7 +25,8 @@ def resample_counts(units: int, samples: int = SAMPLES, seed: int = SEED) -> Any
     """``samples`` × ``units`` (uint16): how often each unit is drawn in each resample."""
     import numpy as np
 
-    return np.concatenate([block for _, block in resample_blocks(units, samples, seed)])
+    blocks = [block for _, block in resample_blocks(units, samples, seed)]
+    return np.concatenate(blocks) if blocks else np.zeros((0, units), dtype=np.uint16)
 
 
 def resample_blocks(units: int, samples: int = SAMPLES, seed: int = SEED, rows: int | None = None) -> Iterator[tuple[int, Any]]:

@@ -9,7 +9,8 @@ alpha is ``agreement``'s (:func:`annotator.agreement.coding.item_interval`).
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -109,15 +110,14 @@ def gather(store: Store, book: Codebook, options: Options) -> ReportData:
         _known_concept(book, options.concept)  # (before any work: a wrong name is said at once)
     # the agreement tables (reading the codings, then resampling: numpy) on a thread of their own,
     # while SQLite counts the rest on this one: about 2 s less at 1,000,000 tags on two cores
-    with ThreadPoolExecutor(1, thread_name_prefix="report-agreement") as pool:
-        agreement = pool.submit(lambda: (alpha_rows(store, book, ctx.scope, options.draws),
-                                         _against_gold(store, book, ctx.scope, options.counting)))
-        labels, concepts, answers = labels_by_outlet(ctx), concept_variants(ctx), answers_by_outlet(ctx)
-        concept = _chosen_concept(book, concepts, options.concept)
-        voice = _concept_voice(book, concept)
-        stories, left_out = _stories(store, book, ctx.scope, options.max_stories)
-        time_rows = over_time(ctx, concept, voice) if concept else []
-        alphas, (gold, gold_note) = agreement.result()
+    agreement = _in_background(lambda: (alpha_rows(store, book, ctx.scope, options.draws),
+                                        _against_gold(store, book, ctx.scope, options.counting)))
+    labels, concepts, answers = labels_by_outlet(ctx), concept_variants(ctx), answers_by_outlet(ctx)
+    concept = _chosen_concept(book, concepts, options.concept)
+    voice = _concept_voice(book, concept)
+    stories, left_out = _stories(store, book, ctx.scope, options.max_stories)
+    time_rows = over_time(ctx, concept, voice) if concept else []
+    alphas, (gold, gold_note) = agreement()
     used = {r["outlet_id"] for t in (labels, concepts, answers) for r in t.records()}
     used |= {r["outlet_id"] for s in stories for r in s.uses.records()}
     outlets = sorted((o for o in store.outlets() if o.id in used), key=lambda o: o.name.lower())
@@ -143,6 +143,30 @@ def _chosen_concept(book: Codebook, concepts: ResultTable, wanted: str | None) -
         if r["voice"] == ALL:
             totals[r["concept"]] = totals.get(r["concept"], 0) + r["tags"]
     return max(totals, key=lambda c: (totals[c], -known.index(c) if c in known else 0), default=None)
+
+
+def _in_background(work: Callable[[], Any]) -> Callable[[], Any]:
+    """Start ``work()`` on a thread of its own; the function returned waits for its result (or
+    raises its error). A daemon thread: an error on this one, or ctrl+c, ends the command
+    without waiting for it."""
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["result"] = work()
+        except BaseException as exc:  # handed to the waiting thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=run, name="report-agreement", daemon=True)
+    thread.start()
+
+    def result() -> Any:
+        thread.join()
+        if "error" in box:
+            raise box["error"]
+        return box["result"]
+
+    return result
 
 
 def _known_concept(book: Codebook, wanted: str) -> str:

@@ -58,6 +58,7 @@ def read_story_for(store: Store, story: str, matcher: Matcher, annotator: str) -
 class StoryRead(Message):
     """The story's articles, read by a worker."""
 
+    story: str
     articles: list[StoryArticle]
 
 
@@ -145,19 +146,28 @@ class StoryScreen(StoryTagging, UndoRedo, Screen[Any]):
 
     @work(thread=True, exclusive=True, group="story")
     def _read_story(self, store: Store, story: str, matcher: Matcher, annotator: str) -> None:
-        self.post_message(StoryRead(read_story_for(store, story, matcher, annotator)))
+        self.post_message(StoryRead(story, read_story_for(store, story, matcher, annotator)))
 
     def on_story_read(self, message: StoryRead) -> None:
-        self._show_story(message.articles)
+        if message.story == self.story:  # (not a visit before's, read late)
+            self._show_story(message.articles)
 
-    def reopen(self, annotator: str, story: str, first: str | None, articles: list[StoryArticle]) -> None:
+    def reopen(self, annotator: str, story: str, first: str | None, articles: list[StoryArticle] | None) -> None:
         """Show a story again on this screen, kept between visits (pushing a new screen of four
         text columns costs about 300 ms before anything is drawn): as a new screen would, with
-        no concept followed and an undo history of its own."""
+        no concept followed and an undo history of its own (``articles`` None: read here)."""
         self.annotator, self.story, self.first = annotator, story, first
         self.concept, self.use, self.changed = None, 0, False
         self.history = History()
-        self._show_story(articles)
+        if articles is not None:
+            self._show_story(articles)
+            return
+        self.articles, self.shown = [], []
+        for column in self.columns:
+            column.clear()
+            column.say(Text(""))
+        update_static(self.title_line, Text.assemble(("Story ", "bold"), safe(story), (" · reading…", "dim")))
+        self._read_story(self.store, story, self.matcher, annotator)
 
     def _show_story(self, articles: list[StoryArticle]) -> None:
         self.articles = articles

@@ -174,3 +174,29 @@ async def test_a_tag_that_cannot_be_saved_is_said_and_not_kept_for_undo(demo_sto
         assert any(n.message.startswith("not saved") for n in app._notifications)
         assert demo_store.annotations(annotator="li") == [] and not screen.history.can_undo
         assert isinstance(app.screen, StoryScreen)  # the session goes on
+
+
+async def test_a_story_still_being_read_never_covers_another_screen_or_opens_twice(demo_store, monkeypatch):
+    import time
+
+    import annotator.tui.screens.story as story_module
+    from annotator.tui.screens.dialogs import HelpScreen
+
+    read = story_module.read_story_for
+
+    def slowly(*args):
+        time.sleep(0.4)  # a slow disk
+        return read(*args)
+
+    monkeypatch.setattr(story_module, "read_story_for", slowly)
+    app = framing_app(demo_store, "li")
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("C", "C")  # pressed twice while it is read
+        await settle(app, pilot)
+        assert sum(isinstance(s, StoryScreen) for s in app.screen_stack) == 1
+        await press(pilot, "escape")
+        await pilot.press("C", "question_mark")  # help opened while the story is read
+        await settle(app, pilot)
+        assert isinstance(app.screen, HelpScreen)
+        assert not any(isinstance(s, StoryScreen) for s in app.screen_stack)

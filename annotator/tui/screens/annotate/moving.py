@@ -265,15 +265,16 @@ class MovingActions:
     def _push_story(self, story: str, first: str | None, articles: list | None) -> None:
         from ..story import StoryScreen
 
-        if isinstance(self.app.screen, StoryScreen):
-            return  # (C pressed twice: the first one's screen is open)
         screen = self._story_screen
-        if screen is not None and articles is not None and screen.codebook is self.codebook \
-                and screen.matcher is self.matcher and screen.store is self.store:
+        if self.app.screen is not self or (screen is not None and screen in self.app.screen_stack):
+            return  # another screen opened while the story was read, or C was pressed twice: not over it
+        if screen is not None and screen.codebook is self.codebook and screen.matcher is self.matcher \
+                and screen.store is self.store:
             screen.reopen(self.annotator or "", story, first, articles)
         else:  # the first story of the session (kept for the next: installed screens are not removed)
-            if screen is not None:
+            if screen is not None:  # (another codebook or database since: that one is dropped)
                 self.app.uninstall_screen(screen)
+                screen.remove()
             screen = StoryScreen(self.store, self.codebook, self.matcher, self.annotator or "", self.writer, story,
                                  first, articles)
             self._story_screen = screen
