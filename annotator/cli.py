@@ -1,7 +1,7 @@
 """The ``annotator`` command line (click). Thin: it parses arguments, calls the
 library and prints. Textual is imported only when the TUI is opened. The helpers every
-command shares are in :mod:`annotator.cli_common`; stats, agreement and export in
-:mod:`annotator.cli_reports`."""
+command shares are in :mod:`annotator.commands.common`; stats, agreement and export in
+:mod:`annotator.commands.reports`."""
 
 from __future__ import annotations
 
@@ -14,21 +14,21 @@ from typing import TYPE_CHECKING
 import click
 from rich.text import Text
 
-from .cli_common import (AnnotatorGroup, annotator_option, make_console, codebook_names,
+from .commands.common import (AnnotatorGroup, annotator_option, make_console, codebook_names,
                          codebook_option, creating_store_command, database_exists, db_option, fail, find_article,
                          holds_nothing, inherited, load_codebook_or_fail, print_json, resolve_db, store_command, store_in_use)
-from .cli_annotations_in import import_annotations_command
-from .cli_articles import article, stranded
-from .cli_assign import assign
-from .cli_history import history
-from .cli_agreement import agreement
-from .cli_merge import merge
-from .cli_outlets import outlets
-from .cli_report import report as report_command
-from .cli_review import review
-from .cli_reports import export_command, stats
-from .cli_serve import serve, serve_session
-from .cli_stories import compare, stories, story
+from .commands.annotations_in import import_annotations_command
+from .commands.articles import article, stranded
+from .commands.assign import assign
+from .commands.history import history
+from .commands.agreement import agreement
+from .commands.merge import merge
+from .commands.outlets import outlets
+from .commands.report import report as report_command
+from .commands.review import review
+from .commands.reports import export_command, stats
+from .commands.serve import serve, serve_session
+from .commands.stories import compare, stories, story
 from .normalize import json_escape_hidden, printable
 from .paths import display_path
 
@@ -120,7 +120,7 @@ def _run_import(store: Store, paths: list[Path], manifest: Path | None, registry
                 encoding: str | None, max_mb: float) -> bool:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from .importer import import_paths
+    from .ingest.importer import import_paths
 
     if store.actor is None:  # who made the outlets an import adds (outlet history)
         store.actor = _importing_annotator()
@@ -231,7 +231,7 @@ def _print_articles(store: Store, as_json: bool, all_versions: bool) -> None:
     total = store.count_articles(current_only=current_only)
     names = _outlet_names(store)
     if total <= TABLE_LIMIT:
-        from .render import articles_table
+        from .readouts.render import articles_table
 
         console = make_console()
         rows = store.list_articles(current_only=current_only)
@@ -272,19 +272,19 @@ def show(store: Store, article: str, as_json: bool, with_history: bool = False) 
         data["original_source_outlet"] = original.model_dump(mode="json") if original else None
         data["tags"] = [a.model_dump(mode="json") for a in tags]
         if with_history:
-            from .cli_articles import article_history
+            from .commands.articles import article_history
 
             data["history"] = article_history(store, found)
         print_json(data)
         return
-    from .render import article_view, tags_table
+    from .readouts.render import article_view, tags_table
 
     console = make_console()
     console.print(article_view(found, publisher, original, console.width), soft_wrap=False)
     console.print()
     console.print(tags_table(tags, codebook_names(), console.width), soft_wrap=False)
     if with_history:
-        from .cli_articles import print_article_history
+        from .commands.articles import print_article_history
 
         console.print()
         print_article_history(store, found)
@@ -334,7 +334,7 @@ def codebook_show(ref: str | None, as_json: bool, label_studio: bool) -> None:
     if as_json:
         print_json(book.model_dump(mode="json"))
         return
-    from .render import codebook_view
+    from .readouts.render import codebook_view
 
     make_console().print(codebook_view(book), soft_wrap=False)
 
@@ -401,7 +401,7 @@ def suggest(store: Store, article: str | None, all_articles: bool, as_json: bool
     if as_json:
         print_json([s.as_dict() for s in suggestions])
         return
-    from .render import suggestions_table
+    from .readouts.render import suggestions_table
 
     console = make_console()
     console.print(suggestions_table(suggestions, found.title, console.width), soft_wrap=False)

@@ -1,7 +1,7 @@
 """Paths as text a user can read on one line (no escape sequences, no undecodable bytes).
 
-Kept apart from :mod:`annotator.readers` so the command line can name files in its
-messages without importing the records' pydantic models (:mod:`annotator.records`)."""
+Kept apart from :mod:`annotator.ingest.readers` so the command line can name files in its
+messages without importing the records' pydantic models (:mod:`annotator.ingest.records`)."""
 
 from __future__ import annotations
 

@@ -224,7 +224,7 @@ def score(sentences: list[Sentence], find) -> tuple[dict[str, Tally], dict[str, 
 def _finder(codebook: str):
     from annotator.codebook import find_codebook
     from annotator.lexicon import Matcher
-    from annotator.registry import SHIPPED_REGISTRY, load_registry
+    from annotator.outlets.registry import SHIPPED_REGISTRY, load_registry
 
     matcher = Matcher(find_codebook(codebook), outlets=load_registry(SHIPPED_REGISTRY))
     return lambda sentence: matcher.find(sentence.text, published=sentence.published.isoformat())

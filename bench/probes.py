@@ -299,7 +299,7 @@ def import_floor(args: argparse.Namespace) -> None:
 
         db = Store(args.dest).db
         db["outlets"].insert_all(outlets, replace=True)  # a new database already holds the shipped ones
-    db.conn.execute("PRAGMA cache_size = -65536")  # the page cache the importer uses (annotator.importer.IMPORT_CACHE_KIB)
+    db.conn.execute("PRAGMA cache_size = -65536")  # the page cache the importer uses (annotator.ingest.importer.IMPORT_CACHE_KIB)
     started = time.perf_counter()
     db.conn.execute("BEGIN")
     db["articles"].insert_all(rows, batch_size=500)

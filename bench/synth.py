@@ -67,10 +67,10 @@ SOURCE_FILE = "synthetic.jsonl"
 def import_corpus(store, corpus: Path) -> int:
     """The corpus through the importer's own steps (read, normalize, strip chrome, hash,
     store), with a fixed import time and source file so the content is reproducible."""
-    from annotator.importer import build_article
-    from annotator.readers import read_file
-    from annotator.records import Record
-    from annotator.registry import OutletIndex, load_registry
+    from annotator.ingest.importer import build_article
+    from annotator.ingest.readers import read_file
+    from annotator.ingest.records import Record
+    from annotator.outlets.registry import OutletIndex, load_registry
 
     store.upsert_outlets(load_registry(REGISTRY))
     index = OutletIndex(store.outlets())
@@ -116,7 +116,7 @@ def add_annotations(store, tags: int, annotators: int, seed: int, prefix: str = 
     from annotator.models import quote_selector
 
     from annotator.codebook import find_codebook
-    from annotator.registry import load_registry
+    from annotator.outlets.registry import load_registry
 
     rng = random.Random(seed * 7919 + 11)
     codebook = find_codebook(CODEBOOK)

@@ -93,7 +93,7 @@ class Generator:
     def __init__(self, seed: int):
         from annotator.codebook import Kind, find_codebook
         from annotator.lexicon import Matcher
-        from annotator.registry import load_registry
+        from annotator.outlets.registry import load_registry
 
         self.rng = random.Random(seed)
         self.codebook = find_codebook(CODEBOOK)

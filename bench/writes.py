@@ -109,7 +109,7 @@ class WriteMeasures:
         db = self.work / "quiet.db"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
-        from annotator.importer import import_paths
+        from annotator.ingest.importer import import_paths
         from annotator.store import Store
 
         seed = self.work / "seed.jsonl"

@@ -19,8 +19,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from annotator.codebook import find_codebook  # noqa: E402
-from annotator.export import write_jsonl  # noqa: E402
-from annotator.importer import import_paths  # noqa: E402
+from annotator.exchange.export import write_jsonl  # noqa: E402
+from annotator.ingest.importer import import_paths  # noqa: E402
 from annotator.lexicon import Matcher  # noqa: E402
 from annotator.models import Annotation, quote_selector  # noqa: E402
 from annotator.store import Store  # noqa: E402

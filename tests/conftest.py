@@ -54,7 +54,7 @@ def store(workdir: Path) -> Store:
 def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo corpus imported once per test process, from a folder laid out as ``demo_dir``
     (so that the articles' source files read ``corpus/...``); each ``demo_store`` is a copy."""
-    from annotator.importer import import_paths
+    from annotator.ingest.importer import import_paths
 
     root = tmp_path_factory.mktemp("demo-database")
     shutil.copytree(CORPUS, root / "corpus")
@@ -177,7 +177,7 @@ INTERNAL = re.compile(
     rf"(?-i:{_DOC}|DEVELOPERS)|\b(the|product|this|our) {_DOC}\b|{_DOC} §|{_SHARED}|{_HOME}|\bissue \d+", re.IGNORECASE)
 
 
-# -- published reference values (tests/test_agreement.py, test_report.py) ----------------------------
+# -- published reference values (tests/agreement/test_agreement.py, test_report.py) ----------------------------
 
 # Krippendorff (2011), "Computing Krippendorff's alpha-reliability", the 4-coder, 12-unit
 # example with missing values (None): nominal 0.743, ordinal 0.815.
@@ -189,7 +189,7 @@ REFERENCE = {
 }
 
 
-# -- time (tests/test_merge.py, test_cli_merge.py) --------------------------------------------------
+# -- time (tests/merging/test_merge.py, test_cli_merge.py) --------------------------------------------------
 
 
 @pytest.fixture

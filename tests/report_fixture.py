@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 from annotator.codebook import find_codebook
-from annotator.importer import import_paths
+from annotator.ingest.importer import import_paths
 from annotator.models import Annotation, quote_selector
 from annotator.store import Store
 

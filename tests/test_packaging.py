@@ -13,9 +13,9 @@ from click.testing import CliRunner
 import annotator
 from annotator.cli import main
 from annotator.codebook import codebook_files
-from annotator.importer import import_paths
+from annotator.ingest.importer import import_paths
 from annotator.models import Outlet
-from annotator.registry import SHIPPED_REGISTRY, load_registry
+from annotator.outlets.registry import SHIPPED_REGISTRY, load_registry
 from annotator.store import Store
 
 from .conftest import CORPUS, REPO, SEED_FILES
@@ -42,7 +42,7 @@ def test_the_codebooks_and_the_registry_are_package_data():
     assert {f.stem for f in files} >= {"ru-ua-framing", "policy-frames"}
     assert all(_shipped(f) for f in files), files
     assert _shipped(SHIPPED_REGISTRY)
-    assert load_registry(SHIPPED_REGISTRY)  # loads and holds outlets (tests/test_registry_data.py checks them)
+    assert load_registry(SHIPPED_REGISTRY)  # loads and holds outlets (tests/outlets/test_registry_data.py checks them)
 
 
 def test_the_demo_corpus_holds_no_second_copy_of_the_registry():

@@ -12,10 +12,10 @@ from click.testing import CliRunner
 
 from annotator.cli import main
 from annotator.codebook import load_codebook
-from annotator.importer import import_paths
+from annotator.ingest.importer import import_paths
 from annotator.models import Annotation
 from annotator.normalize import clean_line, neutralize, normalize_text
-from annotator.render import safe
+from annotator.readouts.render import safe
 from annotator.store import Store
 from annotator.tui.app import AnnotatorApp
 

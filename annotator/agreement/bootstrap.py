@@ -43,7 +43,7 @@ NONE = Interval(None, None, 0)
 def interval_columns(prefix: str = "", title: str = "95% interval", optional: int = 1) -> list:
     """``ci_low`` and ``ci_high`` (numbers, for CSV and JSON) and the interval as text on
     screen, so that a narrow terminal never shows one bound without the other."""
-    from ..tables import Column
+    from ..readouts.tables import Column
 
     return [Column(f"{prefix}ci_low", f"{prefix}95% low", "float", 3, on_screen=False),
             Column(f"{prefix}ci_high", f"{prefix}95% high", "float", 3, on_screen=False),

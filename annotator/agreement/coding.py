@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..codebook import Cardinality, Codebook, Kind, Order
-from ..naming import Names
+from ..readouts.naming import Names
 from ..store import Store, TagScope
-from ..tables import Column, ResultTable
+from ..readouts.tables import Column, ResultTable
 
 PRESENT, ABSENT = "present", "absent"
 MISSING = -1

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ..codebook import Cardinality, Codebook, Kind
 from ..store import Store, TagScope
-from ..tables import Column, ResultTable
+from ..readouts.tables import Column, ResultTable
 from .spans import CategoryStudy, article_matches, read_studies
 
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..tables import Column, ResultTable
+from ..readouts.tables import Column, ResultTable
 from .coding import MIN_UNITS, Item
 
 MIN_RATERS = 3  # with two, Cohen's kappa per pair says it

@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..codebook import Codebook
-from ..naming import Names
+from ..readouts.naming import Names
 from ..store import Store, TagScope
-from ..tables import Column, ResultTable
+from ..readouts.tables import Column, ResultTable
 from .bootstrap import SAMPLES, SEED, interval_columns
 from .coding import agreement_tables, items
 from .span_match import MODES
@@ -143,7 +143,7 @@ def against_tables(store: Store, book: Codebook, scope: TagScope, reference: str
     per annotator, on the articles both coded. The quality figure a lead reads for training."""
     from dataclasses import replace
 
-    from ..tables import Column
+    from ..readouts.tables import Column
 
     names = [a for a in store.annotators() if a != reference and a not in scope.exclude_annotators
              and (scope.annotators is None or a in scope.annotators)]

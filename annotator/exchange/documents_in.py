@@ -16,15 +16,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..annotation_import import Merger, check_record
+from .annotation_import import Merger, check_record
 from ..codebook import Codebook
 from ..errors import InputError
-from ..importer import build_article, new_outlet_note
+from ..ingest.importer import build_article, new_outlet_note
 from ..models import ARTICLE_FIELDS, ARTICLE_NOTE_CATEGORY, ARTICLE_NOTE_LABEL, Article
-from ..readers import DEFAULT_MAX_ARTICLE_BYTES
-from ..records import RecordError
-from ..records import check_record as check_article_record
-from ..registry import OutletIndex
+from ..ingest.readers import DEFAULT_MAX_ARTICLE_BYTES
+from ..ingest.records import RecordError
+from ..ingest.records import check_record as check_article_record
+from ..outlets.registry import OutletIndex
 from .offsets import CanonicalMap, OffsetReader
 from .tags_in import LabelResolver, UnknownLabel, derived_annotation
 

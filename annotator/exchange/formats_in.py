@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..annotation_import import (Merger, MergeReport, _lines, check_file, file_sha256, merge_records, parse_line)
+from .annotation_import import (Merger, MergeReport, _lines, check_file, file_sha256, merge_records, parse_line)
 from ..codebook import Codebook
 from ..errors import InputError
 from ..normalize import printable

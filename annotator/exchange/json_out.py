@@ -1,4 +1,4 @@
-"""The exports written as JSON: JSON lines (one :class:`annotator.export.ExportRecord` per
+"""The exports written as JSON: JSON lines (one :class:`annotator.exchange.export.ExportRecord` per
 line) and a W3C Web Annotation collection, record by record or, fast, with SQLite writing
 the JSON (:meth:`Store.iter_annotation_json_parts`, :meth:`Store.iter_annotation_w3c_parts`)."""
 

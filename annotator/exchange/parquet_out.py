@@ -1,7 +1,7 @@
 """``annotator export --format parquet --out FILE.parquet``: one Parquet table of tags.
 
 The columns are the CSV export's (:data:`annotator.store.CSV_COLUMNS`, cells by
-:func:`annotator.export.csv_cells`), without the spreadsheet guard: text exactly as
+:func:`annotator.exchange.export.csv_cells`), without the spreadsheet guard: text exactly as
 stored; ``start`` and ``end`` are 64-bit integers (null for article-level tags), every
 other column a UTF-8 string (``attributes`` a JSON object as text, ``published`` with its
 ``~`` when approximate). pandas (``read_parquet``), DuckDB and Spark read it as it is.
@@ -16,7 +16,7 @@ import itertools
 from collections.abc import Iterable
 from typing import IO, Any
 
-from ..export import csv_columns
+from .export import csv_columns
 from ..store import CSV_COLUMNS
 from .documents_out import Written
 

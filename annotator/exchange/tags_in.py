@@ -4,7 +4,7 @@ W3C TextQuoteSelector finds it, and the tag made from article, annotator, label 
 
 A derived tag's id is a UUID made from what it is (article, annotator, codebook, category,
 label, span), so importing the same file again adds nothing, and a tag someone deleted
-since is not brought back (see :meth:`annotator.annotation_import.Merger.add`).
+since is not brought back (see :meth:`annotator.exchange.annotation_import.Merger.add`).
 """
 
 from __future__ import annotations

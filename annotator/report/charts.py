@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..models import StateAffiliation
 from ..normalize import printable
-from ..stats import ALL, NO_VOICE
+from ..readouts.stats import ALL, NO_VOICE
 
 if TYPE_CHECKING:
     import altair as alt
@@ -81,7 +81,7 @@ def charts(data: ReportData) -> list[Chart]:
     found: list[Chart] = []
     # Altair checks every object against the Vega-Lite schema as it is made ("debug mode"),
     # data rows included: most of the time of making a spec. The specs are checked against
-    # the schema in the tests (tests/test_report.py) instead.
+    # the schema in the tests (tests/report/test_report.py) instead.
     with debug_mode(False):
         found.extend(variant_charts(alt, data))
         if (chart := rates_chart(alt, data)) is not None:

@@ -1,9 +1,9 @@
 """Every number of ``annotator report``, gathered by the same library functions as
-``annotator stats`` (:mod:`annotator.stats`), ``agreement`` (:mod:`annotator.agreement`)
-and ``compare`` (:mod:`annotator.compare`), so the report and those commands never differ.
+``annotator stats`` (:mod:`annotator.readouts.stats`), ``agreement`` (:mod:`annotator.agreement`)
+and ``compare`` (:mod:`annotator.stories.compare`), so the report and those commands never differ.
 
 One figure is the report's own, built from those functions: the usage of a concept over time
-is :func:`annotator.stats.concept_variants` per month of publication. The interval around each
+is :func:`annotator.readouts.stats.concept_variants` per month of publication. The interval around each
 alpha is ``agreement``'s (:func:`annotator.agreement.coding.item_interval`).
 """
 
@@ -19,8 +19,8 @@ from ..agreement import item_kappas, items, matrix_alpha
 from ..agreement.bootstrap import NONE, SEED
 from ..agreement.coding import item_interval
 from ..codebook import Kind
-from ..compare import answers_table, read_story, term_uses_table, terms_table
-from ..stats import ALL, Counting, StatsContext, answers_by_outlet, concept_variants, header, labels_by_outlet, \
+from ..stories.compare import answers_table, read_story, term_uses_table, terms_table
+from ..readouts.stats import ALL, Counting, StatsContext, answers_by_outlet, concept_variants, header, labels_by_outlet, \
     make_context
 from ..store import TagScope
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from ..codebook import Codebook
     from ..models import Outlet
     from ..store import Store
-    from ..tables import ResultTable
+    from ..readouts.tables import ResultTable
 
 DRAWS = 1000  # bootstrap resamples per alpha (as annotator agreement's default)
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..normalize import printable
-from ..tables import Column, ResultTable, display_cells, shown_columns
+from ..readouts.tables import Column, ResultTable, display_cells, shown_columns
 
 if TYPE_CHECKING:
     from ..models import Outlet

@@ -11,7 +11,7 @@ from .connection import Connection
 from .schema import STAT_ATTRIBUTES
 
 
-# The fields of an export, in order: annotator.export's records (its JSON schema's model
+# The fields of an export, in order: annotator.exchange.export's records (its JSON schema's model
 # lists the same), and its CSV columns (:data:`CSV_COLUMNS`). Each with the SQL that reads it
 # (annotations n, articles a, outlets p and o) and how the fast CSV export joins it (see
 # _joined_cells). The annotation's fields come first, then its article's and outlets' (from
@@ -68,7 +68,7 @@ def _export_query(annotators: Iterable[str] | None, codebook: str | None,
     return sql, params
 
 
-# The fast JSON-lines export (annotator.export.write_jsonl_fast): SQLite writes each record's
+# The fast JSON-lines export (annotator.exchange.export.write_jsonl_fast): SQLite writes each record's
 # JSON text around its attributes, with json_quote() (the same escapes as Python's json.dumps
 # with ensure_ascii=False: the export checks it on this SQLite before using it) and the
 # separators ", " and ": "; Python adds the attributes, written once per distinct value.
@@ -97,7 +97,7 @@ def _export_json_queries(annotators: Iterable[str] | None,
 
 def _w3c_queries(annotators: Iterable[str] | None, codebook: str | None,
                  note_category: str) -> tuple[str, str, str, list[Any]]:
-    """The SQL of :meth:`ExportQueries.iter_annotation_w3c_parts` (annotator.export's
+    """The SQL of :meth:`ExportQueries.iter_annotation_w3c_parts` (annotator.exchange.export's
     w3c_annotation written by SQLite, shaped as :func:`_export_json_queries`): each article's
     target source (its URL, else its URN), and each annotation's JSON text before the
     source, from it to the attributes, and after them."""
@@ -138,7 +138,7 @@ def _export_record(row: tuple) -> dict[str, Any]:
     return record
 
 
-# The fast CSV export (annotator.export.write_csv_fast): SQLite joins the cells of each
+# The fast CSV export (annotator.exchange.export.write_csv_fast): SQLite joins the cells of each
 # row, separated by CSV_SEPARATOR, into UTF-8 bytes, so Python handles three values per
 # row instead of 31 and only checks them for CSV quoting and the spreadsheet guard (most
 # rows need neither). The separator is the byte 0xFF, which no UTF-8 text holds (and the

@@ -1,4 +1,4 @@
-"""The SQL of ``annotator merge`` (the rules are in :mod:`annotator.merge`): reading another
+"""The SQL of ``annotator merge`` (the rules are in :mod:`annotator.merging.merge`): reading another
 annotations database read-only in a connection of its own, and writing what the rules
 decided into this one, one short transaction per batch."""
 

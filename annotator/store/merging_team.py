@@ -1,4 +1,4 @@
-"""The SQL of merging a team's records (the rules are in :mod:`annotator.merge_team`):
+"""The SQL of merging a team's records (the rules are in :mod:`annotator.merging.team`):
 assignments, the gold layer's sources, review decisions and statuses, active time, the
 corrections of articles' facts and the moves of tags to new versions. Rows of another
 database are read with their types checked (a row is not trusted); each write method is one

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..models import STORED, Outlet, PartialDate, utc_now
-from ..outlet_timeline import OutletChange, as_of, changed_fields
+from ..outlets.timeline import OutletChange, as_of, changed_fields
 from .connection import Connection, StoreError
 
 ALL_FIELDS = "*"  # in ``outlets.edited``: the whole outlet is the user's (added or loaded by them)
@@ -29,7 +29,7 @@ def _fingerprint(path: Path, size: int, mtime_ns: int) -> str:
 def _shipped(path: Path, size: int, mtime_ns: int) -> tuple[str, tuple[Outlet, ...]]:
     """The shipped registry's fingerprint and outlets, read once per process (per version of the file)."""
     from ..errors import InputError
-    from ..registry import load_registry
+    from ..outlets.registry import load_registry
 
     try:
         return _fingerprint(path, size, mtime_ns), tuple(load_registry(path))
@@ -38,7 +38,7 @@ def _shipped(path: Path, size: int, mtime_ns: int) -> tuple[str, tuple[Outlet, .
 
 
 def _shipped_file() -> tuple[Path, int, int]:
-    from ..registry import SHIPPED_REGISTRY
+    from ..outlets.registry import SHIPPED_REGISTRY
 
     info = SHIPPED_REGISTRY.stat()
     return SHIPPED_REGISTRY, info.st_size, info.st_mtime_ns

@@ -55,7 +55,7 @@ def keys_help(keys: Mapping[str, str], label_keys: Mapping[str, tuple[Any, Any]]
 def guideline_help(codebook: Codebook, focus: tuple[Category, Any, str] | None) -> Text:
     """The guideline of the label in focus ((category, label, why), e.g. the selected tag's), then
     the codebook's guidelines and every category's labels with their keys and descriptions."""
-    from ..render import reflow
+    from ..readouts.render import reflow
 
     out = Text()
     if focus is not None:

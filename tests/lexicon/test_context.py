@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from annotator.codebook import Codebook
-from annotator.registry import SHIPPED_REGISTRY, load_registry
+from annotator.outlets.registry import SHIPPED_REGISTRY, load_registry
 
 from .conftest import make_matcher, texts
 

@@ -14,8 +14,8 @@ import threading
 import time
 from pathlib import Path
 
-from annotator.importer import import_paths
-from annotator.registry import SHIPPED_REGISTRY
+from annotator.ingest.importer import import_paths
+from annotator.outlets.registry import SHIPPED_REGISTRY
 from annotator.store import Store
 
 from ..tui.conftest import make_app, select_text, settle, SIZE
@@ -191,9 +191,9 @@ async def test_the_tui_waits_for_a_busy_database_and_says_so(demo_store, monkeyp
 
 
 def _article(store: Store, text: str, url: str):
-    from annotator.importer import build_article
-    from annotator.records import Record
-    from annotator.registry import OutletIndex
+    from annotator.ingest.importer import build_article
+    from annotator.ingest.records import Record
+    from annotator.outlets.registry import OutletIndex
 
     record = Record(path=Path("x.jsonl"), locator="line 1", fields={"text": text, "url": url, "title": "T"},
                     fmt="jsonl", encoding="utf-8")

@@ -80,7 +80,7 @@ def test_what_cannot_be_opened_after_the_first_frame_is_one_line_and_exit_1(work
     elif setup == "damaged":  # it opens; reading the articles meets the damage
         import shutil
 
-        from annotator.importer import import_paths
+        from annotator.ingest.importer import import_paths
         from annotator.store import Store
 
         from ..conftest import CORPUS
@@ -106,7 +106,7 @@ def test_the_tui_modules_do_not_import_the_store_models_or_codebook():
 
     code = ("import sys, annotator.cli, annotator.tui.app, annotator.tui.opening; "  # the way `annotator` starts it
             "print(sorted(m for m in ('sqlite_utils', 'numpy', 'pydantic', 'yaml', 'annotator.store', "
-            "'annotator.models', 'annotator.codebook', 'annotator.render', 'annotator.lexicon') if m in sys.modules))")
+            "'annotator.models', 'annotator.codebook', 'annotator.readouts.render', 'annotator.lexicon') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[2]).stdout
     assert out.strip() == "[]"

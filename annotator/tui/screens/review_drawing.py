@@ -15,7 +15,7 @@ from ..widgets.cached import update_static
 from ..widgets.untrusted import safe
 
 if TYPE_CHECKING:
-    from ...review import Item, Review
+    from ...team.review import Item, Review
 
 # one background per annotator (in the order of the legend); gold tags are underlined
 AGREED_COLOUR = "grey30"  # a place every annotator tagged alike

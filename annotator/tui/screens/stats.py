@@ -1,7 +1,7 @@
 """The statistics screen: the tables of ``annotator stats`` with bar charts, and the
 agreement view (the figures of ``annotator agreement`` without intervals).
 
-The numbers are computed by :mod:`annotator.stats` in a thread worker, which
+The numbers are computed by :mod:`annotator.readouts.stats` in a thread worker, which
 posts them back as a message; the screen only draws what it is given.
 """
 
@@ -22,10 +22,10 @@ from textual.widgets import Static
 
 from ...codebook import Codebook
 from ...normalize import printable
-from ...review import GOLD
-from ...stats import BY, Counting, header, make_context, statistics
+from ...team.review import GOLD
+from ...readouts.stats import BY, Counting, header, make_context, statistics
 from ...store import Store
-from ...tables import ResultTable, format_cell, rich_table
+from ...readouts.tables import ResultTable, format_cell, rich_table
 
 # table name -> (value column, label columns, rows to chart: column -> value)
 # (label columns are the codebook's names, as in the tables: "Term variants · Kremlin form")

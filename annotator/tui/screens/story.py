@@ -34,7 +34,7 @@ from .undoing import UndoRedo
 
 if TYPE_CHECKING:
     from ...codebook import Codebook
-    from ...compare import StoryArticle
+    from ...stories.compare import StoryArticle
     from ...lexicon import Matcher
     from ...models import Annotation
     from ...store import Store
@@ -46,7 +46,7 @@ COLUMNS = 4  # at most; narrower terminals show fewer (see HORIZONTAL_BREAKPOINT
 def read_story_for(store: Store, story: str, matcher: Matcher, annotator: str) -> list[StoryArticle]:
     """The story's articles with their outlets and suggestions, and ``annotator``'s tags only
     (as on the annotation screen). Called on a worker thread."""
-    from ...compare import read_story
+    from ...stories.compare import read_story
 
     articles = read_story(store, story, matcher)
     for a in articles:
@@ -104,7 +104,7 @@ class StoryScreen(StoryTagging, UndoRedo, Screen[Any]):
         self._given = articles
         self.store, self.codebook, self.matcher, self.annotator, self.writer = store, codebook, matcher, annotator, writer
         self.story, self.first = story, first
-        from ...naming import Names
+        from ...readouts.naming import Names
 
         self.names = Names(codebook)
         self.articles: list[StoryArticle] = []
@@ -245,7 +245,7 @@ class StoryScreen(StoryTagging, UndoRedo, Screen[Any]):
     @work(group="dialog", exclusive=True)
     async def action_choose_concept(self) -> None:
         """Choose the concept every column follows."""
-        from ...compare import concepts_used
+        from ...stories.compare import concepts_used
 
         shown = [self.articles[i] for i in self.shown]
         concepts = concepts_used(shown)

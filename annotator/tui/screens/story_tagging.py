@@ -13,7 +13,7 @@ from ...tagging import Change, add_tag, edit_tag, initial_voice, lexicon_attribu
 
 if TYPE_CHECKING:
     from ...codebook import Codebook
-    from ...compare import StoryArticle
+    from ...stories.compare import StoryArticle
     from ...models import Annotation
     from ...store import Store
     from ...tagging import History

@@ -125,7 +125,7 @@ class OutletCard(SteadyScrollView, can_focus=True):
 
 
 def _grid(outlet: Outlet) -> Part:
-    from ...render import outlet_card_grid
+    from ...readouts.render import outlet_card_grid
 
     return ("grid", outlet.model_dump_json()), partial(outlet_card_grid, outlet)
 

@@ -86,7 +86,7 @@ class TagList(SteadyScrollView, can_focus=True):
     def _names_of(self, codebook: Codebook):  # type: ignore[no-untyped-def]
         """The codebook's names for ids (kept while the codebook is the same)."""
         if self._names[0] is not codebook:
-            from ...naming import Names  # (once tags are shown: it imports the codebook)
+            from ...readouts.naming import Names  # (once tags are shown: it imports the codebook)
 
             self._names = (codebook, Names(codebook))
         return self._names[1]

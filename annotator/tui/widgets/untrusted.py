@@ -7,8 +7,8 @@ from rich.text import Text
 
 
 def safe(value: object, style: str = "") -> Text:
-    """:func:`annotator.render.safe`, imported on first use: the render module imports the models,
+    """:func:`annotator.readouts.render.safe`, imported on first use: the render module imports the models,
     which the TUI's first frame must not wait for (see .opening)."""
-    from ...render import safe as render_safe
+    from ...readouts.render import safe as render_safe
 
     return render_safe(value, style)

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from annotator.cli import main
 from annotator.codebook import find_codebook
-from annotator.review import GOLD
+from annotator.team.review import GOLD
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.review import ReviewScreen
 from annotator.tui.widgets.story_column import StoryColumn

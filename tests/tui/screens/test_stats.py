@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from annotator.codebook import load_codebook
-from annotator.stats import Counting, labels_by_outlet, make_context
+from annotator.readouts.stats import Counting, labels_by_outlet, make_context
 from annotator.tui.screens.stats import StatsScreen
 from ..conftest import MINI, SIZE, make_app, press, settle, tag_span
 

@@ -3,7 +3,7 @@ combining marks and skin tones are selected whole, and word selections never end
 
 from __future__ import annotations
 
-from annotator.importer import import_paths
+from annotator.ingest.importer import import_paths
 from annotator.store import Store
 from annotator.tui.widgets.article_view import ArticleView
 

@@ -1,5 +1,5 @@
 """The annotation screen's correction of the open article's facts (publisher, original
-source, date, story, title): a dialog, then the library's rule (:mod:`annotator.article_edits`)
+source, date, story, title): a dialog, then the library's rule (:mod:`annotator.corrections.article_edits`)
 on the app's writer thread, then the article's head, card and list row drawn again."""
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ class ArticleFactsActions:
     def _save_facts(self, article: Article, changes: dict[str, str], who: str | None
                     ) -> tuple[Any, Article, Outlet | None, Outlet | None]:
         """On the writer thread: correct the facts, then read the article and its outlets again."""
-        from ....article_edits import set_article_facts
+        from ....corrections.article_edits import set_article_facts
 
         outcome = set_article_facts(self.store, article, changes, who, TUI_SOURCE)
         stored = self.store.article(article.id) or article

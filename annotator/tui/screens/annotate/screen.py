@@ -22,7 +22,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Select, Static
 
-from ....active_time import ActiveTime
+from ....team.active_time import ActiveTime
 from ....normalize import clean_line
 from ....tagging import History
 from ...keys import ACTION_HELP, ACTIONS, SESSION_ACTIONS, key_for, key_set, markup_key, plain
@@ -46,7 +46,7 @@ if TYPE_CHECKING:  # imported at run time only once the session is open (see ..o
     from ....codebook import Category, Codebook
     from ....lexicon import Matcher, Suggestion
     from ....models import Annotation, Article, Outlet
-    from ....naming import Names
+    from ....readouts.naming import Names
     from ....store import Store
 
 
@@ -159,7 +159,7 @@ class AnnotateScreen(TagActions, ArticleFactsActions, MovingActions, ReadingWork
         first-start dialog is asking who annotates (what opens meanwhile is not noted as theirs).
         ``has_assignments``: articles are assigned to this annotator; the list shows those (the
         filter beside the outlet's widens it)."""
-        from ....naming import Names  # (after the first frame: it imports the codebook)
+        from ....readouts.naming import Names  # (after the first frame: it imports the codebook)
         from ....store import STATUSES
 
         self.store, self.annotator, self.codebook, self.matcher = store, annotator, codebook, matcher

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from ...messages import ProgressRead
 
 if TYPE_CHECKING:
-    from ....active_time import ActiveTime
+    from ....team.active_time import ActiveTime
     from ....tagging import History
 
 

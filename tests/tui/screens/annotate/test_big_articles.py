@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.importer import import_paths
+from annotator.ingest.importer import import_paths
 from annotator.store import Store
 from annotator.tui.widgets.article_view import ArticleView
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.widgets import OptionList
 
 from annotator.codebook import load_codebook
-from annotator.importer import import_paths
+from annotator.ingest.importer import import_paths
 from annotator.store import Store
 from annotator.tui.app import AnnotatorApp
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from annotator.importer import import_paths
+from annotator.ingest.importer import import_paths
 from annotator.store import Store
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.widgets.article_view import ArticleView

@@ -1,0 +1,1 @@
+"""One event across outlets: a story's articles compared, and suggested stories."""
