@@ -161,6 +161,18 @@ def run(*args: str, env: dict | None = None, seconds: int = 10):
     return result
 
 
+@pytest.fixture
+def as_alice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands run as annotator "alice", with no configuration file."""
+    monkeypatch.setenv("ANNOTATOR_CONFIG", "/dev/null")
+    monkeypatch.setenv("ANNOTATOR_NAME", "alice")
+
+
+def run_as_team(*args: str):
+    """``annotator --db team.db ARGS`` in this process (click's runner), exceptions raised."""
+    return CliRunner().invoke(main, ["--db", "team.db", *args], catch_exceptions=False, terminal_width=200)
+
+
 def one_error(result, *, code: int = 1) -> str:
     """The one ``error:`` line of a failed command (nothing else on stderr)."""
     lines = result.stderr.splitlines()

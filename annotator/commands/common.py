@@ -56,6 +56,41 @@ def reader_gone(exc: BaseException) -> bool:
     return isinstance(exc, BrokenPipeError) or (isinstance(exc, OSError) and exc.errno == errno.EPIPE)
 
 
+@contextmanager
+def utf8_stdout(newline: str = "") -> Iterator[Any]:
+    """Standard output as UTF-8 text whatever the locale (CSV keeps its \\r\\n with ``newline=""``),
+    flushed at the end and detached after, so ``sys.stdout``'s own buffer stays open."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    out = io.TextIOWrapper(buffer, encoding="utf-8", newline=newline) if buffer is not None else sys.stdout
+    try:
+        yield out
+        out.flush()
+    finally:
+        if out is not sys.stdout:
+            try:
+                out.detach()
+            except (OSError, ValueError):
+                pass  # the reader has gone: the error that said so is on its way up
+
+
+@contextmanager
+def written_or_failed(store: Store, out_path: Path | None) -> Iterator[None]:
+    """An export's errors as one line each: ``--out`` that cannot be written, a damaged database; a
+    reader of standard output that has gone (``annotator export | head``) ends the command quietly."""
+    from ..store import DatabaseError, StoreError, database_error_line
+
+    try:
+        yield
+    except StoreError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        if out_path is None and reader_gone(exc):
+            raise  # ends quietly (AnnotatorGroup)
+        fail(f"--out {display_path(out_path) if out_path else '-'}: cannot write ({exc.strerror or exc})")
+    except DatabaseError as exc:
+        fail(database_error_line(store.path, exc))
+
+
 def quiet_exit_on_closed_pipe() -> None:
     """End quietly, as Unix tools do when their reader goes: no message, exit status 141.
     Standard output is pointed at /dev/null so that flushing it at exit cannot fail again."""

@@ -59,36 +59,18 @@ def merge(store: Store, other: Path, dry_run: bool, as_json: bool, annotator_nam
 
 def export_bundle(store: Store, out_path: Path | None, who: list[str] | None, codebook_id: str | None) -> None:
     """``annotator export --format bundle``: everything the database holds, for ``annotator merge``."""
-    import io
-
-    from .common import reader_gone
+    from .common import utf8_stdout, written_or_failed
     from ..merging.sources import write_bundle
     from ..paths import display_path
-    from ..store import DatabaseError, StoreError, database_error_line
     from ..readouts.tables import output_file
 
     if who or codebook_id:
         fail("--format bundle carries everything the database holds: it takes no --annotator or --codebook", 2)
-    try:
+    with written_or_failed(store, out_path):
         if out_path is not None:
             with output_file(out_path) as out:
                 count = write_bundle(store.path, out)
             make_console().print(Text(f"Exported a bundle of {count:,} record(s) to {display_path(out_path)}"))
             return
-        out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
-        try:
+        with utf8_stdout(newline="\n") as out:
             write_bundle(store.path, out)
-            out.flush()
-        finally:
-            try:
-                out.detach()
-            except (OSError, ValueError):
-                pass
-    except StoreError as exc:
-        fail(str(exc))
-    except OSError as exc:
-        if out_path is None and reader_gone(exc):
-            raise
-        fail(f"--out {display_path(out_path) if out_path else '-'}: cannot write ({exc.strerror or exc})")
-    except DatabaseError as exc:
-        fail(database_error_line(store.path, exc))

@@ -3,7 +3,6 @@ or to a file that appears whole or not at all."""
 
 from __future__ import annotations
 
-import io
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -13,7 +12,7 @@ import click
 from rich.text import Text
 
 from .common import (make_console, codebook_option, fail, load_codebook_or_fail, partial_date, reader_gone,
-                         store_command)
+                     store_command, utf8_stdout, written_or_failed)
 from ..normalize import printable
 from ..team.review import GOLD
 from ..paths import display_path
@@ -125,7 +124,6 @@ def export_command(store: Store, fmt: str, out_path: Path | None, annotators: tu
                    codebook_id: str | None, layer: str) -> None:
     """Export every live annotation with its article and outlet context (JSON lines unless --format says otherwise)."""
     from ..exchange.export import FORMATS, check_out_path, export
-    from ..store import DatabaseError
     from ..readouts.tables import output_file
 
     if out_path is not None and str(out_path) == "-":
@@ -148,38 +146,20 @@ def export_command(store: Store, fmt: str, out_path: Path | None, annotators: tu
     if fmt not in FORMATS:
         _export_foreign(store, fmt, out_path, who, codebook_id)
         return
-    try:
+    with written_or_failed(store, out_path):
         if out_path is not None:
             with output_file(out_path) as out:
                 count = export(store, fmt, out, who, codebook_id, provenance=provenance)
             make_console().print(Text(f"Exported {count} annotation(s) to {display_path(out_path)}"))
             return
-        buffer = getattr(sys.stdout, "buffer", None)  # UTF-8 whatever the locale; CSV keeps its \r\n
-        out = io.TextIOWrapper(buffer, encoding="utf-8", newline="") if buffer is not None else sys.stdout
-        try:
+        with utf8_stdout() as out:
             export(store, fmt, out, who, codebook_id, terminal=sys.stdout.isatty(), provenance=provenance)
-            out.flush()
-        finally:
-            if out is not sys.stdout:
-                try:
-                    out.detach()  # leaves sys.stdout's buffer open
-                except (OSError, ValueError):
-                    pass  # the reader has gone: the error that said so is on its way up
-    except OSError as exc:
-        if out_path is None and reader_gone(exc):
-            raise  # `annotator export | head`: ends quietly (AnnotatorGroup)
-        fail(f"--out {display_path(out_path) if out_path else '-'}: cannot write ({exc.strerror or exc})")
-    except DatabaseError as exc:
-        from ..store import database_error_line
-
-        fail(database_error_line(store.path, exc))
 
 
 def _export_foreign(store: Store, fmt: str, out_path: Path | None, who: list[str] | None,
                     codebook_id: str | None) -> None:
     """``export`` in another tool's format (annotator.exchange)."""
     from ..exchange.formats_out import BINARY_FORMATS, ExportRefused, cannot_export, export_foreign
-    from ..store import DatabaseError, database_error_line
     from ..readouts.tables import output_file
 
     if (problem := cannot_export(fmt)) is not None:
@@ -187,29 +167,15 @@ def _export_foreign(store: Store, fmt: str, out_path: Path | None, who: list[str
     if out_path is None and fmt in BINARY_FORMATS:
         fail(f"--format {fmt} writes a binary file: give --out FILE", 2)
     try:
-        if out_path is not None:
-            with output_file(out_path) as out:
-                written = export_foreign(store, fmt, out, who, codebook_id)
-        else:
-            buffer = getattr(sys.stdout, "buffer", None)  # UTF-8 whatever the locale
-            out = io.TextIOWrapper(buffer, encoding="utf-8", newline="") if buffer is not None else sys.stdout
-            try:
-                written = export_foreign(store, fmt, out, who, codebook_id)
-                out.flush()
-            finally:
-                if out is not sys.stdout:
-                    try:
-                        out.detach()  # leaves sys.stdout's buffer open
-                    except (OSError, ValueError):
-                        pass  # the reader has gone: the error that said so is on its way up
+        with written_or_failed(store, out_path):
+            if out_path is not None:
+                with output_file(out_path) as out:
+                    written = export_foreign(store, fmt, out, who, codebook_id)
+            else:
+                with utf8_stdout() as out:
+                    written = export_foreign(store, fmt, out, who, codebook_id)
     except ExportRefused as exc:
         fail(f"--format {fmt}: {exc}; nothing was written")
-    except OSError as exc:
-        if out_path is None and reader_gone(exc):
-            raise
-        fail(f"--out {display_path(out_path) if out_path else '-'}: cannot write ({exc.strerror or exc})")
-    except DatabaseError as exc:
-        fail(database_error_line(store.path, exc))
     if out_path is not None:
         left = "".join(f"; left out {n:,} {reason}" for reason, n in sorted(written.left_out.items()))
         make_console().print(Text(f"Exported {written.count:,} annotation(s) to {display_path(out_path)}{left}"))

@@ -442,7 +442,7 @@ def _merge_marks(store: Any, source: MergeSource, report: MergeReport, now: date
                 report.refuse("statuses", f"{mark.article_id}/{mark.annotator}", problem)
             else:
                 ready.append(mark)
-        _count(report, "statuses", [f"{m.article_id}/{m.annotator}" for m in ready],
+        report.outcomes("statuses", [f"{m.article_id}/{m.annotator}" for m in ready],
                store.merge_statuses(ready, decide_status) if ready else [])
     for batch in source.rejections():
         ready = []
@@ -462,13 +462,7 @@ def _merge_marks(store: Any, source: MergeSource, report: MergeReport, now: date
                 report.refuse("rejections", f"{r.article_id}/{r.annotator}/{r.start}..{r.end}", problem)
             else:
                 ready.append(r)
-        _count(report, "rejections", [f"{r.article_id}/{r.annotator}/{r.start}..{r.end}" for r in ready],
+        report.outcomes("rejections", [f"{r.article_id}/{r.annotator}/{r.start}..{r.end}" for r in ready],
                store.merge_rejections(ready, decide_rejection) if ready else [])
 
 
-def _count(report: MergeReport, kind: str, keys: list[str], outcomes: list[str]) -> None:
-    for key, outcome in zip(keys, outcomes):
-        if outcome.startswith("refused: "):
-            report.refuse(kind, key, outcome.removeprefix("refused: "))
-        else:
-            report.count(kind, outcome)

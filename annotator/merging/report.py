@@ -54,6 +54,15 @@ class MergeReport:
         self.refused.append(Refused(kind, where, reason))
         self.counts.setdefault(kind, Counter())["refused"] += 1
 
+    def outcomes(self, kind: str, keys: list[str], outcomes: list[str]) -> None:
+        """Counts what the store did with each record (``keys`` name them in order); an outcome
+        ``"refused: why"`` is a refusal of that record."""
+        for key, outcome in zip(keys, outcomes):
+            if outcome.startswith("refused: "):
+                self.refuse(kind, key, outcome.removeprefix("refused: "))
+            else:
+                self.count(kind, outcome)
+
     @property
     def ok(self) -> bool:
         return not self.refused

@@ -208,34 +208,26 @@ def _checked(source: Any, kind: str, report: MergeReport, now: datetime) -> Iter
         yield ready
 
 
-def _count(report: MergeReport, kind: str, keys: list[str], outcomes: list[str]) -> None:
-    for key, outcome in zip(keys, outcomes):
-        if outcome.startswith("refused: "):
-            report.refuse(kind, key, outcome.removeprefix("refused: "))
-        else:
-            report.count(kind, outcome)
-
-
 def merge_team_records(store: Any, source: Any, report: MergeReport, now: datetime,
                        facts: dict[str, dict[str, tuple[str | None, str | None]]]) -> None:
     """Merge the team's records of ``source`` into ``store`` (after articles and tags), and the
     corrected facts of articles both sides hold (``facts``: see :func:`differing_facts`)."""
     _merge_plans(store, source, report, now)
     for batch in _checked(source, "gold_sources", report, now):
-        _count(report, "gold_sources", [_key("gold_sources", r) for r in batch],
+        report.outcomes("gold_sources", [_key("gold_sources", r) for r in batch],
                store.merge_gold_sources(batch, decide_later("at")))
     _merge_decisions(store, source, report, now)
     for kind, key, decide in (("review_status", ("article_id",), decide_later("updated")),
                               ("active_time", ("article_id", "annotator"), decide_active_time)):
         for batch in _checked(source, kind, report, now):
-            _count(report, kind, [_key(kind, r) for r in batch], store.merge_keyed_rows(kind, batch, key, decide))
+            report.outcomes(kind, [_key(kind, r) for r in batch], store.merge_keyed_rows(kind, batch, key, decide))
     edits = [r for batch in _checked(source, "article_edits", report, now) for r in batch]
     _merge_facts(store, report, facts, edits)
     for start in range(0, len(edits), BATCH):
         part = edits[start:start + BATCH]
-        _count(report, "article_edits", [_key("article_edits", r) for r in part], store.merge_log_rows("article_edits", part))
+        report.outcomes("article_edits", [_key("article_edits", r) for r in part], store.merge_log_rows("article_edits", part))
     for batch in _checked(source, "tag_moves", report, now):
-        _count(report, "tag_moves", [_key("tag_moves", r) for r in batch], store.merge_log_rows("tag_moves", batch))
+        report.outcomes("tag_moves", [_key("tag_moves", r) for r in batch], store.merge_log_rows("tag_moves", batch))
 
 
 def _merge_plans(store: Any, source: Any, report: MergeReport, now: datetime) -> None:
@@ -246,7 +238,7 @@ def _merge_plans(store: Any, source: Any, report: MergeReport, now: datetime) ->
     items = sorted(plans.items())
     for start in range(0, len(items), 200):
         part = items[start:start + 200]
-        _count(report, "assignments", [a for a, _ in part], store.merge_assignment_plans(part, decide_plan))
+        report.outcomes("assignments", [a for a, _ in part], store.merge_assignment_plans(part, decide_plan))
 
 
 def _merge_decisions(store: Any, source: Any, report: MergeReport, now: datetime) -> None:
@@ -263,7 +255,7 @@ def _merge_decisions(store: Any, source: Any, report: MergeReport, now: datetime
 
     for batch in _checked(source, "review_decisions", report, now):
         conflicts: list[Conflict] = []
-        _count(report, "review_decisions", [_key("review_decisions", r) for r in batch],
+        report.outcomes("review_decisions", [_key("review_decisions", r) for r in batch],
                store.merge_keyed_rows("review_decisions", batch, ("article_id", "item_key"), decide))
         report.conflicts.extend(conflicts)  # decided inside the transaction; listed once it committed
 
@@ -295,4 +287,4 @@ def _merge_facts(store: Any, report: MergeReport, facts: dict[str, dict[str, tup
                 report.count("article_facts", "kept")
     for start in range(0, len(changes), BATCH):
         part = changes[start:start + BATCH]
-        _count(report, "article_facts", [f"{a}.{f}" for a, f, _ in part], store.set_article_facts(part))
+        report.outcomes("article_facts", [f"{a}.{f}" for a, f, _ in part], store.set_article_facts(part))

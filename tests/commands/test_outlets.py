@@ -11,24 +11,16 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from annotator.cli import main
 from annotator.outlets.registry import FACT_FIELDS, SHIPPED_REGISTRY, OutletIndex, load_registry
 from annotator.store import schema
+from tests.conftest import run_as_team as run
 
 PUBLISHERS = ["TASS", "Reuters", "BBC News", "Al Jazeera", "Sputnik", "Ukrainska Pravda", "Meduza",
               "Ostrava Evening Lantern"]  # the last one is made up
 
 
-@pytest.fixture(autouse=True)
-def alice(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ANNOTATOR_CONFIG", "/dev/null")
-    monkeypatch.setenv("ANNOTATOR_NAME", "alice")
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, ["--db", "team.db", *args], catch_exceptions=False, terminal_width=200)
+pytestmark = pytest.mark.usefixtures("as_alice")
 
 
 def write_jsonl(path: Path, records: list[dict]) -> Path:

@@ -8,27 +8,19 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from annotator.corrections.article_edits import check_facts, set_article_facts
-from annotator.cli import main
 from annotator.errors import InputError
 from annotator.store import Store
 from tests.conftest import tag
+from tests.conftest import run_as_team as run
 
 TEXTS = ["Russia launched a full-scale invasion of Ukraine. Officials in Kiev said the talks failed.",
          "Officials in Kyiv said the talks in Istanbul went on for hours.",
          "The Kremlin said the special military operation goes according to plan."]
 
 
-@pytest.fixture(autouse=True)
-def alice(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ANNOTATOR_CONFIG", "/dev/null")
-    monkeypatch.setenv("ANNOTATOR_NAME", "alice")
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, ["--db", "team.db", *args], catch_exceptions=False, terminal_width=200)
+pytestmark = pytest.mark.usefixtures("as_alice")
 
 
 @pytest.fixture

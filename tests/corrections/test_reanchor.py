@@ -7,13 +7,15 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from annotator.cli import main
 from annotator.models import quote_selector
 from annotator.corrections.reanchor import Anchor, Stranded, reanchor
 from annotator.store import Store
 from tests.conftest import tag
+from tests.conftest import run_as_team as run
+
+
+pytestmark = pytest.mark.usefixtures("as_alice")  # the command-line tests below
 
 OLD = ("Russia launched a full-scale invasion of Ukraine on 24 February. "
        "Officials in Kiev said the talks in Istanbul had failed, and the invasion went on.")
@@ -104,16 +106,6 @@ def test_offsets_are_code_points_after_astral_characters():
 
 
 # -- carried on import ------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def alice(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ANNOTATOR_CONFIG", "/dev/null")
-    monkeypatch.setenv("ANNOTATOR_NAME", "alice")
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, ["--db", "team.db", *args], catch_exceptions=False, terminal_width=200)
 
 
 def write(path: Path, text: str) -> None:
