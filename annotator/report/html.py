@@ -48,7 +48,9 @@ def esc(value: Any) -> str:
     return html.escape(printable("" if value is None else str(value)), quote=True)
 
 
-URL = re.compile(r"""https?://[^\s<>"'()\[\]]+[^\s<>"'()\[\].,;:!?]""", re.IGNORECASE)
+_URL_CHAR = r"""[^\s<>"'()\[\]]"""
+_URL_PARENS = r"\(" + _URL_CHAR + r"*\)"  # a balanced pair belongs to the address: Daily_Herald_(Arlington_Heights,_Illinois)
+URL = re.compile(rf"""https?://(?:{_URL_CHAR}|{_URL_PARENS})*(?:[^\s<>"'()\[\].,;:!?]|{_URL_PARENS})""", re.IGNORECASE)
 
 
 def linked(text: str | None) -> str:

@@ -15,6 +15,7 @@ from annotator.codebook import find_codebook
 from annotator.models import PartialDate
 from annotator.report import Options, gather
 from annotator.report.charts import charts
+from annotator.report.html import linked
 from annotator.readouts.stats import Counting
 from annotator.store import Store
 from tests.report_fixture import build
@@ -200,6 +201,19 @@ def test_every_name_from_the_data_is_escaped(hostile_report):
     svg_text = " ".join(t.text_content() for t in page.xpath("//*[local-name()='svg']"))
     assert EVIL[:34] in svg_text  # chart labels too, as text (long ones cut short with "…")
     assert page.xpath('//section[@id="agreement"]//figure[@id="chart-against-gold"]')
+
+
+@pytest.mark.parametrize("source, address", [
+    ("https://en.wikipedia.org/wiki/Daily_Herald_(Arlington_Heights,_Illinois)",  # a shipped outlet's source
+     "https://en.wikipedia.org/wiki/Daily_Herald_(Arlington_Heights,_Illinois)"),
+    ("Reuters, 2012-01-20: http://uk.reuters.com/article/x.", "http://uk.reuters.com/article/x"),
+    ("(see https://example.org/a), then", "https://example.org/a"),
+    ("https://example.org/a_(b)_c; https://example.org/(d", "https://example.org/a_(b)_c"),
+])
+def test_a_source_links_its_whole_address_and_no_more(source, address):
+    page = lxml_html.fromstring(f"<p>{linked(source)}</p>")
+    assert page.xpath("//a/@href")[0] == address
+    assert page.text_content() == source  # nothing of the source lost or added
 
 
 # -- command line --------------------------------------------------------------------------
