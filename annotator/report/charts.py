@@ -232,7 +232,8 @@ def story_charts(alt: Any, data: ReportData) -> list[Chart]:
         base = alt.Chart().encode(
             x=alt.X("article:N", sort=articles, title=None, axis=alt.Axis(labelAngle=-25, labelLimit=200)),
             y=alt.Y("term:N", title=None, axis=alt.Axis(labelLimit=260)))
-        cells = base.mark_rect().encode(color=alt.Color("count:Q", scale=alt.Scale(scheme="oranges"), title="uses"),
+        cells = base.mark_rect().encode(color=alt.Color("count:Q", scale=alt.Scale(scheme="oranges"), title="uses",
+                                                          legend=alt.Legend(format="d", values=_whole_steps(values))),
                                         tooltip=["article:N", "term:N", "voice:N", "count:Q"])
         text = base.mark_text(fontSize=11).encode(text="count:Q")
         terms = len({v["term"] for v in values})
@@ -309,3 +310,10 @@ def to_png(chart: Chart, scale: float = 2.0) -> bytes:
     import vl_convert
 
     return vl_convert.vegalite_to_png(chart.spec, vl_version=vega_lite_version(), scale=scale, allowed_base_urls=[])
+
+
+def _whole_steps(values: list[dict[str, Any]]) -> list[int]:
+    """The legend's marks for counts: whole numbers only, at most about seven of them."""
+    top = max((v["count"] for v in values), default=1)
+    step = max(1, -(-top // 6))
+    return list(range(1, top + 1, step)) + ([top] if (top - 1) % step else [])

@@ -170,9 +170,22 @@ def test_every_chart_is_a_valid_vega_lite_spec(fixture_db, tmp_path):
         Root.validate(chart.spec)
         named = _data_names(chart.spec)  # every named data source has its rows
         assert named and all(chart.spec["datasets"].get(name) for name in named), (chart.slug, named)
+    story = next(c for c in found if c.slug == "story-s1")  # counts of uses: the legend marks whole numbers only
+    marks = _legend_values(story.spec)
+    assert marks == sorted(set(marks)) and marks[0] == 1 and all(isinstance(v, int) for v in marks)
     broken = {**found[0].spec, "mark": {"type": "not-a-mark"}}
     with pytest.raises(jsonschema.ValidationError):
         Root.validate(broken)
+
+
+def _legend_values(spec) -> list:
+    """Every ``legend.values`` list anywhere in a spec, flattened."""
+    if isinstance(spec, dict):
+        own = spec.get("legend", {}).get("values", []) if isinstance(spec.get("legend"), dict) else []
+        return own + [v for value in spec.values() for v in _legend_values(value)]
+    if isinstance(spec, list):
+        return [v for value in spec for v in _legend_values(value)]
+    return []
 
 
 # -- hostile names -------------------------------------------------------------------------
