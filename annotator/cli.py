@@ -1,7 +1,7 @@
 """The ``annotator`` command line (click). Thin: it parses arguments, calls the
 library and prints. Textual is imported only when the TUI is opened. The helpers every
 command shares are in :mod:`annotator.commands.common`; stats, agreement and export in
-:mod:`annotator.commands.reports`."""
+:mod:`annotator.commands.stats_export`."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from .commands.merge import merge
 from .commands.outlets import outlets
 from .commands.report import report as report_command
 from .commands.review import review
-from .commands.reports import export_command, stats
+from .commands.stats_export import export_command, stats
 from .commands.serve import serve, serve_session
 from .commands.stories import compare, stories, story
 from .normalize import json_escape_hidden, printable

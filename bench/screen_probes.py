@@ -68,7 +68,7 @@ def _through_cli(db: Path, annotator: str, session) -> None:
 
 
 def review(args: argparse.Namespace) -> None:
-    import annotator.tui.screens.review as review_module
+    import annotator.tui.screens.review.screen as review_module
 
     drawn: dict[str, float] = {}  # article id -> first frame after its review was read
     counts: dict[str, tuple[int, int]] = {}  # article id -> (annotators, disagreements)
@@ -118,7 +118,7 @@ def review(args: argparse.Namespace) -> None:
 
 
 def story(args: argparse.Namespace) -> None:
-    import annotator.tui.screens.story as story_module
+    import annotator.tui.screens.story.screen as story_module
 
     drawn: dict[str, float] = {}  # story -> first frame after its articles were read
     base = story_module.StoryScreen

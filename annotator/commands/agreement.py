@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .common import fail, load_codebook_or_fail, partial_date, store_command
-from .reports import _known_annotators, _write_report, report_options
+from .stats_export import _known_annotators, _write_report, report_options
 
 if TYPE_CHECKING:
     from ..store import Store

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from .common import (codebook_option, fail, load_codebook_or_fail, make_console, partial_date, reader_gone,
                          store_command)
-from .reports import _known_annotators
+from .stats_export import _known_annotators
 from ..normalize import printable
 from ..team.review import GOLD
 from ..paths import display_path

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .common import annotator_option, codebook_option, fail, load_codebook_or_fail, make_console, store_command
-from .reports import _write_report as write_report
+from .stats_export import _write_report as write_report
 from .story_suggest import suggest_if_asked, suggest_options
 from ..normalize import json_escape_hidden, printable
 

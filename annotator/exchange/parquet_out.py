@@ -20,7 +20,7 @@ from .export import csv_columns
 from ..store import CSV_COLUMNS
 from .documents_out import Written
 
-BATCH_ROWS = 10_000  # rows per row group: the memory an export holds (50,000 held ~190 MB more)
+BATCH_ROWS = 10_000  # rows per row group: the memory an export holds (bench/notes.md, "Measured choices")
 INTEGER_COLUMNS = ("start", "end")
 INSTALL_HINT = "--format parquet needs pyarrow: pip install 'annotator[parquet]' (or pip install pyarrow)"
 

@@ -231,7 +231,7 @@ def required_word(pattern: str) -> str:
     best, run = "", []
 
     def walk(items) -> None:  # type: ignore[no-untyped-def]
-        nonlocal best, run
+        nonlocal run
         for op, av in items:
             if op is sre.LITERAL:
                 run.append(chr(av))

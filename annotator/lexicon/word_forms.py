@@ -3,7 +3,7 @@
 The forms of every ``~`` word in the shipped codebooks are kept in
 ``annotator/data/word_forms.json`` (made by ``python -m annotator.lexicon.word_forms``;
 a test checks it is up to date), so opening the TUI or running ``suggest`` does not load
-lemminflect's tables (about 40 MB with numpy, 0.2 s). A word not in the file, from a
+lemminflect's tables (bench/notes.md, "Measured choices"). A word not in the file, from a
 codebook of your own, is looked up in lemminflect when it is first met.
 """
 

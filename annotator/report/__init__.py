@@ -23,7 +23,7 @@ def drawn_charts(data: ReportData, fmt: str = "svg") -> list[tuple[Chart, str | 
 
     draw = to_svg if fmt == "svg" else to_png
     found = charts(data)
-    # two at a time: vl-convert lets go of Python's lock for part of each drawing (3.4 -> 2.8 s
-    # for the 46 charts of 1,000,000 tags on two cores; processes did no better)
+    # two at a time: vl-convert lets go of Python's lock for part of each drawing (bench/notes.md,
+    # "Measured choices"; processes did no better)
     with ThreadPoolExecutor(2, thread_name_prefix="report-charts") as pool:
         return list(zip(found, pool.map(draw, found)))

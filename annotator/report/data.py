@@ -109,7 +109,7 @@ def gather(store: Store, book: Codebook, options: Options) -> ReportData:
     if options.concept is not None:
         _known_concept(book, options.concept)  # (before any work: a wrong name is said at once)
     # the agreement tables (reading the codings, then resampling: numpy) on a thread of their own,
-    # while SQLite counts the rest on this one: about 2 s less at 1,000,000 tags on two cores
+    # while SQLite counts the rest on this one (bench/notes.md, "Measured choices")
     agreement = _in_background(lambda: (alpha_rows(store, book, ctx.scope, options.draws),
                                         _against_gold(store, book, ctx.scope, options.counting)))
     labels, concepts, answers = labels_by_outlet(ctx), concept_variants(ctx), answers_by_outlet(ctx)

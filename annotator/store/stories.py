@@ -41,8 +41,8 @@ class StoryQueries(Connection):
             "SELECT a.story, count(*), group_concat(coalesce(a.publisher, ''), char(31)), "
             "min(a.published), max(a.published) "
             # (the story index named: SQLite would walk every current article by the index of
-            # `current`, reading the whole articles table with its texts: 2.9 s against 0.4 s cold
-            # at 100,000 articles, a tenth of them in stories)
+            # `current`, reading the whole articles table with its texts; bench/notes.md,
+            # "Measured choices")
             f"FROM (SELECT story, publisher, published FROM articles a INDEXED BY idx_articles_story "
             f"WHERE a.current = 1 AND a.story IS NOT NULL "
             f"AND {NOT_STAGED} ORDER BY a.rowid) a GROUP BY a.story ORDER BY a.story"

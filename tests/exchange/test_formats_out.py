@@ -337,7 +337,7 @@ def test_every_format_is_a_generator_over_articles():
 
 
 def test_cli_offers_every_format():
-    from annotator.commands.reports import EXPORT_FORMATS
+    from annotator.commands.stats_export import EXPORT_FORMATS
     from annotator.exchange.export import FORMATS
 
     assert EXPORT_FORMATS == FORMATS + FORMATS_OUT

@@ -10,7 +10,7 @@ from annotator.cli import main
 from annotator.codebook import find_codebook
 from annotator.team.review import GOLD
 from annotator.tui.app import AnnotatorApp
-from annotator.tui.screens.review import ReviewScreen
+from annotator.tui.screens.review.screen import ReviewScreen
 from annotator.tui.widgets.story_column import StoryColumn
 
 from ..conftest import press, settle, widget_text
@@ -129,7 +129,7 @@ async def test_relabel_the_gold_tag_and_filter_the_articles_by_review_status(two
 
 async def test_the_first_article_comes_from_the_first_ones_and_the_rest_are_put_in_order_after(two_annotators,
                                                                                               monkeypatch):
-    import annotator.tui.screens.review as review_screen
+    import annotator.tui.screens.review.screen as review_screen
 
     monkeypatch.setattr(review_screen, "FIRST_PAGE", 2)  # the first article is chosen among two
     app = reviewer_app(two_annotators)

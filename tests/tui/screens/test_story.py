@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from annotator.tui.app import AnnotatorApp
-from annotator.tui.screens.story import StoryScreen
+from annotator.tui.screens.story.screen import StoryScreen
 from annotator.tui.widgets.story_column import StoryColumn
 
 from ...conftest import screen_rows
@@ -179,7 +179,7 @@ async def test_a_tag_that_cannot_be_saved_is_said_and_not_kept_for_undo(demo_sto
 async def test_a_story_still_being_read_never_covers_another_screen_or_opens_twice(demo_store, monkeypatch):
     import time
 
-    import annotator.tui.screens.story as story_module
+    import annotator.tui.screens.story.screen as story_module
     from annotator.tui.screens.dialogs import HelpScreen
 
     read = story_module.read_story_for

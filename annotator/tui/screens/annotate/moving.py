@@ -236,7 +236,7 @@ class MovingActions:
 
     def action_review(self) -> None:
         """The review screen (settling annotators' disagreements into gold), signed by this annotator as reviewer."""
-        from ..review import ReviewScreen
+        from ..review.screen import ReviewScreen
 
         screen = ReviewScreen(self.store, self.codebook, self.annotator or "", self.writer)
 
@@ -247,14 +247,14 @@ class MovingActions:
         self.app.push_screen(screen, back)
 
     def open_story(self, story: str, first: str | None = None) -> None:
-        """Read the story, then push the story screen with it (its first frame shows the articles:
-        read on the screen, the reading waited for the empty screen's frames, about 300 ms); back
-        from it, the article asked for (E) or this one, read again."""
+        """Read the story, then push the story screen with it, so its first frame shows the articles
+        (read on the screen, the reading waited for the empty screen's frames: bench/notes.md,
+        "Measured choices"); back from it, the article asked for (E) or this one, read again."""
         self._read_story_to_open(self.store, self.matcher, self.annotator or "", story, first)
 
     @work(thread=True, exclusive=True, group="story-open")
     def _read_story_to_open(self, store: Any, matcher: Any, annotator: str, story: str, first: str | None) -> None:
-        from ..story import read_story_for
+        from ..story.screen import read_story_for
 
         try:
             articles = read_story_for(store, story, matcher, annotator)
@@ -263,7 +263,7 @@ class MovingActions:
         self.app.call_from_thread(self._push_story, story, first, articles)
 
     def _push_story(self, story: str, first: str | None, articles: list | None) -> None:
-        from ..story import StoryScreen
+        from ..story.screen import StoryScreen
 
         screen = self._story_screen
         if self.app.screen is not self or (screen is not None and screen in self.app.screen_stack):

@@ -9,16 +9,16 @@ from typing import TYPE_CHECKING, Any
 
 from textual import work
 
-from ...normalize import clean_line
-from ..widgets.untrusted import safe
-from .dialogs import Choice, NoteScreen, PickerScreen
+from ....normalize import clean_line
+from ...widgets.untrusted import safe
+from ..dialogs import Choice, NoteScreen, PickerScreen
 
 if TYPE_CHECKING:
-    from ...codebook import Codebook
-    from ...team.review import Item, Review
-    from ...store import Store
-    from ...tagging import Change, History
-    from ..writer import Writer
+    from ....codebook import Codebook
+    from ....team.review import Item, Review
+    from ....store import Store
+    from ....tagging import Change, History
+    from ...writer import Writer
 
 
 class ReviewSettling:
@@ -45,7 +45,7 @@ class ReviewSettling:
 
     async def action_accept(self, number: int) -> None:
         """Take annotator ``number``'s version of the disagreement in hand into gold."""
-        from ...team.review import accept
+        from ....team.review import accept
 
         item = self._item()
         if item is None or self.review is None or self.article is None:
@@ -58,7 +58,7 @@ class ReviewSettling:
         await self._do(accept(self.store, self.review, item, name, self.reviewer, self.article.text_sha256), step=True)
 
     async def action_accept_agreed(self) -> None:
-        from ...team.review import accept_agreed
+        from ....team.review import accept_agreed
 
         if self.review is None or self.article is None:
             return
@@ -69,7 +69,7 @@ class ReviewSettling:
         await self._do(change)
 
     async def action_reject(self) -> None:
-        from ...team.review import reject
+        from ....team.review import reject
 
         item = self._item()
         if item is None or self.review is None:
@@ -80,8 +80,8 @@ class ReviewSettling:
     @work(group="dialog", exclusive=True)
     async def action_own_tag(self) -> None:
         """The reviewer's own gold tag on the selection, with a label chosen from a list."""
-        from ...team.review import GOLD, own_tag
-        from ...tagging import new_tag, trim_selection
+        from ....team.review import GOLD, own_tag
+        from ....tagging import new_tag, trim_selection
 
         if self.review is None or self.article is None:
             return
@@ -103,7 +103,7 @@ class ReviewSettling:
     @work(group="dialog", exclusive=True)
     async def action_relabel(self) -> None:
         """Change the label of the gold tag at the disagreement in hand (its span stays)."""
-        from ...tagging import edit_tag
+        from ....tagging import edit_tag
 
         item = self._item()
         gold = [t for t in item.gold if t.start is not None] if item is not None else []
@@ -124,7 +124,7 @@ class ReviewSettling:
     @work(group="dialog", exclusive=True)
     async def action_reason(self) -> None:
         """Write why the disagreement in hand was settled so."""
-        from ...team.review import give_reason
+        from ....team.review import give_reason
 
         item = self._item()
         if item is None or self.review is None:
@@ -140,7 +140,7 @@ class ReviewSettling:
         (``step``: then move on to the next disagreement left)."""
         store, book, article_id = self.store, self.codebook, change.article_id or ""
 
-        from ...team.review import read_review
+        from ....team.review import read_review
 
         saved, review = await self._commit(change, partial(read_review, store, book, article_id), record)
         if not saved:

@@ -19,19 +19,19 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ...tagging import History
-from ..widgets.cached import update_static
-from ..widgets.story_column import StoryColumn
-from .review_drawing import ReviewDrawing
-from .review_settling import ReviewSettling
-from .undoing import UndoRedo
+from ....tagging import History
+from ...widgets.cached import update_static
+from ...widgets.story_column import StoryColumn
+from .drawing import ReviewDrawing
+from .settling import ReviewSettling
+from ..undoing import UndoRedo
 
 if TYPE_CHECKING:
-    from ...codebook import Codebook
-    from ...models import Article, Outlet
-    from ...team.review import Review
-    from ...store import Store
-    from ..writer import Writer
+    from ....codebook import Codebook
+    from ....models import Article, Outlet
+    from ....team.review import Review
+    from ....store import Store
+    from ...writer import Writer
 
 
 
@@ -90,7 +90,7 @@ class ReviewScreen(ReviewSettling, ReviewDrawing, UndoRedo, Screen[Any]):
     def __init__(self, store: Store, codebook: Codebook, reviewer: str, writer: Writer) -> None:
         super().__init__()
         self.store, self.codebook, self.reviewer, self.writer = store, codebook, reviewer, writer
-        from ...readouts.naming import Names
+        from ....readouts.naming import Names
 
         self.names = Names(codebook)
         self.order: list[str] = []  # the articles to review: disagreements left first
@@ -130,7 +130,7 @@ class ReviewScreen(ReviewSettling, ReviewDrawing, UndoRedo, Screen[Any]):
         """Read an article's review (None: the first with disagreements left among the first
         articles to review); ``with_order``: then put every article to review in order, in the
         background (the first article is shown without waiting for it)."""
-        from ...team.review import GOLD, read_review, read_reviews, review_statuses
+        from ....team.review import GOLD, read_review, read_reviews, review_statuses
 
         statuses, read = None, {}
         if with_order:
@@ -158,7 +158,7 @@ class ReviewScreen(ReviewSettling, ReviewDrawing, UndoRedo, Screen[Any]):
     def _read_order(self) -> None:
         """Every article to review, with its disagreements left and status (a pass over the
         tags of every article two or more annotators tagged)."""
-        from ...team.review import GOLD, read_reviews, review_statuses
+        from ....team.review import GOLD, read_reviews, review_statuses
 
         ids = self.store.articles_to_review(GOLD, 2)
         self.post_message(OrderRead(review_statuses(read_reviews(self.store, self.codebook, ids))))
@@ -188,7 +188,7 @@ class ReviewScreen(ReviewSettling, ReviewDrawing, UndoRedo, Screen[Any]):
         self.column.view.focus()
 
     def on_order_read(self, message: OrderRead) -> None:
-        from ...team.review import review_order
+        from ....team.review import review_order
 
         self.order, self.ordered = review_order(message.statuses), True
         statuses = {a: status for a, (_, status) in message.statuses.items()}
@@ -225,7 +225,7 @@ class ReviewScreen(ReviewSettling, ReviewDrawing, UndoRedo, Screen[Any]):
 
     def action_filter(self) -> None:
         """Which articles ] and [ go through: all, not started, in progress, settled (in turn)."""
-        from ...team.review import REVIEW_STATUSES
+        from ....team.review import REVIEW_STATUSES
 
         choices = ("all", *REVIEW_STATUSES)
         self.showing = choices[(choices.index(self.showing) + 1) % len(choices)]

@@ -8,17 +8,17 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from ...normalize import clean_line
-from ...tagging import Change, add_tag, edit_tag, initial_voice, lexicon_attributes, new_tag, same_tag, trim_selection
+from ....normalize import clean_line
+from ....tagging import Change, add_tag, edit_tag, initial_voice, lexicon_attributes, new_tag, same_tag, trim_selection
 
 if TYPE_CHECKING:
-    from ...codebook import Codebook
-    from ...stories.compare import StoryArticle
-    from ...models import Annotation
-    from ...store import Store
-    from ...tagging import History
-    from ..widgets.story_column import StoryColumn
-    from ..writer import Writer
+    from ....codebook import Codebook
+    from ....stories.compare import StoryArticle
+    from ....models import Annotation
+    from ....store import Store
+    from ....tagging import History
+    from ...widgets.story_column import StoryColumn
+    from ...writer import Writer
 
 
 class StoryTagging:
@@ -64,7 +64,7 @@ class StoryTagging:
             return
         attributes: dict[str, str] = {}
         if "voice" in category.attributes:
-            from ...lexicon import guess_voice
+            from ....lexicon import guess_voice
 
             attributes = initial_voice(category, self.codebook.attribute("voice"), guess_voice(a.article.text, start, end))
         attributes.update(lexicon_attributes(a.suggestions, start, end))

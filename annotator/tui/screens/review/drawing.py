@@ -10,12 +10,12 @@ from rich.style import Style
 from rich.text import Text
 from textual.containers import VerticalScroll
 
-from ..widgets.article_view import Paint
-from ..widgets.cached import update_static
-from ..widgets.untrusted import safe
+from ...widgets.article_view import Paint
+from ...widgets.cached import update_static
+from ...widgets.untrusted import safe
 
 if TYPE_CHECKING:
-    from ...team.review import Item, Review
+    from ....team.review import Item, Review
 
 # one background per annotator (in the order of the legend); gold tags are underlined
 AGREED_COLOUR = "grey30"  # a place every annotator tagged alike

@@ -19,26 +19,26 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ...normalize import clean_line
-from ...tagging import History
-from ..keys import key_set, plain
-from ..textual_private import bind_key
-from ..widgets.article_view import Paint
-from ..widgets.cached import update_static
-from ..widgets.highlights import Highlights
-from ..widgets.story_column import StoryColumn
-from ..widgets.untrusted import safe
-from .dialogs import Choice, PickerScreen
-from .story_tagging import StoryTagging
-from .undoing import UndoRedo
+from ....normalize import clean_line
+from ....tagging import History
+from ...keys import key_set, plain
+from ...textual_private import bind_key
+from ...widgets.article_view import Paint
+from ...widgets.cached import update_static
+from ...widgets.highlights import Highlights
+from ...widgets.story_column import StoryColumn
+from ...widgets.untrusted import safe
+from ..dialogs import Choice, PickerScreen
+from .tagging import StoryTagging
+from ..undoing import UndoRedo
 
 if TYPE_CHECKING:
-    from ...codebook import Codebook
-    from ...stories.compare import StoryArticle
-    from ...lexicon import Matcher
-    from ...models import Annotation
-    from ...store import Store
-    from ..writer import Writer
+    from ....codebook import Codebook
+    from ....stories.compare import StoryArticle
+    from ....lexicon import Matcher
+    from ....models import Annotation
+    from ....store import Store
+    from ...writer import Writer
 
 COLUMNS = 4  # at most; narrower terminals show fewer (see HORIZONTAL_BREAKPOINTS)
 
@@ -46,7 +46,7 @@ COLUMNS = 4  # at most; narrower terminals show fewer (see HORIZONTAL_BREAKPOINT
 def read_story_for(store: Store, story: str, matcher: Matcher, annotator: str) -> list[StoryArticle]:
     """The story's articles with their outlets and suggestions, and ``annotator``'s tags only
     (as on the annotation screen). Called on a worker thread."""
-    from ...stories.compare import read_story
+    from ....stories.compare import read_story
 
     articles = read_story(store, story, matcher)
     for a in articles:
@@ -104,7 +104,7 @@ class StoryScreen(StoryTagging, UndoRedo, Screen[Any]):
         self._given = articles
         self.store, self.codebook, self.matcher, self.annotator, self.writer = store, codebook, matcher, annotator, writer
         self.story, self.first = story, first
-        from ...readouts.naming import Names
+        from ....readouts.naming import Names
 
         self.names = Names(codebook)
         self.articles: list[StoryArticle] = []
@@ -153,8 +153,8 @@ class StoryScreen(StoryTagging, UndoRedo, Screen[Any]):
             self._show_story(message.articles)
 
     def reopen(self, annotator: str, story: str, first: str | None, articles: list[StoryArticle] | None) -> None:
-        """Show a story again on this screen, kept between visits (pushing a new screen of four
-        text columns costs about 300 ms before anything is drawn): as a new screen would, with
+        """Show a story again on this screen, kept between visits (a new screen of four text
+        columns is slow to build: bench/notes.md, "Measured choices"): as a new screen would, with
         no concept followed and an undo history of its own (``articles`` None: read here)."""
         self.annotator, self.story, self.first = annotator, story, first
         self.concept, self.use, self.changed = None, 0, False
@@ -245,7 +245,7 @@ class StoryScreen(StoryTagging, UndoRedo, Screen[Any]):
     @work(group="dialog", exclusive=True)
     async def action_choose_concept(self) -> None:
         """Choose the concept every column follows."""
-        from ...stories.compare import concepts_used
+        from ....stories.compare import concepts_used
 
         shown = [self.articles[i] for i in self.shown]
         concepts = concepts_used(shown)
