@@ -12,6 +12,9 @@ from textual.message import Message
 if TYPE_CHECKING:  # (the first frame imports none of these: see .opening)
     from ..lexicon import Matcher, Suggestion
     from ..models import Annotation, Article, Outlet
+    from ..readouts.tables import ResultTable
+    from ..stories.compare import StoryArticle
+    from ..team.review import Review
     from .opening import Session
 
 
@@ -79,3 +82,47 @@ class ArticleGone(Message):
     """The article asked for is no longer in the database (another program removed it)."""
 
     message: str
+
+
+@dataclass
+class StatsComputed(Message):
+    """The tables for one view, from the worker."""
+
+    by: str
+    counting: str
+    facts: dict
+    tables: list[ResultTable]
+
+
+@dataclass
+class OrderRead(Message):
+    """Every article to review: (disagreements left, review status), in import order."""
+
+    statuses: dict[str, tuple[int, str]]
+
+
+@dataclass
+class ReviewRead(Message):
+    """An article's review, read by a worker (``order``: the articles to review, when read again)."""
+
+    article: Article
+    outlet: Outlet | None
+    review: Review
+    order: list[str] | None = None
+    statuses: dict[str, tuple[int, str]] | None = None  # with ``order``: each one's disagreements left and status
+
+
+@dataclass
+class StoryRead(Message):
+    """The story's articles, read by a worker."""
+
+    story: str
+    articles: list[StoryArticle]
+
+
+@dataclass
+class TagsRead(Message):
+    """One article's tags by this annotator, read again after a change."""
+
+    article_id: str
+    tags: list[Annotation]

@@ -7,7 +7,6 @@ posts them back as a message; the screen only draws what it is given.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -16,7 +15,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -26,6 +24,7 @@ from ...team.review import GOLD
 from ...readouts.stats import BY, Counting, header, make_context, statistics
 from ...store import Store
 from ...readouts.tables import ResultTable, format_cell, rich_table
+from ..messages import StatsComputed
 
 # table name -> (value column, label columns, rows to chart: column -> value)
 # (label columns are the codebook's names, as in the tables: "Term variants · Kremlin form")
@@ -66,16 +65,6 @@ def bar_chart(table: ResultTable) -> RenderableType | None:
         grid.add_row(Text(label), Text("█" * filled + "·" * (BAR_WIDTH - filled), style="cyan"),
                      Text(format_cell(column, value)))
     return Group(Text(f"{column.title}, as bars", style="bold"), grid)
-
-
-@dataclass
-class StatsComputed(Message):
-    """The tables for one view, from the worker."""
-
-    by: str
-    counting: str
-    facts: dict
-    tables: list[ResultTable]
 
 
 class StatsScreen(ModalScreen[None]):

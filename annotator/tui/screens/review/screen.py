@@ -7,7 +7,6 @@ those with disagreements left first.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -15,7 +14,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -25,6 +23,7 @@ from ...widgets.story_column import StoryColumn
 from .drawing import ReviewDrawing
 from .settling import ReviewSettling
 from ..undoing import UndoRedo
+from ...messages import OrderRead, ReviewRead
 
 if TYPE_CHECKING:
     from ....codebook import Codebook
@@ -34,26 +33,7 @@ if TYPE_CHECKING:
     from ...writer import Writer
 
 
-
 FIRST_PAGE = 50  # articles to review read before the first is shown (the rest are put in order after)
-
-
-@dataclass
-class OrderRead(Message):
-    """Every article to review: (disagreements left, review status), in import order."""
-
-    statuses: dict[str, tuple[int, str]]
-
-
-@dataclass
-class ReviewRead(Message):
-    """An article's review, read by a worker (``order``: the articles to review, when read again)."""
-
-    article: Article
-    outlet: Outlet | None
-    review: Review
-    order: list[str] | None = None
-    statuses: dict[str, tuple[int, str]] | None = None  # with ``order``: each one's disagreements left and status
 
 
 class ReviewScreen(ReviewSettling, ReviewDrawing, UndoRedo, Screen[Any]):

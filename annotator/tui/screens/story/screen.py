@@ -7,7 +7,6 @@ The label keys tag a selection in the focused column, as on the annotation scree
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -15,7 +14,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -31,6 +29,7 @@ from ...widgets.untrusted import safe
 from ..dialogs import Choice, PickerScreen
 from .tagging import StoryTagging
 from ..undoing import UndoRedo
+from ...messages import StoryRead, TagsRead
 
 if TYPE_CHECKING:
     from ....codebook import Codebook
@@ -52,22 +51,6 @@ def read_story_for(store: Store, story: str, matcher: Matcher, annotator: str) -
     for a in articles:
         a.tags = [t for t in a.tags if t.annotator == annotator]
     return articles
-
-
-@dataclass
-class StoryRead(Message):
-    """The story's articles, read by a worker."""
-
-    story: str
-    articles: list[StoryArticle]
-
-
-@dataclass
-class TagsRead(Message):
-    """One article's tags by this annotator, read again after a change."""
-
-    article_id: str
-    tags: list[Annotation]
 
 
 class StoryScreen(StoryTagging, UndoRedo, Screen[Any]):
