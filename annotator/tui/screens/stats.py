@@ -67,6 +67,19 @@ def bar_chart(table: ResultTable) -> RenderableType | None:
     return Group(Text(f"{column.title}, as bars", style="bold"), grid)
 
 
+def _agreement(store: Store, book: Codebook) -> tuple[dict, list[ResultTable]]:
+    """Answer, span and voice agreement of every annotator but the adjudicator (no intervals
+    here: ``annotator agreement`` computes them)."""
+    from ...agreement import Options, report_tables
+    from ...store import TagScope
+
+    scope = TagScope(codebook=book.id, exclude_annotators=(ADJUDICATOR,))
+    tables = report_tables(store, book, scope, Options(pairs=False, samples=0))
+    facts = {"annotators": f"every annotator but the adjudicator {ADJUDICATOR!r} (c has no effect here)",
+             "intervals": "run annotator agreement for the 95% intervals"}
+    return facts, tables
+
+
 class StatsScreen(ModalScreen[None]):
     """Statistics of the whole database, one view at a time."""
 
@@ -103,27 +116,18 @@ class StatsScreen(ModalScreen[None]):
             ("Statistics ", "bold"), views, "\n", ("tab/arrows: view · c: whose tags (now: ", "dim"),
             Text(printable(counting), style="dim"), (") · escape: close", "dim")))
 
-    @work(thread=True, exclusive=True, group="stats")
     def compute(self) -> None:
-        by, counting = self.by, self.counting
+        """Count the view on screen now, on a worker given what to count as values."""
+        self._compute(self.store, self.book, self.by, self.counting, self.annotator)
+
+    @work(thread=True, exclusive=True, group="stats")
+    def _compute(self, store: Store, book: Codebook, by: str, counting: str, annotator: str) -> None:
         if by == AGREEMENT:
-            self.post_message(StatsComputed(by, counting, *self._agreement()))
+            self.post_message(StatsComputed(by, counting, *_agreement(store, book)))
             return
-        choice = Counting.parse(self.annotator if counting == "me" else counting)
-        ctx = make_context(self.store, self.book, choice)
+        choice = Counting.parse(annotator if counting == "me" else counting)
+        ctx = make_context(store, book, choice)
         self.post_message(StatsComputed(by, counting, header(ctx, choice), statistics(ctx, [by])))
-
-    def _agreement(self) -> tuple[dict, list[ResultTable]]:
-        """Answer, span and voice agreement of every annotator but the adjudicator (no
-        intervals here: ``annotator agreement`` computes them)."""
-        from ...agreement import Options, report_tables
-        from ...store import TagScope
-
-        scope = TagScope(codebook=self.book.id, exclude_annotators=(ADJUDICATOR,))
-        tables = report_tables(self.store, self.book, scope, Options(pairs=False, samples=0))
-        facts = {"annotators": f"every annotator but the adjudicator {ADJUDICATOR!r} (c has no effect here)",
-                 "intervals": "run annotator agreement for the 95% intervals"}
-        return facts, tables
 
     def on_stats_computed(self, message: StatsComputed) -> None:
         if (message.by, message.counting) != (self.by, self.counting):

@@ -90,6 +90,9 @@ class AnnotateScreen(TagActions, ArticleFactsActions, MovingActions, ReadingWork
         self.bound_label_keys: dict[str, tuple[Category, Any]] = {}
         self.pane = "card"  # the part of the side pane shown on a small terminal (see ...widgets.side_tabs)
         self.has_tagged = False
+        # Read-ahead caches shared with the reading workers: values never change once stored (an
+        # article id or text key is one version), and each access is one dict operation, atomic
+        # under the GIL; a miss only means reading again. Everything else a worker needs, it is given.
         self._suggestion_cache: OrderedDict[str, list[Suggestion]] = OrderedDict()
         self._outlet_names: dict[str, str] = {}  # outlet id -> name, filled by load_outlets
         self._visible: tuple[tuple, list[Suggestion]] = ((), [])
