@@ -4,8 +4,17 @@ signals, a quoted one (a source's words, not the outlet's) in italics and dim.""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from rich.color import Color
 from rich.style import Style
+
+from .article_view import Paint
+
+if TYPE_CHECKING:
+    from ...codebook import Codebook
+    from ...models import Annotation
 
 ALIGNMENT_COLOURS = {"kremlin": "red", "ukraine-west": "dodger_blue1", "neutral": "grey70"}
 
@@ -54,3 +63,17 @@ class Highlights:
             return style + Style(bold=True, underline=True) if current else style
 
         return self._made(("tag", colour, current), make)
+
+    def tags(self, tags: Iterable[Annotation], codebook: Codebook, current: str | None = None) -> list[Paint]:
+        """Each span tag in its label's colour (yellow for a label the codebook no longer has),
+        the ``current`` one (a tag's uuid) last, so it is drawn on top."""
+        paints: list[Paint] = []
+        on_top: list[Paint] = []
+        for t in tags:
+            if t.start is None or t.end is None:
+                continue
+            label = codebook.label(t.category, t.label)
+            is_current = current is not None and t.uuid == current
+            (on_top if is_current else paints).append(
+                Paint(t.start, t.end, self.tag(label.color if label else "yellow", is_current)))  # type: ignore[arg-type]
+        return paints + on_top

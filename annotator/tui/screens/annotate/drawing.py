@@ -61,16 +61,10 @@ class Drawing:
         if self._suggestion_paints[0] is not visible:  # thousands in a long article: made once
             self._suggestion_paints = (visible, [Paint(s.start, s.end, self.highlights.suggestion(s.alignment))
                                                  for s in visible])
-        paints: list[Paint] = []
-        current: list[Paint] = []
         spans = self.span_tags
-        for t in spans:
-            label = self.codebook.label(t.category, t.label)
-            paint = Paint(t.start, t.end, self.highlights.tag(label.color if label else "yellow",  # type: ignore[arg-type]
-                                                              t.uuid == self.current_tag))
-            (current if t.uuid == self.current_tag else paints).append(paint)
         # suggestions under tags, the current tag on top
-        self.view.set_paints(paints + current, base=self._suggestion_paints[1])
+        self.view.set_paints(self.highlights.tags(spans, self.codebook, self.current_tag),
+                             base=self._suggestion_paints[1])
         self.head.show(self.article, self.publisher, self.original, self.status,
                        None if self.suggestions_pending else len(visible), self._key("next_suggestion"))
         self.questions.show(self.codebook, self.tags, self._key("answer_question"))

@@ -192,12 +192,7 @@ class StoryScreen(StoryTagging, UndoRedo, Screen[Any]):
             base = [Paint(s.start, s.end, self.highlights.suggestion(s.alignment, s.voice != "own",
                                                                      s.concept == self.concept))
                     for s in a.suggestions]
-            tags = []
-            for t in a.tags:
-                if t.start is not None and t.end is not None:
-                    label = self.codebook.label(t.category, t.label)
-                    tags.append(Paint(t.start, t.end, self.highlights.tag(label.color if label else "yellow")))
-            column.view.set_paints(tags, base=base)
+            column.view.set_paints(self.highlights.tags(a.tags, self.codebook), base=base)
             column.say(self._where(a))
         self._hint()
 
