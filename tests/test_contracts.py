@@ -44,3 +44,11 @@ def test_only_the_store_package_may_speak_sql_and_it_imports_none_of_its_users()
 def test_every_tui_module_has_a_layer():
     layered = {name.strip() for layer in contracts()["tui-layers"]["layers"] for name in layer.split(":")}
     assert layered == modules(PACKAGE / "tui", "annotator.tui")
+
+
+def test_every_library_package_has_a_layer():
+    """A new folder of the library is placed in the layers from its first commit (the modules at
+    the top of annotator/, such as errors or normalize, are helpers below every layer)."""
+    layered = {name.strip() for layer in contracts()["library-layers"]["layers"] for name in layer.replace("|", ":").split(":")}
+    packages = {f"annotator.{p.parent.name}" for p in PACKAGE.glob("*/__init__.py")} - {"annotator.commands", "annotator.tui"}
+    assert layered >= packages, packages - layered
