@@ -3,15 +3,15 @@ import json
 import pytest
 
 from annotator.models import Annotation, Outlet, PartialDate, Rating
-from annotator.schemas import SCHEMA_DIR, render_schema, schema_models
+from annotator.json_schemas import SCHEMA_DIR, render_schema, schema_models
 
 
 @pytest.mark.parametrize("name", sorted(schema_models()))
 def test_schema_files_are_up_to_date(name):
     path = SCHEMA_DIR / f"{name}.schema.json"
-    assert path.exists(), f"{path} missing: run python -m annotator.schemas"
+    assert path.exists(), f"{path} missing: run python -m annotator.json_schemas"
     assert path.read_text(encoding="utf-8") == render_schema(schema_models()[name]), (
-        f"{path.name} is stale: run python -m annotator.schemas"
+        f"{path.name} is stale: run python -m annotator.json_schemas"
     )
     json.loads(path.read_text(encoding="utf-8"))
 

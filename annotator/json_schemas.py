@@ -1,6 +1,6 @@
 """JSON Schema files for the data model, generated into ``schemas/``.
 
-Run ``python -m annotator.schemas`` after changing a model; a test fails while
+Run ``python -m annotator.json_schemas`` after changing a model; a test fails while
 the files are stale.
 """
 
