@@ -82,6 +82,21 @@ class MergeReport:
         return "Imported annotations: " + ", ".join(parts)
 
 
+def article_lookup(store: Any, keep: int) -> Callable[[str], Article | None]:
+    """``lookup(article_id)``: that exact version of an article (None if the id is unknown or
+    names another version), the last ``keep`` looked up held, since records come grouped by article."""
+    held: dict[str, Article | None] = {}
+
+    def lookup(article_id: str) -> Article | None:
+        if article_id not in held:
+            if len(held) >= keep:
+                held.pop(next(iter(held)))
+            found = store.article(article_id)
+            held[article_id] = found if found is not None and found.id == article_id else None
+        return held[article_id]
+
+    return lookup
+
 def check_file(path: Path) -> None:
     """Raise :class:`InputError` unless ``path`` is a regular file of UTF-8 text."""
     where = display_path(path)
@@ -330,16 +345,8 @@ def merge_records(store: Any, lines: Iterable[tuple[Any, str | dict[str, Any] | 
     if codebook is None:
         codebook = functools.lru_cache(maxsize=None)(shipped_codebook)
     merger = Merger(store, source, owner, on_refused, batch)
-    cache: dict[str, Article | None] = {}  # exports come grouped by article: keep the last few
+    article = article_lookup(store, 16)  # exports come grouped by article: keep the last few
     now = datetime.now(timezone.utc)
-
-    def article(article_id: str) -> Article | None:
-        if article_id not in cache:
-            if len(cache) >= 16:
-                cache.pop(next(iter(cache)))
-            found = store.article(article_id)
-            cache[article_id] = found if found is not None and found.id == article_id else None
-        return cache[article_id]
 
     for number, line in lines:
         if isinstance(line, str) and not line.strip():

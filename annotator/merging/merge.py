@@ -26,6 +26,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
 from .report import KINDS, Conflict, MergeReport, Refused
+from ..exchange.annotation_import import article_lookup
 from ..models import Annotation, Article, Outlet
 from ..store.merging import OutletState, Rejection, StatusMark
 
@@ -388,15 +389,7 @@ def _merge_articles(store: Any, source: MergeSource, report: MergeReport, rename
 
 def _merge_annotations(store: Any, source: MergeSource, report: MergeReport, who: str | None,
                        codebook: Callable[[str], Any], now: datetime) -> None:
-    articles: dict[str, Article | None] = {}
-
-    def article(article_id: str) -> Article | None:
-        if article_id not in articles:
-            if len(articles) >= 64:
-                articles.pop(next(iter(articles)))
-            found = store.article(article_id)
-            articles[article_id] = found if found is not None and found.id == article_id else None
-        return articles[article_id]
+    article = article_lookup(store, 64)
 
     def decide(stored: Annotation | None, item: IncomingTag,
                versions: Callable[[], list[dict[str, Any]]]) -> TagDecision:
