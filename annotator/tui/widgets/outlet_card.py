@@ -57,7 +57,7 @@ class OutletCard(SteadyScrollView, can_focus=True):
         if key == self._shown_key:
             return
         self._shown_key = key
-        self.show(tuple(self._part(k, make) for k, make in _card_parts(article, publisher, original)))
+        self._show_parts(tuple(self._part(k, make) for k, make in _card_parts(article, publisher, original)))
 
     def prepare_outlets(self, outlets: Iterable[Outlet]) -> None:
         """Draw these outlets' grids now (once the session is open), so that no "next article" waits
@@ -65,7 +65,7 @@ class OutletCard(SteadyScrollView, can_focus=True):
         for number, outlet in enumerate(outlets):
             if number >= self.KEPT // 2:
                 break
-            self.prepare(self._part(*_grid(outlet)))
+            self._prepare(self._part(*_grid(outlet)))
 
     def _part(self, key: object, make: Callable[[], RenderableType]) -> CachedRichVisual:
         """One part of the card, drawn once and kept (the last :data:`KEPT`)."""
@@ -77,7 +77,7 @@ class OutletCard(SteadyScrollView, can_focus=True):
             self._kept.popitem(last=False)
         return part
 
-    def show(self, parts: tuple[CachedRichVisual, ...]) -> None:
+    def _show_parts(self, parts: tuple[CachedRichVisual, ...]) -> None:
         """Show the card made of these parts (one under the other), from its top."""
         if parts == self._parts:
             return
@@ -86,7 +86,7 @@ class OutletCard(SteadyScrollView, can_focus=True):
         self._size_to_card()
         self.refresh()
 
-    def prepare(self, part: CachedRichVisual) -> None:
+    def _prepare(self, part: CachedRichVisual) -> None:
         """Draw a part now at the present width, to be shown later at no cost."""
         width = self.scrollable_content_region.width
         if width > 0:
