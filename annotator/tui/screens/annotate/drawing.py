@@ -157,18 +157,24 @@ class Drawing:
             hint.append(f" · {self._key('accept_suggestion')} accepts · {self._key('reject_suggestion')} rejects · "
                         f"{self._key('next_suggestion')} next", style="dim")
         elif start != end and (tag is None or (tag.start, tag.end) != (start, end)):
-            hint.append(f"{end - start} characters selected: ", style="bold")
-            hint.append("a label key tags them", style="dim")
+            # the keys first, with their labels' names where the line has room, else the keys alone
             keys = [(key, label) for key, (_, label) in self.bound_label_keys.items()]
-            if keys:
-                hint.append(" (", style="dim")
+            for named, any_label in ((True, True), (True, False), (False, True)):
+                hint = Text(no_wrap=True, overflow="ellipsis")
+                hint.append(f"{end - start} selected · tag: ", style="bold")
                 for number, (key, label) in enumerate(keys[:6]):
                     if number:
-                        hint.append(" · ", style="dim")
-                    hint.append(f"{key} ", style="bold")
-                    hint.append_text(safe(label.name, style=label.color))
-                hint.append(" …)" if len(keys) > 6 else ")", style="dim")
-            hint.append(f" · {self._key('pick_label')} any label", style="dim")
+                        hint.append(" · " if named else " ", style="dim")
+                    hint.append(key, style="bold reverse")
+                    if named:
+                        hint.append(" ")
+                        hint.append_text(safe(label.name, style=label.color))
+                if len(keys) > 6:
+                    hint.append(" …", style="dim")
+                if any_label:
+                    hint.append(f" · {self._key('pick_label')} any label", style="dim")
+                if hint.cell_len <= (self.hint.size.width or 1000):
+                    break
         elif tag is not None:
             hint.append_text(self._tag_name(tag))
             hint.append(" ")
@@ -179,9 +185,12 @@ class Drawing:
             hint.append(f" · {self._key('relabel_tag')} label · {self._key('cycle_voice')} voice · "
                         f"{self._key('delete_tag')} delete · {self._key('note_tag')} note", style="dim")
         elif not self.has_tagged:
-            hint.append("To tag: ", style="bold")
-            hint.append("select words with shift+arrows or the mouse, then press a label key · "
-                        f"{self._key('next_suggestion')}: next suggestion · {self._key('help')}: help")
+            keys = list(self.bound_label_keys)
+            hint.append("To tag: ", style="bold")  # (short: the keys must show on an 80-column screen)
+            hint.append("shift+arrows, then ")
+            hint.append(" ".join(keys[:6]) + (" …" if len(keys) > 6 else "") if keys else "a label key", style="bold")
+            hint.append(f" · or select with the mouse · {self._key('next_suggestion')}: next suggestion · "
+                        f"{self._key('help')}: help")
         else:
             hint.append(f"shift+arrows select · {self._key('next_suggestion')} next suggestion "
                         f"({len(self.suggestions)}) · {self._key('answer_question')} questions · "

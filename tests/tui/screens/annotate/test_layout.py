@@ -178,7 +178,7 @@ async def test_the_hint_says_how_to_select_text_until_the_first_tag(demo_store):
         await settle(app, pilot)
         assert "shift+arrows" in widget_text(app.query_one("#hint"))
         await select_text(app, pilot, "Kremlin")
-        assert "7 characters selected" in widget_text(app.query_one("#hint"))
+        assert "7 selected · tag: 1 Kremlin form" in widget_text(app.query_one("#hint"))
         await press(pilot, "1")
         assert "Kremlin form" in widget_text(app.query_one("#hint"))  # the tag under the cursor
         assert "Kremlin form Kremlin (Own voice)" in widget_text(app.query_one("#tag-list"))  # names, not "(own)"
@@ -188,6 +188,15 @@ async def test_the_hint_says_how_to_select_text_until_the_first_tag(demo_store):
     async with again.run_test(size=SIZE) as pilot:
         await settle(again, pilot)
         assert "To tag" not in widget_text(again.query_one("#hint"))
+
+
+async def test_on_a_small_screen_the_hint_shows_the_label_keys_of_a_selection(demo_store):
+    app = framing_app(demo_store)  # (the shipped codebook: many labels with long names)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await select_text(app, pilot, "Kremlin")
+        hint = widget_text(app.query_one("#hint"))
+        assert hint.startswith("7 selected · tag: 1 2 3 a p v …")  # the keys visible though the line is short
 
 
 async def test_undo_with_filters_matching_nothing_shows_the_article_it_changed(demo_store):
