@@ -100,7 +100,10 @@ def _short_quotation(text: str, start: int, end: int, head: str) -> bool:
     opening = max(head.rfind(ch) for ch in OPEN_QUOTES if ch != "'")
     if opening < 0:
         return False
-    closing = next((i for i in range(end, min(len(text), end + 60)) if text[i] in CLOSE_QUOTES and text[i] != "'"
+    reach = min(len(text), end + 60)
+    paragraph_end = text.find("\n", end, reach)  # a quotation closes in its own paragraph
+    closing = next((i for i in range(end, reach if paragraph_end < 0 else paragraph_end)
+                    if text[i] in CLOSE_QUOTES and text[i] != "'"
                     and not (i + 1 < len(text) and text[i + 1].isalnum())), -1)  # Kiev’s: an apostrophe
     if closing < 0:
         return False
