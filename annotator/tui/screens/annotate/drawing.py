@@ -132,6 +132,10 @@ class Drawing:
     def _update_hint(self) -> None:
         update_static(self.hint, self._hint_text())  # one line (CSS): never a layout
 
+    def on_resize(self) -> None:
+        """The hint chooses its words by its width (label names, or the keys alone), once laid out anew."""
+        self.call_after_refresh(self._update_hint)
+
     def _hint_text(self) -> Text:
         """What the keys do here and now: for a selection, a suggestion, the tag under the
         cursor; until this annotator's first tag, how to select text."""

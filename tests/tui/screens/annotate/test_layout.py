@@ -197,6 +197,10 @@ async def test_on_a_small_screen_the_hint_shows_the_label_keys_of_a_selection(de
         await select_text(app, pilot, "Kremlin")
         hint = widget_text(app.query_one("#hint"))
         assert hint.startswith("7 selected · tag: 1 2 3 a p v …")  # the keys visible though the line is short
+        await pilot.resize_terminal(300, 40)  # wider: the labels' names come back, without another key
+        await pilot.pause()
+        await pilot.pause()
+        assert widget_text(app.query_one("#hint")).startswith("7 selected · tag: 1 Kremlin form")
 
 
 async def test_undo_with_filters_matching_nothing_shows_the_article_it_changed(demo_store):
