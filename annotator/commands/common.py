@@ -74,10 +74,11 @@ def utf8_stdout(newline: str = "") -> Iterator[Any]:
 
 
 @contextmanager
-def written_or_failed(store: Store, out_path: Path | None) -> Iterator[None]:
-    """An export's errors as one line each: ``--out`` that cannot be written, a damaged database; a
-    reader of standard output that has gone (``annotator export | head``) ends the command quietly."""
-    from ..store import DatabaseError, StoreError, database_error_line
+def written_or_failed(out_path: Path | None) -> Iterator[None]:
+    """An export's errors as one line each: ``--out`` that cannot be written, a store that
+    refuses; a reader of standard output that has gone (``annotator export | head``) ends the
+    command quietly. (A damaged database is one line already: :func:`store_in_use`.)"""
+    from ..store import StoreError
 
     try:
         yield
@@ -87,8 +88,6 @@ def written_or_failed(store: Store, out_path: Path | None) -> Iterator[None]:
         if out_path is None and reader_gone(exc):
             raise  # ends quietly (AnnotatorGroup)
         fail(f"--out {display_path(out_path) if out_path else '-'}: cannot write ({exc.strerror or exc})")
-    except DatabaseError as exc:
-        fail(database_error_line(store.path, exc))
 
 
 def quiet_exit_on_closed_pipe() -> None:

@@ -66,7 +66,7 @@ def export_bundle(store: Store, out_path: Path | None, who: list[str] | None, co
 
     if who or codebook_id:
         fail("--format bundle carries everything the database holds: it takes no --annotator or --codebook", 2)
-    with written_or_failed(store, out_path):
+    with written_or_failed(out_path):
         if out_path is not None:
             with output_file(out_path) as out:
                 count = write_bundle(store.path, out)

@@ -146,7 +146,7 @@ def export_command(store: Store, fmt: str, out_path: Path | None, annotators: tu
     if fmt not in FORMATS:
         _export_foreign(store, fmt, out_path, who, codebook_id)
         return
-    with written_or_failed(store, out_path):
+    with written_or_failed(out_path):
         if out_path is not None:
             with output_file(out_path) as out:
                 count = export(store, fmt, out, who, codebook_id, provenance=provenance)
@@ -167,7 +167,7 @@ def _export_foreign(store: Store, fmt: str, out_path: Path | None, who: list[str
     if out_path is None and fmt in BINARY_FORMATS:
         fail(f"--format {fmt} writes a binary file: give --out FILE", 2)
     try:
-        with written_or_failed(store, out_path):
+        with written_or_failed(out_path):
             if out_path is not None:
                 with output_file(out_path) as out:
                     written = export_foreign(store, fmt, out, who, codebook_id)
